@@ -1,0 +1,43 @@
+/**
+ * `npm run build`: builds every canister with `azle build`, offline (no dfx needed).
+ * Output: .azle/<name>/<name>.wasm and .did (the fixture's under test/fixture/.azle/).
+ * Usage: npm run build [-- name ...]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const CANISTERS: { name: string; root: string }[] = [
+    { name: 'emc_ledger', root: '.' },
+    { name: 'emc_protocol', root: '.' },
+    { name: 'fixture', root: 'test/fixture' },
+];
+
+export function wasmPath(name: string): string {
+    const c = CANISTERS.find((x) => x.name === name);
+    if (c === undefined) throw new Error(`unknown canister ${name}`);
+    return resolve(__dirname, '..', c.root, '.azle', name, `${name}.wasm`);
+}
+
+export function buildCanister(name: string): void {
+    const c = CANISTERS.find((x) => x.name === name);
+    if (c === undefined) throw new Error(`unknown canister ${name}`);
+    const root = resolve(__dirname, '..', c.root);
+    const azle = resolve(__dirname, '..', 'node_modules', '.bin', 'azle');
+    execFileSync(azle, ['build', name], {
+        cwd: root,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, AZLE_DFX_ROOT: root, CANISTER_CANDID_PATH: join(root, '.azle', name, `${name}.did`) },
+    });
+    if (!existsSync(wasmPath(name))) throw new Error(`azle build ${name} produced no wasm`);
+}
+
+if (require.main === module) {
+    const wanted = process.argv.slice(2);
+    const names = wanted.length > 0 ? wanted : CANISTERS.map((c) => c.name);
+    for (const name of names) {
+        const t0 = Date.now();
+        buildCanister(name);
+        process.stdout.write(`built ${name} -> ${wasmPath(name)} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+    }
+}
