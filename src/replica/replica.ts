@@ -39,6 +39,9 @@ const FIRST_CANISTER_INDEX = 0x8000000000100001n;
 
 const MANAGEMENT = new Uint8Array(0);
 
+/** Messages whose successful execution changes the canister and so bumps its version (install and upgrade bump it once themselves). */
+const UPDATE_LIKE = new Set<ExecKind>(['update', 'reply_callback', 'reject_callback', 'cleanup', 'timer']);
+
 export type IngressStatus =
     | { status: 'processing' }
     | { status: 'replied'; reply: Uint8Array }
@@ -500,7 +503,7 @@ export class EmbeddedReplica {
         state.lastInstructions = outcome.instructions;
         this.executions.push({ canister: state.id.toText(), kind: input.kind, method: input.methodName, instructions: outcome.instructions, ok: outcome.ok });
         if (this.executions.length > 100_000) this.executions.splice(0, 50_000);
-        if (outcome.ok && input.kind !== 'query' && input.kind !== 'inspect_message' && input.kind !== 'replicated_query') {
+        if (outcome.ok && UPDATE_LIKE.has(input.kind)) {
             // Execution fee of a 13-node subnet: 5M base + 1 cycle per instruction (rounded up from 0.4).
             const fee = 5_000_000n + outcome.instructions;
             state.cycles = state.cycles > fee ? state.cycles - fee : 0n;

@@ -7,7 +7,7 @@ import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import * as icp from '@icp-sdk/core/agent';
-import { DEFAULT_CONTROLLER, EmbeddedReplica, IC_INSTRUCTION_LIMITS } from '../../src/replica';
+import { DEFAULT_CONTROLLER, DEFAULT_CONTROLLER_IDENTITY, EmbeddedReplica, IC_INSTRUCTION_LIMITS } from '../../src/replica';
 import { fixtureIdl, fixtureInit, type FixtureService } from '../fixture/idl';
 import { builtWasm } from '../helpers/wasm';
 
@@ -72,6 +72,59 @@ describe('embedded replica: fixture canister through @dfinity/agent', () => {
         expect(await env.actor(env.a).field()).toBe(before);
         // The canister is fully usable afterwards.
         expect(await env.actor(env.a).bump()).toBe(before + 1n);
+    });
+
+    it('a trap after growing the Wasm heap restores the heap as it was', async () => {
+        const before = await env.actor(env.a).field();
+        const err = await env.actor(env.a).allocateThenTrap(48).catch((e: Error) => e);
+        expect(String((err as Error).message)).toContain('allocated 50331648 bytes');
+        expect(await env.actor(env.a).get('big')).toEqual([]);
+        expect(await env.actor(env.a).field()).toBe(before);
+        expect(await env.actor(env.a).bump()).toBe(before + 1n);
+    });
+
+    it('a query that writes keeps nothing, called as a query or as an update', async () => {
+        const asUpdate = Actor.createActor<FixtureService>(({ IDL: I }: { IDL: any }) => I.Service({ writeInQuery: I.Func([I.Text], [I.Nat64], []) }), {
+            agent: env.replica.createAgent(alice) as never,
+            canisterId: env.a,
+        });
+        const field = await env.actor(env.a).field();
+        const n1 = await env.actor(env.a).writeInQuery('q1');
+        const n2 = await asUpdate.writeInQuery('q2');
+        expect(n2).toBe(n1);
+        expect(await env.actor(env.a).get('q1')).toEqual([]);
+        expect(await env.actor(env.a).get('q2')).toEqual([]);
+        expect(await env.actor(env.a).field()).toBe(field);
+    });
+
+    it('a query call to an update method is rejected', async () => {
+        const asQuery = Actor.createActor(({ IDL: I }: { IDL: any }) => I.Service({ bump: I.Func([], [I.Nat], ['query']) }), { agent: env.replica.createAgent(alice) as never, canisterId: env.a });
+        await expect((asQuery as unknown as { bump(): Promise<bigint> }).bump()).rejects.toThrow(`has no query method 'bump'`);
+    });
+
+    it('concurrent calls interleave at their awaits in a deterministic order, each message on its own', async () => {
+        await env.actor(env.b).put('order', 'b1');
+        const start = env.replica.executionLog().length;
+        const [got, prev] = await Promise.all([env.actor(env.a).getFrom(env.b, 'order'), env.actor(env.b).put('order', 'b2')]);
+        // a's request to b is queued behind the ingress message to b, so it reads the new value.
+        expect(got).toEqual(['b2']);
+        expect(prev).toEqual(['b1']);
+        const trace = env.replica
+            .executionLog()
+            .slice(start)
+            .map((e) => `${e.canister === env.a.toText() ? 'a' : 'b'}:${e.kind}:${e.method}`);
+        expect(trace).toEqual(['a:update:getFrom', 'b:update:put', 'b:replicated_query:get', 'a:reply_callback:']);
+    });
+
+    it('runs the cleanup callback when a callback traps, so Azle leaks no pending promise', async () => {
+        await env.actor(env.a).putAwaitTrap(env.b, 'cleanup-check').catch(() => undefined);
+        const internal = Actor.createActor<{ _azle_resolve_callbacks_len(): Promise<number>; _azle_reject_callbacks_len(): Promise<number> }>(
+            ({ IDL: I }: { IDL: any }) => I.Service({ _azle_resolve_callbacks_len: I.Func([], [I.Nat32], ['query']), _azle_reject_callbacks_len: I.Func([], [I.Nat32], ['query']) }),
+            { agent: env.replica.createAgent(DEFAULT_CONTROLLER_IDENTITY) as never, canisterId: env.a },
+        );
+        expect(await internal._azle_resolve_callbacks_len()).toBe(0);
+        expect(await internal._azle_reject_callbacks_len()).toBe(0);
+        expect(env.replica.executionLog().some((e) => e.canister === env.a.toText() && e.kind === 'cleanup' && e.ok)).toBe(true);
     });
 
     it('a timer fires when advanceTime reaches its deadline, not before', async () => {
@@ -170,6 +223,13 @@ describe('embedded replica: fixture canister through @dfinity/agent', () => {
         expect(await env.actor(env.a).get('greeting')).toEqual(['upgraded']);
         expect(await env.actor(env.a).get('installs')).toEqual(['2']);
         expect(await env.actor(env.a).field()).toBe(1n);
+        // Reinstall wipes everything and runs init again.
+        const c = await env.replica.installCanister({ wasm: env.wasm, arg: initArg('c') });
+        await env.actor(c).put('wiped', 'soon');
+        await env.replica.reinstallCanister(c, { wasm: env.wasm, arg: initArg('fresh') });
+        expect(await env.actor(c).get('wiped')).toEqual([]);
+        expect(await env.actor(c).get('greeting')).toEqual(['fresh']);
+        expect(await env.actor(c).get('installs')).toEqual(['1']);
         // Still works, timers too.
         await env.actor(env.a).schedule(1, 'after-upgrade');
         await env.replica.advanceTime(SECOND);

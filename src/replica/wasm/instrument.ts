@@ -25,7 +25,7 @@ import { ByteWriter, encodeU32, lebS64Size } from './writer';
 
 export interface InstrumentedWasm {
   /** The instrumented module bytes. */
-  wasm: Uint8Array;
+  wasm: Uint8Array<ArrayBuffer>;
   /** Name of the exported mutable i64 instruction counter global. */
   counterExport: string;
   /** Name under which table 0 is exported; undefined if the module has no table. */

@@ -3,7 +3,7 @@
 const utf8 = new TextEncoder();
 
 export class ByteWriter {
-  buf: Uint8Array;
+  buf: Uint8Array<ArrayBuffer>;
   len = 0;
 
   constructor(initialCapacity = 1024) {
@@ -73,7 +73,7 @@ export class ByteWriter {
     this.copy(b);
   }
 
-  toBytes(): Uint8Array {
+  toBytes(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
 }
@@ -104,13 +104,13 @@ export function lebS64Size(v: number): number {
   return n;
 }
 
-export function encodeU32(v: number): Uint8Array {
+export function encodeU32(v: number): Uint8Array<ArrayBuffer> {
   const w = new ByteWriter(8);
   w.u32(v);
   return w.toBytes();
 }
 
-export function encodeS64(v: number): Uint8Array {
+export function encodeS64(v: number): Uint8Array<ArrayBuffer> {
   const w = new ByteWriter(16);
   w.s64(v);
   return w.toBytes();

@@ -16,14 +16,14 @@ const FEATURES = {
 };
 
 /** Assembles WAT text into a Wasm binary (all features Azle uses, plus tail calls). */
-export async function wat(text: string): Promise<Uint8Array> {
+export async function wat(text: string, options: { names?: boolean } = {}): Promise<Uint8Array<ArrayBuffer>> {
   wabtPromise ??= wabtInit();
   const wabt = await wabtPromise;
   const mod = wabt.parseWat('test.wat', text, FEATURES);
   try {
     mod.resolveNames();
     mod.validate();
-    return new Uint8Array(mod.toBinary({}).buffer);
+    return new Uint8Array(mod.toBinary({ write_debug_names: options.names ?? false }).buffer);
   } finally {
     mod.destroy();
   }

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench [-- --json FILE] [-- --only NAME]`: instructions per message of every benchmark
+ * suite, measured through the embedded replica (the replica meters Wasm as the IC does).
+ */
+import { writeFileSync } from 'node:fs';
+import { fixtureSuite } from '../test/bench/fixture.bench';
+import type { BenchReport, BenchSuite } from '../test/bench/harness';
+
+const SUITES: BenchSuite[] = [fixtureSuite];
+
+async function main(): Promise<void> {
+    const args = process.argv.slice(2);
+    const jsonAt = args.indexOf('--json');
+    const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
+    if (jsonAt >= 0 && jsonFile === undefined) throw new Error('--json needs a file name');
+    const onlyAt = args.indexOf('--only');
+    const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+    const report: BenchReport = {};
+    for (const suite of SUITES) {
+        if (only !== undefined && suite.name !== only) continue;
+        process.stdout.write(`# ${suite.name}\n`);
+        await suite.run((key, result) => {
+            report[key] = result;
+            process.stdout.write(`${key.padEnd(40)} ${result.instructions.toLocaleString('en-US').padStart(18)}  ${result.note ?? ''}\n`);
+        });
+    }
+    if (jsonFile !== undefined) {
+        writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+        process.stdout.write(`wrote ${jsonFile}\n`);
+    }
+}
+
+main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exit(1);
+});
