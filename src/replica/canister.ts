@@ -156,10 +156,9 @@ export class CanisterRuntime {
         let trap: { message: string; errorCode: string } | undefined;
         try {
             this.invoke(input);
-            if (run.pending !== undefined) {
-                // A call started with call_new but never performed is discarded at the end of the message.
-                run.pending = undefined;
-            }
+            // Blocks without their own check may overdraw the counter a little; the IC treats a
+            // negative counter at the end of a message as an overrun as well.
+            if ((this.counter.value as bigint) < 0n) throw new CanisterTrap('out of instructions', ErrorCode.CanisterInstructionLimitExceeded);
         } catch (e) {
             trap = this.describeTrap(e, input.limit);
         } finally {

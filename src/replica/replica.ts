@@ -114,6 +114,11 @@ export interface ReplicaOptions {
     seed?: Uint8Array;
     /** Print canister debug output to stderr. */
     verbose?: boolean;
+    /**
+     * false: run canisters without instruction metering (no counts, no limits). Only for the test
+     * that proves metering never changes a canister's behaviour or state.
+     */
+    metering?: boolean;
 }
 
 export class EmbeddedReplica {
@@ -133,6 +138,7 @@ export class EmbeddedReplica {
     readonly key: ReplicaKey;
     private readonly seed: Uint8Array;
     private readonly verbose: boolean;
+    private readonly metering: boolean;
 
     private constructor(opts: ReplicaOptions) {
         this.currentTime = opts.time ?? BigInt(Date.now()) * 1_000_000n;
@@ -140,6 +146,7 @@ export class EmbeddedReplica {
         this.seed = opts.seed ?? new Uint8Array(randomBytes(32));
         this.key = ReplicaKey.generate(sha256(concatBytes(utf8('emc-replica-key'), this.seed)));
         this.verbose = opts.verbose === true;
+        this.metering = opts.metering !== false;
     }
 
     static async create(opts: ReplicaOptions = {}): Promise<EmbeddedReplica> {
@@ -193,6 +200,12 @@ export class EmbeddedReplica {
         return this.canister(canisterId).logs;
     }
 
+    /** A copy of the canister's Wasm heap and stable memory (for saving a network to disk, and for tests). */
+    canisterMemory(canisterId: Principal): { heap: Uint8Array; stable: { sizePages: number; pages: [number, Uint8Array][] } } {
+        const cp = this.canister(canisterId).runtime.checkpoint();
+        return { heap: cp.heap, stable: cp.stable };
+    }
+
     canisterIds(): Principal[] {
         return [...this.canisters.values()].map((c) => c.id);
     }
@@ -220,7 +233,7 @@ export class EmbeddedReplica {
     /** Creates a canister and installs `wasm` into it, running `canister_init` with `arg`. */
     async installCanister(opts: { wasm: Uint8Array | string; arg?: Uint8Array; controllers?: Principal[]; canisterId?: Principal; sender?: Principal }): Promise<Principal> {
         await this.idle();
-        const compiled = compile(opts.wasm);
+        const compiled = compile(opts.wasm, this.metering);
         const id = opts.canisterId ?? this.allocateCanisterId();
         if (this.canisters.has(id.toText())) throw new ReplicaError(`canister ${id.toText()} already exists`);
         const controllers = opts.controllers ?? [DEFAULT_CONTROLLER];
@@ -241,7 +254,7 @@ export class EmbeddedReplica {
         await this.idle();
         const state = this.canister(canisterId);
         this.assertNoOutstandingCalls(state);
-        const compiled = compile(opts.wasm);
+        const compiled = compile(opts.wasm, this.metering);
         const arg = opts.arg ?? new Uint8Array(IDL.encode([], []));
         const installer = (state.controllers[0] ?? Principal.anonymous()).toUint8Array();
         const old = state.runtime;
@@ -277,7 +290,7 @@ export class EmbeddedReplica {
         await this.idle();
         const state = this.canister(canisterId);
         this.assertNoOutstandingCalls(state);
-        const compiled = compile(opts.wasm);
+        const compiled = compile(opts.wasm, this.metering);
         const previous = { runtime: state.runtime, certifiedData: state.certifiedData, timer: state.globalTimer, hash: state.moduleHash };
         state.runtime = new CanisterRuntime(compiled.module, compiled.meta, this.hostFor(state), new StableMemory());
         state.certifiedData = new Uint8Array(0);
@@ -775,14 +788,14 @@ export class EmbeddedReplica {
 export const DEFAULT_CONTROLLER_IDENTITY = Ed25519KeyIdentity.generate(sha256(utf8('emc embedded replica default controller')));
 export const DEFAULT_CONTROLLER = Principal.fromUint8Array(DEFAULT_CONTROLLER_IDENTITY.getPrincipal().toUint8Array());
 
-function compile(wasm: Uint8Array | string): CompiledModule {
+function compile(wasm: Uint8Array | string, metering: boolean): CompiledModule {
     let bytes = typeof wasm === 'string' ? new Uint8Array(readFileSync(wasm)) : wasm;
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = new Uint8Array(gunzipSync(bytes));
     const hash = sha256(bytes);
-    const key = bytesToHex(hash);
+    const key = `${bytesToHex(hash)}:${metering ? 'metered' : 'plain'}`;
     const cached = moduleCache.get(key);
     if (cached !== undefined) return cached;
-    const meta = instrumentWasm(bytes);
+    const meta = instrumentWasm(bytes, { metering });
     const module = new WebAssembly.Module(meta.wasm as BufferSource);
     for (const imp of WebAssembly.Module.imports(module)) {
         if (imp.module !== 'ic0') throw new ReplicaError(`module imports ${imp.module}.${imp.name}; only the ic0 system API is available`);

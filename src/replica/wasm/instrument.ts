@@ -18,6 +18,10 @@
  * is an instruction-limit overrun. As on the IC, non-reentrant blocks are charged without a check,
  * so C can also end slightly negative on a call that returns normally: the host must treat
  * C < 0 after a normal return as out-of-instructions too.
+ *
+ * Caveat: C starts at 0, so a module with a start function traps during instantiation (its
+ * entry check sees 0 - cost < 0). The IC avoids this by removing the start section and exporting
+ * the function as `canister_start`; this pass keeps the start section as it is (Azle has none).
  */
 import { FC_BASE, OPCODE_BY_NAME, OPCODE_DEFS, OPCODE_SPACE } from './opcodes';
 import { InstrCursor, Reader, Section, WASM_MAGIC_AND_VERSION, WasmDecodeError, readSections, skipConstExpr } from './reader';
@@ -315,8 +319,17 @@ function writeSection(out: ByteWriter, id: number, payload: ByteWriter): void {
   out.copy(payload.buf, 0, payload.len);
 }
 
+export interface InstrumentOptions {
+  /**
+   * false: add the exports, the counter global and `$decr` but leave every function body untouched.
+   * Only for proving that metering never changes canister behaviour or state.
+   */
+  metering?: boolean;
+}
+
 /** Instruments a canister module for IC-exact instruction metering (see the file comment). */
-export function instrumentWasm(bytes: Uint8Array): InstrumentedWasm {
+export function instrumentWasm(bytes: Uint8Array, options: InstrumentOptions = {}): InstrumentedWasm {
+  const metering = options.metering !== false;
   const sections = readSections(bytes);
   const byId = new Map<number, Section>();
   let lastRank = 0;
@@ -483,7 +496,12 @@ export function instrumentWasm(bytes: Uint8Array): InstrumentedWasm {
         const start = r.pos;
         const end = start + size;
         if (end > codeSec.end) throw new WasmDecodeError(`function body ${i} runs past the code section`, start);
-        instrumentBody(bytes, start, end, code, injector, cursor);
+        if (metering) {
+          instrumentBody(bytes, start, end, code, injector, cursor);
+        } else {
+          code.u32(size);
+          code.copy(bytes, start, end);
+        }
         r.pos = end;
       }
       if (r.pos !== codeSec.end) throw new WasmDecodeError('code section size mismatch', r.pos);
@@ -557,5 +575,3 @@ export function instrumentWasm(bytes: Uint8Array): InstrumentedWasm {
 export function instructionCost(opcode: number): number {
   return COST[opcode];
 }
-
-

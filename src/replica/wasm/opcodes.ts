@@ -151,9 +151,3 @@ export function isValType(b: number): boolean {
   // i32, i64, f32, f64, v128, funcref, externref
   return b === 0x7f || b === 0x7e || b === 0x7d || b === 0x7c || b === 0x7b || b === 0x70 || b === 0x6f;
 }
-
-export function describeOpcode(bytes: Uint8Array, pos: number): string {
-  const b = bytes[pos];
-  if (b === undefined) return `<end of input>`;
-  return `0x${b.toString(16).padStart(2, '0')}`;
-}

@@ -118,7 +118,7 @@ describe('Azle fixture', () => {
   });
 
   it('runs real canister code identically, with a count, and stops it on a small budget', () => {
-    const run = (bytes: Uint8Array, budget?: bigint) => {
+    const run = (bytes: Uint8Array<ArrayBuffer>, budget?: bigint) => {
       const m = new WebAssembly.Module(bytes);
       const calls: string[] = [];
       const imports: Record<string, Record<string, (...a: unknown[]) => unknown>> = {};
