@@ -3,26 +3,20 @@
  * counter is touched, and the code is exactly what a literal transcription of the IC algorithm
  * produces.
  */
-import { execSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { readFileSync } from 'fs';
 import { instrumentWasm, InstrumentedWasm } from '../../../../src/replica/wasm/instrument';
 import { OPCODE_NAMES } from '../../../../src/replica/wasm/opcodes';
 import { InstrCursor, Reader, readSections, Section } from '../../../../src/replica/wasm/reader';
 import { ByteWriter, encodeU32 } from '../../../../src/replica/wasm/writer';
 import { expectedCost } from './helpers';
 
-const ROOT = join(__dirname, '../../../..');
-const FIXTURE = join(ROOT, '.azle/fixture/fixture.wasm');
+import { builtWasm } from '../../../helpers/wasm';
 
 let original: Uint8Array<ArrayBuffer>;
 let inst: InstrumentedWasm;
 
 beforeAll(() => {
-  if (!existsSync(FIXTURE)) {
-    execSync('npx azle build fixture', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CANISTER_CANDID_PATH: '/tmp/meter-fixture.did' } });
-  }
-  original = new Uint8Array(readFileSync(FIXTURE));
+  original = new Uint8Array(readFileSync(builtWasm('fixture')));
   const t0 = performance.now();
   inst = instrumentWasm(original);
   const ms = performance.now() - t0;
