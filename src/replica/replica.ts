@@ -355,20 +355,7 @@ export class EmbeddedReplica {
         if (!state.runtime.hasExport(exportName)) {
             return { reject: { code: RejectCode.DestinationInvalid, errorCode: ErrorCode.CanisterMethodNotFound, message: `Canister ${state.id.toText()} has no query method '${req.method}'` } };
         }
-        const outcome = this.execute(state, {
-            kind: 'query',
-            entry: { exportName },
-            methodName: req.method,
-            caller: req.sender.toUint8Array(),
-            argData: req.arg,
-            rejectCode: 0,
-            rejectMessage: '',
-            cyclesAvailable: 0n,
-            cyclesRefunded: 0n,
-            canRespond: true,
-            limit: this.limits.query,
-            callContextInstructions: 0n,
-        });
+        const outcome = this.execute(state, message({ kind: 'query', entry: { exportName }, methodName: req.method, caller: req.sender.toUint8Array(), argData: req.arg, canRespond: true, limit: this.limits.query }));
         const response = this.responseOf(state.id.toText(), outcome);
         return response.type === 'reply' ? { reply: response.data } : { reject: response.reject };
     }
@@ -495,20 +482,7 @@ export class EmbeddedReplica {
         if (!state.runtime.hasExport(exportName)) {
             return { ok: true, instructions: 0n, calls: [], cyclesAccepted: 0n, messageAccepted: false };
         }
-        return this.execute(state, {
-            kind,
-            entry: { exportName },
-            methodName: '',
-            caller,
-            argData: arg,
-            rejectCode: 0,
-            rejectMessage: '',
-            cyclesAvailable: 0n,
-            cyclesRefunded: 0n,
-            canRespond: false,
-            limit: limit ?? this.limits.install,
-            callContextInstructions: 0n,
-        });
+        return this.execute(state, message({ kind, entry: { exportName }, methodName: '', caller, argData: arg, canRespond: false, limit: limit ?? this.limits.install }));
     }
 
     private execute(state: CanisterState, input: ExecInput): ExecOutcome {
@@ -531,20 +505,7 @@ export class EmbeddedReplica {
         const hasQuery = target.runtime.hasExport(`canister_query ${req.method}`);
         if (!hasUpdate && !hasQuery) return noMethod(target.id.toText(), 'update', req.method);
         if (hasUpdate && target.runtime.hasExport('canister_inspect_message')) {
-            const outcome = this.execute(target, {
-                kind: 'inspect_message',
-                entry: { exportName: 'canister_inspect_message' },
-                methodName: req.method,
-                caller: req.sender.toUint8Array(),
-                argData: req.arg,
-                rejectCode: 0,
-                rejectMessage: '',
-                cyclesAvailable: 0n,
-                cyclesRefunded: 0n,
-                canRespond: false,
-                limit: this.limits.inspectMessage,
-                callContextInstructions: 0n,
-            });
+            const outcome = this.execute(target, message({ kind: 'inspect_message', entry: { exportName: 'canister_inspect_message' }, methodName: req.method, caller: req.sender.toUint8Array(), argData: req.arg, canRespond: false, limit: this.limits.inspectMessage }));
             if (!outcome.ok) return this.trapReject(target.id.toText(), outcome);
             if (!outcome.messageAccepted) {
                 return { code: RejectCode.CanisterReject, errorCode: ErrorCode.CanisterRejectedMessage, message: `Canister ${target.id.toText()} rejected the message` };
@@ -563,20 +524,7 @@ export class EmbeddedReplica {
     private executeCall(state: CanisterState, ctx: CallContext, method: string, arg: Uint8Array, cycles: bigint): void {
         ctx.cyclesAvailable = cycles;
         const isUpdate = state.runtime.hasExport(`canister_update ${method}`);
-        const outcome = this.execute(state, {
-            kind: isUpdate ? 'update' : 'replicated_query',
-            entry: { exportName: isUpdate ? `canister_update ${method}` : `canister_query ${method}` },
-            methodName: method,
-            caller: ctx.caller,
-            argData: arg,
-            rejectCode: 0,
-            rejectMessage: '',
-            cyclesAvailable: cycles,
-            cyclesRefunded: 0n,
-            canRespond: true,
-            limit: this.limits.update,
-            callContextInstructions: 0n,
-        });
+        const outcome = this.execute(state, message({ kind: isUpdate ? 'update' : 'replicated_query', entry: { exportName: isUpdate ? `canister_update ${method}` : `canister_query ${method}` }, methodName: method, caller: ctx.caller, argData: arg, canRespond: true, limit: this.limits.update, cyclesAvailable: cycles }));
         this.afterExecution(state, ctx, outcome);
     }
 
@@ -709,20 +657,7 @@ export class EmbeddedReplica {
         state.globalTimer = 0n;
         if (!state.runtime.hasExport('canister_global_timer')) return;
         const ctx = this.newCallContext(state, { kind: 'system' }, MANAGEMENT);
-        const outcome = this.execute(state, {
-            kind: 'timer',
-            entry: { exportName: 'canister_global_timer' },
-            methodName: '',
-            caller: MANAGEMENT,
-            argData: new Uint8Array(0),
-            rejectCode: 0,
-            rejectMessage: '',
-            cyclesAvailable: 0n,
-            cyclesRefunded: 0n,
-            canRespond: false,
-            limit: this.limits.update,
-            callContextInstructions: 0n,
-        });
+        const outcome = this.execute(state, message({ kind: 'timer', entry: { exportName: 'canister_global_timer' }, methodName: '', caller: MANAGEMENT, argData: new Uint8Array(0), canRespond: false, limit: this.limits.update }));
         this.afterExecution(state, ctx, outcome);
     }
 
@@ -803,6 +738,11 @@ function compile(wasm: Uint8Array | string, metering: boolean): CompiledModule {
     const compiled = { module, meta, hash };
     moduleCache.set(key, compiled);
     return compiled;
+}
+
+/** A first message of a call context, or a system message: no reject, no refund, no earlier instructions. */
+function message(m: Pick<ExecInput, 'kind' | 'entry' | 'methodName' | 'caller' | 'argData' | 'canRespond' | 'limit'> & { cyclesAvailable?: bigint }): ExecInput {
+    return { rejectCode: 0, rejectMessage: '', cyclesAvailable: 0n, cyclesRefunded: 0n, callContextInstructions: 0n, ...m };
 }
 
 function statusNode(s: IngressStatus): StateNode {

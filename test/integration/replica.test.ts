@@ -41,6 +41,14 @@ describe('embedded replica: fixture canister through @dfinity/agent', () => {
         expect(env.replica.controllers(env.a).map((p) => p.toText())).toEqual([DEFAULT_CONTROLLER.toText()]);
     });
 
+    it("answers raw_rand, so Azle's install-time seeding timer gives each canister its own randomness", async () => {
+        const ra = await env.actor(env.a).random();
+        const rb = await env.actor(env.b).random();
+        expect(ra.length).toBe(8);
+        expect(Buffer.from(ra).equals(Buffer.from(rb))).toBe(false);
+        expect(env.replica.executionLog().some((e) => e.canister === env.a.toText() && e.kind === 'reply_callback')).toBe(true);
+    });
+
     it('the canister sees the identity principal as caller, in queries and updates', async () => {
         const who = await env.actor(env.a).whoami();
         expect(who.toText()).toBe(alice.getPrincipal().toText());
