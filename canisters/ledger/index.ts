@@ -1,11 +1,232 @@
-/** emc_ledger — the $EMC ICRC ledger (entry points only; the ledger's rules live in src/ledger). */
-import { query } from 'azle';
+/**
+ * emc_ledger — the $EMC ICRC-1/2/3 ledger. Entry points only: decode the Candid argument with our
+ * codec, call the domain (src/ledger), encode the result. Methods are `manual` so that Candid
+ * costs what our lean codec costs; the IDL types given to the decorators produce the .did file.
+ */
+import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
 
-import { health, Health } from '../health';
+import { decode, encode, type Type } from '../../src/candid/candid';
+import { toIdl } from '../../src/candid/to-idl';
+import type { Env } from '../../src/env';
+import * as T from '../../src/ledger/candid';
+import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
+import { blockToValue, decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
+import { LEDGER_METHODS, type LedgerMethod } from '../../src/ledger/interface';
+import { Ledger, MAX_TAKE_ALLOWANCES } from '../../src/ledger/ledger';
+import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../../src/ledger/metadata';
+import { LedgerState } from '../../src/ledger/state';
+import { LEDGER_MEMORY } from '../../src/storage/memory-ids';
+import { StableKV } from '../../src/storage/stable-kv';
+
+const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
+
+/** Decorator arguments of a method from the interface table: its IDL types, in manual mode. */
+function sig(name: LedgerMethod): [IDL.Type[], IDL.Type, { manual: true }] {
+    const m = LEDGER_METHODS[name];
+    return [m.args.map(idl), idl(m.ret), { manual: true }];
+}
+const MAX_BLOCKS_PER_RESPONSE = 100n;
+const EMPTY_HASH_TREE = new Uint8Array([0x81, 0x00]);
+
+const env: Env = {
+    caller: () => msgCaller().toUint8Array(),
+    now: () => time(),
+    self: () => canisterSelf().toUint8Array(),
+    certify: (data) => certifiedDataSet(data),
+};
+
+function arg<V>(t: Type<V>): V {
+    return decode([t], msgArgData())[0] as V;
+}
+
+function reply(t: Type, value: unknown): void {
+    msgReply(encode([t], [value]));
+}
 
 export default class {
-    @query([], Health)
-    health(): Health {
-        return health('emc_ledger');
+    ledger = new Ledger(
+        new LedgerState({
+            config: new StableKV(LEDGER_MEMORY.CONFIG),
+            balances: new StableKV(LEDGER_MEMORY.BALANCES),
+            allowances: new StableKV(LEDGER_MEMORY.ALLOWANCES),
+            spenders: new StableKV(LEDGER_MEMORY.SPENDERS),
+            expiries: new StableKV(LEDGER_MEMORY.APPROVAL_EXPIRIES),
+            blocks: new StableKV(LEDGER_MEMORY.BLOCKS),
+            dedup: new StableKV(LEDGER_MEMORY.DEDUP),
+        }),
+        env,
+    );
+
+    @init([idl(T.LedgerArg)], { manual: true })
+    init(): void {
+        const a = arg(T.LedgerArg) as { Init: never } | { Upgrade: never };
+        if (!('Init' in a)) throw new Error('the ledger must be installed with variant { Init = … }');
+        this.ledger.init(T.initArgsIn(a.Init));
+    }
+
+    @postUpgrade([idl(T.LedgerArg)], { manual: true })
+    postUpgrade(): void {
+        const a = arg(T.LedgerArg) as { Init: never } | { Upgrade: [] | [never] };
+        if (!('Upgrade' in a)) throw new Error('the ledger must be upgraded with variant { Upgrade = … }');
+        const u = T.opt(a.Upgrade);
+        this.ledger.upgrade(u === undefined ? undefined : T.upgradeArgsIn(u));
+    }
+
+    // ----- ICRC-1 -----------------------------------------------------------------------------
+
+    @query(...sig('icrc1_name'))
+    icrc1_name(): void {
+        reply(T.C_TEXT, this.ledger.settings().name);
+    }
+
+    @query(...sig('icrc1_symbol'))
+    icrc1_symbol(): void {
+        reply(T.C_TEXT, this.ledger.settings().symbol);
+    }
+
+    @query(...sig('icrc1_decimals'))
+    icrc1_decimals(): void {
+        reply(T.C_NAT8, this.ledger.settings().decimals);
+    }
+
+    @query(...sig('icrc1_fee'))
+    icrc1_fee(): void {
+        reply(T.C_NAT, this.ledger.settings().fee);
+    }
+
+    @query(...sig('icrc1_metadata'))
+    icrc1_metadata(): void {
+        reply(T.Metadata, metadataEntries(this.ledger.settings()));
+    }
+
+    @query(...sig('icrc1_total_supply'))
+    icrc1_total_supply(): void {
+        reply(T.C_NAT, this.ledger.totalSupply());
+    }
+
+    @query(...sig('icrc1_minting_account'))
+    icrc1_minting_account(): void {
+        reply(T.OptAccount, [T.accountOut(this.ledger.settings().mintingAccount)]);
+    }
+
+    @query(...sig('icrc1_balance_of'))
+    icrc1_balance_of(): void {
+        reply(T.C_NAT, this.ledger.balanceOf(T.accountIn(arg(T.CAccount) as T.CAccount)));
+    }
+
+    @update(...sig('icrc1_transfer'))
+    icrc1_transfer(): void {
+        reply(T.TransferResult, this.ledger.transfer(T.transferArgsIn(arg(T.TransferArg))));
+    }
+
+    @query(...sig('icrc1_supported_standards'))
+    icrc1_supported_standards(): void {
+        reply(T.Standards, SUPPORTED_STANDARDS);
+    }
+
+    // ----- ICRC-2 -----------------------------------------------------------------------------
+
+    @update(...sig('icrc2_approve'))
+    icrc2_approve(): void {
+        reply(T.ApproveResult, this.ledger.approve(T.approveArgsIn(arg(T.ApproveArgsT))));
+    }
+
+    @update(...sig('icrc2_transfer_from'))
+    icrc2_transfer_from(): void {
+        reply(T.TransferFromResult, this.ledger.transferFrom(T.transferFromArgsIn(arg(T.TransferFromArgsT))));
+    }
+
+    @query(...sig('icrc2_allowance'))
+    icrc2_allowance(): void {
+        const a = arg(T.AllowanceArgs) as { account: T.CAccount; spender: T.CAccount };
+        const r = this.ledger.allowanceOf(T.accountIn(a.account), T.accountIn(a.spender));
+        reply(T.Allowance, { allowance: r.allowance, expires_at: T.toOpt(r.expires_at) });
+    }
+
+    // ----- ICRC-3 -----------------------------------------------------------------------------
+
+    @query(...sig('icrc3_get_blocks'))
+    icrc3_get_blocks(): void {
+        const ranges = arg(T.GetBlocksArgsVec) as { start: bigint; length: bigint }[];
+        const length = this.ledger.state.blockCount();
+        const blocks: { id: bigint; block: unknown }[] = [];
+        let budget = MAX_BLOCKS_PER_RESPONSE;
+        for (const r of ranges) {
+            const end = r.start + (r.length < budget ? r.length : budget);
+            for (let i = r.start; i < end && i < length; i++) {
+                blocks.push({ id: i, block: blockToValue(decodeBlock(this.ledger.state.blockBytes(i) as Uint8Array)) });
+                budget--;
+            }
+            if (budget === 0n) break;
+        }
+        reply(T.GetBlocksResult, { log_length: length, blocks, archived_blocks: [] });
+    }
+
+    @query(...sig('icrc3_get_archives'))
+    icrc3_get_archives(): void {
+        arg(T.GetArchivesArgs);
+        reply(T.GetArchivesResult, []);
+    }
+
+    @query(...sig('icrc3_get_tip_certificate'))
+    icrc3_get_tip_certificate(): void {
+        const certificate = dataCertificate();
+        if (certificate === undefined) {
+            reply(T.OptDataCertificate, []);
+            return;
+        }
+        const count = this.ledger.state.blockCount();
+        const tip = this.ledger.state.tipHash();
+        const hashTree = count === 0n || tip === undefined ? EMPTY_HASH_TREE : tipHashTreeCbor(count - 1n, tip);
+        reply(T.OptDataCertificate, [{ certificate, hash_tree: hashTree }]);
+    }
+
+    @query(...sig('icrc3_supported_block_types'))
+    icrc3_supported_block_types(): void {
+        reply(T.BlockTypes, SUPPORTED_BLOCK_TYPES);
+    }
+
+    // ----- ICRC-10, ICRC-21, ICRC-103, ICRC-106 -------------------------------------------------
+
+    @query(...sig('icrc10_supported_standards'))
+    icrc10_supported_standards(): void {
+        reply(T.Standards, SUPPORTED_STANDARDS);
+    }
+
+    @update(...sig('icrc21_canister_call_consent_message'))
+    icrc21_canister_call_consent_message(): void {
+        const req = arg(T.ConsentMessageRequest) as ConsentRequest;
+        reply(T.ConsentMessageResponse, consentMessage(this.ledger.settings(), env.caller(), req));
+    }
+
+    @query(...sig('icrc103_get_allowances'))
+    icrc103_get_allowances(): void {
+        const a = arg(T.GetAllowancesArgs) as { from_account: [] | [T.CAccount]; prev_spender: [] | [T.CAccount]; take: [] | [bigint] };
+        const fromArg = T.opt(a.from_account);
+        const from = fromArg === undefined ? { owner: env.caller() } : T.accountIn(fromArg);
+        const prev = T.opt(a.prev_spender);
+        const take = T.opt(a.take) ?? MAX_TAKE_ALLOWANCES;
+        const list = this.ledger.listAllowances(from, prev === undefined ? undefined : T.accountIn(prev), take);
+        reply(T.GetAllowancesResponse, {
+            Ok: list.map((x) => ({ from_account: T.accountOut(x.from_account), to_spender: T.accountOut(x.to_spender), allowance: x.allowance, expires_at: T.toOpt(x.expires_at) })),
+        });
+    }
+
+    @query(...sig('icrc106_get_index_principal'))
+    icrc106_get_index_principal(): void {
+        const index = this.ledger.settings().indexPrincipal;
+        reply(T.GetIndexPrincipalResult, index === undefined ? { Err: { IndexPrincipalNotSet: null } } : { Ok: T.principalOut(index) });
+    }
+
+    // ----- DFINITY ledger extras ----------------------------------------------------------------
+
+    @query(...sig('is_ledger_ready'))
+    is_ledger_ready(): void {
+        reply(T.C_BOOL, true);
+    }
+
+    @query(...sig('archives'))
+    archives(): void {
+        reply(T.ArchiveInfos, []);
     }
 }

@@ -1,0 +1,704 @@
+/**
+ * Candid encoder. Written for QuickJS (an interpreter, where every JS operation counts):
+ * the type table of a `types` array is built once and cached, values are written by one
+ * handler per type node into a module-level growable buffer, numbers below 2^53 never
+ * become BigInt arithmetic, and text is UTF-8 encoded in place.
+ *
+ * The type table is laid out as @dfinity/candid 3.4.3 does (children first, structurally equal
+ * types shared, recursive types reserved first), so the bytes are identical to `IDL.encode`'s.
+ *
+ * Not re-entrant: a getter or `toUint8Array` that itself calls `encode` would corrupt the output.
+ */
+import { CandidError } from './error';
+import { getCache, isPrimitiveOp, setCache, showType, type FuncType, type OptType, type RecordType, type ServiceType, type Type, type VariantType, type VecType } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Output buffer
+
+let out: Uint8Array = new Uint8Array(1024);
+let cap = 1024;
+let op = 0;
+let ov = new DataView(out.buffer);
+
+function grow(n: number): void {
+  let c = cap * 2;
+  while (c < op + n) c *= 2;
+  const nb = new Uint8Array(c);
+  nb.set(out.subarray(0, op));
+  out = nb;
+  cap = c;
+  ov = new DataView(nb.buffer);
+}
+
+/** Writes an unsigned LEB128 of a non-negative safe integer (capacity must be ensured: 8 bytes). */
+function wU(n: number): void {
+  if (n < 2147483648) {
+    while (n >= 128) {
+      out[op++] = (n & 127) | 128;
+      n >>>= 7;
+    }
+    out[op++] = n;
+    return;
+  }
+  while (n >= 128) {
+    const b = n % 128;
+    out[op++] = b | 128;
+    n = (n - b) / 128;
+  }
+  out[op++] = n;
+}
+
+function lebSize(n: number): number {
+  return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : n < 268435456 ? 4 : 5;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoder nodes: one per type, holding the handler `f` and what it needs
+
+interface E {
+  f: (e: E, v: any) => void;
+  t: Type;
+  c: E | null;
+  keys: (string | number)[] | null;
+  subs: E[] | null;
+  min: number;
+  max: number;
+}
+
+const isArray = Array.isArray;
+const isView = ArrayBuffer.isView;
+const U8 = Uint8Array;
+
+function describe(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (v === null || v === undefined || typeof v !== 'object') return String(v);
+  if (v instanceof U8) return `Uint8Array(${v.length})`;
+  if (isArray(v)) return `array(${v.length})`;
+  const keys = Object.keys(v);
+  return `object {${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}}`;
+}
+
+function bad(e: E, v: unknown, why?: string): CandidError {
+  return new CandidError(`cannot encode ${describe(v)} as ${showType(e.t)}${why ? ': ' + why : ''}`);
+}
+
+function eNull(e: E, v: any): void {
+  if (v !== null) throw bad(e, v);
+}
+
+function eNothing(_e: E, _v: any): void {
+  // reserved: any value, no bytes
+}
+
+function eEmpty(e: E, v: any): void {
+  throw bad(e, v, 'type empty has no values');
+}
+
+function eBool(e: E, v: any): void {
+  if (op + 1 > cap) grow(1);
+  if (v === true) out[op++] = 1;
+  else if (v === false) out[op++] = 0;
+  else throw bad(e, v);
+}
+
+function bigLeb(v: bigint): void {
+  while (v >= 128n) {
+    if (op + 1 > cap) grow(16);
+    out[op++] = Number(v & 127n) | 128;
+    v >>= 7n;
+  }
+  if (op + 1 > cap) grow(16);
+  out[op++] = Number(v);
+}
+
+function bigSleb(v: bigint): void {
+  for (;;) {
+    if (op + 1 > cap) grow(16);
+    const b = Number(v & 127n);
+    v >>= 7n;
+    if ((v === 0n && (b & 64) === 0) || (v === -1n && (b & 64) !== 0)) {
+      out[op++] = b;
+      return;
+    }
+    out[op++] = b | 128;
+  }
+}
+
+function eNat(e: E, v: any): void {
+  let n: number;
+  if (typeof v === 'bigint') {
+    n = Number(v);
+    if (!(n < 9007199254740992)) {
+      bigLeb(v);
+      return;
+    }
+  } else if (typeof v === 'number' && v % 1 === 0) {
+    n = v;
+    if (n >= 9007199254740992) {
+      bigLeb(BigInt(n));
+      return;
+    }
+  } else throw bad(e, v);
+  if (n < 0) throw bad(e, v, 'negative');
+  if (op + 8 > cap) grow(8);
+  if (n < 128) out[op++] = n;
+  else wU(n);
+}
+
+function eInt(e: E, v: any): void {
+  let n: number;
+  if (typeof v === 'bigint') {
+    n = Number(v);
+    if (!(n < 9007199254740992 && n > -9007199254740992)) {
+      bigSleb(v);
+      return;
+    }
+  } else if (typeof v === 'number' && v % 1 === 0) {
+    n = v;
+    if (!(n < 9007199254740992 && n > -9007199254740992)) {
+      bigSleb(BigInt(n));
+      return;
+    }
+  } else throw bad(e, v);
+  if (op + 8 > cap) grow(8);
+  if (n >= -64 && n < 64) {
+    out[op++] = n & 127;
+    return;
+  }
+  for (;;) {
+    let b = n % 128;
+    if (b < 0) b += 128;
+    n = (n - b) / 128;
+    if ((n === 0 && (b & 64) === 0) || (n === -1 && (b & 64) !== 0)) {
+      out[op++] = b;
+      return;
+    }
+    out[op++] = b | 128;
+  }
+}
+
+/** A fixed-size integer of at most 32 bits, from a number or a bigint, range-checked. */
+function small(e: E, v: any): number {
+  let n: number;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'bigint') n = Number(v);
+  else throw bad(e, v);
+  if (!(n % 1 === 0 && n >= e.min && n <= e.max)) throw bad(e, v, 'out of range');
+  return n;
+}
+
+function eNat8(e: E, v: any): void {
+  const n = typeof v === 'number' && v >= 0 && v <= 255 && v % 1 === 0 ? v : small(e, v);
+  if (op + 1 > cap) grow(1);
+  out[op++] = n;
+}
+
+function eNat16(e: E, v: any): void {
+  const n = small(e, v);
+  if (op + 2 > cap) grow(2);
+  out[op++] = n & 255;
+  out[op++] = n >>> 8;
+}
+
+function eNat32(e: E, v: any): void {
+  const n = small(e, v);
+  if (op + 4 > cap) grow(4);
+  ov.setUint32(op, n, true);
+  op += 4;
+}
+
+function eInt8(e: E, v: any): void {
+  const n = small(e, v);
+  if (op + 1 > cap) grow(1);
+  out[op++] = n & 255;
+}
+
+function eInt16(e: E, v: any): void {
+  const n = small(e, v);
+  if (op + 2 > cap) grow(2);
+  out[op++] = n & 255;
+  out[op++] = (n >> 8) & 255;
+}
+
+function eInt32(e: E, v: any): void {
+  const n = small(e, v);
+  if (op + 4 > cap) grow(4);
+  ov.setInt32(op, n, true);
+  op += 4;
+}
+
+function eNat64(e: E, v: any): void {
+  if (op + 8 > cap) grow(8);
+  if (typeof v === 'bigint') {
+    if (v < 0n || v > 18446744073709551615n) throw bad(e, v, 'out of range');
+    ov.setBigUint64(op, v, true);
+  } else if (typeof v === 'number' && v % 1 === 0 && v >= 0) {
+    if (v < 9007199254740992) {
+      const lo = v % 4294967296;
+      ov.setUint32(op, lo, true);
+      ov.setUint32(op + 4, (v - lo) / 4294967296, true);
+    } else if (v < 18446744073709551616) ov.setBigUint64(op, BigInt(v), true);
+    else throw bad(e, v, 'out of range');
+  } else throw bad(e, v);
+  op += 8;
+}
+
+function eInt64(e: E, v: any): void {
+  if (op + 8 > cap) grow(8);
+  if (typeof v === 'bigint') {
+    if (v < -9223372036854775808n || v > 9223372036854775807n) throw bad(e, v, 'out of range');
+    ov.setBigInt64(op, v, true);
+  } else if (typeof v === 'number' && v % 1 === 0) {
+    if (v < 9007199254740992 && v > -9007199254740992) {
+      let lo = v % 4294967296;
+      if (lo < 0) lo += 4294967296;
+      ov.setUint32(op, lo, true);
+      ov.setInt32(op + 4, (v - lo) / 4294967296, true);
+    } else if (v >= -9223372036854775808 && v < 9223372036854775808) ov.setBigInt64(op, BigInt(v), true);
+    else throw bad(e, v, 'out of range');
+  } else throw bad(e, v);
+  op += 8;
+}
+
+function eF32(e: E, v: any): void {
+  if (typeof v !== 'number') throw bad(e, v);
+  if (op + 4 > cap) grow(4);
+  ov.setFloat32(op, v, true);
+  op += 4;
+}
+
+function eF64(e: E, v: any): void {
+  if (typeof v !== 'number') throw bad(e, v);
+  if (op + 8 > cap) grow(8);
+  ov.setFloat64(op, v, true);
+  op += 8;
+}
+
+/** UTF-8 text with its LEB128 byte length, encoded in place (lone surrogates become U+FFFD). */
+function writeText(s: string): void {
+  const n = s.length;
+  if (op + n * 3 + 5 > cap) grow(n * 3 + 5);
+  const lsz = lebSize(n);
+  const start = op + lsz;
+  let p = start;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) break;
+    out[p++] = c;
+  }
+  for (; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 128) out[p++] = c;
+    else if (c < 2048) {
+      out[p++] = 192 | (c >> 6);
+      out[p++] = 128 | (c & 63);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          c = 65536 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+          out[p++] = 240 | (c >> 18);
+          out[p++] = 128 | ((c >> 12) & 63);
+          out[p++] = 128 | ((c >> 6) & 63);
+          out[p++] = 128 | (c & 63);
+          continue;
+        }
+        c = 0xfffd;
+      }
+      out[p++] = 224 | (c >> 12);
+      out[p++] = 128 | ((c >> 6) & 63);
+      out[p++] = 128 | (c & 63);
+    }
+  }
+  const blen = p - start;
+  const rsz = lebSize(blen);
+  if (rsz !== lsz) {
+    out.copyWithin(op + rsz, start, p);
+    p += rsz - lsz;
+  }
+  wU(blen);
+  op = p;
+}
+
+function eText(e: E, v: any): void {
+  if (typeof v !== 'string') throw bad(e, v);
+  writeText(v);
+}
+
+function writePrincipal(e: E, v: any): void {
+  if (v === null || typeof v !== 'object' || !v._isPrincipal) throw bad(e, v, 'not a Principal');
+  const b = v.toUint8Array();
+  const n = b.length;
+  if (n > 29) throw bad(e, v, `principal is ${n} bytes (at most 29)`);
+  if (op + 31 > cap) grow(31);
+  out[op++] = 1;
+  out[op++] = n;
+  out.set(b, op);
+  op += n;
+}
+
+function ePrincipal(e: E, v: any): void {
+  writePrincipal(e, v);
+}
+
+function eFunc(e: E, v: any): void {
+  if (!isArray(v) || v.length !== 2 || typeof v[1] !== 'string') throw bad(e, v, 'expected [Principal, method name]');
+  if (op + 1 > cap) grow(1);
+  out[op++] = 1;
+  writePrincipal(e, v[0]);
+  writeText(v[1]);
+}
+
+function eOpt(e: E, v: any): void {
+  if (!isArray(v) || v.length > 1) throw bad(e, v, 'expected [] or [value]');
+  if (op + 1 > cap) grow(1);
+  if (v.length === 0) {
+    out[op++] = 0;
+    return;
+  }
+  out[op++] = 1;
+  const c = e.c!;
+  c.f(c, v[0]);
+}
+
+function eBlob(e: E, v: any): void {
+  if (v instanceof U8) {
+    const n = v.length;
+    if (op + n + 5 > cap) grow(n + 5);
+    if (n < 128) out[op++] = n;
+    else wU(n);
+    out.set(v, op);
+    op += n;
+    return;
+  }
+  if (!isArray(v)) throw bad(e, v, 'expected Uint8Array or number[]');
+  const n = v.length;
+  if (op + n + 5 > cap) grow(n + 5);
+  wU(n);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (!(typeof x === 'number' && x >= 0 && x <= 255 && x % 1 === 0)) throw bad(e, v, `element ${i} is not a nat8`);
+    out[op++] = x;
+  }
+}
+
+function eVec(e: E, v: any): void {
+  if (!isArray(v) && !(isView(v) && typeof (v as Uint8Array).length === 'number')) throw bad(e, v, 'expected an array');
+  const n = (v as unknown[]).length;
+  if (op + 5 > cap) grow(5);
+  wU(n);
+  const c = e.c!;
+  const f = c.f;
+  for (let i = 0; i < n; i++) f(c, (v as any)[i]);
+}
+
+function eRecord(e: E, v: any): void {
+  if (v === null || typeof v !== 'object') throw bad(e, v, 'expected an object');
+  const keys = e.keys!;
+  const subs = e.subs!;
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const x = v[keys[i]];
+    const s = subs[i];
+    if (x === undefined && s.f !== eNothing) throw bad(e, v, `field ${JSON.stringify(keys[i])} is missing`);
+    s.f(s, x);
+  }
+}
+
+function eTuple(e: E, v: any): void {
+  const subs = e.subs!;
+  const n = subs.length;
+  if (!isArray(v) || v.length < n) throw bad(e, v, `expected an array of ${n}`);
+  for (let i = 0; i < n; i++) {
+    const s = subs[i];
+    s.f(s, v[i]);
+  }
+}
+
+function eVariant(e: E, v: any): void {
+  if (v === null || typeof v !== 'object') throw bad(e, v, 'expected an object with one case');
+  // probe the case names (cheaper in QuickJS than enumerating the object's keys)
+  const names = e.keys as string[];
+  const n = names.length;
+  let i = 0;
+  while (i < n && v[names[i]] === undefined) i++;
+  if (i === n) {
+    const ks = Object.keys(v);
+    throw bad(e, v, ks.length === 0 ? 'no case' : `unknown case ${JSON.stringify(ks[0])}`);
+  }
+  for (let j = i + 1; j < n; j++) if (v[names[j]] !== undefined) throw bad(e, v, 'more than one case');
+  if (op + 5 > cap) grow(5);
+  if (i < 128) out[op++] = i;
+  else wU(i);
+  const s = e.subs![i];
+  s.f(s, v[names[i]]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiling descriptors to encoder nodes (memoised per descriptor; cycles through `rec` are fine)
+
+const nodes = new WeakMap<Type, E>();
+
+function node(f: E['f'], t: Type, min = 0, max = 0): E {
+  return { f, t, c: null, keys: null, subs: null, min, max };
+}
+
+function enc(t: Type): E {
+  let e = nodes.get(t);
+  if (e !== undefined) return e;
+  if (t === null || typeof t !== 'object' || typeof t.k !== 'number') throw new CandidError(`encode: not a Candid type: ${String(t)}`);
+  switch (t.k) {
+    case -1: e = node(eNull, t); break;
+    case -2: e = node(eBool, t); break;
+    case -3: e = node(eNat, t); break;
+    case -4: e = node(eInt, t); break;
+    case -5: e = node(eNat8, t, 0, 255); break;
+    case -6: e = node(eNat16, t, 0, 65535); break;
+    case -7: e = node(eNat32, t, 0, 4294967295); break;
+    case -8: e = node(eNat64, t); break;
+    case -9: e = node(eInt8, t, -128, 127); break;
+    case -10: e = node(eInt16, t, -32768, 32767); break;
+    case -11: e = node(eInt32, t, -2147483648, 2147483647); break;
+    case -12: e = node(eInt64, t); break;
+    case -13: e = node(eF32, t); break;
+    case -14: e = node(eF64, t); break;
+    case -15: e = node(eText, t); break;
+    case -16: e = node(eNothing, t); break;
+    case -17: e = node(eEmpty, t); break;
+    case -24: e = node(ePrincipal, t); break;
+    case -18:
+      e = node(eOpt, t);
+      nodes.set(t, e);
+      e.c = enc((t as OptType).t);
+      return e;
+    case -19: {
+      const el = (t as VecType).t;
+      if (el && el.k === -5) {
+        e = node(eBlob, t);
+        break;
+      }
+      e = node(eVec, t);
+      nodes.set(t, e);
+      e.c = enc(el);
+      return e;
+    }
+    case -20: {
+      const r = t as RecordType;
+      e = node(r.tuple ? eTuple : eRecord, t);
+      nodes.set(t, e);
+      e.keys = r.tuple ? r.names.map((_, i) => i) : r.names.slice();
+      e.subs = r.types.map(enc);
+      return e;
+    }
+    case -21: {
+      const r = t as VariantType;
+      e = node(eVariant, t);
+      nodes.set(t, e);
+      e.keys = r.names.slice();
+      e.subs = r.types.map(enc);
+      return e;
+    }
+    case -22: e = node(eFunc, t); break;
+    case -23: e = node(ePrincipal, t); break;
+    default:
+      throw new CandidError(`encode: unknown type opcode ${t.k}`);
+  }
+  nodes.set(t, e);
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type table (laid out as @dfinity/candid does)
+
+const keys = new WeakMap<Type, string>();
+
+/** Structural key: equal keys share one table entry. Recursive types are keyed by identity. */
+function keyOf(t: Type): string {
+  if (isPrimitiveOp(t.k)) return String(t.k);
+  let k = keys.get(t);
+  if (k !== undefined) return k;
+  const r = (t as RecordType).r;
+  if (r !== undefined) k = 'μ' + r;
+  else {
+    switch (t.k) {
+      case -18: k = 'opt ' + keyOf((t as OptType).t); break;
+      case -19: k = 'vec ' + keyOf((t as VecType).t); break;
+      case -20:
+      case -21: {
+        const x = t as RecordType;
+        k = (t.k === -20 ? 'record {' : 'variant {') + x.ids.map((id, i) => id + ':' + keyOf(x.types[i])).join(';') + '}';
+        break;
+      }
+      case -22: {
+        const f = t as FuncType;
+        k = 'func (' + f.args.map(keyOf).join(',') + ') -> (' + f.rets.map(keyOf).join(',') + ') ' + f.ann.join(' ');
+        break;
+      }
+      case -23: {
+        const s = t as ServiceType;
+        k = 'service {' + s.names.map((n, i) => JSON.stringify(n) + ':' + keyOf(s.types[i])).join(';') + '}';
+        break;
+      }
+      default:
+        throw new CandidError(`encode: unknown type opcode ${t.k}`);
+    }
+  }
+  keys.set(t, k);
+  return k;
+}
+
+function pushU(a: number[], n: number): void {
+  while (n >= 128) {
+    a.push((n & 127) | 128);
+    n = Math.floor(n / 128);
+  }
+  a.push(n);
+}
+
+function pushS(a: number[], n: number): void {
+  for (;;) {
+    const b = n & 127;
+    n = Math.floor(n / 128);
+    if ((n === 0 && (b & 64) === 0) || (n === -1 && (b & 64) !== 0)) {
+      a.push(b);
+      return;
+    }
+    a.push(b | 128);
+  }
+}
+
+function utf8(s: string): number[] {
+  const a: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) a.push(c);
+    else if (c < 0x800) a.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) {
+      const d = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
+      a.push(0xe0 | (d >> 12), 0x80 | ((d >> 6) & 63), 0x80 | (d & 63));
+    } else a.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return a;
+}
+
+class Table {
+  entries: (number[] | null)[] = [];
+  index = new Map<string, number>();
+
+  add(t: Type): void {
+    if (isPrimitiveOp(t.k)) return;
+    const key = keyOf(t);
+    if (this.index.has(key)) return;
+    if ((t as RecordType).r !== undefined) {
+      // recursive: reserve the slot first so that the body can refer to itself
+      const i = this.entries.length;
+      this.entries.push(null);
+      this.index.set(key, i);
+      this.addChildren(t);
+      this.entries[i] = this.bytes(t);
+      return;
+    }
+    this.addChildren(t);
+    this.entries.push(this.bytes(t));
+    this.index.set(key, this.entries.length - 1);
+  }
+
+  private addChildren(t: Type): void {
+    switch (t.k) {
+      case -18:
+      case -19: this.add((t as OptType).t); break;
+      case -20:
+      case -21: (t as RecordType).types.forEach((c) => this.add(c)); break;
+      case -22: (t as FuncType).args.forEach((c) => this.add(c)); (t as FuncType).rets.forEach((c) => this.add(c)); break;
+      case -23: (t as ServiceType).types.forEach((c) => this.add(c)); break;
+    }
+  }
+
+  ref(a: number[], t: Type): void {
+    if (isPrimitiveOp(t.k)) pushS(a, t.k);
+    else pushS(a, this.index.get(keyOf(t))!);
+  }
+
+  private bytes(t: Type): number[] {
+    const a: number[] = [];
+    pushS(a, t.k);
+    switch (t.k) {
+      case -18:
+      case -19: this.ref(a, (t as OptType).t); break;
+      case -20:
+      case -21: {
+        const x = t as RecordType;
+        pushU(a, x.ids.length);
+        x.ids.forEach((id, i) => { pushU(a, id); this.ref(a, x.types[i]); });
+        break;
+      }
+      case -22: {
+        const f = t as FuncType;
+        pushU(a, f.args.length);
+        f.args.forEach((c) => this.ref(a, c));
+        pushU(a, f.rets.length);
+        f.rets.forEach((c) => this.ref(a, c));
+        pushU(a, f.ann.length);
+        f.ann.forEach((c) => a.push(c));
+        break;
+      }
+      case -23: {
+        const s = t as ServiceType;
+        pushU(a, s.names.length);
+        s.names.forEach((n, i) => { const b = utf8(n); pushU(a, b.length); a.push(...b); this.ref(a, s.types[i]); });
+        break;
+      }
+    }
+    return a;
+  }
+}
+
+interface Header {
+  hdr: Uint8Array;
+  nodes: E[];
+}
+
+const HEADER = Symbol('candid.encode');
+
+/** Magic, type table and argument types for `types`, plus their encoder nodes. */
+function header(types: readonly Type[]): Header {
+  const table = new Table();
+  types.forEach((t) => {
+    if (t === null || typeof t !== 'object' || typeof t.k !== 'number') throw new CandidError(`encode: not a Candid type: ${String(t)}`);
+    table.add(t);
+  });
+  const a: number[] = [0x44, 0x49, 0x44, 0x4c];
+  pushU(a, table.entries.length);
+  for (const e of table.entries) a.push(...e!);
+  pushU(a, types.length);
+  types.forEach((t) => table.ref(a, t));
+  return { hdr: new Uint8Array(a), nodes: types.map(enc) };
+}
+
+/** Encodes `values` (one per type) as a Candid message. */
+export function encode(types: readonly Type[], values: readonly unknown[]): Uint8Array {
+  const k0: any = types.length === 1 ? types[0] : types;
+  let h: Header | undefined = k0[HEADER] ?? getCache<Header>(types, HEADER);
+  if (h === undefined) {
+    if (!isArray(types)) throw new CandidError('encode: types must be an array');
+    h = header(types);
+    setCache(types, HEADER, h);
+  }
+  if (!isArray(values) || values.length !== types.length) {
+    throw new CandidError(`encode: ${types.length} type(s) but ${isArray(values) ? values.length : 'no array of'} value(s)`);
+  }
+  const hdr = h.hdr;
+  op = 0;
+  if (hdr.length + 64 > cap) grow(hdr.length + 64);
+  out.set(hdr, 0);
+  op = hdr.length;
+  const ns = h.nodes;
+  for (let i = 0; i < ns.length; i++) {
+    const e = ns[i];
+    e.f(e, values[i]);
+  }
+  return out.slice(0, op);
+}

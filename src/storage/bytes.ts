@@ -1,0 +1,52 @@
+/** Fixed-width and variable-length integer encodings for stable-memory keys and values. */
+
+/** 8 bytes big-endian: sorts like the number. */
+export function u64be(n: bigint): Uint8Array {
+    const out = new Uint8Array(8);
+    new DataView(out.buffer).setBigUint64(0, n);
+    return out;
+}
+
+export function readU64be(b: Uint8Array, at = 0): bigint {
+    return new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0);
+}
+
+export function concat(parts: Uint8Array[]): Uint8Array {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+    }
+    return out;
+}
+
+const HEX = '0123456789abcdef';
+
+export function toHex(b: Uint8Array): string {
+    let s = '';
+    for (let i = 0; i < b.length; i++) s += HEX[b[i] >> 4] + HEX[b[i] & 15];
+    return s;
+}
+
+export function fromHex(h: string): Uint8Array {
+    if (h.length % 2 !== 0 || !/^[0-9a-f]*$/.test(h)) throw new Error(`bad hex: ${h}`);
+    const out = new Uint8Array(h.length / 2);
+    for (let i = 0; i < out.length; i++) out[i] = parseInt(h.substr(i * 2, 2), 16);
+    return out;
+}
+
+/** Unsigned LEB128 (the IC's and Candid's natural-number encoding). */
+export function leb128(n: bigint): Uint8Array {
+    if (n < 0n) throw new Error('leb128 of a negative number');
+    const out: number[] = [];
+    do {
+        let byte = Number(n & 0x7fn);
+        n >>= 7n;
+        if (n !== 0n) byte |= 0x80;
+        out.push(byte);
+    } while (n !== 0n);
+    return new Uint8Array(out);
+}

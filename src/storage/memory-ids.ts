@@ -1,0 +1,34 @@
+/**
+ * The registry of stable-memory ids (StableBTreeMap memory ids) of every canister.
+ *
+ * Rules (see docs/storage.md):
+ * - An id is assigned once and never reused or renumbered, even after the map is abandoned: an
+ *   abandoned id stays here, commented `DEPRECATED_…`, so nobody takes it again.
+ * - The key encoding of a map never changes (order and equality are bytewise).
+ * - Values carry a leading format byte, so a layout can evolve with migrate-on-read.
+ * - Azle reserves 254 (its WASI file system) and 255 (ic-stable-structures' memory manager).
+ *
+ * Memory layout of each canister: Azle's WASI area (~64 MiB) followed by 8 MiB buckets allocated to
+ * the maps below by ic-stable-structures' MemoryManager as they grow.
+ */
+
+/** emc_ledger */
+export const LEDGER_MEMORY = {
+    /** Configuration and counters: fixed small keys → encoded values. */
+    CONFIG: 0,
+    /** Account key (62 bytes) → balance (u64 big-endian). */
+    BALANCES: 1,
+    /** from key ‖ spender key → allowance { amount, expires_at }. */
+    ALLOWANCES: 2,
+    /** from key → sorted list of its spender keys (ICRC-103 listing). */
+    SPENDERS: 3,
+    /** expires_at (u64 BE) ‖ from key ‖ spender key → empty: expired approvals are pruned oldest first. */
+    APPROVAL_EXPIRIES: 4,
+    /** Block index (u64 BE) → encoded block. */
+    BLOCKS: 5,
+    /** created_at_time (u64 BE) ‖ transaction bytes → block index: the deduplication window. */
+    DEDUP: 6,
+} as const;
+
+/** emc_protocol (ids 32 and up, so the two canisters' ids can never be confused in reviews). */
+export const PROTOCOL_MEMORY = {} as const;

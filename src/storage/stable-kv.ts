@@ -1,0 +1,44 @@
+/**
+ * KV backed by an Azle StableBTreeMap with identity serializers (keys ordered bytewise, as the
+ * Rust map orders Vec<u8>). Only canisters import this file; the domain sees the KV interface.
+ */
+import { StableBTreeMap } from 'azle';
+
+import type { KV } from './kv';
+
+const identity = {
+    toBytes: (data: Uint8Array): Uint8Array => data,
+    fromBytes: (bytes: Uint8Array): Uint8Array => bytes,
+};
+
+export class StableKV implements KV {
+    private readonly map: StableBTreeMap<Uint8Array, Uint8Array>;
+
+    constructor(memoryId: number) {
+        this.map = new StableBTreeMap<Uint8Array, Uint8Array>(memoryId, identity, identity);
+    }
+
+    get(key: Uint8Array): Uint8Array | undefined {
+        return this.map.get(key);
+    }
+
+    set(key: Uint8Array, value: Uint8Array): void {
+        this.map.insert(key, value);
+    }
+
+    delete(key: Uint8Array): boolean {
+        return this.map.remove(key) !== undefined;
+    }
+
+    has(key: Uint8Array): boolean {
+        return this.map.containsKey(key);
+    }
+
+    size(): number {
+        return Number(this.map.len());
+    }
+
+    entries(start: number, count: number): [Uint8Array, Uint8Array][] {
+        return this.map.items(start, count);
+    }
+}
