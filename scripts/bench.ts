@@ -4,9 +4,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fixtureSuite } from '../test/bench/fixture.bench';
+import { ledgerSuite } from '../test/bench/ledger.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);

@@ -13,4 +13,4 @@
 export { C, idlHash, labelToId, showType, type Type, type ValueOf, type ValuesOf, type PrincipalLike } from './types';
 export { CandidError } from './error';
 export { encode } from './encode';
-export { decode, MAX_DEPTH, ZERO_SIZED_BUDGET } from './decode';
+export { decode, prime, MAX_DEPTH, ZERO_SIZED_BUDGET } from './decode';

@@ -22,6 +22,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import { CandidError } from './error';
+import { headerBytes } from './encode';
 import { getCache, setCache, showType, type FuncType, type OptType, type RecordType, type ServiceType, type Type, type VariantType, type VecType } from './types';
 
 export const MAX_DEPTH = 128;
@@ -216,16 +217,28 @@ function utf8(s: number, e: number, collect: boolean): number[] | null {
   return a;
 }
 
+const mathMax = Math.max as (...xs: any) => number;
+
+/** True when buf[s, e) is all ASCII: a JS loop for short runs, one native call for longer ones. */
+function ascii(s: number, e: number): boolean {
+  if (e - s <= 8) {
+    while (s < e && buf[s] < 128) s++;
+    return s === e;
+  }
+  if (e - s <= CHUNK) return mathMax.apply(null, buf.subarray(s, e) as any) < 128;
+  for (let i = s; i < e; i += CHUNK) if (mathMax.apply(null, buf.subarray(i, Math.min(e, i + CHUNK)) as any) >= 128) return false;
+  return true;
+}
+
 function readText(): string {
-  const n = rU();
+  let n = buf[pos++];
+  if (!(n < 128)) n = rUSlow(n);
   const s = pos;
   const e = s + n;
   if (e > end) throw oob();
   pos = e;
   if (n === 0) return '';
-  let i = s;
-  while (i < e && buf[i] < 128) i++;
-  if (i === e) return codesToString(buf.subarray(s, e), n);
+  if (ascii(s, e)) return codesToString(buf.subarray(s, e), n);
   const a = utf8(s, e, true)!;
   return codesToString(a, a.length);
 }
@@ -236,9 +249,7 @@ function skipText(): void {
   const e = s + n;
   if (e > end) throw oob();
   pos = e;
-  let i = s;
-  while (i < e && buf[i] < 128) i++;
-  if (i < e) utf8(i, e, false);
+  if (!ascii(s, e)) utf8(s, e, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -849,14 +860,35 @@ function dDepth(p: P): unknown {
   return v;
 }
 function dLazy(p: P): unknown {
-  if (p.f === dLazy) {
-    compile(p);
-    if ((p.t as RecordType).r !== undefined && p.f !== dFail) {
-      p.g = p.f;
-      p.f = dDepth;
+  if (p.f === dLazy) compileNode(p);
+  return p.f(p);
+}
+
+function compileNode(p: P): void {
+  compile(p);
+  if ((p.t as RecordType).r !== undefined && p.f !== dFail) {
+    p.g = p.f;
+    p.f = dDepth;
+  }
+}
+
+/** Compiles every plan reachable from `tops` now rather than on first use. */
+function compileAll(tops: P[]): void {
+  const seen = new Set<P>();
+  const stack = tops.slice();
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    if (p.f === dLazy) compileNode(p);
+    if (p.s !== null) stack.push(p.s);
+    if (p.subs !== null) {
+      for (let i = 0; i < p.subs.length; i++) {
+        const x = p.subs[i];
+        if (x !== null && (p.kinds === null || p.kinds[i] === 0)) stack.push(x as P);
+      }
     }
   }
-  return p.f(p);
 }
 
 const P_NULL = mkP(dNull, PRIM_W[1], null, null);
@@ -1221,15 +1253,42 @@ function lookup(c: Cache, types: readonly Type[]): Entry {
     }
   }
   const e = build(types);
-  if (e.key !== '') {
-    if (es.length < MAX_CACHED_TABLES) es.push(e);
-    else {
-      es[c.next] = e;
-      c.next = (c.next + 1) % MAX_CACHED_TABLES;
-    }
-    c.last = e;
-  }
+  insert(c, e);
   return e;
+}
+
+function insert(c: Cache, e: Entry): void {
+  if (e.key === '') return;
+  const es = c.entries;
+  if (es.length < MAX_CACHED_TABLES) es.push(e);
+  else {
+    es[c.next] = e;
+    c.next = (c.next + 1) % MAX_CACHED_TABLES;
+  }
+  c.last = e;
+}
+
+/**
+ * Prepares `types` ahead of time (e.g. in a canister's init/postUpgrade), so that the first call
+ * does not pay for it: the encoder's type table, and the decoder's fully compiled plan for the
+ * table that agent-js (and our encoder: the bytes are identical) sends for these types.
+ */
+export function prime(types: readonly Type[]): void {
+  const hdr = headerBytes(types);
+  buf = hdr;
+  end = hdr.length;
+  pos = 0;
+  const k0: any = types.length === 1 ? types[0] : types;
+  const c: Cache = k0[CACHE] ?? getCache(types, CACHE) ?? cacheOf(types);
+  const key = keyOf(hdr, hdr.length);
+  let e = c.entries.find((x) => x.n === hdr.length && x.key === key) ?? null;
+  if (e === null) {
+    e = build(types);
+    insert(c, e);
+  }
+  compileAll(e.tops);
+  buf = new Uint8Array(0);
+  end = 0;
 }
 
 /** Decodes a Candid message at the expected `types`; returns one value per type. */

@@ -61,6 +61,7 @@ interface E {
   c: E | null;
   keys: (string | number)[] | null;
   subs: E[] | null;
+  index: { [name: string]: number } | null;
   min: number;
   max: number;
 }
@@ -323,9 +324,32 @@ function writeText(s: string): void {
   op = p;
 }
 
+/**
+ * Encoded short strings (length prefix included), by string: a Map lookup and one copy instead of
+ * a charCodeAt call per character. Reply texts repeat (error messages, ICRC-3 map keys).
+ */
+const textCache = new Map<string, Uint8Array>();
+const TEXT_CACHE_MAX_LENGTH = 64;
+const TEXT_CACHE_MAX_ENTRIES = 1024;
+
 function eText(e: E, v: any): void {
   if (typeof v !== 'string') throw bad(e, v);
+  if (v.length > TEXT_CACHE_MAX_LENGTH || v.length < 3) {
+    writeText(v);
+    return;
+  }
+  const b = textCache.get(v);
+  if (b !== undefined) {
+    const n = b.length;
+    if (op + n > cap) grow(n);
+    out.set(b, op);
+    op += n;
+    return;
+  }
+  const start = op;
   writeText(v);
+  if (textCache.size >= TEXT_CACHE_MAX_ENTRIES) textCache.clear();
+  textCache.set(v, out.slice(start, op));
 }
 
 function writePrincipal(e: E, v: any): void {
@@ -418,9 +442,9 @@ function eTuple(e: E, v: any): void {
   }
 }
 
-function eVariant(e: E, v: any): void {
+/** A variant of at most 3 cases: probe the case names (cheapest in QuickJS for few cases). */
+function eVariantFew(e: E, v: any): void {
   if (v === null || typeof v !== 'object') throw bad(e, v, 'expected an object with one case');
-  // probe the case names (cheaper in QuickJS than enumerating the object's keys)
   const names = e.keys as string[];
   const n = names.length;
   let i = 0;
@@ -430,11 +454,25 @@ function eVariant(e: E, v: any): void {
     throw bad(e, v, ks.length === 0 ? 'no case' : `unknown case ${JSON.stringify(ks[0])}`);
   }
   for (let j = i + 1; j < n; j++) if (v[names[j]] !== undefined) throw bad(e, v, 'more than one case');
+  if (op + 1 > cap) grow(1);
+  out[op++] = i;
+  const s = e.subs![i];
+  s.f(s, v[names[i]]);
+}
+
+/** A variant of more cases: one Object.keys and an index lookup. */
+function eVariant(e: E, v: any): void {
+  if (v === null || typeof v !== 'object') throw bad(e, v, 'expected an object with one case');
+  const ks = Object.keys(v);
+  if (ks.length !== 1) throw bad(e, v, ks.length === 0 ? 'no case' : 'more than one case');
+  const key = ks[0];
+  const i = e.index![key];
+  if (i === undefined) throw bad(e, v, `unknown case ${JSON.stringify(key)}`);
   if (op + 5 > cap) grow(5);
   if (i < 128) out[op++] = i;
   else wU(i);
   const s = e.subs![i];
-  s.f(s, v[names[i]]);
+  s.f(s, v[key]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -443,7 +481,7 @@ function eVariant(e: E, v: any): void {
 const nodes = new WeakMap<Type, E>();
 
 function node(f: E['f'], t: Type, min = 0, max = 0): E {
-  return { f, t, c: null, keys: null, subs: null, min, max };
+  return { f, t, c: null, keys: null, subs: null, index: null, min, max };
 }
 
 function enc(t: Type): E {
@@ -497,7 +535,11 @@ function enc(t: Type): E {
       const r = t as VariantType;
       e = node(eVariant, t);
       nodes.set(t, e);
+      e.f = r.names.length <= 3 ? eVariantFew : eVariant;
       e.keys = r.names.slice();
+      const index: { [name: string]: number } = Object.create(null);
+      r.names.forEach((n, i) => (index[n] = i));
+      e.index = index;
       e.subs = r.types.map(enc);
       return e;
     }
@@ -678,15 +720,25 @@ function header(types: readonly Type[]): Header {
   return { hdr: new Uint8Array(a), nodes: types.map(enc) };
 }
 
-/** Encodes `values` (one per type) as a Candid message. */
-export function encode(types: readonly Type[], values: readonly unknown[]): Uint8Array {
-  const k0: any = types.length === 1 ? types[0] : types;
-  let h: Header | undefined = k0[HEADER] ?? getCache<Header>(types, HEADER);
+function headerOf(types: readonly Type[]): Header {
+  let h = getCache<Header>(types, HEADER);
   if (h === undefined) {
     if (!isArray(types)) throw new CandidError('encode: types must be an array');
     h = header(types);
     setCache(types, HEADER, h);
   }
+  return h;
+}
+
+/** "DIDL", the type table and the argument types that `encode(types, …)` writes (cached). */
+export function headerBytes(types: readonly Type[]): Uint8Array {
+  return headerOf(types).hdr;
+}
+
+/** Encodes `values` (one per type) as a Candid message. */
+export function encode(types: readonly Type[], values: readonly unknown[]): Uint8Array {
+  const k0: any = types.length === 1 ? types[0] : types;
+  const h: Header = k0[HEADER] ?? headerOf(types);
   if (!isArray(values) || values.length !== types.length) {
     throw new CandidError(`encode: ${types.length} type(s) but ${isArray(values) ? values.length : 'no array of'} value(s)`);
   }

@@ -7,7 +7,7 @@
 import type { Env } from '../env';
 import { concat, leb128, u64be } from '../storage/bytes';
 import { accountKey, accountProblem, isAnonymous, isDefaultSubaccount, sameAccount, type Account } from './account';
-import { blockHash, encodeBlock, tipTreeRootHash, type Block, type Tx } from './icrc3/block';
+import { AccountHashCache, blockHash, encodeBlock, tipTreeRootHash, type Block, type Tx } from './icrc3/block';
 import { EMC_DEFAULTS, type LedgerSettings, type MetadataValue, type ArchiveOptions } from './settings';
 import { LedgerState } from './state';
 
@@ -131,6 +131,8 @@ export class LedgerConfigError extends Error {}
 
 export class Ledger {
     readonly state: LedgerState;
+    /** Heap-only memo of account hashes for block hashing (a cache: rebuilt after an upgrade). */
+    private readonly accountHashes = new AccountHashCache(20_000);
 
     constructor(
         state: LedgerState,
@@ -490,7 +492,7 @@ export class Ledger {
         const index = this.state.blockCount();
         const parent = this.state.tipHash();
         if (parent !== undefined) block.parentHash = parent;
-        const hash = blockHash(block);
+        const hash = blockHash(block, { accountHash: this.accountHashes.hook });
         this.state.appendBlockBytes(index, encodeBlock(block));
         this.state.setTipHash(hash);
         return index;

@@ -4,3 +4,5 @@ export type { ReplicaOptions, IngressStatus, ExecutionRecord, InstructionLimits 
 export { EmbeddedAgent } from './agent';
 export { RejectCode, ErrorCode, ReplicaError } from './errors';
 export type { Reject } from './errors';
+export { readStableSnapshot, writeStableSnapshot } from './snapshot';
+export type { StableSnapshot } from './snapshot';

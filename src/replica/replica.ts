@@ -249,6 +249,29 @@ export class EmbeddedReplica {
         return id;
     }
 
+    /**
+     * Recreates a canister from saved stable memory (see `canisterMemory`) and runs
+     * `canister_post_upgrade(arg)` on it, exactly as an upgrade into that memory would.
+     */
+    async loadCanister(opts: { wasm: Uint8Array | string; stable: { sizePages: number; pages: [number, Uint8Array][] }; arg?: Uint8Array; controllers?: Principal[]; canisterId?: Principal }): Promise<Principal> {
+        await this.idle();
+        const compiled = compile(opts.wasm, this.metering);
+        const id = opts.canisterId ?? this.allocateCanisterId();
+        if (this.canisters.has(id.toText())) throw new ReplicaError(`canister ${id.toText()} already exists`);
+        const controllers = opts.controllers ?? [DEFAULT_CONTROLLER];
+        const state = this.newCanisterState(id, controllers, compiled, StableMemory.fromPages(opts.stable.sizePages, opts.stable.pages));
+        this.canisters.set(id.toText(), state);
+        const installer = (controllers[0] ?? Principal.anonymous()).toUint8Array();
+        const outcome = this.runSystem(state, 'post_upgrade', 'canister_post_upgrade', opts.arg ?? new Uint8Array(IDL.encode([], [])), installer);
+        if (!outcome.ok) {
+            this.canisters.delete(id.toText());
+            throw new ReplicaError(`loading ${id.toText()} failed in post_upgrade: ${outcome.trap?.message}`, this.trapReject(id.toText(), outcome));
+        }
+        state.version += 1n;
+        await this.schedule();
+        return id;
+    }
+
     /** Upgrades: `canister_pre_upgrade` on the old code, a fresh instance over the same stable memory, `canister_post_upgrade(arg)`. */
     async upgradeCanister(canisterId: Principal, opts: { wasm: Uint8Array | string; arg?: Uint8Array }): Promise<void> {
         await this.idle();

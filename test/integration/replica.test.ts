@@ -7,7 +7,10 @@ import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import * as icp from '@icp-sdk/core/agent';
-import { DEFAULT_CONTROLLER, DEFAULT_CONTROLLER_IDENTITY, EmbeddedReplica, IC_INSTRUCTION_LIMITS } from '../../src/replica';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONTROLLER, DEFAULT_CONTROLLER_IDENTITY, EmbeddedReplica, IC_INSTRUCTION_LIMITS, readStableSnapshot, writeStableSnapshot } from '../../src/replica';
 import { fixtureIdl, fixtureInit, type FixtureService } from '../fixture/idl';
 import { builtWasm } from '../helpers/wasm';
 
@@ -242,6 +245,24 @@ describe('embedded replica: fixture canister through @dfinity/agent', () => {
         await env.actor(env.a).schedule(1, 'after-upgrade');
         await env.replica.advanceTime(SECOND);
         expect((await env.actor(env.a).get('after-upgrade'))[0]).toMatch(/^fired at /);
+    });
+});
+
+describe('embedded replica: saved state', () => {
+    it('saves a canister’s stable memory to a file and loads it into another replica through post_upgrade', async () => {
+        const { replica, wasm, a, actor } = await setup();
+        await actor(a).put('kept', 'on disk');
+        await actor(a).bump();
+        const file = join(mkdtempSync(join(tmpdir(), 'emc-snap-')), 'fixture.stable');
+        writeStableSnapshot(file, replica.canisterMemory(a).stable);
+        const other = await EmbeddedReplica.create({ time: replica.time() });
+        const loaded = await other.loadCanister({ wasm, stable: readStableSnapshot(file), arg: initArg('reloaded'), canisterId: a });
+        expect(loaded.toText()).toBe(a.toText());
+        const again = Actor.createActor<FixtureService>(fixtureIdl, { agent: other.createAgent(alice) as never, canisterId: loaded });
+        expect(await again.get('kept')).toEqual(['on disk']);
+        expect(await again.get('greeting')).toEqual(['reloaded']);
+        expect(await again.get('installs')).toEqual(['2']);
+        expect(await again.field()).toBe(0n);
     });
 });
 

@@ -1,0 +1,136 @@
+/**
+ * emc_ledger instruction counts on a ledger holding 100,000 accounts and 200,000 blocks (and, for
+ * comparison, on a fresh one). Building the large ledger takes minutes, so its stable memory is
+ * cached in .bench/ and reloaded through the upgrade path on later runs.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Principal } from '@dfinity/principal';
+import { encode } from '../../src/candid/candid';
+import * as T from '../../src/ledger/candid';
+import { LEDGER_METHODS } from '../../src/ledger/interface';
+import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../src/replica';
+import { E8S, ledgerInitArg, ledgerUpgradeArg } from '../helpers/ledger';
+import { builtWasm } from '../helpers/wasm';
+import { measure, type BenchSuite } from './harness';
+
+/** Bump when the way the cached state is built changes. */
+const STATE_VERSION = 1;
+const GENESIS_ACCOUNTS = 19_999;
+const SECOND = 1_000_000_000n;
+const T0 = 1_760_000_000n * SECOND;
+
+/** Owner principal of bench account `i` (self-authenticating shape: 29 bytes ending in 0x02). */
+function owner(i: number): Principal {
+    const b = new Uint8Array(29);
+    new DataView(b.buffer).setUint32(0, i);
+    b[28] = 2;
+    return Principal.fromUint8Array(b);
+}
+
+const WHALE = owner(0xffff_fff0);
+const MINTER = owner(0xffff_fff1);
+
+function account(i: number): T.CAccount {
+    return { owner: owner(i), subaccount: [] };
+}
+
+function transferArg(to: T.CAccount, amount: bigint, createdAt?: bigint): Uint8Array {
+    return encode([T.TransferArg], [{ from_subaccount: [], to, amount, fee: [], memo: [], created_at_time: createdAt === undefined ? [] : [createdAt] }]);
+}
+
+let requestCounter = 0;
+
+async function call(replica: EmbeddedReplica, canisterId: Principal, sender: Principal, method: keyof typeof LEDGER_METHODS, arg: Uint8Array): Promise<Uint8Array> {
+    const s = await replica.submitUpdate({ canisterId, method, arg, sender, requestId: `bench-${++requestCounter}` });
+    if (s.status !== 'replied') throw new Error(`${method} failed: ${JSON.stringify(s)}`);
+    return s.reply;
+}
+
+/** Builds (or reloads from cache) a ledger with `accounts` accounts and `blocks` blocks. */
+async function bigLedger(replica: EmbeddedReplica, accounts: number, blocks: number, log: (s: string) => void): Promise<Principal> {
+    const dir = resolve(__dirname, '..', '..', '.bench');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `ledger-${accounts}-${blocks}-v${STATE_VERSION}.stable`);
+    const wasm = builtWasm('ledger');
+    if (existsSync(file)) {
+        log(`loading the cached ledger state ${file}`);
+        return replica.loadCanister({ wasm, stable: readStableSnapshot(file), arg: ledgerUpgradeArg(undefined) });
+    }
+    const genesis = Math.min(GENESIS_ACCOUNTS, accounts);
+    log(`building a ledger with ${accounts} accounts and ${blocks} blocks (cached afterwards in ${file}) …`);
+    const balances: [T.CAccount, bigint][] = [[{ owner: WHALE, subaccount: [] }, 100_000_000n * E8S]];
+    for (let i = 0; i < genesis; i++) balances.push([account(i), 1_000n * E8S]);
+    const id = await replica.installCanister({ wasm, arg: ledgerInitArg({ minting: MINTER, balances }) });
+    let made = genesis + 1;
+    for (let i = genesis; i < accounts; i++, made++) {
+        await call(replica, id, WHALE, 'icrc1_transfer', transferArg(account(i), 10n * E8S));
+        if (made % 10_000 === 0) log(`  ${made} blocks`);
+    }
+    // The rest: transfers among existing accounts (deterministic pseudo-random pairs).
+    let x = 12345;
+    const next = (n: number): number => {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        return x % n;
+    };
+    for (; made < blocks; made++) {
+        const from = next(genesis);
+        const to = next(accounts);
+        await call(replica, id, owner(from), 'icrc1_transfer', transferArg(account(to), 1n + BigInt(next(1000))));
+        if (made % 10_000 === 0) log(`  ${made} blocks`);
+    }
+    writeStableSnapshot(file, replica.canisterMemory(id).stable);
+    log(`  saved ${file}`);
+    return id;
+}
+
+async function measureLedger(prefix: string, replica: EmbeddedReplica, id: Principal, accounts: number, report: Parameters<BenchSuite['run']>[0], note: string): Promise<void> {
+    const runs = 20;
+    const mean = async (key: string, what: string, op: (i: number) => Promise<unknown>): Promise<void> => {
+        let total = 0;
+        let messages = 0;
+        for (let i = 0; i < runs; i++) {
+            const m = await measure(replica, id, () => op(i));
+            total += m.instructions;
+            messages += m.messages;
+        }
+        report(`${prefix}.${key}`, { instructions: Math.round(total / runs), messages: messages / runs, note: `${what}; mean of ${runs}; ${note}` });
+    };
+    const now = replica.time();
+    await mean('icrc1_transfer', 'transfer between existing accounts, created_at_time set', (i) => call(replica, id, owner(i), 'icrc1_transfer', transferArg(account(accounts - 1 - i), 1_000n, now + BigInt(i))));
+    await mean('icrc1_transfer_new_account', 'transfer to an account that did not exist', (i) => call(replica, id, owner(i), 'icrc1_transfer', transferArg(account(10_000_000 + i), 1_000n)));
+    const approveArg = (i: number) =>
+        encode([T.ApproveArgsT], [{ fee: [], memo: [], from_subaccount: [], created_at_time: [now + BigInt(i)], amount: 100n * E8S, expected_allowance: [], expires_at: [], spender: account(accounts - 1 - i) }]);
+    await mean('icrc2_approve', 'approve a new spender, created_at_time set', (i) => call(replica, id, owner(i), 'icrc2_approve', approveArg(i)));
+    const fromArg = (i: number) =>
+        encode([T.TransferFromArgsT], [{ spender_subaccount: [], from: account(i), to: account(i + 1), amount: E8S, fee: [], memo: [], created_at_time: [now + BigInt(i)] }]);
+    await mean('icrc2_transfer_from', 'spend an allowance, created_at_time set', (i) => call(replica, id, owner(accounts - 1 - i), 'icrc2_transfer_from', fromArg(i)));
+    const balanceArg = encode([T.CAccount], [account(accounts >> 1)]);
+    await mean('icrc1_balance_of', 'query', async () => replica.query({ canisterId: id, method: 'icrc1_balance_of', arg: balanceArg, sender: WHALE }));
+    const blocksArg = encode([T.GetBlocksArgsVec], [[{ start: 1_000n, length: 100n }]]);
+    await mean('icrc3_get_blocks_100', 'query of 100 blocks', async () => replica.query({ canisterId: id, method: 'icrc3_get_blocks', arg: blocksArg, sender: WHALE }));
+    const up = await measure(replica, id, () => replica.upgradeCanister(id, { wasm: builtWasm('ledger'), arg: ledgerUpgradeArg(undefined) }));
+    report(`${prefix}.upgrade`, { ...up, note: `pre_upgrade + post_upgrade (evaluating the bundle) and the timers it arms; ${note}` });
+}
+
+export const ledgerSuite: BenchSuite = {
+    name: 'ledger',
+    async run(report) {
+        const log = (s: string): void => {
+            process.stdout.write(`${s}\n`);
+        };
+        const accounts = Number(process.env.LEDGER_BENCH_ACCOUNTS ?? 100_000);
+        const blocks = Number(process.env.LEDGER_BENCH_BLOCKS ?? 200_000);
+        {
+            const replica = await EmbeddedReplica.create({ time: T0 });
+            const balances: [T.CAccount, bigint][] = [];
+            for (let i = 0; i < 100; i++) balances.push([account(i), 1_000n * E8S]);
+            const id = await replica.installCanister({ wasm: builtWasm('ledger'), arg: ledgerInitArg({ minting: MINTER, balances }) });
+            await measureLedger('ledger.small', replica, id, 100, report, '100 accounts, 100 blocks');
+        }
+        const replica = await EmbeddedReplica.create({ time: T0 });
+        const id = await bigLedger(replica, accounts, blocks, log);
+        await measureLedger('ledger', replica, id, accounts, report, `${accounts} accounts, ${blocks} blocks`);
+    },
+};
+
