@@ -334,7 +334,21 @@ const TEXT_CACHE_MAX_ENTRIES = 1024;
 
 function eText(e: E, v: any): void {
   if (typeof v !== 'string') throw bad(e, v);
-  if (v.length > TEXT_CACHE_MAX_LENGTH || v.length < 3) {
+  const len = v.length;
+  if (len < 3) {
+    if (op + 3 > cap) grow(3);
+    const a = len > 0 ? v.charCodeAt(0) : 0;
+    const b = len > 1 ? v.charCodeAt(1) : 0;
+    if ((a | b) < 128) {
+      out[op++] = len;
+      if (len > 0) out[op++] = a;
+      if (len > 1) out[op++] = b;
+      return;
+    }
+    writeText(v);
+    return;
+  }
+  if (len > TEXT_CACHE_MAX_LENGTH) {
     writeText(v);
     return;
   }
@@ -413,7 +427,8 @@ function eVec(e: E, v: any): void {
   if (!isArray(v) && !(isView(v) && typeof (v as Uint8Array).length === 'number')) throw bad(e, v, 'expected an array');
   const n = (v as unknown[]).length;
   if (op + 5 > cap) grow(5);
-  wU(n);
+  if (n < 128) out[op++] = n;
+  else wU(n);
   const c = e.c!;
   const f = c.f;
   for (let i = 0; i < n; i++) f(c, (v as any)[i]);
