@@ -1,0 +1,604 @@
+/**
+ * The protocol canister's registry rules (spec §2–§3): node registration with stakes escrowed on
+ * the ledger, top-ups, renewals, release at term end, the validator set and its admissions, and the
+ * state-bit sink that PoC results and liveness observations land in.
+ *
+ * Money moves only through the ledger client, and always the same way: the intended operation is
+ * written to the node before the `await` (which also guards the node against a second concurrent
+ * operation), the transfer carries an idempotency key (created_at_time + a per-operation memo), and
+ * the result is applied — or compensated — after it. An operation whose outcome stayed unknown is
+ * retried with the same key (by the caller or by the maintenance timer) and can never move money twice.
+ */
+import type { Env } from '../env';
+import { accountProblem, isAnonymous, sameAccount, type Account } from '../ledger/account';
+import type { Result } from '../ledger/ledger';
+import type { KV } from '../storage/kv';
+import { readU64be, u64be } from '../storage/bytes';
+import { computeE, DEFAULT_MULTIPLIERS_TENTHS, routerE, validatorE } from './evalue';
+import { settle, type LedgerClient, type Movement } from './ledger-client';
+import { nodeIdProblem, type NodeRecord, type NodeType, type OperationKind, type PendingOperation } from './nodes';
+import { DAY_NS, DEFAULT_PARAMS, type ProtocolParams } from './params';
+import { admissionBatchSize, quorum } from './quorum';
+import { Registry } from './registry';
+
+export type ProtocolError =
+    | { NotAuthorized: { reason: string } }
+    | { InvalidArgument: { reason: string } }
+    | { NodeIdTaken: { node_id: string } }
+    | { NodeNotFound: { node_id: string } }
+    | { NodeBusy: { node_id: string; operation: string } }
+    | { WrongStatus: { node_id: string; status: string; expected: string } }
+    | { StakeTooLow: { minimum: bigint } }
+    | { TermTooShort: { minimum_days: number } }
+    | { RenewalNotAllowed: { reason: string } }
+    | { WrongBatchSize: { expected: number; got: number } }
+    | { LedgerRefused: { reason: string } }
+    | { LedgerUnavailable: { reason: string } }
+    | { OperationPending: { node_id: string; operation: string; reason: string } };
+
+export interface RegisterArgs {
+    node_id: string;
+    node_type: NodeType;
+    wallet: Account;
+    stake?: { amount: bigint; lock_days: number; from_subaccount?: Uint8Array };
+}
+
+export interface ProtocolConfig {
+    governance: Uint8Array;
+    ledger: Uint8Array;
+    params: ProtocolParams;
+    nextIndex: bigint;
+}
+
+const KEY_CONFIG = new Uint8Array([1]);
+const ESCROW_TAG = new TextEncoder().encode('escrow');
+/** The treasury: an account of the protocol canister under this named subaccount (spec §1). */
+export const TREASURY_SUBACCOUNT = (() => {
+    const s = new Uint8Array(32);
+    s.set(new TextEncoder().encode('treasury'));
+    return s;
+})();
+/** A compute stake must exceed this many ledger fees, so that releasing it moves something. */
+export const MIN_COMPUTE_STAKE_FEES = 10n;
+
+export interface ProtocolStores {
+    config: KV;
+    pendingOps: KV;
+}
+
+export class Protocol {
+    private configCache: ProtocolConfig | undefined;
+
+    constructor(
+        readonly registry: Registry,
+        private readonly stores: ProtocolStores,
+        private readonly env: Env,
+        private readonly ledger: LedgerClient,
+    ) {}
+
+    // ----- configuration ----------------------------------------------------------------------
+
+    isInitialized(): boolean {
+        return this.stores.config.has(KEY_CONFIG);
+    }
+
+    init(cfg: { governance: Uint8Array; ledger: Uint8Array; params?: Partial<ProtocolParams> }): void {
+        if (this.isInitialized()) throw new Error('the protocol is already initialized');
+        this.saveConfig({ governance: cfg.governance, ledger: cfg.ledger, params: { ...DEFAULT_PARAMS, ...cfg.params }, nextIndex: 0n });
+    }
+
+    config(): ProtocolConfig {
+        if (this.configCache === undefined) {
+            const raw = this.stores.config.get(KEY_CONFIG);
+            if (raw === undefined) throw new Error('the protocol is not initialized');
+            this.configCache = decodeConfig(raw);
+        }
+        return this.configCache;
+    }
+
+    params(): ProtocolParams {
+        return this.config().params;
+    }
+
+    saveConfig(c: ProtocolConfig): void {
+        this.stores.config.set(KEY_CONFIG, encodeConfig(c));
+        this.configCache = c;
+    }
+
+    escrowAccount(index: bigint): Account {
+        return { owner: this.env.self(), subaccount: escrowSubaccount(index) };
+    }
+
+    treasuryAccount(): Account {
+        return { owner: this.env.self(), subaccount: TREASURY_SUBACCOUNT };
+    }
+
+    // ----- registration and stakes --------------------------------------------------------------
+
+    async registerNode(args: RegisterArgs): Promise<Result<NodeRecord, ProtocolError>> {
+        const caller = this.env.caller();
+        const p = this.params();
+        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot register nodes' } });
+        const idProblem = nodeIdProblem(args.node_id);
+        if (idProblem !== undefined) return err({ InvalidArgument: { reason: idProblem } });
+        const walletProblem = accountProblem(args.wallet);
+        if (walletProblem !== undefined) return err({ InvalidArgument: { reason: `wallet: ${walletProblem}` } });
+        const stakeProblem = this.checkFirstStake(args, p);
+        if (stakeProblem !== undefined) return err(stakeProblem);
+
+        const existing = this.registry.byId(args.node_id);
+        if (existing !== undefined) {
+            const sameOperator = bytesEqual(existing.operator, caller);
+            if (sameOperator && existing.status === 'staking' && existing.op !== undefined) {
+                // A retry of a registration whose stake transfer has an unknown outcome.
+                if (!this.stores.pendingOps.has(u64be(existing.index))) return err({ NodeBusy: { node_id: existing.id, operation: existing.op.kind } });
+                return this.resume(existing);
+            }
+            if (!this.evictable(existing, caller)) return err({ NodeIdTaken: { node_id: args.node_id } });
+            if (existing.status !== 'evicted' && existing.status !== 'withdrawn' && existing.status !== 'expired') this.registry.put({ ...existing, status: 'evicted' }, existing);
+        }
+
+        const cfg = this.config();
+        const index = cfg.nextIndex;
+        this.saveConfig({ ...cfg, nextIndex: index + 1n });
+        const now = this.env.now();
+        const node: NodeRecord = {
+            index,
+            id: args.node_id,
+            type: args.node_type,
+            status: args.stake === undefined ? 'awaiting_poc' : 'staking',
+            operator: caller,
+            wallet: args.wallet,
+            registeredAt: now,
+            requestedLockDays: args.stake?.lock_days,
+            e: 0n,
+            opSeq: 0,
+        };
+        if (args.stake === undefined) {
+            this.registry.put(node, undefined);
+            if (existing !== undefined) this.registry.rebindId(args.node_id, index);
+            return { Ok: node };
+        }
+        node.op = this.newOperation(node, 'stake', args.stake.amount, { owner: caller, subaccount: args.stake.from_subaccount }, args.stake.lock_days);
+        node.opSeq += 1;
+        this.registry.put(node, undefined);
+        if (existing !== undefined) this.registry.rebindId(args.node_id, index);
+        return this.finishStake(node);
+    }
+
+    /** A compute node's new stake term (after the previous one was released, or for an unstaked node). */
+    async stakeCompute(nodeId: string, amount: bigint, lockDays: number, fromSubaccount?: Uint8Array): Promise<Result<NodeRecord, ProtocolError>> {
+        const found = this.ownedNode(nodeId);
+        if ('Err' in found) return found;
+        const node = found.Ok;
+        if (node.type !== 'compute') return err({ WrongStatus: { node_id: nodeId, status: node.type, expected: 'a compute node (validators and routers renew instead)' } });
+        if (node.stake !== undefined) return err({ WrongStatus: { node_id: nodeId, status: 'staked', expected: 'no active stake term (top up or wait for the term to end)' } });
+        if (node.status !== 'active' && node.status !== 'awaiting_poc') return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'active or awaiting_poc' } });
+        const problem = this.checkComputeStake(amount, lockDays, this.params());
+        if (problem !== undefined) return err(problem);
+        const next = { ...node, op: this.newOperation(node, 'stake', amount, { owner: node.operator, subaccount: fromSubaccount }, lockDays), opSeq: node.opSeq + 1 };
+        this.registry.put(next, node);
+        return this.finishStake(next);
+    }
+
+    async topUp(nodeId: string, amount: bigint, fromSubaccount?: Uint8Array): Promise<Result<NodeRecord, ProtocolError>> {
+        const found = this.ownedNode(nodeId);
+        if ('Err' in found) return found;
+        const node = found.Ok;
+        if (node.stake === undefined) return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'a node with a stake' } });
+        if (amount <= 0n) return err({ InvalidArgument: { reason: 'the top-up amount must be positive' } });
+        const next = { ...node, op: this.newOperation(node, 'top_up', amount, { owner: node.operator, subaccount: fromSubaccount }, 0), opSeq: node.opSeq + 1 };
+        this.registry.put(next, node);
+        return this.finishTopUp(next);
+    }
+
+    async renew(nodeId: string, days: number, topUpAmount: bigint, fromSubaccount?: Uint8Array): Promise<Result<NodeRecord, ProtocolError>> {
+        const found = this.ownedNode(nodeId);
+        if ('Err' in found) return found;
+        const node = found.Ok;
+        const p = this.params();
+        const now = this.env.now();
+        const problem = renewalProblem(node, days, now, p);
+        if (problem !== undefined) return err({ RenewalNotAllowed: { reason: problem } });
+        if (topUpAmount < 0n) return err({ InvalidArgument: { reason: 'the top-up amount must not be negative' } });
+        if (topUpAmount === 0n) {
+            const next = extendTerm(node, days, 0n);
+            this.registry.unscheduleExpiry(node.index, (node.stake as NonNullable<NodeRecord['stake']>).termEnd);
+            this.registry.put(next, node);
+            this.registry.scheduleExpiry(next);
+            return { Ok: next };
+        }
+        const next = { ...node, op: this.newOperation(node, 'renew', topUpAmount, { owner: node.operator, subaccount: fromSubaccount }, days), opSeq: node.opSeq + 1 };
+        this.registry.put(next, node);
+        return this.finishTopUp(next);
+    }
+
+    /** A validator candidate that was not admitted takes its stake back. */
+    async withdrawCandidacy(nodeId: string): Promise<Result<NodeRecord, ProtocolError>> {
+        const found = this.ownedNode(nodeId);
+        if ('Err' in found) return found;
+        const node = found.Ok;
+        if (node.type !== 'validator' || node.status !== 'candidate') return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'candidate' } });
+        const stake = node.stake as NonNullable<NodeRecord['stake']>;
+        const next = { ...node, op: this.newOperation(node, 'withdraw', stake.amount, stake.owner, 0), opSeq: node.opSeq + 1 };
+        this.registry.put(next, node);
+        return this.finishRelease(next);
+    }
+
+    /** Retries the operation whose outcome is unknown on one of the caller's nodes. */
+    async retryOperation(nodeId: string): Promise<Result<NodeRecord, ProtocolError>> {
+        const caller = this.env.caller();
+        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot change nodes' } });
+        const node = this.registry.byId(nodeId);
+        if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
+        if (!bytesEqual(node.operator, caller) && !bytesEqual(caller, this.config().governance)) return err({ NotAuthorized: { reason: 'only the node’s operator (or governance) can retry its operation' } });
+        if (node.op === undefined) return { Ok: node };
+        if (!this.stores.pendingOps.has(u64be(node.index))) return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
+        return this.resume(node);
+    }
+
+    // ----- validator set ------------------------------------------------------------------------
+
+    /** Governance admits exactly the batch that brings the set to its next 3F+1 size. */
+    admitValidators(caller: Uint8Array, nodeIds: string[]): Result<NodeRecord[], ProtocolError> {
+        if (!bytesEqual(caller, this.config().governance)) return err({ NotAuthorized: { reason: 'only governance admits validators' } });
+        const distinct = new Set(nodeIds);
+        if (distinct.size !== nodeIds.length) return err({ InvalidArgument: { reason: 'a node id appears twice in the batch' } });
+        const expected = admissionBatchSize(this.registry.activeValidatorCount());
+        if (nodeIds.length !== expected) return err({ WrongBatchSize: { expected, got: nodeIds.length } });
+        const nodes: NodeRecord[] = [];
+        for (const id of nodeIds) {
+            const n = this.registry.byId(id);
+            if (n === undefined) return err({ NodeNotFound: { node_id: id } });
+            if (n.type !== 'validator' || n.status !== 'candidate') return err({ WrongStatus: { node_id: id, status: n.status, expected: 'candidate' } });
+            if (n.op !== undefined) return err({ NodeBusy: { node_id: id, operation: n.op.kind } });
+            nodes.push(n);
+        }
+        const now = this.env.now();
+        return {
+            Ok: nodes.map((n) => {
+                const stake = n.stake as NonNullable<NodeRecord['stake']>;
+                const lockDays = n.requestedLockDays ?? this.params().validatorMinTermDays;
+                const admitted: NodeRecord = { ...n, status: 'active', admittedAt: now, stake: { ...stake, lockDays, termStart: now, termEnd: now + BigInt(lockDays) * DAY_NS } };
+                admitted.e = this.eValue(admitted);
+                this.registry.put(admitted, n);
+                this.registry.scheduleExpiry(admitted);
+                return admitted;
+            }),
+        };
+    }
+
+    validatorSet(): { validators: NodeRecord[]; size: number; f: number | undefined; quorum: number } {
+        const size = this.registry.activeValidatorCount();
+        const validators = this.registry.page('validator', 'active', 0, 1000);
+        return { validators, size, f: (size - 1) % 3 === 0 && size > 0 ? (size - 1) / 3 : undefined, quorum: size === 0 ? 0 : quorum(size) };
+    }
+
+    // ----- state bits (the sink of confirmed batches) ---------------------------------------------
+
+    applyPoc(nodeId: string, operator: Uint8Array, pocMs: number): string {
+        const n = this.registry.byId(nodeId);
+        if (n === undefined) return 'unknown_node';
+        if (n.type !== 'compute') return 'not_compute';
+        if (!bytesEqual(n.operator, operator)) return 'wrong_operator';
+        if (n.status !== 'active' && n.status !== 'awaiting_poc') return `status_${n.status}`;
+        if (!Number.isInteger(pocMs) || pocMs < 1) return 'invalid_poc_ms';
+        const next: NodeRecord = { ...n, status: 'active', pocMs };
+        next.e = this.eValue(next);
+        this.registry.put(next, n);
+        return 'applied';
+    }
+
+    applyObservation(nodeId: string, online: boolean): string {
+        const n = this.registry.byId(nodeId);
+        if (n === undefined) return 'unknown_node';
+        if (n.type === 'validator') return 'not_observable';
+        this.registry.put({ ...n, online, observedAt: this.env.now() }, n);
+        return 'applied';
+    }
+
+    // ----- maintenance (timer) ---------------------------------------------------------------------
+
+    /**
+     * Releases stakes whose term ended and retries operations with unknown outcomes, at most
+     * `releaseBatch` of each per run. Returns how many releases completed.
+     */
+    async runMaintenance(): Promise<{ released: number; retried: number }> {
+        const p = this.params();
+        let released = 0;
+        let retried = 0;
+        for (const { index } of this.registry.dueExpiries(this.env.now(), p.releaseBatch)) {
+            const n = this.registry.get(index);
+            if (n === undefined || n.stake === undefined || n.op !== undefined) continue;
+            const next = { ...n, op: this.newOperation(n, 'release', n.stake.amount, n.stake.owner, 0), opSeq: n.opSeq + 1 };
+            this.registry.put(next, n);
+            const r = await this.finishRelease(next);
+            if ('Ok' in r) released++;
+        }
+        for (const [key] of this.stores.pendingOps.entries(0, p.releaseBatch)) {
+            const n = this.registry.get(readU64be(key));
+            if (n === undefined || n.op === undefined) {
+                this.stores.pendingOps.delete(key);
+                continue;
+            }
+            await this.resume(n);
+            retried++;
+        }
+        return { released, retried };
+    }
+
+    // ----- E-values ---------------------------------------------------------------------------------
+
+    eValue(n: NodeRecord): bigint {
+        if (n.status !== 'active') return 0n;
+        if (n.type === 'validator') return validatorE(n.stake?.amount ?? 0n);
+        if (n.type === 'router') return routerE(n.stake?.amount ?? 0n);
+        if (n.pocMs === undefined) return 0n;
+        const table = new Map(this.params().computeMultipliers);
+        const stake = n.stake?.amount ?? 0n;
+        const m = n.stake === undefined ? 10n : (table.get(n.stake.lockDays) ?? DEFAULT_MULTIPLIERS_TENTHS.get(n.stake.lockDays) ?? 10n);
+        return computeE(BigInt(n.pocMs), stake, m);
+    }
+
+    // ----- internals -----------------------------------------------------------------------------------
+
+    private checkFirstStake(args: RegisterArgs, p: ProtocolParams): ProtocolError | undefined {
+        const s = args.stake;
+        if (args.node_type === 'validator' || args.node_type === 'router') {
+            if (s === undefined) return { InvalidArgument: { reason: `a ${args.node_type} registers with its stake` } };
+            const min = args.node_type === 'validator' ? p.validatorMinStake : p.routerMinStake;
+            const days = args.node_type === 'validator' ? p.validatorMinTermDays : p.routerMinTermDays;
+            if (s.amount < min) return { StakeTooLow: { minimum: min } };
+            if (s.lock_days < days) return { TermTooShort: { minimum_days: days } };
+        } else if (args.node_type === 'compute') {
+            if (s !== undefined) return this.checkComputeStake(s.amount, s.lock_days, p);
+        } else {
+            return { InvalidArgument: { reason: `unknown node type ${String(args.node_type)}` } };
+        }
+        if (s !== undefined && s.from_subaccount !== undefined && s.from_subaccount.length !== 32) return { InvalidArgument: { reason: 'from_subaccount must be 32 bytes' } };
+        return undefined;
+    }
+
+    private checkComputeStake(amount: bigint, lockDays: number, p: ProtocolParams): ProtocolError | undefined {
+        const periods = p.computeMultipliers.map(([d]) => d);
+        if (!periods.includes(lockDays)) return { InvalidArgument: { reason: `a compute stake locks for one of ${periods.join(', ')} days` } };
+        const min = MIN_COMPUTE_STAKE_FEES * p.ledgerFee + 1n;
+        if (amount < min) return { StakeTooLow: { minimum: min } };
+        return undefined;
+    }
+
+    /** An ended registration, or a squatted one: unstaked, never confirmed by a PoC, older than the grace period. */
+    private evictable(n: NodeRecord, caller: Uint8Array): boolean {
+        // A node that ended (expired, withdrew, was evicted) frees its id for anyone, its operator included.
+        if (n.status === 'evicted' || n.status === 'withdrawn' || n.status === 'expired') return n.op === undefined && n.stake === undefined;
+        if (bytesEqual(n.operator, caller)) return false;
+        return n.type === 'compute' && n.status === 'awaiting_poc' && n.stake === undefined && n.op === undefined && n.pocMs === undefined && this.env.now() - n.registeredAt >= this.params().squatterGraceNs;
+    }
+
+    private ownedNode(nodeId: string): Result<NodeRecord, ProtocolError> {
+        const caller = this.env.caller();
+        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot change nodes' } });
+        const node = this.registry.byId(nodeId);
+        if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
+        if (!bytesEqual(node.operator, caller)) return err({ NotAuthorized: { reason: 'only the node’s operator can change it' } });
+        if (node.op !== undefined) return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
+        return { Ok: node };
+    }
+
+    /** A new operation on `node` (callers store the node with it and `opSeq` + 1 before awaiting). */
+    private newOperation(node: NodeRecord, kind: OperationKind, amount: bigint, account: Account, days: number): PendingOperation {
+        return { kind, amount, createdAt: this.env.now(), memo: memoFor(kind, node.index, node.opSeq), account, days };
+    }
+
+    /** Retries an operation whose outcome was unknown; its pending mark is cleared while it is in flight. */
+    private resume(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
+        this.stores.pendingOps.delete(u64be(node.index));
+        const kind = (node.op as PendingOperation).kind;
+        if (kind === 'stake') return this.finishStake(node);
+        if (kind === 'top_up' || kind === 'renew') return this.finishTopUp(node);
+        return this.finishRelease(node);
+    }
+
+    private pullStake(node: NodeRecord): Promise<Movement<unknown>> {
+        const op = node.op as PendingOperation;
+        return settle(() => this.ledger.transferFrom({ from: op.account, to: this.escrowAccount(node.index), amount: op.amount, memo: op.memo, created_at_time: op.createdAt }));
+    }
+
+    private async finishStake(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
+        const held = node.stake?.amount ?? 0n;
+        const m = await this.viaEscrow(await this.pullStake(node), node, held, held + (node.op as PendingOperation).amount);
+        const current = this.registry.get(node.index) as NodeRecord;
+        const op = current.op as PendingOperation;
+        const first = current.status === 'staking';
+        if ('done' in m) {
+            const now = this.env.now();
+            const next: NodeRecord = { ...current, op: undefined };
+            next.stake = { amount: op.amount, lockDays: op.days, termStart: now, termEnd: now + BigInt(op.days) * DAY_NS, renewals: 0, owner: op.account };
+            if (first) next.status = current.type === 'validator' ? 'candidate' : current.type === 'router' ? 'active' : 'awaiting_poc';
+            next.e = this.eValue(next);
+            this.registry.put(next, current);
+            // A validator's term starts at admission; routers' and compute nodes' now.
+            if (next.type !== 'validator') this.registry.scheduleExpiry(next);
+            this.stores.pendingOps.delete(u64be(node.index));
+            return { Ok: next };
+        }
+        if ('unknown' in m) return this.pending(current, m.unknown);
+        if (first) this.registry.delete(current);
+        else this.registry.put({ ...current, op: undefined }, current);
+        this.stores.pendingOps.delete(u64be(node.index));
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+    }
+
+    private async finishTopUp(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
+        const held = node.stake?.amount ?? 0n;
+        const m = await this.viaEscrow(await this.pullStake(node), node, held, held + (node.op as PendingOperation).amount);
+        const current = this.registry.get(node.index) as NodeRecord;
+        const op = current.op as PendingOperation;
+        this.stores.pendingOps.delete(u64be(node.index));
+        if ('done' in m) {
+            let next: NodeRecord = { ...current, op: undefined };
+            const stake = next.stake as NonNullable<NodeRecord['stake']>;
+            if (op.kind === 'renew') {
+                this.registry.unscheduleExpiry(current.index, stake.termEnd);
+                next = extendTerm(next, op.days, op.amount);
+                this.registry.put(next, current);
+                this.registry.scheduleExpiry(next);
+            } else {
+                next.stake = { ...stake, amount: stake.amount + op.amount };
+                next.e = this.eValue(next);
+                this.registry.put(next, current);
+            }
+            return { Ok: next };
+        }
+        if ('unknown' in m) return this.pending(current, m.unknown);
+        this.registry.put({ ...current, op: undefined }, current);
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+    }
+
+    /** Sends a node's stake (less the ledger fee) from its escrow back to its owner. */
+    private async finishRelease(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
+        const op = node.op as PendingOperation;
+        const fee = this.params().ledgerFee;
+        const sent = await settle(() =>
+            this.ledger.transfer({ from_subaccount: escrowSubaccount(node.index), to: op.account, amount: op.amount > fee ? op.amount - fee : 0n, memo: op.memo, created_at_time: op.createdAt }),
+        );
+        const m = await this.viaEscrow(sent, node, op.amount, 0n);
+        const current = this.registry.get(node.index) as NodeRecord;
+        this.stores.pendingOps.delete(u64be(node.index));
+        if ('done' in m) {
+            const stake = current.stake as NonNullable<NodeRecord['stake']>;
+            if (op.kind === 'release') this.registry.unscheduleExpiry(current.index, stake.termEnd);
+            const next: NodeRecord = { ...current, op: undefined, stake: undefined };
+            if (op.kind === 'withdraw') next.status = 'withdrawn';
+            else if (current.type !== 'compute') next.status = 'expired';
+            next.e = this.eValue(next);
+            this.registry.put(next, current);
+            return { Ok: next };
+        }
+        if ('unknown' in m) return this.pending(current, m.unknown);
+        if ('refused' in m) {
+            const e = m.refused as { BadFee?: { expected_fee: bigint } };
+            if (e.BadFee !== undefined) this.saveConfig({ ...this.config(), params: { ...this.params(), ledgerFee: e.BadFee.expected_fee } });
+        }
+        this.registry.put({ ...current, op: undefined }, current);
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+    }
+
+    /**
+     * A retry answered TooOld: the ledger's 24-hour deduplication window has passed, so it cannot say
+     * whether the first attempt executed. The escrow tells: only this operation can have moved it
+     * (the node is guarded), so its balance is either the amount before or the amount after.
+     */
+    private async viaEscrow(m: Movement<unknown>, node: NodeRecord, before: bigint, after: bigint): Promise<Movement<unknown>> {
+        if (!('refused' in m) || !('TooOld' in (m.refused as object))) return m;
+        const r = await this.ledger.balanceOf(this.escrowAccount(node.index));
+        if (!('ok' in r)) return { unknown: `the escrow balance could not be read: ${r.rejected.message}` };
+        if (r.ok === after) return { done: 0n };
+        if (r.ok === before) return { notExecuted: 'the transfer was never executed (checked against the escrow balance after the deduplication window)' };
+        return { unknown: `the escrow holds ${r.ok} e8s, neither ${before} nor ${after}: governance must look at this node` };
+    }
+
+    private pending(node: NodeRecord, reason: string): Result<NodeRecord, ProtocolError> {
+        this.stores.pendingOps.set(u64be(node.index), new Uint8Array(0));
+        return err({ OperationPending: { node_id: node.id, operation: (node.op as PendingOperation).kind, reason } });
+    }
+}
+
+function err(e: ProtocolError): { Err: ProtocolError } {
+    return { Err: e };
+}
+
+function renewalProblem(n: NodeRecord, days: number, now: bigint, p: ProtocolParams): string | undefined {
+    if (n.stake === undefined) return 'the node has no stake term';
+    if (n.type === 'compute') return 'compute nodes re-stake when their term ends';
+    if (n.status !== 'active') return `the node is ${n.status}`;
+    if (now >= n.stake.termEnd) return 'the term has already ended';
+    if (n.type === 'validator') {
+        if (n.stake.renewals >= p.validatorMaxRenewals) return `a validator renews at most ${p.validatorMaxRenewals} time(s)`;
+        if (days < p.validatorRenewalMinDays) return `a validator renews for at least ${p.validatorRenewalMinDays} days`;
+    } else if (days < p.routerRenewalMinDays) {
+        return `a router renews for at least ${p.routerRenewalMinDays} days`;
+    }
+    return undefined;
+}
+
+function extendTerm(n: NodeRecord, days: number, extra: bigint): NodeRecord {
+    const stake = n.stake as NonNullable<NodeRecord['stake']>;
+    const next: NodeRecord = { ...n, stake: { ...stake, amount: stake.amount + extra, termEnd: stake.termEnd + BigInt(days) * DAY_NS, renewals: stake.renewals + 1 } };
+    next.e = n.type === 'validator' ? validatorE(next.stake!.amount) : n.type === 'router' ? routerE(next.stake!.amount) : n.e;
+    return next;
+}
+
+/** The escrow subaccount of node `index`: "escrow", zeros, then the index (u64 big-endian). */
+export function escrowSubaccount(index: bigint): Uint8Array {
+    const s = new Uint8Array(32);
+    s.set(ESCROW_TAG);
+    s.set(u64be(index), 24);
+    return s;
+}
+
+/** A readable memo, unique per operation: "emc:<kind>:<node index>:<operation number>" (≤ 32 bytes). */
+export function memoFor(kind: OperationKind, index: bigint, seq: number): Uint8Array {
+    return new TextEncoder().encode(`emc:${kind}:${index}:${seq}`);
+}
+
+function describeLedgerError(e: unknown): string {
+    const v = e as Record<string, Record<string, unknown> | null>;
+    const [name] = Object.keys(v);
+    const body = v[name];
+    if (body === null) return name;
+    return `${name} ${Object.entries(body)
+        .map(([k, x]) => `${k}=${String(x)}`)
+        .join(' ')}`;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+}
+
+function encodeConfig(c: ProtocolConfig): Uint8Array {
+    return new TextEncoder().encode(
+        JSON.stringify({
+            format: 1,
+            governance: hex(c.governance),
+            ledger: hex(c.ledger),
+            nextIndex: c.nextIndex.toString(),
+            params: { ...c.params, validatorMinStake: c.params.validatorMinStake.toString(), routerMinStake: c.params.routerMinStake.toString(), computeMultipliers: c.params.computeMultipliers.map(([d, m]) => [d, m.toString()]), squatterGraceNs: c.params.squatterGraceNs.toString(), ledgerFee: c.params.ledgerFee.toString() },
+        }),
+    );
+}
+
+function decodeConfig(bytes: Uint8Array): ProtocolConfig {
+    const j = JSON.parse(new TextDecoder().decode(bytes));
+    if (j.format !== 1) throw new Error(`unknown protocol config format ${j.format}`);
+    const p = j.params;
+    return {
+        governance: unhex(j.governance),
+        ledger: unhex(j.ledger),
+        nextIndex: BigInt(j.nextIndex),
+        params: {
+            ...p,
+            validatorMinStake: BigInt(p.validatorMinStake),
+            routerMinStake: BigInt(p.routerMinStake),
+            computeMultipliers: p.computeMultipliers.map(([d, m]: [number, string]) => [d, BigInt(m)]),
+            squatterGraceNs: BigInt(p.squatterGraceNs),
+            ledgerFee: BigInt(p.ledgerFee),
+        },
+    };
+}
+
+function hex(b: Uint8Array): string {
+    let s = '';
+    for (let i = 0; i < b.length; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+    return s;
+}
+
+function unhex(h: string): Uint8Array {
+    const out = new Uint8Array(h.length / 2);
+    for (let i = 0; i < out.length; i++) out[i] = parseInt(h.substr(i * 2, 2), 16);
+    return out;
+}
+
+export { sameAccount };
