@@ -1,11 +1,269 @@
-/** emc_protocol — the EMC protocol canister (entry points only; the rules live in src/). */
-import { query } from 'azle';
+/**
+ * emc_protocol — the EMC protocol canister. Entry points only: decode the Candid argument with our
+ * codec, call the domain (src/protocol), encode the result. The maintenance timer (stake releases,
+ * retries of ledger operations with unknown outcomes) is armed in init and again in post_upgrade.
+ */
+import { canisterCycleBalance, canisterVersion, dataCertificate, IDL, init, msgArgData, msgReply, postUpgrade, Principal, query, setTimer, time, update } from 'azle';
 
-import { health, Health } from '../health';
+import { decode, encode, type Type } from '../../src/candid/candid';
+import { toIdl } from '../../src/candid/to-idl';
+import { accountOut, opt, toOpt } from '../../src/ledger/candid';
+import { Batches, type BatchPayload } from '../../src/protocol/batches';
+import * as T from '../../src/protocol/candid';
+import { batchTipHashTreeCbor } from '../../src/protocol/certified-tip';
+import { previewComputeE } from '../../src/protocol/evalue';
+import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/interface';
+import type { NodeRecord, NodeStatus, NodeType } from '../../src/protocol/nodes';
+import { Protocol } from '../../src/protocol/protocol';
+import { Registry, typeStatusIndex } from '../../src/protocol/registry';
+import type { KV } from '../../src/storage/kv';
+import { PROTOCOL_MEMORY } from '../../src/storage/memory-ids';
+import { StableKV } from '../../src/storage/stable-kv';
+import { icEnv } from '../common/env';
+import { IcLedgerClient } from '../common/ledger-client';
+
+const VERSION = '0.2.0';
+const MAX_PAGE = 1000;
+
+const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
+
+function sig(name: ProtocolMethod): [IDL.Type[], IDL.Type, { manual: true }] {
+    const m = PROTOCOL_METHODS[name];
+    return [m.args.map(idl), idl(m.ret), { manual: true }];
+}
+
+function arg<V>(t: Type<V>): V {
+    return decode([t], msgArgData())[0] as V;
+}
+
+function reply(name: ProtocolMethod, value: unknown): void {
+    msgReply(encode([PROTOCOL_METHODS[name].ret], [value]));
+}
+
+const typeStatusMaps = new Map<number, KV>();
+function byTypeStatus(type: NodeType, status: NodeStatus): KV {
+    const offset = typeStatusIndex(type, status);
+    let kv = typeStatusMaps.get(offset);
+    if (kv === undefined) {
+        kv = new StableKV(PROTOCOL_MEMORY.TYPE_STATUS_BASE + offset);
+        typeStatusMaps.set(offset, kv);
+    }
+    return kv;
+}
+
+const registry = new Registry({
+    nodes: new StableKV(PROTOCOL_MEMORY.NODES),
+    ids: new StableKV(PROTOCOL_MEMORY.NODE_IDS),
+    expiries: new StableKV(PROTOCOL_MEMORY.EXPIRIES),
+    validators: new StableKV(PROTOCOL_MEMORY.VALIDATORS),
+    byTypeStatus,
+});
+
+const protocol: Protocol = new Protocol(
+    registry,
+    { config: new StableKV(PROTOCOL_MEMORY.CONFIG), pendingOps: new StableKV(PROTOCOL_MEMORY.PENDING_OPS) },
+    icEnv,
+    new IcLedgerClient(() => protocol.config().ledger),
+);
+
+const batches = new Batches(
+    {
+        config: new StableKV(PROTOCOL_MEMORY.BATCH_CONFIG),
+        proposals: new StableKV(PROTOCOL_MEMORY.BATCH_PROPOSALS),
+        votes: new StableKV(PROTOCOL_MEMORY.BATCH_VOTES),
+        confirmed: new StableKV(PROTOCOL_MEMORY.BATCH_CONFIRMED),
+        participation: new StableKV(PROTOCOL_MEMORY.BATCH_PARTICIPATION),
+    },
+    { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount() },
+    { applyPoc: (id, op, ms) => protocol.applyPoc(id, op, ms), applyObservation: (id, online) => protocol.applyObservation(id, online) },
+    icEnv,
+);
+
+function view(n: NodeRecord): T.NodeView {
+    return T.nodeView(n, protocol.escrowAccount(n.index));
+}
+
+function nodeResult(r: { Ok: NodeRecord } | { Err: unknown }): unknown {
+    return 'Ok' in r ? { Ok: view(r.Ok) } : r;
+}
+
+/**
+ * Deadlines of the maintenance timers armed and not yet fired (heap: timers do not survive
+ * upgrades; post_upgrade arms them again). Timers are never cleared: in Azle 0.33 `clearTimer`
+ * panics ("already borrowed") because dropping the timer's closure re-enters the JavaScript
+ * context that is running. A timer that is no longer needed simply finds nothing to do.
+ */
+const armed = new Set<bigint>();
+
+/**
+ * Arms a maintenance timer for the next thing to do (a term end, a retry) unless one already fires
+ * by then: a network with nothing due does not wake up.
+ */
+function scheduleMaintenance(): void {
+    const next = protocol.nextMaintenanceAt();
+    if (next === undefined) return;
+    for (const at of armed) if (at <= next) return;
+    const now = time();
+    const delaySeconds = next > now ? Number((next - now + 999_999_999n) / 1_000_000_000n) : 0;
+    const at = now + BigInt(delaySeconds) * 1_000_000_000n;
+    armed.add(at);
+    setTimer(delaySeconds, async () => {
+        armed.delete(at);
+        try {
+            await protocol.runMaintenance();
+        } catch (e) {
+            // The next run retries; the canister's log says why this one stopped.
+            console.error(`maintenance failed: ${(e as Error).message}`);
+        } finally {
+            scheduleMaintenance();
+        }
+    });
+}
 
 export default class {
-    @query([], Health)
-    health(): Health {
-        return health('emc_protocol');
+    @init([idl(T.ProtocolArgT)], { manual: true })
+    init(): void {
+        const a = arg(T.ProtocolArgT) as { Init: { ledger: Principal; governance: [] | [Principal] } } | { Upgrade: unknown };
+        if (!('Init' in a)) throw new Error('the protocol must be installed with variant { Init = … }');
+        const governance = a.Init.governance.length === 1 ? a.Init.governance[0] : Principal.fromText(T.NNS_GOVERNANCE);
+        protocol.init({ ledger: a.Init.ledger.toUint8Array(), governance: governance.toUint8Array() });
+        batches.certifyTip();
+        scheduleMaintenance();
+    }
+
+    @postUpgrade([idl(T.ProtocolArgT)], { manual: true })
+    postUpgrade(): void {
+        const a = arg(T.ProtocolArgT) as { Init: unknown } | { Upgrade: unknown };
+        if (!('Upgrade' in a)) throw new Error('the protocol must be upgraded with variant { Upgrade = … }');
+        batches.certifyTip();
+        scheduleMaintenance();
+    }
+
+    // ----- nodes and stakes --------------------------------------------------------------------
+
+    @update(...sig('register_node'))
+    async register_node(): Promise<void> {
+        const r = await protocol.registerNode(T.registerArgsIn(arg(T.RegisterNodeArgsT)));
+        reply('register_node', nodeResult(r));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('stake_compute'))
+    async stake_compute(): Promise<void> {
+        const a = arg(T.StakeComputeArgsT);
+        reply('stake_compute', nodeResult(await protocol.stakeCompute(a.node_id, a.amount, a.lock_days, opt(a.from_subaccount))));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('top_up'))
+    async top_up(): Promise<void> {
+        const a = arg(T.TopUpArgsT);
+        reply('top_up', nodeResult(await protocol.topUp(a.node_id, a.amount, opt(a.from_subaccount))));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('renew'))
+    async renew(): Promise<void> {
+        const a = arg(T.RenewArgsT);
+        reply('renew', nodeResult(await protocol.renew(a.node_id, a.days, a.top_up, opt(a.from_subaccount))));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('withdraw_candidacy'))
+    async withdraw_candidacy(): Promise<void> {
+        reply('withdraw_candidacy', nodeResult(await protocol.withdrawCandidacy(arg(PROTOCOL_METHODS.withdraw_candidacy.args[0] as Type<string>))));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('retry_operation'))
+    async retry_operation(): Promise<void> {
+        reply('retry_operation', nodeResult(await protocol.retryOperation(arg(PROTOCOL_METHODS.retry_operation.args[0] as Type<string>))));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('admit_validators'))
+    admit_validators(): void {
+        const ids = arg(PROTOCOL_METHODS.admit_validators.args[0] as Type<string[]>);
+        const r = protocol.admitValidators(icEnv.caller(), ids);
+        reply('admit_validators', 'Ok' in r ? { Ok: r.Ok.map(view) } : r);
+        scheduleMaintenance();
+    }
+
+    // ----- state-bit batches -------------------------------------------------------------------
+
+    @update(...sig('propose_batch'))
+    propose_batch(): void {
+        const a = arg(PROTOCOL_METHODS.propose_batch.args[0] as Type<{ height: bigint; payload: BatchPayload; digest: Uint8Array }>);
+        reply('propose_batch', batches.propose(a.height, a.payload, a.digest));
+    }
+
+    @update(...sig('vote_batch'))
+    vote_batch(): void {
+        const a = arg(PROTOCOL_METHODS.vote_batch.args[0] as Type<{ height: bigint; digest: Uint8Array }>);
+        reply('vote_batch', batches.vote(a.height, a.digest));
+    }
+
+    // ----- queries -------------------------------------------------------------------------------
+
+    @query(...sig('get_node'))
+    get_node(): void {
+        const n = registry.byId(arg(PROTOCOL_METHODS.get_node.args[0] as Type<string>));
+        reply('get_node', toOpt(n === undefined ? undefined : view(n)));
+    }
+
+    @query(...sig('list_nodes'))
+    list_nodes(): void {
+        const a = arg(T.ListNodesArgsT);
+        const type = T.tagOf<NodeType>(a.node_type as Record<string, null>);
+        const status = T.statusIn(a.status as Record<string, null>);
+        const limit = Math.min(a.limit, MAX_PAGE);
+        const nodes = registry.page(type, status, Number(a.start), limit).map(view);
+        reply('list_nodes', { nodes, total: BigInt(registry.count(type, status)) });
+    }
+
+    @query(...sig('validator_set'))
+    validator_set(): void {
+        const s = protocol.validatorSet();
+        reply('validator_set', { validators: s.validators.map(view), size: s.size, f: toOpt(s.f), quorum: s.quorum });
+    }
+
+    @query(...sig('get_batch'))
+    get_batch(): void {
+        reply('get_batch', batches.getBatch(arg(PROTOCOL_METHODS.get_batch.args[0] as Type<bigint>)));
+    }
+
+    @query(...sig('certified_tip'))
+    certified_tip(): void {
+        const tip = batches.lastConfirmed();
+        reply('certified_tip', {
+            height: toOpt(tip?.height),
+            digest: toOpt(tip?.digest),
+            certificate: toOpt(dataCertificate()),
+            hash_tree: batchTipHashTreeCbor(tip),
+        });
+    }
+
+    @query(...sig('preview_e_value'))
+    preview_e_value(): void {
+        const a = arg(T.PreviewArgsT);
+        reply('preview_e_value', previewComputeE(a.poc_ms, a.stake_e8s, a.lock_days, new Map(protocol.params().computeMultipliers)));
+    }
+
+    @query(...sig('protocol_info'))
+    protocol_info(): void {
+        const c = protocol.config();
+        reply('protocol_info', {
+            governance: Principal.fromUint8Array(c.governance),
+            ledger: Principal.fromUint8Array(c.ledger),
+            treasury: accountOut(protocol.treasuryAccount()),
+            ledger_fee: c.params.ledgerFee,
+            validators: registry.activeValidatorCount(),
+            pending_releases: BigInt(registry.pendingExpiries()),
+        });
+    }
+
+    @query(...sig('health'))
+    health(): void {
+        reply('health', { canister: 'emc_protocol', version: VERSION, time_ns: time(), canister_version: canisterVersion(), cycles: canisterCycleBalance() });
     }
 }

@@ -327,6 +327,18 @@ export class Protocol {
         return { released, retried };
     }
 
+    /**
+     * When the maintenance timer should run next: the earliest term end, or soon when an operation
+     * waits for a retry. undefined when there is nothing to do.
+     */
+    nextMaintenanceAt(): bigint | undefined {
+        const expiry = this.registry.nextExpiry();
+        const retry = this.stores.pendingOps.size() > 0 ? this.env.now() + BigInt(this.params().maintenanceIntervalSeconds) * 1_000_000_000n : undefined;
+        if (expiry === undefined) return retry;
+        if (retry === undefined) return expiry;
+        return expiry < retry ? expiry : retry;
+    }
+
     // ----- E-values ---------------------------------------------------------------------------------
 
     eValue(n: NodeRecord): bigint {

@@ -107,6 +107,12 @@ export class Registry {
         return out;
     }
 
+    /** The earliest scheduled term end, if any. */
+    nextExpiry(): bigint | undefined {
+        const first = this.kv.expiries.entries(0, 1)[0];
+        return first === undefined ? undefined : readU64be(first[0], 0);
+    }
+
     pendingExpiries(): number {
         return this.kv.expiries.size();
     }

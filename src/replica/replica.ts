@@ -31,6 +31,9 @@ export const IC_INSTRUCTION_LIMITS = {
 
 export type InstructionLimits = { -readonly [K in keyof typeof IC_INSTRUCTION_LIMITS]: bigint };
 
+/** advanceTime gives up (and says which canister) after this many timer rounds, instead of spinning forever. */
+const MAX_TIMER_FIRINGS_PER_ADVANCE = Number(process.env.EMC_MAX_TIMER_FIRINGS ?? 100_000);
+
 /** Cycles a freshly created canister holds (what a local dfx replica gives a new canister). */
 export const INITIAL_CYCLES = 100_000_000_000_000n;
 
@@ -87,6 +90,23 @@ interface CallContext {
     cyclesAvailable: bigint;
     cyclesAccepted: bigint;
     lastTrap?: Reject;
+    /** An injected fault: the call executes, but its caller receives this reject instead of the response. */
+    replaceResponse?: Reject;
+}
+
+/**
+ * A fault injected into inter-canister calls to `canister`.`method` (tests of failure handling):
+ * `before` rejects the call without executing it; `after` executes it and loses the response (the
+ * caller gets SYS_UNKNOWN), as when a subnet's response never arrives.
+ */
+export interface InjectedFault {
+    canister: Principal;
+    method: string;
+    when: 'before' | 'after';
+    /** Reject code the caller sees (default: 2 SYS_TRANSIENT before, 6 SYS_UNKNOWN after). */
+    code?: number;
+    /** How many calls it applies to (default 1). */
+    times?: number;
 }
 
 interface PendingCallback {
@@ -129,6 +149,7 @@ export class EmbeddedReplica {
     private readonly ingress = new Map<string, IngressStatus>();
     private readonly ingressWaiters = new Map<string, ((s: IngressStatus) => void)[]>();
     private readonly executions: ExecutionRecord[] = [];
+    private readonly faults: (InjectedFault & { left: number })[] = [];
     private nextCanisterIndex = FIRST_CANISTER_INDEX;
     private nextId = 1;
     private currentTime: bigint;
@@ -172,7 +193,11 @@ export class EmbeddedReplica {
         if (ns < 0n) throw new ReplicaError('time cannot go backwards');
         const target = this.currentTime + ns;
         await this.idle();
+        let firings = 0;
         for (;;) {
+            if (++firings > MAX_TIMER_FIRINGS_PER_ADVANCE) {
+                throw new ReplicaError(`advanceTime: more than ${MAX_TIMER_FIRINGS_PER_ADVANCE} timer rounds; a canister keeps re-arming its timer (last executions: ${this.executions.slice(-5).map((e) => `${e.canister}:${e.kind}:${e.method}`).join(', ')})`);
+            }
             let next: bigint | undefined;
             for (const c of this.canisters.values()) {
                 if (c.globalTimer > 0n && c.globalTimer <= target && (next === undefined || c.globalTimer < next)) next = c.globalTimer;
@@ -330,6 +355,16 @@ export class EmbeddedReplica {
         state.generation += 1;
         state.version += 1n;
         await this.schedule();
+    }
+
+    /** Injects a fault into the next inter-canister calls to `canister`.`method` (see InjectedFault). */
+    injectFault(fault: InjectedFault): void {
+        this.faults.push({ ...fault, left: fault.times ?? 1 });
+    }
+
+    /** Faults injected but not yet used up. */
+    pendingFaults(): number {
+        return this.faults.reduce((n, f) => n + f.left, 0);
     }
 
     setControllers(canisterId: Principal, controllers: Principal[]): void {
@@ -587,7 +622,8 @@ export class EmbeddedReplica {
         } else if (origin.kind === 'canister') {
             const callbackId = origin.callbackId;
             const refund = ctx.cyclesAvailable - ctx.cyclesAccepted;
-            this.queue.push(() => this.deliverResponse(callbackId, result, refund));
+            const delivered = ctx.replaceResponse === undefined ? result : { reject: ctx.replaceResponse };
+            this.queue.push(() => this.deliverResponse(callbackId, delivered, refund));
         }
     }
 
@@ -615,7 +651,16 @@ export class EmbeddedReplica {
             this.queue.push(() => this.deliverResponse(cb.id, { reject: noMethod(calleeId, 'update', call.method) }, call.cycles));
             return;
         }
+        const fault = this.takeFault(calleeId, call.method);
+        if (fault?.when === 'before') {
+            const reject: Reject = { code: (fault.code ?? RejectCode.SysTransient) as RejectCode, errorCode: 'IC0000', message: `injected fault: the call to ${calleeId}.${call.method} was not delivered` };
+            this.queue.push(() => this.deliverResponse(cb.id, { reject }, call.cycles));
+            return;
+        }
         const ctx = this.newCallContext(callee, { kind: 'canister', caller: caller.id.toText(), callbackId: cb.id }, caller.idBytes);
+        if (fault?.when === 'after') {
+            ctx.replaceResponse = { code: (fault.code ?? RejectCode.SysUnknown) as RejectCode, errorCode: 'IC0000', message: `injected fault: the response of ${calleeId}.${call.method} was lost` };
+        }
         this.executeCall(callee, ctx, call.method, call.arg, call.cycles);
     }
 
@@ -662,6 +707,15 @@ export class EmbeddedReplica {
             return { reply: new Uint8Array(IDL.encode([IDL.Vec(IDL.Nat8)], [bytes])) };
         }
         return { reject: { code: RejectCode.DestinationInvalid, errorCode: ErrorCode.CanisterMethodNotFound, message: `Management canister method '${call.method}' is not provided by the embedded replica` } };
+    }
+
+    private takeFault(canister: string, method: string): InjectedFault | undefined {
+        const i = this.faults.findIndex((f) => f.left > 0 && f.canister.toText() === canister && f.method === method);
+        if (i < 0) return undefined;
+        const f = this.faults[i];
+        f.left -= 1;
+        if (f.left === 0) this.faults.splice(i, 1);
+        return f;
     }
 
     private enqueueDueTimers(): void {

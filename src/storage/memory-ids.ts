@@ -31,4 +31,29 @@ export const LEDGER_MEMORY = {
 } as const;
 
 /** emc_protocol (ids 32 and up, so the two canisters' ids can never be confused in reviews). */
-export const PROTOCOL_MEMORY = {} as const;
+export const PROTOCOL_MEMORY = {
+    /** Configuration: governance, ledger, parameters, the next node index (versioned JSON). */
+    CONFIG: 32,
+    /** Node index (u64 BE) → empty: nodes with a ledger operation whose outcome is unknown. */
+    PENDING_OPS: 33,
+    /** Node index (u64 BE) → node record (versioned JSON). */
+    NODES: 34,
+    /** Network node id (UTF-8) → node index. */
+    NODE_IDS: 35,
+    /** term end (u64 BE) ‖ node index → empty: stakes to release, earliest first. */
+    EXPIRIES: 36,
+    /** Operator principal → node index of its active validator. */
+    VALIDATORS: 37,
+    /** State-bit batches (src/protocol/batches.ts): tip and counters. */
+    BATCH_CONFIG: 38,
+    /** height ‖ digest → proposal. */
+    BATCH_PROPOSALS: 39,
+    /** height ‖ validator → vote. */
+    BATCH_VOTES: 40,
+    /** Confirmed batches and the confirmation-time index. */
+    BATCH_CONFIRMED: 41,
+    /** Validator → last participation (height, time). */
+    BATCH_PARTICIPATION: 42,
+    /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
+    TYPE_STATUS_BASE: 64,
+} as const;

@@ -172,6 +172,17 @@ describe('embedded replica: fixture canister through @dfinity/agent', () => {
         expect(String((direct as Error).message)).toContain(`has no update method 'nope'`);
     });
 
+    it('injects faults into inter-canister calls: not delivered, or executed with the response lost', async () => {
+        const before = await env.actor(env.b).field();
+        env.replica.injectFault({ canister: env.b, method: 'bump', when: 'before' });
+        expect(await env.actor(env.a).callAndReport(env.b, 'bump')).toBe(`reject 2: injected fault: the call to ${env.b.toText()}.bump was not delivered`);
+        expect(await env.actor(env.b).field()).toBe(before);
+        env.replica.injectFault({ canister: env.b, method: 'bump', when: 'after' });
+        expect(await env.actor(env.a).callAndReport(env.b, 'bump')).toBe(`reject 6: injected fault: the response of ${env.b.toText()}.bump was lost`);
+        expect(await env.actor(env.b).field()).toBe(before + 1n);
+        expect(env.replica.pendingFaults()).toBe(0);
+    });
+
     it('the controller check follows the canister settings', async () => {
         expect(await env.actor(env.a).callerIsController()).toBe(false);
         env.replica.setControllers(env.a, [alice.getPrincipal()]);
