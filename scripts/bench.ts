@@ -5,9 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { fixtureSuite } from '../test/bench/fixture.bench';
 import { ledgerSuite } from '../test/bench/ledger.bench';
+import { protocolSuite } from '../test/bench/protocol.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);

@@ -41,8 +41,9 @@ export type Movement<E> = { done: bigint } | { refused: E } | { notExecuted: str
  * Calls `attempt` (which must reuse the same created_at_time and memo each time, so a retry of an
  * executed transfer is answered `Duplicate`) until the outcome is known or `tries` run out.
  */
-export async function settle<E>(attempt: () => Promise<CallOutcome<Result<bigint, E>>>, tries = 2): Promise<Movement<E>> {
+export async function settle<E>(attempt: () => Promise<CallOutcome<Result<bigint, E>>>, tries = 2, uncertain = false): Promise<Movement<E>> {
     let last = '';
+    let sawUnknown = uncertain;
     for (let i = 0; i < tries; i++) {
         const r = await attempt();
         if ('ok' in r) {
@@ -51,8 +52,11 @@ export async function settle<E>(attempt: () => Promise<CallOutcome<Result<bigint
             if ('Duplicate' in err && err.Duplicate.duplicate_of !== undefined) return { done: err.Duplicate.duplicate_of };
             return { refused: r.ok.Err };
         }
-        if (r.rejected.code !== SYS_UNKNOWN) return { notExecuted: `the ledger call was rejected (code ${r.rejected.code}): ${r.rejected.message}` };
         last = r.rejected.message;
+        // A rejected attempt only says that this attempt did not run; after an unknown outcome an
+        // earlier attempt with the same key may have, so the operation stays unknown.
+        if (r.rejected.code !== SYS_UNKNOWN && !sawUnknown) return { notExecuted: `the ledger call was rejected (code ${r.rejected.code}): ${r.rejected.message}` };
+        sawUnknown = true;
     }
     return { unknown: `the ledger did not confirm the transfer (${last}); it is retried with the same idempotency key` };
 }

@@ -3,7 +3,7 @@
  * term, its PoC and liveness facts, its E-value, and the ledger operation in flight on it (the
  * per-node guard). Stored as versioned JSON.
  */
-import { fromHex, toHex } from '../storage/bytes';
+import { Reader, Writer } from '../storage/binary';
 import type { Account } from '../ledger/account';
 
 export const NODE_TYPES = ['validator', 'router', 'compute'] as const;
@@ -44,6 +44,8 @@ export interface PendingOperation {
     account: Account;
     /** renew: the days added when the top-up lands; stake: the lock days of the new term. */
     days: number;
+    /** An attempt's outcome was unknown: a later rejection no longer proves that nothing moved. */
+    uncertain?: boolean;
 }
 
 export interface NodeRecord {
@@ -69,64 +71,94 @@ export interface NodeRecord {
     opSeq: number;
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
+const KINDS: OperationKind[] = ['stake', 'top_up', 'renew', 'release', 'withdraw'];
 
+// Presence bits of the optional fields.
+const HAS_ADMITTED = 1;
+const HAS_STAKE = 2;
+const HAS_LOCK = 4;
+const HAS_POC = 8;
+const HAS_ONLINE = 16;
+const HAS_OP = 32;
+
+/**
+ * Binary record (format 2): u8 format, u64 index, u8 type, u8 status, id, operator, wallet,
+ * u64 registered_at, u64 E, u32 operation count, u8 presence bits, then the optional fields.
+ */
 export function encodeNode(n: NodeRecord): Uint8Array {
-    return new TextEncoder().encode(
-        JSON.stringify({
-            f: FORMAT,
-            i: n.index.toString(),
-            id: n.id,
-            t: n.type,
-            s: n.status,
-            o: toHex(n.operator),
-            w: acct(n.wallet),
-            r: n.registeredAt.toString(),
-            a: n.admittedAt?.toString(),
-            k: n.stake === undefined ? undefined : { a: n.stake.amount.toString(), d: n.stake.lockDays, s: n.stake.termStart.toString(), e: n.stake.termEnd.toString(), n: n.stake.renewals, o: acct(n.stake.owner) },
-            rl: n.requestedLockDays,
-            p: n.pocMs,
-            ph: n.pocHeight?.toString(),
-            on: n.online,
-            ob: n.observedAt?.toString(),
-            e: n.e.toString(),
-            q: n.opSeq,
-            op: n.op === undefined ? undefined : { k: n.op.kind, a: n.op.amount.toString(), c: n.op.createdAt.toString(), m: toHex(n.op.memo), t: acct(n.op.account), d: n.op.days },
-        }),
-    );
+    const w = new Writer(256);
+    w.u8(FORMAT).u64(n.index).u8(NODE_TYPES.indexOf(n.type)).u8(NODE_STATUSES.indexOf(n.status)).text(n.id).bytes(n.operator);
+    writeAccount(w, n.wallet);
+    w.u64(n.registeredAt).u64(n.e).u32(n.opSeq);
+    let bits = 0;
+    if (n.admittedAt !== undefined) bits |= HAS_ADMITTED;
+    if (n.stake !== undefined) bits |= HAS_STAKE;
+    if (n.requestedLockDays !== undefined) bits |= HAS_LOCK;
+    if (n.pocMs !== undefined) bits |= HAS_POC;
+    if (n.online !== undefined) bits |= HAS_ONLINE;
+    if (n.op !== undefined) bits |= HAS_OP;
+    w.u8(bits);
+    if (n.admittedAt !== undefined) w.u64(n.admittedAt);
+    if (n.stake !== undefined) {
+        w.u64(n.stake.amount).u16(n.stake.lockDays).u64(n.stake.termStart).u64(n.stake.termEnd).u16(n.stake.renewals);
+        writeAccount(w, n.stake.owner);
+    }
+    if (n.requestedLockDays !== undefined) w.u16(n.requestedLockDays);
+    if (n.pocMs !== undefined) w.u32(n.pocMs).u64(n.pocHeight ?? 0n);
+    if (n.online !== undefined) w.u8(n.online ? 1 : 0).u64(n.observedAt ?? 0n);
+    if (n.op !== undefined) {
+        w.u8(KINDS.indexOf(n.op.kind) | (n.op.uncertain === true ? 0x80 : 0)).u64(n.op.amount).u64(n.op.createdAt).bytes(n.op.memo).u16(n.op.days);
+        writeAccount(w, n.op.account);
+    }
+    return w.done();
 }
 
 export function decodeNode(bytes: Uint8Array): NodeRecord {
-    const j = JSON.parse(new TextDecoder().decode(bytes));
-    if (j.f !== FORMAT) throw new Error(`unknown node record format ${j.f}`);
+    const r = new Reader(bytes);
+    const format = r.u8();
+    if (format !== FORMAT) throw new Error(`unknown node record format ${format}`);
     const n: NodeRecord = {
-        index: BigInt(j.i),
-        id: j.id,
-        type: j.t,
-        status: j.s,
-        operator: fromHex(j.o),
-        wallet: unacct(j.w),
-        registeredAt: BigInt(j.r),
-        e: BigInt(j.e),
-        opSeq: j.q ?? 0,
+        index: r.u64(),
+        type: NODE_TYPES[r.u8()],
+        status: NODE_STATUSES[r.u8()],
+        id: r.text(),
+        operator: r.bytes(),
+        wallet: readAccount(r),
+        registeredAt: r.u64(),
+        e: r.u64(),
+        opSeq: r.u32(),
     };
-    if (j.a !== undefined) n.admittedAt = BigInt(j.a);
-    if (j.k !== undefined) n.stake = { amount: BigInt(j.k.a), lockDays: j.k.d, termStart: BigInt(j.k.s), termEnd: BigInt(j.k.e), renewals: j.k.n, owner: unacct(j.k.o) };
-    if (j.rl !== undefined) n.requestedLockDays = j.rl;
-    if (j.p !== undefined) n.pocMs = j.p;
-    if (j.ph !== undefined) n.pocHeight = BigInt(j.ph);
-    if (j.on !== undefined) n.online = j.on;
-    if (j.ob !== undefined) n.observedAt = BigInt(j.ob);
-    if (j.op !== undefined) n.op = { kind: j.op.k, amount: BigInt(j.op.a), createdAt: BigInt(j.op.c), memo: fromHex(j.op.m), account: unacct(j.op.t), days: j.op.d };
+    const bits = r.u8();
+    if (bits & HAS_ADMITTED) n.admittedAt = r.u64();
+    if (bits & HAS_STAKE) n.stake = { amount: r.u64(), lockDays: r.u16(), termStart: r.u64(), termEnd: r.u64(), renewals: r.u16(), owner: readAccount(r) };
+    if (bits & HAS_LOCK) n.requestedLockDays = r.u16();
+    if (bits & HAS_POC) {
+        n.pocMs = r.u32();
+        const h = r.u64();
+        if (h !== 0n) n.pocHeight = h;
+    }
+    if (bits & HAS_ONLINE) {
+        n.online = r.u8() === 1;
+        n.observedAt = r.u64();
+    }
+    if (bits & HAS_OP) {
+        const k = r.u8();
+        n.op = { kind: KINDS[k & 0x7f], amount: r.u64(), createdAt: r.u64(), memo: r.bytes(), days: r.u16(), account: readAccount(r) };
+        if (k & 0x80) n.op.uncertain = true;
+    }
     return n;
 }
 
-function acct(a: Account): { o: string; s?: string } {
-    return a.subaccount === undefined ? { o: toHex(a.owner) } : { o: toHex(a.owner), s: toHex(a.subaccount) };
+function writeAccount(w: Writer, a: Account): void {
+    w.bytes(a.owner);
+    if (a.subaccount === undefined) w.u8(0);
+    else w.u8(1).bytes(a.subaccount);
 }
 
-function unacct(j: { o: string; s?: string }): Account {
-    return j.s === undefined ? { owner: fromHex(j.o) } : { owner: fromHex(j.o), subaccount: fromHex(j.s) };
+function readAccount(r: Reader): Account {
+    const owner = r.bytes();
+    return r.u8() === 1 ? { owner, subaccount: r.bytes() } : { owner };
 }
 
 const NODE_ID = /^[A-Za-z0-9]{1,64}$/;

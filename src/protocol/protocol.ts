@@ -47,10 +47,11 @@ export interface ProtocolConfig {
     governance: Uint8Array;
     ledger: Uint8Array;
     params: ProtocolParams;
-    nextIndex: bigint;
 }
 
 const KEY_CONFIG = new Uint8Array([1]);
+/** The next node index, kept apart from the configuration so that a registration writes 8 bytes. */
+const KEY_NEXT_INDEX = new Uint8Array([2]);
 const ESCROW_TAG = new TextEncoder().encode('escrow');
 /** The treasury: an account of the protocol canister under this named subaccount (spec §1). */
 export const TREASURY_SUBACCOUNT = (() => {
@@ -84,7 +85,7 @@ export class Protocol {
 
     init(cfg: { governance: Uint8Array; ledger: Uint8Array; params?: Partial<ProtocolParams> }): void {
         if (this.isInitialized()) throw new Error('the protocol is already initialized');
-        this.saveConfig({ governance: cfg.governance, ledger: cfg.ledger, params: { ...DEFAULT_PARAMS, ...cfg.params }, nextIndex: 0n });
+        this.saveConfig({ governance: cfg.governance, ledger: cfg.ledger, params: { ...DEFAULT_PARAMS, ...cfg.params } });
     }
 
     config(): ProtocolConfig {
@@ -94,6 +95,12 @@ export class Protocol {
             this.configCache = decodeConfig(raw);
         }
         return this.configCache;
+    }
+
+    /** How many node records exist (the next node index). */
+    nextIndex(): bigint {
+        const raw = this.stores.config.get(KEY_NEXT_INDEX);
+        return raw === undefined ? 0n : readU64be(raw);
     }
 
     params(): ProtocolParams {
@@ -138,9 +145,8 @@ export class Protocol {
             if (existing.status !== 'evicted' && existing.status !== 'withdrawn' && existing.status !== 'expired') this.registry.put({ ...existing, status: 'evicted' }, existing);
         }
 
-        const cfg = this.config();
-        const index = cfg.nextIndex;
-        this.saveConfig({ ...cfg, nextIndex: index + 1n });
+        const index = this.nextIndex();
+        this.stores.config.set(KEY_NEXT_INDEX, u64be(index + 1n));
         const now = this.env.now();
         const node: NodeRecord = {
             index,
@@ -413,7 +419,7 @@ export class Protocol {
 
     private pullStake(node: NodeRecord): Promise<Movement<unknown>> {
         const op = node.op as PendingOperation;
-        return settle(() => this.ledger.transferFrom({ from: op.account, to: this.escrowAccount(node.index), amount: op.amount, memo: op.memo, created_at_time: op.createdAt }));
+        return settle(() => this.ledger.transferFrom({ from: op.account, to: this.escrowAccount(node.index), amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, op.uncertain === true);
     }
 
     private async finishStake(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
@@ -473,6 +479,8 @@ export class Protocol {
         const fee = this.params().ledgerFee;
         const sent = await settle(() =>
             this.ledger.transfer({ from_subaccount: escrowSubaccount(node.index), to: op.account, amount: op.amount > fee ? op.amount - fee : 0n, memo: op.memo, created_at_time: op.createdAt }),
+            2,
+            op.uncertain === true,
         );
         const m = await this.viaEscrow(sent, node, op.amount, 0n);
         const current = this.registry.get(node.index) as NodeRecord;
@@ -511,6 +519,8 @@ export class Protocol {
     }
 
     private pending(node: NodeRecord, reason: string): Result<NodeRecord, ProtocolError> {
+        const op = node.op as PendingOperation;
+        if (op.uncertain !== true) this.registry.put({ ...node, op: { ...op, uncertain: true } }, node);
         this.stores.pendingOps.set(u64be(node.index), new Uint8Array(0));
         return err({ OperationPending: { node_id: node.id, operation: (node.op as PendingOperation).kind, reason } });
     }
@@ -576,7 +586,6 @@ function encodeConfig(c: ProtocolConfig): Uint8Array {
             format: 1,
             governance: hex(c.governance),
             ledger: hex(c.ledger),
-            nextIndex: c.nextIndex.toString(),
             params: { ...c.params, validatorMinStake: c.params.validatorMinStake.toString(), routerMinStake: c.params.routerMinStake.toString(), computeMultipliers: c.params.computeMultipliers.map(([d, m]) => [d, m.toString()]), squatterGraceNs: c.params.squatterGraceNs.toString(), ledgerFee: c.params.ledgerFee.toString() },
         }),
     );
@@ -589,7 +598,6 @@ function decodeConfig(bytes: Uint8Array): ProtocolConfig {
     return {
         governance: unhex(j.governance),
         ledger: unhex(j.ledger),
-        nextIndex: BigInt(j.nextIndex),
         params: {
             ...p,
             validatorMinStake: BigInt(p.validatorMinStake),

@@ -52,7 +52,7 @@ export function newProtocol(balances: [number, bigint][] = []) {
 export function escrowInvariant(p: Protocol, ledger: FakeLedgerClient): { recorded: bigint; onLedger: bigint } {
     let recorded = 0n;
     let onLedger = 0n;
-    const next = p.config().nextIndex;
+    const next = p.nextIndex();
     for (let i = 0n; i < next; i++) {
         const n = p.registry.get(i);
         if (n?.stake !== undefined) recorded += n.stake.amount;

@@ -92,7 +92,7 @@ describe('registration and stakes', () => {
         expect(await protocol.registerNode({ node_id: 'c1', node_type: 'compute', wallet: { owner: operator(2), subaccount: new Uint8Array(3) } })).toMatchObject({ Err: { InvalidArgument: {} } });
         env.as(new Uint8Array([4]));
         expect(await protocol.registerNode({ node_id: 'c1', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { NotAuthorized: {} } });
-        expect(protocol.config().nextIndex).toBe(0n);
+        expect(protocol.nextIndex()).toBe(0n);
     });
 
     it('a ledger refusal (no allowance) registers nothing and frees the id', async () => {
@@ -128,6 +128,20 @@ describe('registration and stakes', () => {
         expect(inv).toEqual({ recorded: 100_000n * EMC, onLedger: 100_000n * EMC });
         const memos = ledger.calls.map((c) => new TextDecoder().decode(c.memo));
         expect(memos.slice(1)).toEqual(['emc:stake:1:0', 'emc:stake:1:0', 'emc:stake:1:0']);
+    });
+
+    it('after an unknown outcome, a later rejected attempt does not undo the operation (regression)', async () => {
+        const { protocol, env, ledger } = newProtocol([[3, 500_000n * EMC]]);
+        ledger.approve(operator(3), 500_000n * EMC);
+        env.as(operator(3));
+        const args = { node_id: 'r1', node_type: 'router' as const, wallet: wallet(3), stake: { amount: 100_000n * EMC, lock_days: 180 } };
+        ledger.faults.push({ when: 'after', code: 6 }, { when: 'after', code: 6 });
+        expect(await protocol.registerNode(args)).toMatchObject({ Err: { OperationPending: {} } });
+        ledger.faults.push({ when: 'before', code: 2 }, { when: 'before', code: 2 });
+        expect(await protocol.registerNode(args)).toMatchObject({ Err: { OperationPending: {} } });
+        expect(protocol.registry.byId('r1')).toMatchObject({ status: 'staking', op: { uncertain: true } });
+        expect(await protocol.registerNode(args)).toMatchObject({ Ok: { status: 'active' } });
+        expect(escrowInvariant(protocol, ledger)).toEqual({ recorded: 100_000n * EMC, onLedger: 100_000n * EMC });
     });
 
     it('guards a node against two concurrent operations', async () => {
@@ -302,7 +316,7 @@ describe('escrow invariant under random operations', () => {
                     expect(inv.recorded).toBe(inv.onLedger);
                 },
             ),
-            { numRuns: 40 },
+            { numRuns: 150 },
         );
     });
 });
