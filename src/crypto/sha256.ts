@@ -9,6 +9,7 @@
  *    `hash32`, `hashPair`, `hashNatLeb`, … for code that hashes hashes (ICRC-3 values) and
  *    would otherwise spend more on byte/word conversion than on hashing small inputs.
  */
+import { leb128 } from '../storage/bytes';
 import {
   COMPRESS_PAD,
   compress32,
@@ -230,18 +231,8 @@ export function hashLeb64(hi: number, lo: number): Int32Array {
   return st;
 }
 
-/** Unsigned LEB128 of a non-negative bigint. */
-export function lebBytes(n: bigint): Uint8Array {
-  if (n < 0n) throw new RangeError('leb128: negative');
-  const out: number[] = [];
-  do {
-    let b = Number(n & 0x7fn);
-    n >>= 7n;
-    if (n !== 0n) b |= 0x80;
-    out.push(b);
-  } while (n !== 0n);
-  return Uint8Array.from(out);
-}
+/** Unsigned LEB128 of a non-negative bigint (the one implementation lives in src/storage/bytes.ts). */
+export const lebBytes = leb128;
 
 /** Signed LEB128 of a bigint. */
 export function slebBytes(n: bigint): Uint8Array {

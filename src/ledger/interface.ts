@@ -2,18 +2,12 @@
  * The ledger's service interface, one table that both the canister's decorators (and so its .did)
  * and clients use: method name → argument types, result type, query or update.
  */
-import { C, type Type } from '../candid/candid';
+import { C } from '../candid/candid';
+import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type MethodSig } from '../candid/service';
 import { toIdl, type IdlLike } from '../candid/to-idl';
 import * as T from './candid';
 
-export interface MethodSig {
-    args: Type[];
-    ret: Type;
-    query: boolean;
-}
-
-const q = (args: Type[], ret: Type): MethodSig => ({ args, ret, query: true });
-const u = (args: Type[], ret: Type): MethodSig => ({ args, ret, query: false });
+export type { MethodSig };
 
 export const LEDGER_METHODS = {
     icrc1_name: q([], C.text),
@@ -43,14 +37,10 @@ export const LEDGER_METHODS = {
 
 export type LedgerMethod = keyof typeof LEDGER_METHODS;
 
-export const ledgerService = C.service(
-    Object.fromEntries(Object.entries(LEDGER_METHODS).map(([name, m]) => [name, C.func(m.args, [m.ret], m.query ? ['query'] : [])])),
-);
+export const ledgerService = serviceOf(LEDGER_METHODS);
 
 /** An agent-js idlFactory for the ledger (works with @dfinity/candid and @icp-sdk/core IDL). */
-export function ledgerServiceIdl({ IDL }: { IDL: IdlLike }): unknown {
-    return toIdl(IDL, ledgerService);
-}
+export const ledgerServiceIdl = idlFactoryOf(ledgerService);
 
 export function ledgerInitIdl({ IDL }: { IDL: IdlLike }): unknown[] {
     return [toIdl(IDL, T.LedgerArg)];

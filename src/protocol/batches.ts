@@ -58,6 +58,7 @@
  * the sink calls, 4 writes, one participation write per counted voter, and 8 compressions for
  * the certified tip.
  */
+import { MAX_NODE_ID_LENGTH, nodeIdProblem } from './nodes';
 import { C, decode, encode, prime, type ValueOf } from '../candid/candid';
 import { sha256 } from '../crypto/sha256';
 import type { Env } from '../env';
@@ -132,7 +133,7 @@ export function primeBatchCodecs(): void {
 
 /** At most this many state bits (poc_results + observations) per batch. */
 export const MAX_STATE_BITS = 500;
-export const MAX_NODE_ID_LENGTH = 64;
+export { MAX_NODE_ID_LENGTH };
 /** Confirmed payloads (and outcome codes) are kept for this many heights below the tip. */
 export const KEEP_CONFIRMED_PAYLOADS = 10_000;
 /** Proposal records one validator may hold at a time (pending or not yet pruned). */
@@ -140,7 +141,6 @@ export const MAX_PENDING_PROPOSALS = 16;
 /** Entries each store's pruning looks at per successful update. */
 export const PRUNE_PER_CALL = 4;
 
-const NODE_ID = /^[A-Za-z0-9]+$/;
 const U64_LIMIT = 1n << 64n;
 
 /** The first rule the payload breaks, or undefined. */
@@ -174,13 +174,6 @@ export function validatePayload(payload: BatchPayload): BatchError | undefined {
     return undefined;
 }
 
-function nodeIdProblem(id: unknown): string | undefined {
-    if (typeof id !== 'string') return 'is not text';
-    if (id.length === 0) return 'is empty';
-    if (id.length > MAX_NODE_ID_LENGTH) return `is longer than ${MAX_NODE_ID_LENGTH} characters`;
-    if (!NODE_ID.test(id)) return 'may only contain A-Z, a-z and 0-9';
-    return undefined;
-}
 
 function invalid(index: number, reason: string): BatchError {
     return { InvalidStateBit: { index, reason } };

@@ -1,12 +1,9 @@
 /** The protocol canister's service interface: one table for the canister's decorators and for clients. */
-import { C, type Type } from '../candid/candid';
+import { C } from '../candid/candid';
+import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type MethodSig } from '../candid/service';
 import { toIdl, type IdlLike } from '../candid/to-idl';
-import type { MethodSig } from '../ledger/interface';
 import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from './batches';
 import * as T from './candid';
-
-const q = (args: Type[], ret: Type): MethodSig => ({ args, ret, query: true });
-const u = (args: Type[], ret: Type): MethodSig => ({ args, ret, query: false });
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
 export const VoteArgsT = C.record({ height: C.nat64, digest: C.blob });
@@ -34,13 +31,9 @@ export const PROTOCOL_METHODS = {
 
 export type ProtocolMethod = keyof typeof PROTOCOL_METHODS;
 
-export const protocolService = C.service(
-    Object.fromEntries(Object.entries(PROTOCOL_METHODS).map(([name, m]) => [name, C.func(m.args, [m.ret], m.query ? ['query'] : [])])),
-);
+export const protocolService = serviceOf(PROTOCOL_METHODS);
 
-export function protocolServiceIdl({ IDL }: { IDL: IdlLike }): unknown {
-    return toIdl(IDL, protocolService);
-}
+export const protocolServiceIdl = idlFactoryOf(protocolService);
 
 export function protocolInitIdl({ IDL }: { IDL: IdlLike }): unknown[] {
     return [toIdl(IDL, T.ProtocolArgT)];

@@ -161,9 +161,17 @@ function readAccount(r: Reader): Account {
     return r.u8() === 1 ? { owner, subaccount: r.bytes() } : { owner };
 }
 
-const NODE_ID = /^[A-Za-z0-9]{1,64}$/;
+const NODE_ID = /^[A-Za-z0-9]+$/;
+export const MAX_NODE_ID_LENGTH = 64;
 
-/** Network node ids are libp2p peer ids: 1..64 characters of [A-Za-z0-9]. */
-export function nodeIdProblem(id: string): string | undefined {
-    return NODE_ID.test(id) ? undefined : `node id must be 1 to 64 characters of [A-Za-z0-9]; got ${JSON.stringify(id.slice(0, 80))}`;
+/**
+ * Network node ids are libp2p peer ids: 1..64 characters of [A-Za-z0-9]. Returns what is wrong
+ * ("is empty", …) or undefined.
+ */
+export function nodeIdProblem(id: unknown): string | undefined {
+    if (typeof id !== 'string') return 'is not text';
+    if (id.length === 0) return 'is empty';
+    if (id.length > MAX_NODE_ID_LENGTH) return `is longer than ${MAX_NODE_ID_LENGTH} characters`;
+    if (!NODE_ID.test(id)) return 'may only contain A-Z, a-z and 0-9';
+    return undefined;
 }

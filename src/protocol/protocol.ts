@@ -127,7 +127,7 @@ export class Protocol {
         const p = this.params();
         if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot register nodes' } });
         const idProblem = nodeIdProblem(args.node_id);
-        if (idProblem !== undefined) return err({ InvalidArgument: { reason: idProblem } });
+        if (idProblem !== undefined) return err({ InvalidArgument: { reason: `the node id ${idProblem}` } });
         const walletProblem = accountProblem(args.wallet);
         if (walletProblem !== undefined) return err({ InvalidArgument: { reason: `wallet: ${walletProblem}` } });
         const stakeProblem = this.checkFirstStake(args, p);

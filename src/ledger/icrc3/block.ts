@@ -57,6 +57,7 @@ import {
   hashPair,
   sha256Words,
 } from '../../crypto/sha256';
+import { leb128 } from '../../storage/bytes';
 import { Value, utf8 } from './value';
 
 export { BLOCK_FORMAT, decodeBlock, encodeBlock } from './codec';
@@ -392,17 +393,7 @@ const MSG_LABELED_HASH = new FixedMessage(concat([SEP_LABELED, LABEL_HASH]), SEP
 const MSG_LABELED_INDEX = new FixedMessage(concat([SEP_LABELED, LABEL_INDEX]), SEP_LABELED.length + LABEL_INDEX.length + 32);
 const MSG_FORK = new FixedMessage(SEP_FORK, SEP_FORK.length + 64);
 
-/** Unsigned LEB128 of a u64 index. */
-export function leb128(n: bigint): Uint8Array {
-  const out: number[] = [];
-  do {
-    let b = Number(n & 0x7fn);
-    n >>= 7n;
-    if (n !== 0n) b |= 0x80;
-    out.push(b);
-  } while (n !== 0n);
-  return Uint8Array.from(out);
-}
+export { leb128 };
 
 /**
  * Root hash of the ICRC-3 tip tree (the value for `certified_data`):

@@ -1,15 +1,7 @@
+import { leb128 as leb128Of } from '../../storage/bytes';
 /** Unsigned LEB128, the encoding of natural-number leaves in the IC state tree (e.g. `time` in ns). */
 export function leb128(n: bigint | number): Uint8Array {
-  let v = BigInt(n);
-  if (v < 0n) throw new RangeError('leb128: negative value');
-  const out: number[] = [];
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0n);
-  return new Uint8Array(out);
+  return leb128Of(BigInt(n));
 }
 
 /** Decodes an unsigned LEB128 number that fills `bytes` exactly. */
