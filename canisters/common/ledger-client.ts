@@ -20,7 +20,7 @@ export class IcLedgerClient implements LedgerClient {
     }
 
     transfer(a: LedgerTransfer): Promise<CallOutcome<any>> {
-        return this.call('icrc1_transfer', L.TransferArg, { from_subaccount: [a.from_subaccount], to: L.accountOut(a.to), amount: a.amount, fee: [], memo: [a.memo], created_at_time: [a.created_at_time] }, L.TransferResult);
+        return this.call('icrc1_transfer', L.TransferArg, { from_subaccount: a.from_subaccount === undefined ? [] : [a.from_subaccount], to: L.accountOut(a.to), amount: a.amount, fee: [], memo: [a.memo], created_at_time: [a.created_at_time] }, L.TransferResult);
     }
 
     balanceOf(a: Account): Promise<CallOutcome<bigint>> {

@@ -16,6 +16,7 @@ import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/interf
 import type { NodeRecord, NodeStatus, NodeType } from '../../src/protocol/nodes';
 import { Protocol } from '../../src/protocol/protocol';
 import { Registry, typeStatusIndex } from '../../src/protocol/registry';
+import { Rewards } from '../../src/rewards/rewards';
 import type { KV } from '../../src/storage/kv';
 import { PROTOCOL_MEMORY } from '../../src/storage/memory-ids';
 import { StableKV } from '../../src/storage/stable-kv';
@@ -64,6 +65,7 @@ const protocol: Protocol = new Protocol(
     { config: new StableKV(PROTOCOL_MEMORY.CONFIG), pendingOps: new StableKV(PROTOCOL_MEMORY.PENDING_OPS) },
     icEnv,
     new IcLedgerClient(() => protocol.config().ledger),
+    new Rewards({ state: new StableKV(PROTOCOL_MEMORY.REWARDS_STATE), nodes: new StableKV(PROTOCOL_MEMORY.NODE_REWARDS), epochs: new StableKV(PROTOCOL_MEMORY.EPOCHS) }),
 );
 
 const batches = new Batches(

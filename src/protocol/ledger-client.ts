@@ -19,7 +19,8 @@ export interface LedgerTransferFrom {
 }
 
 export interface LedgerTransfer {
-    from_subaccount: Uint8Array;
+    /** Absent: the protocol's default account, which is the ledger's minting account (a mint). */
+    from_subaccount?: Uint8Array;
     to: Account;
     amount: bigint;
     memo: Uint8Array;

@@ -32,7 +32,7 @@ export interface StakeTerm {
     owner: Account;
 }
 
-export type OperationKind = 'stake' | 'top_up' | 'renew' | 'release' | 'withdraw';
+export type OperationKind = 'stake' | 'top_up' | 'renew' | 'release' | 'withdraw' | 'claim';
 
 /** A ledger movement in flight: its idempotency key (created_at_time + memo) makes retries safe. */
 export interface PendingOperation {
@@ -72,7 +72,7 @@ export interface NodeRecord {
 }
 
 const FORMAT = 2;
-const KINDS: OperationKind[] = ['stake', 'top_up', 'renew', 'release', 'withdraw'];
+const KINDS: OperationKind[] = ['stake', 'top_up', 'renew', 'release', 'withdraw', 'claim'];
 
 // Presence bits of the optional fields.
 const HAS_ADMITTED = 1;

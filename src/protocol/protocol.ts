@@ -20,6 +20,10 @@ import { nodeIdProblem, type NodeRecord, type NodeType, type OperationKind, type
 import { DAY_NS, DEFAULT_PARAMS, type ProtocolParams } from './params';
 import { admissionBatchSize, quorum } from './quorum';
 import { Registry } from './registry';
+import { Rewards } from '../rewards/rewards';
+
+/** Epochs last a day by default (spec §5; a governance parameter). */
+export const DEFAULT_EPOCH_NS = 86_400n * 1_000_000_000n;
 
 export type ProtocolError =
     | { NotAuthorized: { reason: string } }
@@ -34,7 +38,8 @@ export type ProtocolError =
     | { WrongBatchSize: { expected: number; got: number } }
     | { LedgerRefused: { reason: string } }
     | { LedgerUnavailable: { reason: string } }
-    | { OperationPending: { node_id: string; operation: string; reason: string } };
+    | { OperationPending: { node_id: string; operation: string; reason: string } }
+    | { NothingToClaim: { node_id: string } };
 
 export interface RegisterArgs {
     node_id: string;
@@ -75,6 +80,7 @@ export class Protocol {
         private readonly stores: ProtocolStores,
         private readonly env: Env,
         private readonly ledger: LedgerClient,
+        readonly rewards: Rewards,
     ) {}
 
     // ----- configuration ----------------------------------------------------------------------
@@ -83,9 +89,15 @@ export class Protocol {
         return this.stores.config.has(KEY_CONFIG);
     }
 
-    init(cfg: { governance: Uint8Array; ledger: Uint8Array; params?: Partial<ProtocolParams> }): void {
+    init(cfg: { governance: Uint8Array; ledger: Uint8Array; params?: Partial<ProtocolParams>; genesis?: bigint; epochLength?: bigint }): void {
         if (this.isInitialized()) throw new Error('the protocol is already initialized');
         this.saveConfig({ governance: cfg.governance, ledger: cfg.ledger, params: { ...DEFAULT_PARAMS, ...cfg.params } });
+        this.rewards.init(cfg.genesis ?? this.env.now(), cfg.epochLength ?? DEFAULT_EPOCH_NS);
+    }
+
+    /** For a protocol installed before rewards existed: start the reward clock now. */
+    ensureRewards(): void {
+        if (!this.rewards.isInitialized()) this.rewards.init(this.env.now(), DEFAULT_EPOCH_NS);
     }
 
     config(): ProtocolConfig {
@@ -142,7 +154,7 @@ export class Protocol {
                 return this.resume(existing);
             }
             if (!this.evictable(existing, caller)) return err({ NodeIdTaken: { node_id: args.node_id } });
-            if (existing.status !== 'evicted' && existing.status !== 'withdrawn' && existing.status !== 'expired') this.registry.put({ ...existing, status: 'evicted' }, existing);
+            if (existing.status !== 'evicted' && existing.status !== 'withdrawn' && existing.status !== 'expired') this.save({ ...existing, status: 'evicted' }, existing);
         }
 
         const index = this.nextIndex();
@@ -161,13 +173,13 @@ export class Protocol {
             opSeq: 0,
         };
         if (args.stake === undefined) {
-            this.registry.put(node, undefined);
+            this.save(node, undefined);
             if (existing !== undefined) this.registry.rebindId(args.node_id, index);
             return { Ok: node };
         }
         node.op = this.newOperation(node, 'stake', args.stake.amount, { owner: caller, subaccount: args.stake.from_subaccount }, args.stake.lock_days);
         node.opSeq += 1;
-        this.registry.put(node, undefined);
+        this.save(node, undefined);
         if (existing !== undefined) this.registry.rebindId(args.node_id, index);
         return this.finishStake(node);
     }
@@ -183,7 +195,7 @@ export class Protocol {
         const problem = this.checkComputeStake(amount, lockDays, this.params());
         if (problem !== undefined) return err(problem);
         const next = { ...node, op: this.newOperation(node, 'stake', amount, { owner: node.operator, subaccount: fromSubaccount }, lockDays), opSeq: node.opSeq + 1 };
-        this.registry.put(next, node);
+        this.save(next, node);
         return this.finishStake(next);
     }
 
@@ -194,7 +206,7 @@ export class Protocol {
         if (node.stake === undefined) return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'a node with a stake' } });
         if (amount <= 0n) return err({ InvalidArgument: { reason: 'the top-up amount must be positive' } });
         const next = { ...node, op: this.newOperation(node, 'top_up', amount, { owner: node.operator, subaccount: fromSubaccount }, 0), opSeq: node.opSeq + 1 };
-        this.registry.put(next, node);
+        this.save(next, node);
         return this.finishTopUp(next);
     }
 
@@ -210,12 +222,12 @@ export class Protocol {
         if (topUpAmount === 0n) {
             const next = extendTerm(node, days, 0n);
             this.registry.unscheduleExpiry(node.index, (node.stake as NonNullable<NodeRecord['stake']>).termEnd);
-            this.registry.put(next, node);
+            this.save(next, node);
             this.registry.scheduleExpiry(next);
             return { Ok: next };
         }
         const next = { ...node, op: this.newOperation(node, 'renew', topUpAmount, { owner: node.operator, subaccount: fromSubaccount }, days), opSeq: node.opSeq + 1 };
-        this.registry.put(next, node);
+        this.save(next, node);
         return this.finishTopUp(next);
     }
 
@@ -227,7 +239,7 @@ export class Protocol {
         if (node.type !== 'validator' || node.status !== 'candidate') return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'candidate' } });
         const stake = node.stake as NonNullable<NodeRecord['stake']>;
         const next = { ...node, op: this.newOperation(node, 'withdraw', stake.amount, stake.owner, 0), opSeq: node.opSeq + 1 };
-        this.registry.put(next, node);
+        this.save(next, node);
         return this.finishRelease(next);
     }
 
@@ -267,7 +279,7 @@ export class Protocol {
                 const lockDays = n.requestedLockDays ?? this.params().validatorMinTermDays;
                 const admitted: NodeRecord = { ...n, status: 'active', admittedAt: now, stake: { ...stake, lockDays, termStart: now, termEnd: now + BigInt(lockDays) * DAY_NS } };
                 admitted.e = this.eValue(admitted);
-                this.registry.put(admitted, n);
+                this.save(admitted, n);
                 this.registry.scheduleExpiry(admitted);
                 return admitted;
             }),
@@ -291,7 +303,7 @@ export class Protocol {
         if (!Number.isInteger(pocMs) || pocMs < 1) return 'invalid_poc_ms';
         const next: NodeRecord = { ...n, status: 'active', pocMs };
         next.e = this.eValue(next);
-        this.registry.put(next, n);
+        this.save(next, n);
         return 'applied';
     }
 
@@ -299,7 +311,7 @@ export class Protocol {
         const n = this.registry.byId(nodeId);
         if (n === undefined) return 'unknown_node';
         if (n.type === 'validator') return 'not_observable';
-        this.registry.put({ ...n, online, observedAt: this.env.now() }, n);
+        this.save({ ...n, online, observedAt: this.env.now() }, n);
         return 'applied';
     }
 
@@ -311,13 +323,14 @@ export class Protocol {
      */
     async runMaintenance(): Promise<{ released: number; retried: number }> {
         const p = this.params();
+        this.rewards.advance(this.env.now());
         let released = 0;
         let retried = 0;
         for (const { index } of this.registry.dueExpiries(this.env.now(), p.releaseBatch)) {
             const n = this.registry.get(index);
             if (n === undefined || n.stake === undefined || n.op !== undefined) continue;
             const next = { ...n, op: this.newOperation(n, 'release', n.stake.amount, n.stake.owner, 0), opSeq: n.opSeq + 1 };
-            this.registry.put(next, n);
+            this.save(next, n);
             const r = await this.finishRelease(next);
             if ('Ok' in r) released++;
         }
@@ -338,11 +351,12 @@ export class Protocol {
      * waits for a retry. undefined when there is nothing to do.
      */
     nextMaintenanceAt(): bigint | undefined {
+        const now = this.env.now();
+        const candidates: bigint[] = [this.rewards.nextEpochBoundary(now)];
         const expiry = this.registry.nextExpiry();
-        const retry = this.stores.pendingOps.size() > 0 ? this.env.now() + BigInt(this.params().maintenanceIntervalSeconds) * 1_000_000_000n : undefined;
-        if (expiry === undefined) return retry;
-        if (retry === undefined) return expiry;
-        return expiry < retry ? expiry : retry;
+        if (expiry !== undefined) candidates.push(expiry);
+        if (this.stores.pendingOps.size() > 0) candidates.push(now + BigInt(this.params().maintenanceIntervalSeconds) * 1_000_000_000n);
+        return candidates.reduce((a, b) => (a < b ? a : b));
     }
 
     // ----- E-values ---------------------------------------------------------------------------------
@@ -356,6 +370,66 @@ export class Protocol {
         const stake = n.stake?.amount ?? 0n;
         const m = n.stake === undefined ? 10n : (table.get(n.stake.lockDays) ?? DEFAULT_MULTIPLIERS_TENTHS.get(n.stake.lockDays) ?? 10n);
         return computeE(BigInt(n.pocMs), stake, m);
+    }
+
+    // ----- rewards ------------------------------------------------------------------------------------
+
+    /** The node's reward weight: its E while eligible (active; compute nodes also online), else 0. */
+    weight(n: NodeRecord): bigint {
+        if (n.status !== 'active') return 0n;
+        if (n.type === 'compute' && (n.online === false || n.pocMs === undefined)) return 0n;
+        return n.e;
+    }
+
+    /**
+     * The operator or the reward wallet's owner claims a node's rewards: the protocol (the ledger's
+     * minting account) mints them to the node's wallet. Safe to retry; a failed mint leaves the
+     * reward claimable; a second claim while one is in flight is refused (NodeBusy).
+     */
+    async claimRewards(nodeId: string): Promise<Result<{ node: NodeRecord; amount: bigint }, ProtocolError>> {
+        const caller = this.env.caller();
+        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot claim' } });
+        const node = this.registry.byId(nodeId);
+        if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
+        if (!bytesEqual(node.operator, caller) && !bytesEqual(node.wallet.owner, caller)) return err({ NotAuthorized: { reason: 'only the node’s operator or its reward wallet’s owner can claim' } });
+        if (node.op !== undefined) {
+            if (node.op.kind === 'claim' && this.stores.pendingOps.has(u64be(node.index))) {
+                const r = await this.resume(node);
+                return 'Ok' in r ? { Ok: { node: r.Ok, amount: (node.op as PendingOperation).amount } } : r;
+            }
+            return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
+        }
+        const amount = this.rewards.settle(node.index, this.env.now());
+        if (amount === 0n) return err({ NothingToClaim: { node_id: nodeId } });
+        const next = { ...node, op: this.newOperation(node, 'claim', amount, node.wallet, 0), opSeq: node.opSeq + 1 };
+        this.save(next, node);
+        const r = await this.finishClaim(next);
+        return 'Ok' in r ? { Ok: { node: r.Ok, amount } } : r;
+    }
+
+    private async finishClaim(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
+        const op = node.op as PendingOperation;
+        const m = await settle(() => this.ledger.transfer({ to: op.account, amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, op.uncertain === true);
+        const current = this.registry.get(node.index) as NodeRecord;
+        this.stores.pendingOps.delete(u64be(node.index));
+        if ('done' in m) {
+            this.rewards.recordClaim(node.index, op.amount);
+            const next = { ...current, op: undefined };
+            this.save(next, current);
+            return { Ok: next };
+        }
+        if ('unknown' in m) return this.pending(current, m.unknown);
+        // A refused mint (TooOld included: a mint that old can be made again) leaves the reward claimable.
+        this.save({ ...current, op: undefined }, current);
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+    }
+
+    /** Writes a node and keeps its reward weight in step (the index is advanced first). */
+    private save(next: NodeRecord, previous: NodeRecord | undefined): void {
+        this.registry.put(next, previous);
+        const before = previous === undefined ? 0n : this.weight(previous);
+        const after = this.weight(next);
+        if (before !== after) this.rewards.setWeight(next.index, after, this.env.now());
     }
 
     // ----- internals -----------------------------------------------------------------------------------
@@ -414,6 +488,7 @@ export class Protocol {
         const kind = (node.op as PendingOperation).kind;
         if (kind === 'stake') return this.finishStake(node);
         if (kind === 'top_up' || kind === 'renew') return this.finishTopUp(node);
+        if (kind === 'claim') return this.finishClaim(node);
         return this.finishRelease(node);
     }
 
@@ -434,7 +509,7 @@ export class Protocol {
             next.stake = { amount: op.amount, lockDays: op.days, termStart: now, termEnd: now + BigInt(op.days) * DAY_NS, renewals: 0, owner: op.account };
             if (first) next.status = current.type === 'validator' ? 'candidate' : current.type === 'router' ? 'active' : 'awaiting_poc';
             next.e = this.eValue(next);
-            this.registry.put(next, current);
+            this.save(next, current);
             // A validator's term starts at admission; routers' and compute nodes' now.
             if (next.type !== 'validator') this.registry.scheduleExpiry(next);
             this.stores.pendingOps.delete(u64be(node.index));
@@ -442,7 +517,7 @@ export class Protocol {
         }
         if ('unknown' in m) return this.pending(current, m.unknown);
         if (first) this.registry.delete(current);
-        else this.registry.put({ ...current, op: undefined }, current);
+        else this.save({ ...current, op: undefined }, current);
         this.stores.pendingOps.delete(u64be(node.index));
         return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
@@ -459,17 +534,17 @@ export class Protocol {
             if (op.kind === 'renew') {
                 this.registry.unscheduleExpiry(current.index, stake.termEnd);
                 next = extendTerm(next, op.days, op.amount);
-                this.registry.put(next, current);
+                this.save(next, current);
                 this.registry.scheduleExpiry(next);
             } else {
                 next.stake = { ...stake, amount: stake.amount + op.amount };
                 next.e = this.eValue(next);
-                this.registry.put(next, current);
+                this.save(next, current);
             }
             return { Ok: next };
         }
         if ('unknown' in m) return this.pending(current, m.unknown);
-        this.registry.put({ ...current, op: undefined }, current);
+        this.save({ ...current, op: undefined }, current);
         return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
@@ -492,7 +567,7 @@ export class Protocol {
             if (op.kind === 'withdraw') next.status = 'withdrawn';
             else if (current.type !== 'compute') next.status = 'expired';
             next.e = this.eValue(next);
-            this.registry.put(next, current);
+            this.save(next, current);
             return { Ok: next };
         }
         if ('unknown' in m) return this.pending(current, m.unknown);
@@ -500,7 +575,7 @@ export class Protocol {
             const e = m.refused as { BadFee?: { expected_fee: bigint } };
             if (e.BadFee !== undefined) this.saveConfig({ ...this.config(), params: { ...this.params(), ledgerFee: e.BadFee.expected_fee } });
         }
-        this.registry.put({ ...current, op: undefined }, current);
+        this.save({ ...current, op: undefined }, current);
         return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
@@ -520,7 +595,7 @@ export class Protocol {
 
     private pending(node: NodeRecord, reason: string): Result<NodeRecord, ProtocolError> {
         const op = node.op as PendingOperation;
-        if (op.uncertain !== true) this.registry.put({ ...node, op: { ...op, uncertain: true } }, node);
+        if (op.uncertain !== true) this.save({ ...node, op: { ...op, uncertain: true } }, node);
         this.stores.pendingOps.set(u64be(node.index), new Uint8Array(0));
         return err({ OperationPending: { node_id: node.id, operation: (node.op as PendingOperation).kind, reason } });
     }

@@ -54,6 +54,12 @@ export const PROTOCOL_MEMORY = {
     BATCH_CONFIRMED: 41,
     /** Validator → last participation (height, time). */
     BATCH_PARTICIPATION: 42,
+    /** The reward index, its books and the epoch clock (src/rewards/rewards.ts). */
+    REWARDS_STATE: 43,
+    /** Node index → the node's reward weight, snapshot, credited and claimed e8s. */
+    NODE_REWARDS: 44,
+    /** Epoch (u64 BE) → the epoch's record: emitted, distributed, unallocated, ΣE, eligible nodes. */
+    EPOCHS: 45,
     /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
     TYPE_STATUS_BASE: 64,
 } as const;

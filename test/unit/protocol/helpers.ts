@@ -3,6 +3,7 @@ import { FakeEnv } from '../../../src/env';
 import type { Account } from '../../../src/ledger/account';
 import { escrowSubaccount, Protocol } from '../../../src/protocol/protocol';
 import { Registry } from '../../../src/protocol/registry';
+import { Rewards } from '../../../src/rewards/rewards';
 import type { NodeStatus, NodeType } from '../../../src/protocol/nodes';
 import { MemoryKV } from '../../../src/storage/kv';
 import { principal } from '../ledger/helpers';
@@ -43,7 +44,7 @@ export function newProtocol(balances: [number, bigint][] = []) {
             return kv;
         },
     });
-    const protocol = new Protocol(registry, { config: new MemoryKV(), pendingOps: new MemoryKV() }, env, ledger);
+    const protocol = new Protocol(registry, { config: new MemoryKV(), pendingOps: new MemoryKV() }, env, ledger, new Rewards({ state: new MemoryKV(), nodes: new MemoryKV(), epochs: new MemoryKV() }));
     protocol.init({ governance: GOVERNANCE, ledger: LEDGER_ID });
     return { protocol, env, ledger, registry };
 }
