@@ -4,10 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { Actor } from '@dfinity/agent';
-import type { Principal } from '@dfinity/principal';
+import { Principal } from '@dfinity/principal';
+
+const PROTOCOL_ID = Principal.fromText('voicl-e4aaa-aaaab-aaaaq-cai');
+const LEDGER_ID = Principal.fromText('vhljx-suaaa-aaaab-aaaba-cai');
 import { EmbeddedReplica } from '../src/replica';
 import { encode } from '../src/candid/candid';
 import * as T from '../src/ledger/candid';
+import * as P from '../src/protocol/candid';
 import { formatAmount } from '../src/ledger/consent';
 import { ledgerServiceIdl } from '../src/ledger/interface';
 import { buildCanister, wasmPath } from './build';
@@ -62,9 +66,11 @@ async function main(): Promise<void> {
         }
     }
     const replica = await EmbeddedReplica.create();
-    // The protocol canister is the ledger's minting account, so it is created first.
-    const protocol = await replica.installCanister({ wasm: wasmPath('emc_protocol') });
-    const ledger = await replica.installCanister({ wasm: wasmPath('emc_ledger'), arg: ledgerInitArg({ minting: protocol }) });
+    // Each canister names the other in its init argument, so their ids are chosen up front.
+    const protocol = PROTOCOL_ID;
+    const ledger = LEDGER_ID;
+    await replica.installCanister({ wasm: wasmPath('emc_protocol'), arg: encode([P.ProtocolArgT], [{ Init: { ledger, governance: [], genesis_time: [], epoch_seconds: [] } }]), canisterId: protocol });
+    await replica.installCanister({ wasm: wasmPath('emc_ledger'), arg: ledgerInitArg({ minting: protocol }), canisterId: ledger });
     process.stdout.write(`embedded replica up (root key ${Buffer.from(replica.rootKey.slice(-8)).toString('hex')}…, time ${new Date(Number(replica.time() / 1_000_000n)).toISOString()})\n`);
     process.stdout.write(`emc_ledger   ${ledger.toText()}\n`);
     process.stdout.write(`emc_protocol ${protocol.toText()}\n`);

@@ -16,7 +16,8 @@ import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/interf
 import type { NodeRecord, NodeStatus, NodeType } from '../../src/protocol/nodes';
 import { Protocol } from '../../src/protocol/protocol';
 import { Registry, typeStatusIndex } from '../../src/protocol/registry';
-import { Rewards } from '../../src/rewards/rewards';
+import { INDEX_SCALE, Rewards } from '../../src/rewards/rewards';
+import { emissionSchedule } from '../../src/rewards/schedule';
 import type { KV } from '../../src/storage/kv';
 import { PROTOCOL_MEMORY } from '../../src/storage/memory-ids';
 import { StableKV } from '../../src/storage/stable-kv';
@@ -125,10 +126,11 @@ function scheduleMaintenance(): void {
 export default class {
     @init([idl(T.ProtocolArgT)], { manual: true })
     init(): void {
-        const a = arg(T.ProtocolArgT) as { Init: { ledger: Principal; governance: [] | [Principal] } } | { Upgrade: unknown };
+        const a = arg(T.ProtocolArgT) as { Init: { ledger: Principal; governance: [] | [Principal]; genesis_time: [] | [bigint]; epoch_seconds: [] | [bigint] } } | { Upgrade: unknown };
         if (!('Init' in a)) throw new Error('the protocol must be installed with variant { Init = … }');
         const governance = a.Init.governance.length === 1 ? a.Init.governance[0] : Principal.fromText(T.NNS_GOVERNANCE);
-        protocol.init({ ledger: a.Init.ledger.toUint8Array(), governance: governance.toUint8Array() });
+        const seconds = opt(a.Init.epoch_seconds);
+        protocol.init({ ledger: a.Init.ledger.toUint8Array(), governance: governance.toUint8Array(), genesis: opt(a.Init.genesis_time), epochLength: seconds === undefined ? undefined : seconds * 1_000_000_000n });
         batches.certifyTip();
         scheduleMaintenance();
     }
@@ -137,6 +139,7 @@ export default class {
     postUpgrade(): void {
         const a = arg(T.ProtocolArgT) as { Init: unknown } | { Upgrade: unknown };
         if (!('Upgrade' in a)) throw new Error('the protocol must be upgraded with variant { Upgrade = … }');
+        protocol.ensureRewards();
         batches.certifyTip();
         scheduleMaintenance();
     }
@@ -189,6 +192,67 @@ export default class {
         const r = protocol.admitValidators(icEnv.caller(), ids);
         reply('admit_validators', 'Ok' in r ? { Ok: r.Ok.map(view) } : r);
         scheduleMaintenance();
+    }
+
+    // ----- rewards -------------------------------------------------------------------------------
+
+    @update(...sig('claim_rewards'))
+    async claim_rewards(): Promise<void> {
+        const r = await protocol.claimRewards(arg(PROTOCOL_METHODS.claim_rewards.args[0] as Type<string>));
+        reply('claim_rewards', 'Ok' in r ? { Ok: { node: view(r.Ok.node), amount: r.Ok.amount } } : r);
+        scheduleMaintenance();
+    }
+
+    @query(...sig('node_rewards'))
+    node_rewards(): void {
+        const n = registry.byId(arg(PROTOCOL_METHODS.node_rewards.args[0] as Type<string>));
+        if (n === undefined) {
+            reply('node_rewards', []);
+            return;
+        }
+        const now = time();
+        const { state } = protocol.rewards.simulate(now);
+        const settled = protocol.rewards.settled(protocol.rewards.node(n.index), state);
+        reply('node_rewards', [{ weight: settled.weight, credited: settled.credited, claimed: settled.claimed, claimable: settled.credited - settled.claimed }]);
+    }
+
+    @query(...sig('rewards_summary'))
+    rewards_summary(): void {
+        const now = time();
+        const rewards = protocol.rewards;
+        const { state } = rewards.simulate(now);
+        const epoch = rewards.epochOf(now, state);
+        const emitted = rewards.emittedUntil(state.lastUpdate, state);
+        const distributed = state.distributedScaled / INDEX_SCALE;
+        reply('rewards_summary', {
+            epoch,
+            epoch_start: rewards.epochStart(epoch, state),
+            epoch_end: rewards.epochEnd(epoch, state),
+            epoch_seconds: state.epochLength / 1_000_000_000n,
+            emitted,
+            distributed,
+            unallocated: emitted - distributed,
+            claimed: state.claimed,
+            total_e: state.totalWeight,
+            eligible: state.eligible,
+        });
+    }
+
+    @query(...sig('epoch_records'))
+    epoch_records(): void {
+        const a = arg(T.EpochRangeT);
+        const out: unknown[] = [];
+        for (let e = a.start; e < a.start + BigInt(Math.min(a.count, 100)); e++) {
+            const r = protocol.rewards.epochRecord(e);
+            if (r === undefined) break;
+            out.push({ epoch: r.epoch, start: r.start, end: r.end, emitted: r.emitted, distributed: r.distributed, unallocated: r.unallocated, total_e: r.totalE, eligible: r.eligible });
+        }
+        reply('epoch_records', out);
+    }
+
+    @query(...sig('emission_schedule'))
+    emission_schedule(): void {
+        reply('emission_schedule', emissionSchedule(arg(PROTOCOL_METHODS.emission_schedule.args[0] as Type<number>)));
     }
 
     // ----- state-bit batches -------------------------------------------------------------------

@@ -51,6 +51,7 @@ export const ProtocolErrorT = C.variant({
     LedgerRefused: C.record({ reason: C.text }),
     LedgerUnavailable: C.record({ reason: C.text }),
     OperationPending: C.record({ node_id: C.text, operation: C.text, reason: C.text }),
+    NothingToClaim: C.record({ node_id: C.text }),
 });
 
 export const NodeResultT = C.variant({ Ok: NodeViewT, Err: ProtocolErrorT });
@@ -77,6 +78,10 @@ export const ProtocolInitT = C.record({
     ledger: C.principal,
     /** Default: the NNS governance canister rrkah-fqaaa-aaaaa-aaaaq-cai. */
     governance: C.opt(C.principal),
+    /** When epoch 0 starts (ns since the Unix epoch); default: the install time. */
+    genesis_time: C.opt(C.nat64),
+    /** Epoch length in seconds; default 86,400. */
+    epoch_seconds: C.opt(C.nat64),
 });
 export const ProtocolArgT = C.variant({ Init: ProtocolInitT, Upgrade: C.opt(C.record({})) });
 
@@ -136,3 +141,30 @@ export function errorOut(e: ProtocolError): ProtocolError {
 export function statusIn(v: Record<string, null>): NodeStatus {
     return tagOf<NodeStatus>(v);
 }
+
+export const ClaimResultT = C.variant({ Ok: C.record({ node: NodeViewT, amount: C.nat }), Err: ProtocolErrorT });
+export const NodeRewardsT = C.record({ weight: C.nat, credited: C.nat, claimed: C.nat, claimable: C.nat });
+export const RewardsSummaryT = C.record({
+    epoch: C.nat64,
+    epoch_start: C.nat64,
+    epoch_end: C.nat64,
+    epoch_seconds: C.nat64,
+    emitted: C.nat,
+    distributed: C.nat,
+    unallocated: C.nat,
+    claimed: C.nat,
+    total_e: C.nat,
+    eligible: C.nat64,
+});
+export const EpochRecordT = C.record({
+    epoch: C.nat64,
+    start: C.nat64,
+    end: C.nat64,
+    emitted: C.nat,
+    distributed: C.nat,
+    unallocated: C.nat,
+    total_e: C.nat,
+    eligible: C.nat64,
+});
+export const EpochRangeT = C.record({ start: C.nat64, count: C.nat32 });
+export const ScheduleRowT = C.record({ period: C.nat32, epoch_reward_e8s: C.nat, period_total_e8s: C.nat, cumulative_e8s: C.nat });

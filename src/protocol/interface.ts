@@ -26,6 +26,11 @@ export const PROTOCOL_METHODS = {
     certified_tip: q([], CertifiedTipT),
     preview_e_value: q([T.PreviewArgsT], C.nat),
     protocol_info: q([], T.ProtocolInfoT),
+    claim_rewards: u([C.text], T.ClaimResultT),
+    node_rewards: q([C.text], C.opt(T.NodeRewardsT)),
+    rewards_summary: q([], T.RewardsSummaryT),
+    epoch_records: q([T.EpochRangeT], C.vec(T.EpochRecordT)),
+    emission_schedule: q([C.nat32], C.vec(T.ScheduleRowT)),
     health: q([], C.record({ canister: C.text, version: C.text, time_ns: C.nat64, canister_version: C.nat64, cycles: C.nat })),
 } satisfies Record<string, MethodSig>;
 

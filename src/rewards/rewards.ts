@@ -22,6 +22,8 @@ export interface RewardsState {
     anchorEpoch: bigint;
     anchorTime: bigint;
     epochLength: bigint;
+    /** After a length change: the start of the epoch still running on the old length (it ends at anchorTime). */
+    prevStart: bigint;
     /** The index and the books are advanced up to this time. */
     lastUpdate: bigint;
     index: bigint;
@@ -87,6 +89,7 @@ export class Rewards {
             anchorEpoch: 0n,
             anchorTime: genesis,
             epochLength,
+            prevStart: genesis,
             lastUpdate: genesis,
             index: 0n,
             totalWeight: 0n,
@@ -110,19 +113,25 @@ export class Rewards {
     }
 
     epochOf(t: bigint, s: RewardsState = this.state()): bigint {
-        if (t < s.anchorTime) return s.anchorEpoch;
+        if (t < s.anchorTime) return s.anchorEpoch === 0n ? 0n : s.anchorEpoch - 1n;
         return s.anchorEpoch + (t - s.anchorTime) / s.epochLength;
     }
 
     epochStart(e: bigint, s: RewardsState = this.state()): bigint {
+        if (e === s.anchorEpoch - 1n) return s.prevStart;
         return s.anchorTime + (e - s.anchorEpoch) * s.epochLength;
+    }
+
+    epochEnd(e: bigint, s: RewardsState = this.state()): bigint {
+        return e === s.anchorEpoch - 1n ? s.anchorTime : this.epochStart(e, s) + s.epochLength;
     }
 
     /** e8s emitted from genesis up to `t`. */
     emittedUntil(t: bigint, s: RewardsState = this.state()): bigint {
         if (t <= s.anchorTime && s.anchorEpoch === 0n) return 0n;
         const e = this.epochOf(t, s);
-        return emittedBefore(e) + emittedWithin(e, t - this.epochStart(e, s), s.epochLength);
+        const start = this.epochStart(e, s);
+        return emittedBefore(e) + emittedWithin(e, t - start, this.epochEnd(e, s) - start);
     }
 
     /**
@@ -144,9 +153,9 @@ export class Rewards {
         while (s.lastUpdate < now && walked < MAX_EPOCHS_PER_ADVANCE) {
             const e = this.epochOf(s.lastUpdate, s);
             const start = this.epochStart(e, s);
-            const end = start + s.epochLength;
+            const end = this.epochEnd(e, s);
             const t1 = now < end ? now : end;
-            const seg = emittedWithin(e, t1 - start, s.epochLength) - emittedWithin(e, s.lastUpdate - start, s.epochLength);
+            const seg = emittedWithin(e, t1 - start, end - start) - emittedWithin(e, s.lastUpdate - start, end - start);
             if (e !== s.epoch) {
                 s.epoch = e;
                 s.epochEmitted = 0n;
@@ -238,7 +247,7 @@ export class Rewards {
     nextEpochBoundary(now: bigint): bigint {
         const s = this.state();
         const e = this.epochOf(now > s.lastUpdate ? now : s.lastUpdate, s);
-        return this.epochStart(e, s) + s.epochLength;
+        return this.epochEnd(e, s);
     }
 
     /** A new epoch length, effective from the next epoch boundary after `now`. */
@@ -246,10 +255,9 @@ export class Rewards {
         if (length <= 0n) throw new Error('the epoch length must be positive');
         this.advance(now);
         const s = this.state();
-        const e = this.epochOf(now, s) + 1n;
-        const start = this.epochStart(e, s);
+        const current = this.epochOf(now, s);
         // The current epoch keeps its length; the new numbering starts at its end.
-        this.save({ ...s, anchorEpoch: e, anchorTime: start, epochLength: length });
+        this.save({ ...s, anchorEpoch: current + 1n, anchorTime: this.epochEnd(current, s), epochLength: length, prevStart: this.epochStart(current, s) });
     }
 
     private save(s: RewardsState): void {
@@ -261,7 +269,7 @@ export class Rewards {
 
 function encodeState(s: RewardsState): Uint8Array {
     const w = new Writer(256).u8(FORMAT);
-    for (const v of [s.anchorEpoch, s.anchorTime, s.epochLength, s.lastUpdate, s.index, s.totalWeight, s.eligible, s.distributedScaled, s.unallocatedScaled, s.claimed, s.epoch, s.epochEmitted, s.epochDistributedScaled]) {
+    for (const v of [s.anchorEpoch, s.anchorTime, s.epochLength, s.prevStart, s.lastUpdate, s.index, s.totalWeight, s.eligible, s.distributedScaled, s.unallocatedScaled, s.claimed, s.epoch, s.epochEmitted, s.epochDistributedScaled]) {
         w.text(v.toString());
     }
     return w.done();
@@ -275,6 +283,7 @@ function decodeState(b: Uint8Array): RewardsState {
         anchorEpoch: n(),
         anchorTime: n(),
         epochLength: n(),
+        prevStart: n(),
         lastUpdate: n(),
         index: n(),
         totalWeight: n(),

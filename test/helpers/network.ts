@@ -22,8 +22,8 @@ export function principalOf(i: Identity): Principal {
     return Principal.fromUint8Array(i.getPrincipal().toUint8Array());
 }
 
-export function protocolInitArg(governance: Principal): Uint8Array {
-    return encode([P.ProtocolArgT], [{ Init: { ledger: LEDGER_ID, governance: [governance] } }]);
+export function protocolInitArg(governance: Principal, genesis?: bigint, epochSeconds?: bigint): Uint8Array {
+    return encode([P.ProtocolArgT], [{ Init: { ledger: LEDGER_ID, governance: [governance], genesis_time: genesis === undefined ? [] : [genesis], epoch_seconds: epochSeconds === undefined ? [] : [epochSeconds] } }]);
 }
 
 export function protocolUpgradeArg(): Uint8Array {
