@@ -6,9 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { fixtureSuite } from '../test/bench/fixture.bench';
 import { ledgerSuite } from '../test/bench/ledger.bench';
 import { protocolSuite } from '../test/bench/protocol.bench';
+import { rewardsSuite } from '../test/bench/rewards.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);

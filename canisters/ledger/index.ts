@@ -6,6 +6,7 @@
 import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
+import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
 import type { Env } from '../../src/env';
 import * as T from '../../src/ledger/candid';
@@ -62,6 +63,7 @@ export default class {
         const a = arg(T.LedgerArg) as { Init: never } | { Upgrade: never };
         if (!('Init' in a)) throw new Error('the ledger must be installed with variant { Init = … }');
         this.ledger.init(T.initArgsIn(a.Init));
+        primeService(LEDGER_METHODS);
     }
 
     @postUpgrade([idl(T.LedgerArg)], { manual: true })
@@ -70,6 +72,7 @@ export default class {
         if (!('Upgrade' in a)) throw new Error('the ledger must be upgraded with variant { Upgrade = … }');
         const u = T.opt(a.Upgrade);
         this.ledger.upgrade(u === undefined ? undefined : T.upgradeArgsIn(u));
+        primeService(LEDGER_METHODS);
     }
 
     // ----- ICRC-1 -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 import { canisterCycleBalance, canisterVersion, dataCertificate, IDL, init, msgArgData, msgReply, postUpgrade, Principal, query, setTimer, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
+import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
 import { accountOut, opt, toOpt } from '../../src/ledger/candid';
 import { Batches, type BatchPayload } from '../../src/protocol/batches';
@@ -131,6 +132,7 @@ export default class {
         const governance = a.Init.governance.length === 1 ? a.Init.governance[0] : Principal.fromText(T.NNS_GOVERNANCE);
         const seconds = opt(a.Init.epoch_seconds);
         protocol.init({ ledger: a.Init.ledger.toUint8Array(), governance: governance.toUint8Array(), genesis: opt(a.Init.genesis_time), epochLength: seconds === undefined ? undefined : seconds * 1_000_000_000n });
+        primeService(PROTOCOL_METHODS);
         batches.certifyTip();
         scheduleMaintenance();
     }
@@ -140,6 +142,7 @@ export default class {
         const a = arg(T.ProtocolArgT) as { Init: unknown } | { Upgrade: unknown };
         if (!('Upgrade' in a)) throw new Error('the protocol must be upgraded with variant { Upgrade = … }');
         protocol.ensureRewards();
+        primeService(PROTOCOL_METHODS);
         batches.certifyTip();
         scheduleMaintenance();
     }

@@ -3,7 +3,7 @@
  * update — from which the canister's decorators (and so its .did), the service type and agent-js
  * idlFactories are all derived.
  */
-import { C, type Type } from './candid';
+import { C, prime, type Type } from './candid';
 import { toIdl, type IdlLike } from './to-idl';
 
 export interface MethodSig {
@@ -22,4 +22,15 @@ export function serviceOf(methods: Record<string, MethodSig>): Type {
 /** An agent-js idlFactory for the service (works with @dfinity/candid and @icp-sdk/core IDL). */
 export function idlFactoryOf(service: Type): ({ IDL }: { IDL: IdlLike }) => unknown {
     return ({ IDL }) => toIdl(IDL, service);
+}
+
+/**
+ * Builds every method's Candid caches (type tables, decoder plans) once, in init and post_upgrade.
+ * Without it each query pays for them again, because a query's heap changes are discarded.
+ */
+export function primeService(methods: Record<string, MethodSig>): void {
+    for (const m of Object.values(methods)) {
+        prime(m.args);
+        prime([m.ret]);
+    }
 }

@@ -57,9 +57,16 @@ export class Writer {
         return this;
     }
 
-    /** ASCII/UTF-8 text, up to 255 bytes. */
+    /** Text, up to 255 bytes of UTF-8; ASCII is copied directly (TextEncoder is a slow JS polyfill in Azle). */
     text(s: string): this {
-        return this.bytes(new TextEncoder().encode(s));
+        const n = s.length;
+        let ascii = n <= 255;
+        for (let i = 0; ascii && i < n; i++) if (s.charCodeAt(i) > 127) ascii = false;
+        if (!ascii) return this.bytes(new TextEncoder().encode(s));
+        this.room(1 + n);
+        this.buf[this.at++] = n;
+        for (let i = 0; i < n; i++) this.buf[this.at++] = s.charCodeAt(i);
+        return this;
     }
 
     done(): Uint8Array {
@@ -105,7 +112,9 @@ export class Reader {
     }
 
     text(): string {
-        return new TextDecoder().decode(this.bytes());
+        const b = this.bytes();
+        for (let i = 0; i < b.length; i++) if (b[i] > 127) return new TextDecoder().decode(b);
+        return String.fromCharCode.apply(null, b as unknown as number[]);
     }
 
     end(): boolean {

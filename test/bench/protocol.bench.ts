@@ -21,7 +21,7 @@ import { measure, type BenchResult, type BenchSuite } from './harness';
 const STATE_VERSION = 1;
 const SECOND = 1_000_000_000n;
 const T0 = 1_760_000_000n * SECOND;
-const VALIDATORS = 13;
+export const VALIDATORS = 13;
 
 function principal(kind: number, i: number): Principal {
     const b = new Uint8Array(29);
@@ -32,8 +32,8 @@ function principal(kind: number, i: number): Principal {
 }
 
 const GOVERNANCE = principal(9, 0);
-const validator = (i: number) => principal(1, i);
-const computeOp = (i: number) => principal(2, i);
+export const validator = (i: number) => principal(1, i);
+export const computeOp = (i: number) => principal(2, i);
 const routerOp = (i: number) => principal(3, i);
 
 let requests = 0;
@@ -57,7 +57,7 @@ async function approve(replica: EmbeddedReplica, owner: Principal, amount: bigin
     await update(replica, LEDGER_ID, owner, 'icrc2_approve', arg(L.ApproveArgsT, { fee: [], memo: [], from_subaccount: [], created_at_time: [], amount: amount + FEE, expected_allowance: [], expires_at: [], spender: { owner: PROTOCOL_ID, subaccount: [] } }));
 }
 
-async function buildNetwork(replica: EmbeddedReplica, nodes: number, log: (s: string) => void): Promise<void> {
+export async function buildNetwork(replica: EmbeddedReplica, nodes: number, log: (s: string) => void): Promise<void> {
     const dir = resolve(__dirname, '..', '..', '.bench');
     mkdirSync(dir, { recursive: true });
     const base = join(dir, `protocol-${nodes}-v${STATE_VERSION}`);
