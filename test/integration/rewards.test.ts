@@ -111,6 +111,17 @@ describe('epoch rewards through both canisters', () => {
         await checkBooks(net);
     });
 
+    it('two concurrent claims pay once', async () => {
+        await net.replica.advanceTime(DAY / 4n);
+        const owed = await claimable(net, 2);
+        const before = (await net.ledger().icrc1_balance_of(walletOf(2))) as bigint;
+        const results = (await Promise.all([net.protocol(ops[2]).claim_rewards('router2'), net.protocol(wallets[2]).claim_rewards('router2')])) as any[];
+        expect(results.filter((r) => 'Ok' in r).map((r) => r.Ok.amount)).toEqual([owed]);
+        expect(results.filter((r) => 'Err' in r)[0]).toEqual({ Err: { NodeBusy: { node_id: 'router2', operation: 'claim' } } });
+        expect(await net.ledger().icrc1_balance_of(walletOf(2))).toBe(before + owed);
+        await checkBooks(net);
+    });
+
     it('catches up when several epochs pass between timer runs', async () => {
         const before = ((await net.protocol().epoch_records({ start: 0n, count: 100 })) as any[]).length;
         await net.replica.advanceTime(3n * DAY + DAY / 3n);
