@@ -263,13 +263,13 @@ export default class {
     @update(...sig('propose_batch'))
     propose_batch(): void {
         const a = arg(PROTOCOL_METHODS.propose_batch.args[0] as Type<{ height: bigint; payload: BatchPayload; digest: Uint8Array }>);
-        reply('propose_batch', batches.propose(a.height, a.payload, a.digest));
+        reply('propose_batch', protocol.rewards.deferred(() => batches.propose(a.height, a.payload, a.digest)));
     }
 
     @update(...sig('vote_batch'))
     vote_batch(): void {
         const a = arg(PROTOCOL_METHODS.vote_batch.args[0] as Type<{ height: bigint; digest: Uint8Array }>);
-        reply('vote_batch', batches.vote(a.height, a.digest));
+        reply('vote_batch', protocol.rewards.deferred(() => batches.vote(a.height, a.digest)));
     }
 
     // ----- queries -------------------------------------------------------------------------------

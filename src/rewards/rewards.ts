@@ -74,6 +74,8 @@ export const MAX_EPOCHS_PER_ADVANCE = 5_000;
 
 export class Rewards {
     private cache: RewardsState | undefined;
+    private deferDepth = 0;
+    private dirty = false;
 
     constructor(private readonly kv: RewardsStores) {}
 
@@ -139,6 +141,7 @@ export class Rewards {
      * proportional to the number of epoch boundaries crossed, never to the number of nodes.
      */
     advance(now: bigint): EpochRecord[] {
+        if (this.state().lastUpdate >= now) return [];
         const { state, closed } = this.simulate(now);
         this.save(state);
         for (const r of closed) this.kv.epochs.set(u64be(r.epoch), encodeEpoch(r));
@@ -260,9 +263,31 @@ export class Rewards {
         this.save({ ...s, anchorEpoch: current + 1n, anchorTime: this.epochEnd(current, s), epochLength: length, prevStart: this.epochStart(current, s) });
     }
 
+    /**
+     * Runs `fn` with the global state written once at the end instead of after every change (a
+     * batch of 100 state bits changes 100 weights). Safe within one message: a trap rolls back
+     * everything the message wrote anyway.
+     */
+    deferred<T>(fn: () => T): T {
+        this.deferDepth++;
+        try {
+            return fn();
+        } finally {
+            this.deferDepth--;
+            if (this.deferDepth === 0 && this.dirty && this.cache !== undefined) {
+                this.kv.state.set(STATE_KEY, encodeState(this.cache));
+                this.dirty = false;
+            }
+        }
+    }
+
     private save(s: RewardsState): void {
-        this.kv.state.set(STATE_KEY, encodeState(s));
         this.cache = s;
+        if (this.deferDepth > 0) {
+            this.dirty = true;
+            return;
+        }
+        this.kv.state.set(STATE_KEY, encodeState(s));
     }
 }
 

@@ -95,6 +95,21 @@ describe('reward index', () => {
         ]);
     });
 
+    it('defers writing the global state to the end of a group of changes, with the same result', () => {
+        const kv = { state: new MemoryKV(), nodes: new MemoryKV(), epochs: new MemoryKV() };
+        const a = new Rewards(kv);
+        a.init(G, DAY);
+        const b = fresh();
+        a.deferred(() => {
+            for (let i = 0n; i < 5n; i++) a.setWeight(i, 10n + i, G + DAY / 3n);
+        });
+        for (let i = 0n; i < 5n; i++) b.setWeight(i, 10n + i, G + DAY / 3n);
+        // a fresh object over the same stores sees what was written
+        const again = new Rewards(kv);
+        expect(again.state()).toEqual(b.state());
+        expect(again.claimable(3n, G + DAY)).toBe(b.claimable(3n, G + DAY));
+    });
+
     it('refuses to book a claim beyond what a node earned', () => {
         const r = fresh();
         r.setWeight(0n, 5n, G);
