@@ -202,7 +202,7 @@ export default class {
     @update(...sig('claim_rewards'))
     async claim_rewards(): Promise<void> {
         const r = await protocol.claimRewards(arg(PROTOCOL_METHODS.claim_rewards.args[0] as Type<string>));
-        reply('claim_rewards', 'Ok' in r ? { Ok: { node: view(r.Ok.node), amount: r.Ok.amount } } : r);
+        reply('claim_rewards', 'Ok' in r ? { Ok: { node_id: r.Ok.node.id, amount: r.Ok.amount, wallet: accountOut(r.Ok.node.wallet) } } : r);
         scheduleMaintenance();
     }
 

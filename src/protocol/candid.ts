@@ -142,7 +142,8 @@ export function statusIn(v: Record<string, null>): NodeStatus {
     return tagOf<NodeStatus>(v);
 }
 
-export const ClaimResultT = C.variant({ Ok: C.record({ node: NodeViewT, amount: C.nat }), Err: ProtocolErrorT });
+/** A claim answers what was minted, and where to. */
+export const ClaimResultT = C.variant({ Ok: C.record({ node_id: C.text, amount: C.nat, wallet: CAccount }), Err: ProtocolErrorT });
 export const NodeRewardsT = C.record({ weight: C.nat, credited: C.nat, claimed: C.nat, claimable: C.nat });
 export const RewardsSummaryT = C.record({
     epoch: C.nat64,

@@ -106,6 +106,8 @@ describe('epoch rewards through both canisters', () => {
         const owed = await claimable(net, 0);
         const r = (await net.protocol(ops[0]).claim_rewards('router0')) as any;
         expect(r.Ok.amount).toBe(owed);
+        expect(r.Ok.node_id).toBe('router0');
+        expect(r.Ok.wallet.owner.toText()).toBe(walletOf(0).owner.toText());
         expect(await net.ledger().icrc1_balance_of(walletOf(0))).toBe(owed);
         expect(await net.protocol(wallets[0]).claim_rewards('router0')).toEqual({ Err: { NothingToClaim: { node_id: 'router0' } } });
         await checkBooks(net);
