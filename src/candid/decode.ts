@@ -668,13 +668,7 @@ function readPrincipal(): Principal {
   return new PrincipalCtor(buf.slice(s, pos));
 }
 function dPrincipal(_p: P): Principal {
-  const f = buf[pos++];
-  if (f !== 1) throw f === undefined ? oob() : malformed(f === 0 ? 'opaque principal reference' : `principal tag must be 1, got ${f}`);
-  const n = buf[pos++];
-  if (!(n <= 29)) throw n === undefined ? oob() : malformed(`principal is ${n < 128 ? n : 'more than 127'} bytes long (at most 29)`);
-  const s = pos;
-  if ((pos = s + n) > end) throw oob();
-  return new PrincipalCtor(buf.slice(s, pos));
+  return readPrincipal();
 }
 function dFunc(_p: P): [Principal, string] {
   const f = buf[pos++];

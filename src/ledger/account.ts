@@ -3,6 +3,8 @@
  * subaccount. `subaccount` absent and 32 zero bytes name the same account (one balance), but are
  * distinct in transaction contents (deduplication, block encoding), as on the DFINITY ledger.
  */
+import { bytesEqual } from '../storage/bytes';
+
 export interface Account {
     owner: Uint8Array;
     subaccount?: Uint8Array;
@@ -56,10 +58,4 @@ export function sameAccount(a: Account, b: Account): boolean {
     const db = isDefaultSubaccount(b.subaccount);
     if (da || db) return da && db;
     return bytesEqual(a.subaccount as Uint8Array, b.subaccount as Uint8Array);
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
 }

@@ -62,7 +62,7 @@ import { MAX_NODE_ID_LENGTH, nodeIdProblem } from './nodes';
 import { C, decode, encode, prime, type ValueOf } from '../candid/candid';
 import { sha256 } from '../crypto/sha256';
 import type { Env } from '../env';
-import { concat, readU64be, u64be } from '../storage/bytes';
+import { bytesEqual, concat, readU64be, u64be } from '../storage/bytes';
 import type { KV } from '../storage/kv';
 import { batchCertifiedData, batchTipRootHash } from './certified-tip';
 import { quorum } from './quorum';
@@ -296,11 +296,6 @@ function decodeMeta(v: Uint8Array): Meta {
     return { proposer: readU64be(v, 1), voters };
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
-}
 
 function checkU64(n: bigint, what: string): void {
     if (typeof n !== 'bigint' || n < 0n || n >= U64_LIMIT) throw new RangeError(`batches: ${what} must be a nat64`);
@@ -356,7 +351,7 @@ export class Batches {
         if (problem !== undefined) return { Err: problem };
         const bytes = encode([BatchPayloadT], [payload]);
         const digest = sha256(bytes);
-        if (!(claimedDigest instanceof Uint8Array) || !equalBytes(digest, claimedDigest)) {
+        if (!(claimedDigest instanceof Uint8Array) || !bytesEqual(digest, claimedDigest)) {
             return { Err: { DigestMismatch: { expected: Uint8Array.from(claimedDigest ?? []), computed: digest } } };
         }
         const { proposals, votes, participation } = this.stores;
@@ -365,7 +360,7 @@ export class Batches {
         const vKey = voteKey(height, v);
         const prior = this.readVote(vKey);
         if (prior !== undefined) {
-            if (!equalBytes(prior, digest)) {
+            if (!bytesEqual(prior, digest)) {
                 const priorMeta = body(proposals.get(heightTagKey(height, TAG_META, prior)), 'proposal');
                 if (priorMeta !== undefined && readU64be(priorMeta, 1) === v) return { Err: { AlreadyProposed: { digest: prior } } };
                 return { Err: { ConflictingVote: { voted: prior } } };
@@ -410,7 +405,7 @@ export class Batches {
         const vKey = voteKey(height, v);
         const prior = this.readVote(vKey);
         if (prior !== undefined) {
-            if (!equalBytes(prior, digest)) return { Err: { ConflictingVote: { voted: prior } } };
+            if (!bytesEqual(prior, digest)) return { Err: { ConflictingVote: { voted: prior } } };
             return this.finish(this.settle(height, digest, meta));
         }
         meta.voters.push(v);
@@ -433,10 +428,10 @@ export class Batches {
         const meta = metaBytes === undefined ? undefined : decodeMeta(metaBytes);
         const votesNow = (): number => (meta !== undefined ? meta.voters.length : readU32be(rec, 41));
         if (prior !== undefined) {
-            if (!equalBytes(prior, digest)) return { Err: { ConflictingVote: { voted: prior } } };
+            if (!bytesEqual(prior, digest)) return { Err: { ConflictingVote: { voted: prior } } };
             return { Ok: { digest: confirmedDigest, votes: votesNow(), quorum: q, confirmed: true } };
         }
-        if (!(digest instanceof Uint8Array) || !equalBytes(digest, confirmedDigest)) {
+        if (!(digest instanceof Uint8Array) || !bytesEqual(digest, confirmedDigest)) {
             return { Err: { ConflictingVote: { voted: confirmedDigest } } };
         }
         // ---- writes from here on

@@ -13,7 +13,7 @@ import type { Env } from '../env';
 import { accountProblem, isAnonymous, sameAccount, type Account } from '../ledger/account';
 import type { Result } from '../ledger/ledger';
 import type { KV } from '../storage/kv';
-import { readU64be, u64be } from '../storage/bytes';
+import { bytesEqual, readU64be, u64be } from '../storage/bytes';
 import { computeE, DEFAULT_MULTIPLIERS_TENTHS, routerE, validatorE } from './evalue';
 import { settle, type LedgerClient, type Movement } from './ledger-client';
 import { nodeIdProblem, type NodeRecord, type NodeType, type OperationKind, type PendingOperation } from './nodes';
@@ -649,11 +649,6 @@ function describeLedgerError(e: unknown): string {
         .join(' ')}`;
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
-}
 
 function encodeConfig(c: ProtocolConfig): Uint8Array {
     return new TextEncoder().encode(

@@ -127,8 +127,15 @@ export class EmbeddedAgent {
         return { requestId, response: { ...OK_HTTP, body: { certificate } }, requestDetails };
     }
 
-    /** `@icp-sdk/core` Actors call this for update methods; it verifies like HttpAgent.update(). */
+    /**
+     * `@icp-sdk/core` Actors call this for update methods; it verifies like HttpAgent.update(), but
+     * always with the real BLS verification: an Actor configured with its own `blsVerify` (which
+     * could switch verification off) is refused before anything is submitted.
+     */
     async update(canisterId: PrincipalLike, fields: CallFields, pollingOptions: { blsVerify?: unknown } = {}): Promise<Record<string, unknown>> {
+        if (pollingOptions.blsVerify !== undefined) {
+            throw new Error('embedded replica: a custom blsVerify is not accepted; certificates are always verified with the BLS signature check');
+        }
         const effective = toPrincipal(fields.effectiveCanisterId ?? canisterId);
         const { requestId, response, requestDetails } = await this.call(canisterId, fields);
         const rawCertificate = (response.body as { certificate: Uint8Array }).certificate;
@@ -136,7 +143,6 @@ export class EmbeddedAgent {
             certificate: rawCertificate,
             rootKey: this.rootKey,
             principal: { canisterId: effective as never },
-            blsVerify: pollingOptions.blsVerify as never,
             agent: this as never,
         });
         const path = [utf8('request_status'), requestId];

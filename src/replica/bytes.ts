@@ -17,16 +17,4 @@ export function hexToBytes(h: string): Uint8Array {
     return new Uint8Array(Buffer.from(h, 'hex'));
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-    return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-    const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-    }
-    return out;
-}
+export { bytesEqual, concatBytes } from './certification/bytes';

@@ -4,6 +4,7 @@
  * call; the runtime snapshots the heap, globals and stable memory first and restores them when the
  * message traps (or, for queries, always), exactly as the IC discards a failed message's changes.
  */
+import { concat } from '../storage/bytes';
 import { CanisterTrap, ErrorCode } from './errors';
 import { StableMemory } from './stable-memory';
 import { SYSTEM_API_OVERHEAD } from './system-api-costs';
@@ -575,16 +576,4 @@ export class CanisterRuntime {
         if (run.certificate === undefined) run.certificate = this.host.dataCertificate();
         return run.certificate;
     }
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-    if (parts.length === 1) return parts[0];
-    const total = parts.reduce((s, p) => s + p.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-    }
-    return out;
 }

@@ -11,6 +11,21 @@ export function readU64be(b: Uint8Array, at = 0): bigint {
     return new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0);
 }
 
+/** Lexicographic byte order (a proper prefix sorts first): the order of StableBTreeMap keys and IC labels. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+        if (a[i] !== b[i]) return a[i] - b[i];
+    }
+    return a.length - b.length;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+}
+
 export function concat(parts: Uint8Array[]): Uint8Array {
     let n = 0;
     for (const p of parts) n += p.length;

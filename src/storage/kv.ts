@@ -3,6 +3,8 @@
  * what a StableBTreeMap with identity serializers offers. Ordered access is limited to what a
  * StableBTreeMap does cheaply: the first entries in key order (and paging from a position).
  */
+import { compareBytes } from './bytes';
+
 export interface KV {
     get(key: Uint8Array): Uint8Array | undefined;
     set(key: Uint8Array, value: Uint8Array): void;
@@ -50,13 +52,6 @@ export class MemoryKV implements KV {
     }
 }
 
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-    const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++) {
-        if (a[i] !== b[i]) return a[i] - b[i];
-    }
-    return a.length - b.length;
-}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 

@@ -324,4 +324,13 @@ describe('embedded replica: @icp-sdk/core Actor', () => {
         const viaIcp = icp.Actor.createActor<FixtureService>(fixtureIdl as never, { agent: agent as never, canisterId: a as never });
         await expect(viaIcp.put('forged2', 'no')).rejects.toThrow(/signature|verif/i);
     });
+
+    it('refuses an Actor that brings its own blsVerify, before the call reaches the canister', async () => {
+        const { replica, a } = await setup();
+        const agent = replica.createAgent(alice);
+        const lax = icp.Actor.createActor<FixtureService>(fixtureIdl as never, { agent: agent as never, canisterId: a as never, blsVerify: async () => true } as never);
+        await expect(lax.put('lax', 'no')).rejects.toThrow(/blsVerify/);
+        const strict = icp.Actor.createActor<FixtureService>(fixtureIdl as never, { agent: agent as never, canisterId: a as never });
+        expect(await strict.get('lax')).toEqual([]);
+    });
 });

@@ -57,7 +57,7 @@ import {
   hashPair,
   sha256Words,
 } from '../../crypto/sha256';
-import { leb128 } from '../../storage/bytes';
+import { concat, leb128 } from '../../storage/bytes';
 import { Value, utf8 } from './value';
 
 export { BLOCK_FORMAT, decodeBlock, encodeBlock } from './codec';
@@ -351,17 +351,6 @@ function domainSep(name: string): Uint8Array {
   return concat([Uint8Array.of(b.length), b]);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
-}
 
 /**
  * A message buffer for a fixed-length message: constant prefix and SHA-256 padding written once;

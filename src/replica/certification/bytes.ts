@@ -1,4 +1,5 @@
 /** Small byte helpers shared by the certification modules. */
+import { bytesEqual, compareBytes, concat } from '../../storage/bytes';
 
 const utf8 = new TextEncoder();
 
@@ -9,29 +10,11 @@ export function labelBytes(label: Label): Uint8Array {
   return typeof label === 'string' ? utf8.encode(label) : label;
 }
 
-/** Lexicographic byte order (a proper prefix sorts first), the order the IC requires for labels. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    if (a[i] !== b[i]) return a[i] - b[i];
-  }
-  return a.length - b.length;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return compareBytes(a, b) === 0;
-}
+/** Lexicographic order (a proper prefix sorts first) is the order the IC requires for labels. */
+export { bytesEqual, compareBytes };
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 export function toHex(b: Uint8Array): string {

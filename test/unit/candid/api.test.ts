@@ -3,7 +3,7 @@ import { idlLabelToId, IDL } from '@dfinity/candid';
 import fc from 'fast-check';
 import { C, CandidError, decode, encode, idlHash, labelToId, prime, type Type } from '../../../src/candid/candid';
 import { hex } from './arbitraries';
-import { TransferArg, TransferResult } from './icrc1.fixture';
+import { TransferArg, TransferResult } from '../../../src/ledger/candid';
 
 test('idlHash: the Candid field hash', () => {
   expect(idlHash('')).toBe(0);

@@ -1,12 +1,13 @@
 /**
- * The ICRC-1 types of our ledger: byte-identical to @dfinity/candid, decoding what agent-js sends,
- * and the subtyping a real client relies on.
+ * The ICRC-1 types of our ledger (src/ledger/candid.ts), checked against the same types written
+ * independently with @dfinity/candid: byte-identical encodings, decoding what agent-js sends, and
+ * the subtyping a real client relies on.
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { C, decode, encode } from '../../../src/candid/candid';
 import { hex, toIdl } from './arbitraries';
-import { Account, TransferArg, TransferError, TransferResult } from './icrc1.fixture';
+import { CAccount as Account, TransferArg, TransferError, TransferResult } from '../../../src/ledger/candid';
 
 const IAccount = IDL.Record({ owner: IDL.Principal, subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)) });
 const ITransferArg = IDL.Record({

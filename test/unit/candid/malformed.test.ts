@@ -6,7 +6,7 @@ import { Principal } from '@dfinity/principal';
 import fc from 'fast-check';
 import { C, CandidError, decode, encode, MAX_DEPTH, type Type } from '../../../src/candid/candid';
 import { argsArb, typeArb, unhex, ValueT } from './arbitraries';
-import { TransferArg, TransferResult } from './icrc1.fixture';
+import { TransferArg, TransferResult } from '../../../src/ledger/candid';
 
 const DIDL = '4449444c';
 

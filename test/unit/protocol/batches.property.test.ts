@@ -8,33 +8,12 @@
 import { Principal } from '@dfinity/principal';
 import fc from 'fast-check';
 import { FakeEnv } from '../../../src/env';
-import { Batches, batchDigest, type BatchPayload, type BatchResult, type StateBitSink, type ValidatorView } from '../../../src/protocol/batches';
+import { Batches, batchDigest, type BatchPayload, type BatchResult, type StateBitSink } from '../../../src/protocol/batches';
 import { batchTipRootHash, EMPTY_TREE_HASH } from '../../../src/protocol/certified-tip';
 import { quorum } from '../../../src/protocol/quorum';
 import { MemoryKV } from '../../../src/storage/kv';
-
-const T0 = 1_750_000_000_000_000_000n;
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-function principal(n: number): Uint8Array {
-    const p = new Uint8Array(29);
-    p[0] = n & 255;
-    p[1] = n >> 8;
-    p[28] = 0x02;
-    return p;
-}
-
-class FakeValidators implements ValidatorView {
-    readonly suspended = new Set<number>();
-    constructor(readonly n: number) {}
-    activeValidator(p: Uint8Array): bigint | undefined {
-        const i = (p[0] | (p[1] << 8)) - 100;
-        return i >= 0 && i < this.n && !this.suspended.has(i) ? BigInt(i) : undefined;
-    }
-    activeCount(): number {
-        return this.n - this.suspended.size;
-    }
-}
+import { principal, T0 } from '../ledger/helpers';
+import { FakeValidators, hex } from './fake-validators';
 
 type Bit = string;
 class Sink implements StateBitSink {

@@ -23,7 +23,6 @@ import {
     type BatchResult,
     type BatchStores,
     type StateBitSink,
-    type ValidatorView,
 } from '../../../src/protocol/batches';
 import { EMPTY_TREE_HASH, batchTipHashTreeCbor, batchTipRootHash } from '../../../src/protocol/certified-tip';
 import { quorum } from '../../../src/protocol/quorum';
@@ -31,35 +30,10 @@ import { encodeTreeCbor } from '../../../src/replica/certification/cbor';
 import { empty, fork, labeled, leaf, reconstruct } from '../../../src/replica/certification/hashTree';
 import { leb128 as refLeb128 } from '../../../src/replica/certification';
 import { MemoryKV, type KV } from '../../../src/storage/kv';
+import { principal, SECOND, T0 } from '../ledger/helpers';
+import { FakeValidators, hex } from './fake-validators';
 
 // ---- harness ----------------------------------------------------------------------------------
-
-const T0 = 1_750_000_000_000_000_000n;
-const SECOND = 1_000_000_000n;
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-function principal(n: number): Uint8Array {
-    const p = new Uint8Array(29);
-    p[0] = n & 255;
-    p[1] = n >> 8;
-    p[28] = 0x02;
-    return p;
-}
-
-/** Validators 0..n-1 are principal(100 + i) with node index 1000 + i; `suspended` ones may not vote. */
-class FakeValidators implements ValidatorView {
-    readonly suspended = new Set<number>();
-    constructor(public n: number) {}
-    activeValidator(p: Uint8Array): bigint | undefined {
-        if (p.length !== 29 || p[28] !== 0x02) return undefined;
-        const i = (p[0] | (p[1] << 8)) - 100;
-        if (i < 0 || i >= this.n || this.suspended.has(i)) return undefined;
-        return 1000n + BigInt(i);
-    }
-    activeCount(): number {
-        return this.n - this.suspended.size;
-    }
-}
 
 type SinkCall = ['poc', string, string, number, bigint] | ['obs', string, boolean, bigint];
 
@@ -95,7 +69,7 @@ function newStores(): { [K in keyof BatchStores]: CountingKV } {
 
 function setup(n: number, options: BatchOptions = {}) {
     const stores = newStores();
-    const validators = new FakeValidators(n);
+    const validators = new FakeValidators(n, 1000n);
     const sink = new RecordingSink();
     const env = new FakeEnv(principal(100), T0);
     const batches = new Batches(stores, validators, sink, env, options);
