@@ -9,18 +9,15 @@ import { decode, encode, type Type } from '../../src/candid/candid';
 import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
 import { accountOut, opt, toOpt } from '../../src/ledger/candid';
-import { Batches, type BatchPayload } from '../../src/protocol/batches';
+import type { BatchPayload } from '../../src/protocol/batches';
 import * as T from '../../src/protocol/candid';
 import { batchTipHashTreeCbor } from '../../src/protocol/certified-tip';
 import { previewComputeE } from '../../src/protocol/evalue';
 import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/interface';
-import type { NodeRecord, NodeStatus, NodeType } from '../../src/protocol/nodes';
-import { Protocol } from '../../src/protocol/protocol';
-import { Registry, typeStatusIndex } from '../../src/protocol/registry';
-import { INDEX_SCALE, Rewards } from '../../src/rewards/rewards';
+import type { NodeRecord, NodeType } from '../../src/protocol/nodes';
+import { protocolSystem } from '../../src/protocol/system';
+import { INDEX_SCALE } from '../../src/rewards/rewards';
 import { emissionSchedule } from '../../src/rewards/schedule';
-import type { KV } from '../../src/storage/kv';
-import { PROTOCOL_MEMORY } from '../../src/storage/memory-ids';
 import { StableKV } from '../../src/storage/stable-kv';
 import { icEnv } from '../common/env';
 import { IcLedgerClient } from '../common/ledger-client';
@@ -43,45 +40,7 @@ function reply(name: ProtocolMethod, value: unknown): void {
     msgReply(encode([PROTOCOL_METHODS[name].ret], [value]));
 }
 
-const typeStatusMaps = new Map<number, KV>();
-function byTypeStatus(type: NodeType, status: NodeStatus): KV {
-    const offset = typeStatusIndex(type, status);
-    let kv = typeStatusMaps.get(offset);
-    if (kv === undefined) {
-        kv = new StableKV(PROTOCOL_MEMORY.TYPE_STATUS_BASE + offset);
-        typeStatusMaps.set(offset, kv);
-    }
-    return kv;
-}
-
-const registry = new Registry({
-    nodes: new StableKV(PROTOCOL_MEMORY.NODES),
-    ids: new StableKV(PROTOCOL_MEMORY.NODE_IDS),
-    expiries: new StableKV(PROTOCOL_MEMORY.EXPIRIES),
-    validators: new StableKV(PROTOCOL_MEMORY.VALIDATORS),
-    byTypeStatus,
-});
-
-const protocol: Protocol = new Protocol(
-    registry,
-    { config: new StableKV(PROTOCOL_MEMORY.CONFIG), pendingOps: new StableKV(PROTOCOL_MEMORY.PENDING_OPS) },
-    icEnv,
-    new IcLedgerClient(() => protocol.config().ledger),
-    new Rewards({ state: new StableKV(PROTOCOL_MEMORY.REWARDS_STATE), nodes: new StableKV(PROTOCOL_MEMORY.NODE_REWARDS), epochs: new StableKV(PROTOCOL_MEMORY.EPOCHS) }),
-);
-
-const batches = new Batches(
-    {
-        config: new StableKV(PROTOCOL_MEMORY.BATCH_CONFIG),
-        proposals: new StableKV(PROTOCOL_MEMORY.BATCH_PROPOSALS),
-        votes: new StableKV(PROTOCOL_MEMORY.BATCH_VOTES),
-        confirmed: new StableKV(PROTOCOL_MEMORY.BATCH_CONFIRMED),
-        participation: new StableKV(PROTOCOL_MEMORY.BATCH_PARTICIPATION),
-    },
-    { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount() },
-    { applyPoc: (id, op, ms) => protocol.applyPoc(id, op, ms), applyObservation: (id, online) => protocol.applyObservation(id, online) },
-    icEnv,
-);
+const { registry, protocol, batches } = protocolSystem((id) => new StableKV(id), icEnv, (p) => new IcLedgerClient(() => p().config().ledger));
 
 function view(n: NodeRecord): T.NodeView {
     return T.nodeView(n, protocol.escrowAccount(n.index));

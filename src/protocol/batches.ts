@@ -199,6 +199,11 @@ export interface ValidatorView {
 export interface StateBitSink {
     applyPoc(nodeId: string, operator: Uint8Array, pocMs: number, height: bigint): string;
     applyObservation(nodeId: string, online: boolean, height: bigint): string;
+    /**
+     * Validator `validatorIndex` takes part in a confirmed batch at `at`; its previous participation
+     * was at `previous` (called before the new one is recorded: liveness settles the gap first).
+     */
+    participated?(validatorIndex: bigint, previous: bigint | undefined, at: bigint): void;
 }
 
 export interface BatchStores {
@@ -445,7 +450,9 @@ export class Batches {
         const partKey = prefixedU64(P_LAST, v);
         const last = body(this.stores.participation.get(partKey), 'participation');
         if (last === undefined || readU64be(last, 1) < height) {
-            this.stores.participation.set(partKey, participationValue(height, this.env.now()));
+            const now = this.env.now();
+            this.sink.participated?.(v, last === undefined ? undefined : readU64be(last, 9), now);
+            this.stores.participation.set(partKey, participationValue(height, now));
         }
         return this.finish({ digest: confirmedDigest, votes: votesNow(), quorum: q, confirmed: true });
     }
@@ -496,7 +503,15 @@ export class Batches {
         config.set(TIP_KEY, concat([Uint8Array.of(FMT), u64be(height), digest, u64be(at), u64be(tip.count)]));
         this.tipCache = tip;
         const part = participationValue(height, at);
-        for (let i = 0; i < meta.voters.length; i++) participation.set(prefixedU64(P_LAST, meta.voters[i]), part);
+        const hook = this.sink.participated;
+        for (let i = 0; i < meta.voters.length; i++) {
+            const key = prefixedU64(P_LAST, meta.voters[i]);
+            if (hook !== undefined) {
+                const last = body(participation.get(key), 'participation');
+                hook.call(this.sink, meta.voters[i], last === undefined ? undefined : readU64be(last, 9), at);
+            }
+            participation.set(key, part);
+        }
         this.env.certify(batchTipRootHash(height, digest));
     }
 
@@ -604,16 +619,26 @@ export class Batches {
     confirmedBetween(t0: bigint, t1: bigint): boolean {
         if (t0 >= t1) return false;
         const tip = this.tip();
-        if (tip === undefined || tip.confirmedAt < t0) return false;
-        if (tip.confirmedAt < t1) return true;
-        // The newest confirmation is at or after t1: find the first one at or after t0.
-        let hi = tip.count - 1n; // time(hi) ≥ t0
-        let lo = -1n; // time(lo) < t0, or lo = -1
+        if (tip !== undefined && tip.confirmedAt >= t0 && tip.confirmedAt < t1) return true;
+        const c = this.firstConfirmationAtOrAfter(t0);
+        return c !== undefined && c < t1;
+    }
+
+    /**
+     * The time of the first confirmation at or after `t`: O(1) when the tip is before `t` or the
+     * one before the tip is, otherwise a galloping search back from the newest confirmation,
+     * O(log k) point reads for the k confirmations since `t`.
+     */
+    firstConfirmationAtOrAfter(t: bigint): bigint | undefined {
+        const tip = this.tip();
+        if (tip === undefined || tip.confirmedAt < t) return undefined;
+        let hi = tip.count - 1n; // time(hi) ≥ t
+        let lo = -1n; // time(lo) < t, or lo = -1
         let step = 1n;
         for (;;) {
             const probe = hi - step;
             if (probe < 0n) break;
-            if (this.timeAt(probe) >= t0) {
+            if (this.timeAt(probe) >= t) {
                 hi = probe;
                 step *= 2n;
             } else {
@@ -623,10 +648,10 @@ export class Batches {
         }
         while (hi - lo > 1n) {
             const mid = (lo + hi) >> 1n;
-            if (this.timeAt(mid) >= t0) hi = mid;
+            if (this.timeAt(mid) >= t) hi = mid;
             else lo = mid;
         }
-        return this.timeAt(hi) < t1;
+        return hi === tip.count - 1n ? tip.confirmedAt : this.timeAt(hi);
     }
 
     /** Number of confirmations so far. */

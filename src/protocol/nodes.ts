@@ -17,8 +17,10 @@ export type NodeType = (typeof NODE_TYPES)[number];
  * - expired: a validator or router whose term ended; its stake went back to its owner
  * - withdrawn: a validator candidate that withdrew before admission
  * - evicted: a never-activated, unstaked compute registration taken over by another operator
+ * - disqualified: impeached by its peers (spec §7); its whole stake went to the treasury
+ * (Append only: the position of a status is stored in records and names a paging index.)
  */
-export const NODE_STATUSES = ['staking', 'candidate', 'awaiting_poc', 'active', 'expired', 'withdrawn', 'evicted'] as const;
+export const NODE_STATUSES = ['staking', 'candidate', 'awaiting_poc', 'active', 'expired', 'withdrawn', 'evicted', 'disqualified'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 export interface StakeTerm {
@@ -32,7 +34,7 @@ export interface StakeTerm {
     owner: Account;
 }
 
-export type OperationKind = 'stake' | 'top_up' | 'renew' | 'release' | 'withdraw' | 'claim';
+export type OperationKind = 'stake' | 'top_up' | 'renew' | 'release' | 'withdraw' | 'claim' | 'penalty';
 
 /** A ledger movement in flight: its idempotency key (created_at_time + memo) makes retries safe. */
 export interface PendingOperation {
@@ -69,10 +71,23 @@ export interface NodeRecord {
     op?: PendingOperation;
     /** Operations started on this node so far: makes every operation's memo unique. */
     opSeq: number;
+    /** A validator or router whose stake (less penalties due) fell below its type's minimum (spec §6). */
+    suspended?: boolean;
+    /** A validator that reported its key compromised, until the rotation is decided (spec §7). */
+    frozen?: boolean;
+    /**
+     * Liveness windows (spec §6): windows of the current fault start at `from` (a validator's last
+     * sign of life, a router's or compute node's first offline report); the first `k` complete
+     * windows have been evaluated (charged or exempt).
+     */
+    fault?: { from: bigint; k: number };
+    /** Penalties charged and not yet moved to the treasury, and the total moved so far (e8s). */
+    penaltyDue?: bigint;
+    penalized?: bigint;
 }
 
-const FORMAT = 2;
-const KINDS: OperationKind[] = ['stake', 'top_up', 'renew', 'release', 'withdraw', 'claim'];
+const FORMAT = 3;
+const KINDS: OperationKind[] = ['stake', 'top_up', 'renew', 'release', 'withdraw', 'claim', 'penalty'];
 
 // Presence bits of the optional fields.
 const HAS_ADMITTED = 1;
@@ -81,10 +96,17 @@ const HAS_LOCK = 4;
 const HAS_POC = 8;
 const HAS_ONLINE = 16;
 const HAS_OP = 32;
+// Format 3 adds a second presence byte.
+const SUSPENDED = 1;
+const FROZEN = 2;
+const HAS_FAULT = 4;
+const HAS_PENALTY = 8;
 
 /**
- * Binary record (format 2): u8 format, u64 index, u8 type, u8 status, id, operator, wallet,
- * u64 registered_at, u64 E, u32 operation count, u8 presence bits, then the optional fields.
+ * Binary record (format 3): u8 format, u64 index, u8 type, u8 status, id, operator, wallet,
+ * u64 registered_at, u64 E, u32 operation count, u8 presence bits, then the optional fields, then
+ * u8 liveness bits and their fields (fault: u64 from, u32 k; penalty: u64 due, u64 penalized).
+ * Format 2 (no liveness part) is still read: records migrate when next written.
  */
 export function encodeNode(n: NodeRecord): Uint8Array {
     const w = new Writer(256);
@@ -111,13 +133,17 @@ export function encodeNode(n: NodeRecord): Uint8Array {
         w.u8(KINDS.indexOf(n.op.kind) | (n.op.uncertain === true ? 0x80 : 0)).u64(n.op.amount).u64(n.op.createdAt).bytes(n.op.memo).u16(n.op.days);
         writeAccount(w, n.op.account);
     }
+    const penalty = (n.penaltyDue ?? 0n) !== 0n || (n.penalized ?? 0n) !== 0n;
+    w.u8((n.suspended === true ? SUSPENDED : 0) | (n.frozen === true ? FROZEN : 0) | (n.fault !== undefined ? HAS_FAULT : 0) | (penalty ? HAS_PENALTY : 0));
+    if (n.fault !== undefined) w.u64(n.fault.from).u32(n.fault.k);
+    if (penalty) w.u64(n.penaltyDue ?? 0n).u64(n.penalized ?? 0n);
     return w.done();
 }
 
 export function decodeNode(bytes: Uint8Array): NodeRecord {
     const r = new Reader(bytes);
     const format = r.u8();
-    if (format !== FORMAT) throw new Error(`unknown node record format ${format}`);
+    if (format !== FORMAT && format !== 2) throw new Error(`unknown node record format ${format}`);
     const n: NodeRecord = {
         index: r.u64(),
         type: NODE_TYPES[r.u8()],
@@ -146,6 +172,15 @@ export function decodeNode(bytes: Uint8Array): NodeRecord {
         const k = r.u8();
         n.op = { kind: KINDS[k & 0x7f], amount: r.u64(), createdAt: r.u64(), memo: r.bytes(), days: r.u16(), account: readAccount(r) };
         if (k & 0x80) n.op.uncertain = true;
+    }
+    if (format === 2) return n;
+    const live = r.u8();
+    if (live & SUSPENDED) n.suspended = true;
+    if (live & FROZEN) n.frozen = true;
+    if (live & HAS_FAULT) n.fault = { from: r.u64(), k: r.u32() };
+    if (live & HAS_PENALTY) {
+        n.penaltyDue = r.u64();
+        n.penalized = r.u64();
     }
     return n;
 }

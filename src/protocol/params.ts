@@ -24,7 +24,27 @@ export interface ProtocolParams {
     releaseBatch: number;
     /** Seconds between runs of the maintenance timer. */
     maintenanceIntervalSeconds: number;
+    // ----- liveness penalties (spec §6) -----
+    /** A validator that took part in no confirmed batch for a whole window loses this much per window. */
+    validatorPenalty: bigint;
+    validatorWindowNs: bigint;
+    /** A router reported offline for a whole window loses this much per window. */
+    routerPenalty: bigint;
+    routerWindowNs: bigint;
+    /** A staked compute node without a valid state for a whole window loses stake × window / term. */
+    computeWindowNs: bigint;
+    /** Nodes whose liveness the maintenance timer evaluates per run, and seconds between sweeps. */
+    livenessBatch: number;
+    livenessSweepSeconds: number;
+    /** Charged windows evaluated per node per evaluation (the rest waits for the next one). */
+    maxWindowsPerEvaluation: number;
+    // ----- votes (spec §7) -----
+    impeachmentWindowNs: bigint;
+    keyRotationWindowNs: bigint;
 }
+
+export const HOUR_NS = 3_600n * 1_000_000_000n;
+export const MINUTE_NS = 60n * 1_000_000_000n;
 
 export const DEFAULT_PARAMS: ProtocolParams = {
     validatorMinStake: 1_000_000n * E8S_PER_EMC,
@@ -44,4 +64,29 @@ export const DEFAULT_PARAMS: ProtocolParams = {
     ledgerFee: 100_000n,
     releaseBatch: 20,
     maintenanceIntervalSeconds: 60,
+    validatorPenalty: 11_570_000_000n, // 115.7 EMC
+    validatorWindowNs: 60n * 60n * 1_000_000_000n,
+    routerPenalty: 386_000_000n, // 3.86 EMC
+    routerWindowNs: 10n * 60n * 1_000_000_000n,
+    computeWindowNs: 60n * 60n * 1_000_000_000n,
+    livenessBatch: 50,
+    livenessSweepSeconds: 600,
+    maxWindowsPerEvaluation: 64,
+    impeachmentWindowNs: 7n * DAY_NS,
+    keyRotationWindowNs: 2n * 60n * 60n * 1_000_000_000n,
 };
+
+/** The parameters held as bigint (the configuration stores them as decimal text). */
+export const BIGINT_PARAMS = [
+    'validatorMinStake',
+    'routerMinStake',
+    'squatterGraceNs',
+    'ledgerFee',
+    'validatorPenalty',
+    'validatorWindowNs',
+    'routerPenalty',
+    'routerWindowNs',
+    'computeWindowNs',
+    'impeachmentWindowNs',
+    'keyRotationWindowNs',
+] as const satisfies readonly (keyof ProtocolParams)[];

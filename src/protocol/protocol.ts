@@ -17,10 +17,12 @@ import { bytesEqual, readU64be, u64be } from '../storage/bytes';
 import { computeE, DEFAULT_MULTIPLIERS_TENTHS, routerE, validatorE } from './evalue';
 import { settle, type LedgerClient, type Movement } from './ledger-client';
 import { nodeIdProblem, type NodeRecord, type NodeType, type OperationKind, type PendingOperation } from './nodes';
-import { DAY_NS, DEFAULT_PARAMS, type ProtocolParams } from './params';
+import { BIGINT_PARAMS, DAY_NS, DEFAULT_PARAMS, type ProtocolParams } from './params';
 import { admissionBatchSize, quorum } from './quorum';
 import { Registry } from './registry';
 import { Rewards } from '../rewards/rewards';
+import { Liveness, type LivenessStores } from '../penalties/liveness';
+import type { ConfirmationTimes } from '../penalties/windows';
 
 /** Epochs last a day by default (spec §5; a governance parameter). */
 export const DEFAULT_EPOCH_NS = 86_400n * 1_000_000_000n;
@@ -39,7 +41,11 @@ export type ProtocolError =
     | { LedgerRefused: { reason: string } }
     | { LedgerUnavailable: { reason: string } }
     | { OperationPending: { node_id: string; operation: string; reason: string } }
-    | { NothingToClaim: { node_id: string } };
+    | { NothingToClaim: { node_id: string } }
+    | { Paused: { reason: string } }
+    | { NotFound: { what: string; id: string } }
+    | { VoteClosed: { id: bigint; outcome: string } }
+    | { AlreadyVoted: { id: bigint } };
 
 export interface RegisterArgs {
     node_id: string;
@@ -52,6 +58,8 @@ export interface ProtocolConfig {
     governance: Uint8Array;
     ledger: Uint8Array;
     params: ProtocolParams;
+    /** Set while governance has paused the protocol: why, and since when. */
+    paused?: { reason: string; since: string };
 }
 
 const KEY_CONFIG = new Uint8Array([1]);
@@ -70,10 +78,18 @@ export const MIN_COMPUTE_STAKE_FEES = 10n;
 export interface ProtocolStores {
     config: KV;
     pendingOps: KV;
+    liveness: LivenessStores;
+}
+
+/** What the protocol reads from the state-bit batches (attached after both exist). */
+export interface BatchView extends ConfirmationTimes {
+    participationTime(validatorIndex: bigint): bigint | undefined;
 }
 
 export class Protocol {
     private configCache: ProtocolConfig | undefined;
+    private batchView: BatchView | undefined;
+    readonly liveness: Liveness;
 
     constructor(
         readonly registry: Registry,
@@ -81,7 +97,32 @@ export class Protocol {
         private readonly env: Env,
         private readonly ledger: LedgerClient,
         readonly rewards: Rewards,
-    ) {}
+    ) {
+        this.liveness = new Liveness(stores.liveness, {
+            params: () => this.params(),
+            now: () => this.env.now(),
+            get: (i) => this.registry.get(i),
+            save: (next, prev) => this.save(next, prev),
+            participationTime: (i) => this.batches().participationTime(i),
+            times: { firstConfirmationAtOrAfter: (t) => this.batches().firstConfirmationAtOrAfter(t) },
+        });
+    }
+
+    /** Connects the state-bit batches (which feed the protocol as their sink). */
+    attachBatches(view: BatchView): void {
+        this.batchView = view;
+    }
+
+    private batches(): BatchView {
+        if (this.batchView === undefined) throw new Error('the protocol has no batches attached');
+        return this.batchView;
+    }
+
+    /** Refuses while governance has the protocol paused. */
+    pausedError(): ProtocolError | undefined {
+        const p = this.config().paused;
+        return p === undefined ? undefined : { Paused: { reason: p.reason } };
+    }
 
     // ----- configuration ----------------------------------------------------------------------
 
@@ -138,6 +179,8 @@ export class Protocol {
         const caller = this.env.caller();
         const p = this.params();
         if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot register nodes' } });
+        const paused = this.pausedError();
+        if (paused !== undefined) return err(paused);
         const idProblem = nodeIdProblem(args.node_id);
         if (idProblem !== undefined) return err({ InvalidArgument: { reason: `the node id ${idProblem}` } });
         const walletProblem = accountProblem(args.wallet);
@@ -262,7 +305,9 @@ export class Protocol {
         if (!bytesEqual(caller, this.config().governance)) return err({ NotAuthorized: { reason: 'only governance admits validators' } });
         const distinct = new Set(nodeIds);
         if (distinct.size !== nodeIds.length) return err({ InvalidArgument: { reason: 'a node id appears twice in the batch' } });
-        const expected = admissionBatchSize(this.registry.activeValidatorCount());
+        const paused = this.pausedError();
+        if (paused !== undefined) return err(paused);
+        const expected = admissionBatchSize(this.registry.count('validator', 'active'));
         if (nodeIds.length !== expected) return err({ WrongBatchSize: { expected, got: nodeIds.length } });
         const nodes: NodeRecord[] = [];
         for (const id of nodeIds) {
@@ -287,9 +332,10 @@ export class Protocol {
     }
 
     validatorSet(): { validators: NodeRecord[]; size: number; f: number | undefined; quorum: number } {
-        const size = this.registry.activeValidatorCount();
+        const size = this.registry.count('validator', 'active');
+        const voting = this.registry.activeValidatorCount();
         const validators = this.registry.page('validator', 'active', 0, 1000);
-        return { validators, size, f: (size - 1) % 3 === 0 && size > 0 ? (size - 1) / 3 : undefined, quorum: size === 0 ? 0 : quorum(size) };
+        return { validators, size, f: (size - 1) % 3 === 0 && size > 0 ? (size - 1) / 3 : undefined, quorum: voting === 0 ? 0 : quorum(voting) };
     }
 
     // ----- state bits (the sink of confirmed batches) ---------------------------------------------
@@ -311,8 +357,14 @@ export class Protocol {
         const n = this.registry.byId(nodeId);
         if (n === undefined) return 'unknown_node';
         if (n.type === 'validator') return 'not_observable';
-        this.save({ ...n, online, observedAt: this.env.now() }, n);
+        const now = this.env.now();
+        this.save(this.liveness.observed({ ...n, online, observedAt: now }, online, now), n);
         return 'applied';
+    }
+
+    /** Validator `index` takes part in a confirmed batch (the batches' sink hook). */
+    participated(index: bigint, previous: bigint | undefined, at: bigint): void {
+        this.liveness.participated(index, previous, at);
     }
 
     // ----- maintenance (timer) ---------------------------------------------------------------------
@@ -321,11 +373,24 @@ export class Protocol {
      * Releases stakes whose term ended and retries operations with unknown outcomes, at most
      * `releaseBatch` of each per run. Returns how many releases completed.
      */
-    async runMaintenance(): Promise<{ released: number; retried: number }> {
+    async runMaintenance(): Promise<{ released: number; retried: number; evaluated: number; deducted: number }> {
         const p = this.params();
         this.rewards.advance(this.env.now());
         let released = 0;
         let retried = 0;
+        let deducted = 0;
+        const evaluated = this.rewards.deferred(() => this.liveness.sweep(this.env.now()));
+        if (this.config().paused === undefined) {
+            for (const index of this.liveness.dueDeductions(p.releaseBatch)) {
+                const n = this.registry.get(index);
+                if (n === undefined) {
+                    this.liveness.deductionDone(index);
+                    continue;
+                }
+                const r = await this.startDeduction(n);
+                if (r !== undefined && 'Ok' in r) deducted++;
+            }
+        }
         for (const { index } of this.registry.dueExpiries(this.env.now(), p.releaseBatch)) {
             const n = this.registry.get(index);
             if (n === undefined || n.stake === undefined || n.op !== undefined) continue;
@@ -343,7 +408,7 @@ export class Protocol {
             await this.resume(n);
             retried++;
         }
-        return { released, retried };
+        return { released, retried, evaluated, deducted };
     }
 
     /**
@@ -355,7 +420,11 @@ export class Protocol {
         const candidates: bigint[] = [this.rewards.nextEpochBoundary(now)];
         const expiry = this.registry.nextExpiry();
         if (expiry !== undefined) candidates.push(expiry);
-        if (this.stores.pendingOps.size() > 0) candidates.push(now + BigInt(this.params().maintenanceIntervalSeconds) * 1_000_000_000n);
+        const soon = now + BigInt(this.params().maintenanceIntervalSeconds) * 1_000_000_000n;
+        if (this.stores.pendingOps.size() > 0) candidates.push(soon);
+        if (this.liveness.pendingDeductions() > 0 && this.config().paused === undefined) candidates.push(soon);
+        const liveness = this.liveness.nextDue(now);
+        if (liveness !== undefined) candidates.push(liveness > soon ? liveness : soon);
         return candidates.reduce((a, b) => (a < b ? a : b));
     }
 
@@ -376,7 +445,7 @@ export class Protocol {
 
     /** The node's reward weight: its E while eligible (active; compute nodes also online), else 0. */
     weight(n: NodeRecord): bigint {
-        if (n.status !== 'active') return 0n;
+        if (n.status !== 'active' || n.suspended === true || n.frozen === true) return 0n;
         if (n.type === 'compute' && (n.online === false || n.pocMs === undefined)) return 0n;
         return n.e;
     }
@@ -392,6 +461,9 @@ export class Protocol {
         const node = this.registry.byId(nodeId);
         if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
         if (!bytesEqual(node.operator, caller) && !bytesEqual(node.wallet.owner, caller)) return err({ NotAuthorized: { reason: 'only the node’s operator or its reward wallet’s owner can claim' } });
+        const paused = this.pausedError();
+        if (paused !== undefined) return err(paused);
+        if (node.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a node whose key is not reported compromised' } });
         if (node.op !== undefined) {
             if (node.op.kind === 'claim' && this.stores.pendingOps.has(u64be(node.index))) {
                 const r = await this.resume(node);
@@ -424,9 +496,10 @@ export class Protocol {
         return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
-    /** Writes a node and keeps its reward weight in step (the index is advanced first). */
-    private save(next: NodeRecord, previous: NodeRecord | undefined): void {
+    /** Writes a node and keeps its indexes, liveness queue and reward weight in step (the index is advanced first). */
+    save(next: NodeRecord, previous: NodeRecord | undefined): void {
         this.registry.put(next, previous);
+        this.liveness.track(next, previous);
         const before = previous === undefined ? 0n : this.weight(previous);
         const after = this.weight(next);
         if (before !== after) this.rewards.setWeight(next.index, after, this.env.now());
@@ -473,6 +546,9 @@ export class Protocol {
         const node = this.registry.byId(nodeId);
         if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
         if (!bytesEqual(node.operator, caller)) return err({ NotAuthorized: { reason: 'only the node’s operator can change it' } });
+        const paused = this.pausedError();
+        if (paused !== undefined) return err(paused);
+        if (node.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a node whose key is not reported compromised' } });
         if (node.op !== undefined) return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
         return { Ok: node };
     }
@@ -489,7 +565,70 @@ export class Protocol {
         if (kind === 'stake') return this.finishStake(node);
         if (kind === 'top_up' || kind === 'renew') return this.finishTopUp(node);
         if (kind === 'claim') return this.finishClaim(node);
+        if (kind === 'penalty') return this.finishDeduction(node);
         return this.finishRelease(node);
+    }
+
+    /**
+     * Moves a node's penalty due from its escrow to the treasury. The escrow pays the ledger fee, so
+     * the treasury receives exactly the penalty; what the escrow cannot cover any more is forgiven
+     * (recorded). Started by the maintenance timer, guarded and idempotent like every operation.
+     */
+    async startDeduction(n: NodeRecord): Promise<Result<NodeRecord, ProtocolError> | undefined> {
+        const due = n.penaltyDue ?? 0n;
+        if (n.op !== undefined) return undefined; // after the operation in flight
+        if (due === 0n || n.stake === undefined) {
+            this.liveness.deductionDone(n.index);
+            return undefined;
+        }
+        const fee = this.params().ledgerFee;
+        const send = n.stake.amount > fee ? (due < n.stake.amount - fee ? due : n.stake.amount - fee) : 0n;
+        if (send === 0n) {
+            // Nothing the escrow can pay: the rest is forgiven.
+            this.liveness.booked(0n, due);
+            this.liveness.deductionDone(n.index);
+            const next = { ...n, penaltyDue: 0n };
+            this.save(next, n);
+            return { Ok: next };
+        }
+        const next = { ...n, op: this.newOperation(n, 'penalty', send, this.treasuryAccount(), 0), opSeq: n.opSeq + 1 };
+        this.save(next, n);
+        return this.finishDeduction(next);
+    }
+
+    private async finishDeduction(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
+        const op = node.op as PendingOperation;
+        const fee = this.params().ledgerFee;
+        const held = (node.stake as NonNullable<NodeRecord['stake']>).amount;
+        const sent = await settle(() => this.ledger.transfer({ from_subaccount: escrowSubaccount(node.index), to: op.account, amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, op.uncertain === true);
+        const m = await this.viaEscrow(sent, node, held, held - op.amount - fee);
+        const current = this.registry.get(node.index) as NodeRecord;
+        this.stores.pendingOps.delete(u64be(node.index));
+        if ('done' in m) {
+            const stake = current.stake as NonNullable<NodeRecord['stake']>;
+            const due = current.penaltyDue ?? 0n;
+            const left = stake.amount - op.amount - fee;
+            // Whatever is still due and more than the escrow can pay is forgiven.
+            const forgiven = due - op.amount > 0n && left <= fee ? due - op.amount : 0n;
+            const next: NodeRecord = { ...current, op: undefined, stake: { ...stake, amount: left }, penaltyDue: due - op.amount - forgiven, penalized: (current.penalized ?? 0n) + op.amount };
+            this.liveness.booked(op.amount, forgiven);
+            if (next.penaltyDue === 0n) this.liveness.deductionDone(node.index);
+            if (left === 0n && current.status === 'disqualified') {
+                this.registry.unscheduleExpiry(current.index, stake.termEnd);
+                next.stake = undefined;
+            }
+            next.e = this.eValue(next);
+            this.liveness.checkSuspension(next);
+            this.save(next, current);
+            return { Ok: next };
+        }
+        if ('unknown' in m) return this.pending(current, m.unknown);
+        if ('refused' in m) {
+            const e = m.refused as { BadFee?: { expected_fee: bigint } };
+            if (e.BadFee !== undefined) this.saveConfig({ ...this.config(), params: { ...this.params(), ledgerFee: e.BadFee.expected_fee } });
+        }
+        this.save({ ...current, op: undefined }, current);
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
     private pullStake(node: NodeRecord): Promise<Movement<unknown>> {
@@ -534,13 +673,14 @@ export class Protocol {
             if (op.kind === 'renew') {
                 this.registry.unscheduleExpiry(current.index, stake.termEnd);
                 next = extendTerm(next, op.days, op.amount);
-                this.save(next, current);
-                this.registry.scheduleExpiry(next);
             } else {
                 next.stake = { ...stake, amount: stake.amount + op.amount };
                 next.e = this.eValue(next);
-                this.save(next, current);
             }
+            // A top-up that covers the minimum again ends a suspension (its windows start again now).
+            next = this.liveness.resumeIfCovered(this.liveness.evaluate(next, this.env.now()));
+            this.save(next, current);
+            if (op.kind === 'renew') this.registry.scheduleExpiry(next);
             return { Ok: next };
         }
         if ('unknown' in m) return this.pending(current, m.unknown);
@@ -651,32 +791,23 @@ function describeLedgerError(e: unknown): string {
 
 
 function encodeConfig(c: ProtocolConfig): Uint8Array {
-    return new TextEncoder().encode(
-        JSON.stringify({
-            format: 1,
-            governance: hex(c.governance),
-            ledger: hex(c.ledger),
-            params: { ...c.params, validatorMinStake: c.params.validatorMinStake.toString(), routerMinStake: c.params.routerMinStake.toString(), computeMultipliers: c.params.computeMultipliers.map(([d, m]) => [d, m.toString()]), squatterGraceNs: c.params.squatterGraceNs.toString(), ledgerFee: c.params.ledgerFee.toString() },
-        }),
-    );
+    const params: Record<string, unknown> = { ...c.params, computeMultipliers: c.params.computeMultipliers.map(([d, m]) => [d, m.toString()]) };
+    for (const k of BIGINT_PARAMS) params[k] = c.params[k].toString();
+    const j: Record<string, unknown> = { format: 1, governance: hex(c.governance), ledger: hex(c.ledger), params };
+    if (c.paused !== undefined) j.paused = c.paused;
+    return new TextEncoder().encode(JSON.stringify(j));
 }
 
+/** Parameters added after a configuration was written take their defaults. */
 function decodeConfig(bytes: Uint8Array): ProtocolConfig {
     const j = JSON.parse(new TextDecoder().decode(bytes));
     if (j.format !== 1) throw new Error(`unknown protocol config format ${j.format}`);
-    const p = j.params;
-    return {
-        governance: unhex(j.governance),
-        ledger: unhex(j.ledger),
-        params: {
-            ...p,
-            validatorMinStake: BigInt(p.validatorMinStake),
-            routerMinStake: BigInt(p.routerMinStake),
-            computeMultipliers: p.computeMultipliers.map(([d, m]: [number, string]) => [d, BigInt(m)]),
-            squatterGraceNs: BigInt(p.squatterGraceNs),
-            ledgerFee: BigInt(p.ledgerFee),
-        },
-    };
+    const params: Record<string, unknown> = { ...DEFAULT_PARAMS, ...j.params };
+    for (const k of BIGINT_PARAMS) params[k] = BigInt(params[k] as string | bigint);
+    params.computeMultipliers = (params.computeMultipliers as [number, string | bigint][]).map(([d, m]) => [d, BigInt(m)]);
+    const c: ProtocolConfig = { governance: unhex(j.governance), ledger: unhex(j.ledger), params: params as unknown as ProtocolParams };
+    if (j.paused !== undefined) c.paused = j.paused;
+    return c;
 }
 
 function hex(b: Uint8Array): string {

@@ -4,7 +4,7 @@
  * Every write goes through to a KV (stable memory in the canister).
  */
 import type { KV } from '../storage/kv';
-import { concat, readU64be, u64be } from '../storage/bytes';
+import { bytesEqual, concat, readU64be, u64be } from '../storage/bytes';
 import { decodeNode, encodeNode, NODE_STATUSES, NODE_TYPES, type NodeRecord, type NodeStatus, type NodeType } from './nodes';
 
 export interface RegistryStores {
@@ -46,7 +46,7 @@ export class Registry {
             this.kv.byTypeStatus(n.type, n.status).set(key, EMPTY);
         }
         const wasValidator = previous !== undefined && isVotingValidator(previous);
-        if (wasValidator && !isVotingValidator(n)) this.kv.validators.delete(previous.operator);
+        if (wasValidator && (!isVotingValidator(n) || !bytesEqual(previous.operator, n.operator))) this.kv.validators.delete(previous.operator);
         if (isVotingValidator(n)) this.kv.validators.set(n.operator, key);
     }
 
@@ -118,9 +118,9 @@ export class Registry {
     }
 }
 
-/** An active (admitted) validator that may vote. */
+/** An active (admitted) validator that may vote: not suspended (spec §6), not frozen (spec §7). */
 export function isVotingValidator(n: NodeRecord): boolean {
-    return n.type === 'validator' && n.status === 'active';
+    return n.type === 'validator' && n.status === 'active' && n.suspended !== true && n.frozen !== true;
 }
 
 /** The memory-id offset of a (type, status) index: 16 statuses per type. */

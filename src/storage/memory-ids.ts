@@ -60,6 +60,18 @@ export const PROTOCOL_MEMORY = {
     NODE_REWARDS: 44,
     /** Epoch (u64 BE) → the epoch's record: emitted, distributed, unallocated, ΣE, eligible nodes. */
     EPOCHS: 45,
+    /** Liveness (src/penalties/liveness.ts): due ‖ node → empty, the nodes judged by the end of their next window. */
+    LIVENESS_QUEUE: 46,
+    /** Node → its due time in the liveness queue. */
+    LIVENESS_DUE: 47,
+    /** node ‖ fault start → until ‖ windows evaluated: ended faults with windows left to evaluate. */
+    FAULT_EPISODES: 48,
+    /** Node → empty: penalties due to move from the node's escrow to the treasury. */
+    DEDUCTIONS: 49,
+    /** seq → penalty record (every charge, in order). */
+    PENALTY_LOG: 50,
+    /** Penalty totals: charged, moved, forgiven, records. */
+    PENALTY_STATE: 51,
     /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
     TYPE_STATUS_BASE: 64,
 } as const;

@@ -2,9 +2,7 @@
 import { FakeEnv } from '../../../src/env';
 import type { Account } from '../../../src/ledger/account';
 import { escrowSubaccount, Protocol } from '../../../src/protocol/protocol';
-import { Registry } from '../../../src/protocol/registry';
-import { Rewards } from '../../../src/rewards/rewards';
-import type { NodeStatus, NodeType } from '../../../src/protocol/nodes';
+import { protocolSystem } from '../../../src/protocol/system';
 import { MemoryKV } from '../../../src/storage/kv';
 import { principal } from '../ledger/helpers';
 import { FakeLedgerClient } from './fake-ledger';
@@ -28,25 +26,18 @@ export function newProtocol(balances: [number, bigint][] = []) {
         balances.map(([n, b]) => [{ owner: operator(n) }, b] as [Account, bigint]),
         () => env.time,
     );
-    const indexes = new Map<string, MemoryKV>();
-    const registry = new Registry({
-        nodes: new MemoryKV(),
-        ids: new MemoryKV(),
-        expiries: new MemoryKV(),
-        validators: new MemoryKV(),
-        byTypeStatus: (t: NodeType, s: NodeStatus) => {
-            const key = `${t}/${s}`;
-            let kv = indexes.get(key);
-            if (kv === undefined) {
-                kv = new MemoryKV();
-                indexes.set(key, kv);
-            }
-            return kv;
-        },
-    });
-    const protocol = new Protocol(registry, { config: new MemoryKV(), pendingOps: new MemoryKV() }, env, ledger, new Rewards({ state: new MemoryKV(), nodes: new MemoryKV(), epochs: new MemoryKV() }));
+    const maps = new Map<number, MemoryKV>();
+    const open = (id: number): MemoryKV => {
+        let kv = maps.get(id);
+        if (kv === undefined) {
+            kv = new MemoryKV();
+            maps.set(id, kv);
+        }
+        return kv;
+    };
+    const { registry, protocol, batches } = protocolSystem(open, env, ledger);
     protocol.init({ governance: GOVERNANCE, ledger: LEDGER_ID });
-    return { protocol, env, ledger, registry };
+    return { protocol, env, ledger, registry, batches, open };
 }
 
 /** Σ stakes the registry records = Σ balances of every node's escrow on the ledger. */

@@ -24,10 +24,15 @@ const node: fc.Arbitrary<NodeRecord> = fc.record(
         observedAt: u64,
         e: u64,
         op: fc.record(
-            { kind: fc.constantFrom('stake', 'top_up', 'renew', 'release', 'withdraw' as const), amount: u64, createdAt: u64, memo: bytes(0, 32), account, days: fc.integer({ min: 0, max: 65535 }), uncertain: fc.constant(true) },
+            { kind: fc.constantFrom('stake', 'top_up', 'renew', 'release', 'withdraw', 'claim', 'penalty' as const), amount: u64, createdAt: u64, memo: bytes(0, 32), account, days: fc.integer({ min: 0, max: 65535 }), uncertain: fc.constant(true) },
             { requiredKeys: ['kind', 'amount', 'createdAt', 'memo', 'account', 'days'] },
         ),
         opSeq: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        suspended: fc.constant(true),
+        frozen: fc.constant(true),
+        fault: fc.record({ from: u64, k: fc.integer({ min: 0, max: 2 ** 32 - 1 }) }),
+        penaltyDue: u64,
+        penalized: u64,
     },
     { requiredKeys: ['index', 'id', 'type', 'status', 'operator', 'wallet', 'registeredAt', 'e', 'opSeq'] },
 ).map((n) => {
@@ -35,12 +40,35 @@ const node: fc.Arbitrary<NodeRecord> = fc.record(
     if (n.online === undefined) delete (n as Partial<NodeRecord>).observedAt;
     else if (n.observedAt === undefined) n.observedAt = 0n;
     if (n.pocMs === undefined) delete (n as Partial<NodeRecord>).pocHeight;
+    // penaltyDue and penalized travel together
+    if ((n.penaltyDue ?? 0n) === 0n && (n.penalized ?? 0n) === 0n) {
+        delete (n as Partial<NodeRecord>).penaltyDue;
+        delete (n as Partial<NodeRecord>).penalized;
+    } else {
+        n.penaltyDue = n.penaltyDue ?? 0n;
+        n.penalized = n.penalized ?? 0n;
+    }
     return n as NodeRecord;
 });
 
 describe('node records', () => {
     it('round-trip through the binary codec', () => {
         fc.assert(fc.property(node, (n) => expect(decodeNode(encodeNode(n))).toEqual(n)));
+    });
+
+    it('still read format-2 records (written before liveness existed)', () => {
+        fc.assert(
+            fc.property(node, (n) => {
+                const { suspended, frozen, fault, penaltyDue, penalized, ...older } = n;
+                void [suspended, frozen, fault, penaltyDue, penalized];
+                const v3 = encodeNode(older as NodeRecord);
+                // Format 2 = format 3 without the trailing liveness byte (0 when nothing is set).
+                expect(v3[v3.length - 1]).toBe(0);
+                const v2 = v3.slice(0, v3.length - 1);
+                v2[0] = 2;
+                expect(decodeNode(v2)).toEqual(older);
+            }),
+        );
     });
 
     it('validate node ids as libp2p-style peer ids', () => {

@@ -1,0 +1,63 @@
+/**
+ * The protocol canister's domain wired together: the registry, the protocol (stakes, rewards,
+ * liveness), the state-bit batches and the peer votes, each on its stable maps. The canister opens
+ * the maps as StableBTreeMaps; unit tests and tools open in-memory maps with the same ids.
+ */
+import type { Env } from '../env';
+import type { KV } from '../storage/kv';
+import { PROTOCOL_MEMORY as M } from '../storage/memory-ids';
+import { Rewards } from '../rewards/rewards';
+import { Batches } from './batches';
+import type { LedgerClient } from './ledger-client';
+import type { NodeStatus, NodeType } from './nodes';
+import { Protocol } from './protocol';
+import { Registry, typeStatusIndex } from './registry';
+
+export interface ProtocolSystem {
+    registry: Registry;
+    protocol: Protocol;
+    batches: Batches;
+}
+
+export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger: LedgerClient | ((p: () => Protocol) => LedgerClient)): ProtocolSystem {
+    const typeStatus = new Map<number, KV>();
+    const registry = new Registry({
+        nodes: open(M.NODES),
+        ids: open(M.NODE_IDS),
+        expiries: open(M.EXPIRIES),
+        validators: open(M.VALIDATORS),
+        byTypeStatus: (type: NodeType, status: NodeStatus) => {
+            const offset = typeStatusIndex(type, status);
+            let kv = typeStatus.get(offset);
+            if (kv === undefined) {
+                kv = open(M.TYPE_STATUS_BASE + offset);
+                typeStatus.set(offset, kv);
+            }
+            return kv;
+        },
+    });
+    const stores = {
+        config: open(M.CONFIG),
+        pendingOps: open(M.PENDING_OPS),
+        liveness: { queue: open(M.LIVENESS_QUEUE), due: open(M.LIVENESS_DUE), episodes: open(M.FAULT_EPISODES), deductions: open(M.DEDUCTIONS), log: open(M.PENALTY_LOG), state: open(M.PENALTY_STATE) },
+    };
+    const rewards = new Rewards({ state: open(M.REWARDS_STATE), nodes: open(M.NODE_REWARDS), epochs: open(M.EPOCHS) });
+    // The canister's ledger client needs the ledger id from the protocol's configuration.
+    const client = typeof ledger === 'function' ? ledger(() => protocol) : ledger;
+    const protocol: Protocol = new Protocol(registry, stores, env, client, rewards);
+    const batches = new Batches(
+        { config: open(M.BATCH_CONFIG), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
+        { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount() },
+        {
+            applyPoc: (id, op, ms) => protocol.applyPoc(id, op, ms),
+            applyObservation: (id, online) => protocol.applyObservation(id, online),
+            participated: (v, previous, at) => protocol.participated(v, previous, at),
+        },
+        env,
+    );
+    protocol.attachBatches({
+        firstConfirmationAtOrAfter: (t) => batches.firstConfirmationAtOrAfter(t),
+        participationTime: (v) => batches.participation(v)?.time,
+    });
+    return { registry, protocol, batches };
+}
