@@ -176,7 +176,7 @@ export class Liveness {
         let per: bigint;
         if (n.type === 'validator') per = p.validatorPenalty;
         else if (n.type === 'router') per = p.routerPenalty;
-        else per = n.stake === undefined ? 0n : computePenalty(n.stake.amount - due, n.stake.lockDays, p.computeWindowNs);
+        else per = n.stake === undefined ? 0n : computePenalty(n.stakeBasis ?? n.stake.amount, n.stake.lockDays, p.computeWindowNs);
         const left = stake - due;
         let amount = per * BigInt(windows);
         if (amount > left) amount = left;

@@ -4,7 +4,9 @@
  * A fault that started at `from` is cut into consecutive windows [from + jW, from + (j+1)W). A
  * window counts only once it is complete, and then exactly once: it is charged if at least one
  * batch was confirmed inside it (the network was up, so the fault was the node's own), and exempt
- * otherwise. The caller keeps `k`, the number of windows already evaluated.
+ * otherwise. A confirmation at exactly `from` does not count for the first window: it is the
+ * batch the validator last took part in, or the report that opened the fault. The caller keeps
+ * `k`, the number of windows already evaluated.
  *
  * The answer needs one search of the confirmation-time index per *charged* window: a search for
  * the first confirmation at or after a window's start either lands inside that window (charged)
@@ -42,7 +44,9 @@ export function evaluateWindows(from: bigint, k: number, until: bigint, window: 
     let lastCharged: bigint | undefined;
     while (j < complete && charged < maxCharged) {
         const start = from + BigInt(j) * window;
-        const c = times.firstConfirmationAtOrAfter(start);
+        // The batch at the very instant the fault starts is the node's last sign of life (or the
+        // report that opened the fault): it is no evidence that the network was up afterwards.
+        const c = times.firstConfirmationAtOrAfter(j === 0 ? start + 1n : start);
         const end = from + BigInt(complete) * window;
         if (c === undefined || c >= end) {
             // No confirmation in any of the remaining complete windows: all exempt.

@@ -84,6 +84,8 @@ export interface NodeRecord {
     /** Penalties charged and not yet moved to the treasury, and the total moved so far (e8s). */
     penaltyDue?: bigint;
     penalized?: bigint;
+    /** A compute node's stake as staked and topped up in this term, before penalties: its per-window charge is based on it. */
+    stakeBasis?: bigint;
 }
 
 const FORMAT = 3;
@@ -101,6 +103,7 @@ const SUSPENDED = 1;
 const FROZEN = 2;
 const HAS_FAULT = 4;
 const HAS_PENALTY = 8;
+const HAS_BASIS = 16;
 
 /**
  * Binary record (format 3): u8 format, u64 index, u8 type, u8 status, id, operator, wallet,
@@ -134,9 +137,10 @@ export function encodeNode(n: NodeRecord): Uint8Array {
         writeAccount(w, n.op.account);
     }
     const penalty = (n.penaltyDue ?? 0n) !== 0n || (n.penalized ?? 0n) !== 0n;
-    w.u8((n.suspended === true ? SUSPENDED : 0) | (n.frozen === true ? FROZEN : 0) | (n.fault !== undefined ? HAS_FAULT : 0) | (penalty ? HAS_PENALTY : 0));
+    w.u8((n.suspended === true ? SUSPENDED : 0) | (n.frozen === true ? FROZEN : 0) | (n.fault !== undefined ? HAS_FAULT : 0) | (penalty ? HAS_PENALTY : 0) | (n.stakeBasis !== undefined ? HAS_BASIS : 0));
     if (n.fault !== undefined) w.u64(n.fault.from).u32(n.fault.k);
     if (penalty) w.u64(n.penaltyDue ?? 0n).u64(n.penalized ?? 0n);
+    if (n.stakeBasis !== undefined) w.u64(n.stakeBasis);
     return w.done();
 }
 
@@ -182,6 +186,7 @@ export function decodeNode(bytes: Uint8Array): NodeRecord {
         n.penaltyDue = r.u64();
         n.penalized = r.u64();
     }
+    if (live & HAS_BASIS) n.stakeBasis = r.u64();
     return n;
 }
 

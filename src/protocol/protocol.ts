@@ -394,6 +394,11 @@ export class Protocol {
         for (const { index } of this.registry.dueExpiries(this.env.now(), p.releaseBatch)) {
             const n = this.registry.get(index);
             if (n === undefined || n.stake === undefined || n.op !== undefined) continue;
+            if ((n.penaltyDue ?? 0n) > 0n) {
+                // Penalties are paid before the stake goes back (the release comes on the next run).
+                if (this.config().paused === undefined) await this.startDeduction(n);
+                continue;
+            }
             const next = { ...n, op: this.newOperation(n, 'release', n.stake.amount, n.stake.owner, 0), opSeq: n.opSeq + 1 };
             this.save(next, n);
             const r = await this.finishRelease(next);
@@ -646,6 +651,7 @@ export class Protocol {
             const now = this.env.now();
             const next: NodeRecord = { ...current, op: undefined };
             next.stake = { amount: op.amount, lockDays: op.days, termStart: now, termEnd: now + BigInt(op.days) * DAY_NS, renewals: 0, owner: op.account };
+            if (next.type === 'compute') next.stakeBasis = op.amount;
             if (first) next.status = current.type === 'validator' ? 'candidate' : current.type === 'router' ? 'active' : 'awaiting_poc';
             next.e = this.eValue(next);
             this.save(next, current);
@@ -676,6 +682,7 @@ export class Protocol {
             } else {
                 next.stake = { ...stake, amount: stake.amount + op.amount };
                 next.e = this.eValue(next);
+                if (next.type === 'compute') next.stakeBasis = (next.stakeBasis ?? stake.amount) + op.amount;
             }
             // A top-up that covers the minimum again ends a suspension (its windows start again now).
             next = this.liveness.resumeIfCovered(this.liveness.evaluate(next, this.env.now()));
@@ -703,7 +710,7 @@ export class Protocol {
         if ('done' in m) {
             const stake = current.stake as NonNullable<NodeRecord['stake']>;
             if (op.kind === 'release') this.registry.unscheduleExpiry(current.index, stake.termEnd);
-            const next: NodeRecord = { ...current, op: undefined, stake: undefined };
+            const next: NodeRecord = { ...current, op: undefined, stake: undefined, stakeBasis: undefined, penaltyDue: current.penaltyDue === undefined ? undefined : 0n };
             if (op.kind === 'withdraw') next.status = 'withdrawn';
             else if (current.type !== 'compute') next.status = 'expired';
             next.e = this.eValue(next);

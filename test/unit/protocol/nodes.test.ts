@@ -33,6 +33,7 @@ const node: fc.Arbitrary<NodeRecord> = fc.record(
         fault: fc.record({ from: u64, k: fc.integer({ min: 0, max: 2 ** 32 - 1 }) }),
         penaltyDue: u64,
         penalized: u64,
+        stakeBasis: u64,
     },
     { requiredKeys: ['index', 'id', 'type', 'status', 'operator', 'wallet', 'registeredAt', 'e', 'opSeq'] },
 ).map((n) => {
@@ -59,8 +60,8 @@ describe('node records', () => {
     it('still read format-2 records (written before liveness existed)', () => {
         fc.assert(
             fc.property(node, (n) => {
-                const { suspended, frozen, fault, penaltyDue, penalized, ...older } = n;
-                void [suspended, frozen, fault, penaltyDue, penalized];
+                const { suspended, frozen, fault, penaltyDue, penalized, stakeBasis, ...older } = n;
+                void [suspended, frozen, fault, penaltyDue, penalized, stakeBasis];
                 const v3 = encodeNode(older as NodeRecord);
                 // Format 2 = format 3 without the trailing liveness byte (0 when nothing is set).
                 expect(v3[v3.length - 1]).toBe(0);
