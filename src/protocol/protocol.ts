@@ -89,6 +89,7 @@ export interface BatchView extends ConfirmationTimes {
 export class Protocol {
     private configCache: ProtocolConfig | undefined;
     private batchView: BatchView | undefined;
+    private votesView: { closeDue(now: bigint, max: number): number; nextDeadline(): bigint | undefined } | undefined;
     readonly liveness: Liveness;
 
     constructor(
@@ -106,6 +107,11 @@ export class Protocol {
             participationTime: (i) => this.batches().participationTime(i),
             times: { firstConfirmationAtOrAfter: (t) => this.batches().firstConfirmationAtOrAfter(t) },
         });
+    }
+
+    /** Connects the peer votes (their deadlines are part of maintenance). */
+    attachVotes(votes: { closeDue(now: bigint, max: number): number; nextDeadline(): bigint | undefined }): void {
+        this.votesView = votes;
     }
 
     /** Connects the state-bit batches (which feed the protocol as their sink). */
@@ -362,6 +368,33 @@ export class Protocol {
         return 'applied';
     }
 
+    // ----- peer votes (spec §7): what a decided vote does ---------------------------------------------
+
+    /** An impeachment passed: the node is out and its whole stake goes to the treasury. */
+    disqualify(index: bigint): void {
+        const n = this.registry.get(index);
+        if (n === undefined || n.status !== 'active') return;
+        if (n.stake !== undefined && n.op === undefined) this.registry.unscheduleExpiry(index, n.stake.termEnd);
+        let next: NodeRecord = { ...n, status: 'disqualified', suspended: undefined, frozen: undefined, fault: undefined };
+        next = this.liveness.chargeAll(next, 'impeachment');
+        next.e = 0n;
+        this.save(next, n);
+    }
+
+    /** A validator reported its key compromised: no votes, claims or changes until the report is decided. */
+    freeze(index: bigint): void {
+        const n = this.registry.get(index);
+        if (n !== undefined) this.save({ ...n, frozen: true }, n);
+    }
+
+    /** The report was decided: the node resumes, with the new operator if the validators confirmed it. */
+    unfreeze(index: bigint, newOperator?: Uint8Array): void {
+        const n = this.registry.get(index);
+        if (n === undefined || n.frozen !== true) return;
+        const next = this.liveness.restart({ ...n, frozen: undefined, operator: newOperator ?? n.operator });
+        this.save(next, n);
+    }
+
     /** Validator `index` takes part in a confirmed batch (the batches' sink hook). */
     participated(index: bigint, previous: bigint | undefined, at: bigint): void {
         this.liveness.participated(index, previous, at);
@@ -380,6 +413,7 @@ export class Protocol {
         let retried = 0;
         let deducted = 0;
         const evaluated = this.rewards.deferred(() => this.liveness.sweep(this.env.now()));
+        this.votesView?.closeDue(this.env.now(), p.releaseBatch);
         if (this.config().paused === undefined) {
             for (const index of this.liveness.dueDeductions(p.releaseBatch)) {
                 const n = this.registry.get(index);
@@ -428,6 +462,8 @@ export class Protocol {
         const soon = now + BigInt(this.params().maintenanceIntervalSeconds) * 1_000_000_000n;
         if (this.stores.pendingOps.size() > 0) candidates.push(soon);
         if (this.liveness.pendingDeductions() > 0 && this.config().paused === undefined) candidates.push(soon);
+        const deadline = this.votesView?.nextDeadline();
+        if (deadline !== undefined) candidates.push(deadline);
         const liveness = this.liveness.nextDue(now);
         if (liveness !== undefined) candidates.push(liveness > soon ? liveness : soon);
         return candidates.reduce((a, b) => (a < b ? a : b));
@@ -580,7 +616,8 @@ export class Protocol {
      * (recorded). Started by the maintenance timer, guarded and idempotent like every operation.
      */
     async startDeduction(n: NodeRecord): Promise<Result<NodeRecord, ProtocolError> | undefined> {
-        const due = n.penaltyDue ?? 0n;
+        // A disqualified node owes its whole stake (a top-up that landed after the vote included).
+        const due = n.status === 'disqualified' && n.stake !== undefined ? n.stake.amount : (n.penaltyDue ?? 0n);
         if (n.op !== undefined) return undefined; // after the operation in flight
         if (due === 0n || n.stake === undefined) {
             this.liveness.deductionDone(n.index);
@@ -596,6 +633,7 @@ export class Protocol {
             this.save(next, n);
             return { Ok: next };
         }
+        if (due !== n.penaltyDue) n = { ...n, penaltyDue: due };
         const next = { ...n, op: this.newOperation(n, 'penalty', send, this.treasuryAccount(), 0), opSeq: n.opSeq + 1 };
         this.save(next, n);
         return this.finishDeduction(next);

@@ -11,12 +11,14 @@ import { Batches } from './batches';
 import type { LedgerClient } from './ledger-client';
 import type { NodeStatus, NodeType } from './nodes';
 import { Protocol } from './protocol';
-import { Registry, typeStatusIndex } from './registry';
+import { isVotingValidator, Registry, typeStatusIndex } from './registry';
+import { Votes } from '../penalties/votes';
 
 export interface ProtocolSystem {
     registry: Registry;
     protocol: Protocol;
     batches: Batches;
+    votes: Votes;
 }
 
 export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger: LedgerClient | ((p: () => Protocol) => LedgerClient)): ProtocolSystem {
@@ -59,5 +61,22 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger:
         firstConfirmationAtOrAfter: (t) => batches.firstConfirmationAtOrAfter(t),
         participationTime: (v) => batches.participation(v)?.time,
     });
-    return { registry, protocol, batches };
+    const votes = new Votes(
+        { records: open(M.VOTES), ballots: open(M.VOTE_BALLOTS), deadlines: open(M.VOTE_DEADLINES), open: open(M.VOTE_OPEN), state: open(M.VOTE_STATE) },
+        {
+            params: () => protocol.params(),
+            now: () => env.now(),
+            byId: (id) => registry.byId(id),
+            get: (i) => registry.get(i),
+            count: (type) => registry.count(type, 'active'),
+            votingValidators: (max) => registry.page('validator', 'active', 0, max).filter(isVotingValidator),
+            isVotingValidator: (op) => registry.validatorIndex(op) !== undefined,
+            pausedError: () => protocol.pausedError(),
+            disqualify: (i) => protocol.disqualify(i),
+            freeze: (i) => protocol.freeze(i),
+            unfreeze: (i, op) => protocol.unfreeze(i, op),
+        },
+    );
+    protocol.attachVotes(votes);
+    return { registry, protocol, batches, votes };
 }

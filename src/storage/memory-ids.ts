@@ -72,6 +72,16 @@ export const PROTOCOL_MEMORY = {
     PENALTY_LOG: 50,
     /** Penalty totals: charged, moved, forgiven, records. */
     PENALTY_STATE: 51,
+    /** Peer votes (src/penalties/votes.ts): id → impeachment or key-compromise report. */
+    VOTES: 52,
+    /** vote id ‖ voter node → ballot. */
+    VOTE_BALLOTS: 53,
+    /** closes_at ‖ vote id → empty: votes to close, earliest first. */
+    VOTE_DEADLINES: 54,
+    /** kind ‖ node → vote id: the open vote of each kind per node. */
+    VOTE_OPEN: 55,
+    /** The next vote id. */
+    VOTE_STATE: 56,
     /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
     TYPE_STATUS_BASE: 64,
 } as const;
