@@ -89,6 +89,7 @@ export interface BatchView extends ConfirmationTimes {
 export class Protocol {
     private configCache: ProtocolConfig | undefined;
     private batchView: BatchView | undefined;
+    private payoutsView: { retryPayouts(max: number): Promise<number>; pendingRetries(): number } | undefined;
     private votesView: { closeDue(now: bigint, max: number): number; nextDeadline(): bigint | undefined } | undefined;
     readonly liveness: Liveness;
 
@@ -107,6 +108,11 @@ export class Protocol {
             participationTime: (i) => this.batches().participationTime(i),
             times: { firstConfirmationAtOrAfter: (t) => this.batches().firstConfirmationAtOrAfter(t) },
         });
+    }
+
+    /** Connects governance payouts (their retries are part of maintenance). */
+    attachPayouts(payouts: { retryPayouts(max: number): Promise<number>; pendingRetries(): number }): void {
+        this.payoutsView = payouts;
     }
 
     /** Connects the peer votes (their deadlines are part of maintenance). */
@@ -306,13 +312,12 @@ export class Protocol {
 
     // ----- validator set ------------------------------------------------------------------------
 
-    /** Governance admits exactly the batch that brings the set to its next 3F+1 size. */
-    admitValidators(caller: Uint8Array, nodeIds: string[]): Result<NodeRecord[], ProtocolError> {
-        if (!bytesEqual(caller, this.config().governance)) return err({ NotAuthorized: { reason: 'only governance admits validators' } });
-        const distinct = new Set(nodeIds);
-        if (distinct.size !== nodeIds.length) return err({ InvalidArgument: { reason: 'a node id appears twice in the batch' } });
+    /** The checks of an admission, without writing (validate_admit_validators uses them too). */
+    checkAdmission(nodeIds: string[]): Result<NodeRecord[], ProtocolError> {
         const paused = this.pausedError();
         if (paused !== undefined) return err(paused);
+        const distinct = new Set(nodeIds);
+        if (distinct.size !== nodeIds.length) return err({ InvalidArgument: { reason: 'a node id appears twice in the batch' } });
         const expected = admissionBatchSize(this.registry.count('validator', 'active'));
         if (nodeIds.length !== expected) return err({ WrongBatchSize: { expected, got: nodeIds.length } });
         const nodes: NodeRecord[] = [];
@@ -323,6 +328,15 @@ export class Protocol {
             if (n.op !== undefined) return err({ NodeBusy: { node_id: id, operation: n.op.kind } });
             nodes.push(n);
         }
+        return { Ok: nodes };
+    }
+
+    /** Governance admits exactly the batch that brings the set to its next 3F+1 size. */
+    admitValidators(caller: Uint8Array, nodeIds: string[]): Result<NodeRecord[], ProtocolError> {
+        if (isAnonymous(caller) || !bytesEqual(caller, this.config().governance)) return err({ NotAuthorized: { reason: 'only governance admits validators' } });
+        const checked = this.checkAdmission(nodeIds);
+        if ('Err' in checked) return checked;
+        const nodes = checked.Ok;
         const now = this.env.now();
         return {
             Ok: nodes.map((n) => {
@@ -447,6 +461,7 @@ export class Protocol {
             await this.resume(n);
             retried++;
         }
+        if (this.payoutsView !== undefined) retried += await this.payoutsView.retryPayouts(p.releaseBatch);
         return { released, retried, evaluated, deducted };
     }
 
@@ -460,7 +475,7 @@ export class Protocol {
         const expiry = this.registry.nextExpiry();
         if (expiry !== undefined) candidates.push(expiry);
         const soon = now + BigInt(this.params().maintenanceIntervalSeconds) * 1_000_000_000n;
-        if (this.stores.pendingOps.size() > 0) candidates.push(soon);
+        if (this.stores.pendingOps.size() > 0 || (this.payoutsView?.pendingRetries() ?? 0) > 0) candidates.push(soon);
         if (this.liveness.pendingDeductions() > 0 && this.config().paused === undefined) candidates.push(soon);
         const deadline = this.votesView?.nextDeadline();
         if (deadline !== undefined) candidates.push(deadline);

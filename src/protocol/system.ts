@@ -13,12 +13,17 @@ import type { NodeStatus, NodeType } from './nodes';
 import { Protocol } from './protocol';
 import { isVotingValidator, Registry, typeStatusIndex } from './registry';
 import { Votes } from '../penalties/votes';
+import { Governance } from '../governance/governance';
+import { TREASURY_SUBACCOUNT } from './protocol';
 
 export interface ProtocolSystem {
+    /** Governance admits validators (recorded in the governance log). */
+    admitValidators(caller: Uint8Array, ids: string[]): ReturnType<Protocol['admitValidators']>;
     registry: Registry;
     protocol: Protocol;
     batches: Batches;
     votes: Votes;
+    governance: Governance;
 }
 
 export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger: LedgerClient | ((p: () => Protocol) => LedgerClient)): ProtocolSystem {
@@ -78,5 +83,27 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger:
         },
     );
     protocol.attachVotes(votes);
-    return { registry, protocol, batches, votes };
+    const governance = new Governance(
+        { log: open(M.GOVERNANCE_LOG), payouts: open(M.PAYOUTS), state: open(M.GOVERNANCE_STATE), retries: open(M.PAYOUT_RETRIES) },
+        {
+            governance: () => protocol.config().governance,
+            setGovernance: (g) => protocol.saveConfig({ ...protocol.config(), governance: g }),
+            paused: () => protocol.config().paused,
+            setPaused: (p) => protocol.saveConfig({ ...protocol.config(), paused: p }),
+            params: () => protocol.params(),
+            setParams: (p) => protocol.saveConfig({ ...protocol.config(), params: p }),
+            epochLength: () => protocol.rewards.state().epochLength,
+            changeEpochLength: (ns) => protocol.rewards.changeEpochLength(ns, env.now()),
+            treasurySubaccount: () => TREASURY_SUBACCOUNT,
+            now: () => env.now(),
+        },
+        client,
+    );
+    protocol.attachPayouts(governance);
+    const admitValidators = (caller: Uint8Array, ids: string[]) => {
+        const r = protocol.admitValidators(caller, ids);
+        if ('Ok' in r) governance.append(caller, 'admit_validators', `${protocol.registry.count('validator', 'active') - ids.length} validators`, `admitted ${ids.join(', ')}`);
+        return r;
+    };
+    return { registry, protocol, batches, votes, governance, admitValidators };
 }

@@ -82,6 +82,14 @@ export const PROTOCOL_MEMORY = {
     VOTE_OPEN: 55,
     /** The next vote id. */
     VOTE_STATE: 56,
+    /** Governance (src/governance/governance.ts): seq → log entry (caller, time, method, old and new value). */
+    GOVERNANCE_LOG: 57,
+    /** Payout id → grant or airdrop payment from the treasury. */
+    PAYOUTS: 58,
+    /** Governance counters and pool totals. */
+    GOVERNANCE_STATE: 59,
+    /** Payout id → empty: payouts whose outcome is unknown. */
+    PAYOUT_RETRIES: 60,
     /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
     TYPE_STATUS_BASE: 64,
 } as const;
