@@ -8,7 +8,9 @@ import { canisterCycleBalance, canisterVersion, dataCertificate, IDL, init, msgA
 import { decode, encode, type Type } from '../../src/candid/candid';
 import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
-import { accountOut, opt, toOpt } from '../../src/ledger/candid';
+import { accountIn, accountOut, opt, toOpt, type CAccount } from '../../src/ledger/candid';
+import { describeParamsCheck } from '../../src/governance/governance';
+import type { VoteRecord } from '../../src/penalties/votes';
 import type { BatchPayload } from '../../src/protocol/batches';
 import * as T from '../../src/protocol/candid';
 import { batchTipHashTreeCbor } from '../../src/protocol/certified-tip';
@@ -22,7 +24,7 @@ import { StableKV } from '../../src/storage/stable-kv';
 import { icEnv } from '../common/env';
 import { IcLedgerClient } from '../common/ledger-client';
 
-const VERSION = '0.2.0';
+const VERSION = '0.3.0';
 const MAX_PAGE = 1000;
 
 const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
@@ -40,7 +42,24 @@ function reply(name: ProtocolMethod, value: unknown): void {
     msgReply(encode([PROTOCOL_METHODS[name].ret], [value]));
 }
 
-const { registry, protocol, batches } = protocolSystem((id) => new StableKV(id), icEnv, (p) => new IcLedgerClient(() => p().config().ledger));
+const { registry, protocol, batches, votes, governance, admitValidators } = protocolSystem((id) => new StableKV(id), icEnv, (p) => new IcLedgerClient(() => p().config().ledger));
+
+function idOf(index: bigint): string {
+    return registry.get(index)?.id ?? `#${index}`;
+}
+
+function voteResult(r: { Ok: VoteRecord } | { Err: unknown }): unknown {
+    return 'Ok' in r ? { Ok: T.voteView(r.Ok, idOf) } : r;
+}
+
+/** A refusal as one line of text (for validate_m answers). */
+function describeError(e: unknown): string {
+    const [name] = Object.keys(e as object);
+    const body = (e as Record<string, Record<string, unknown>>)[name];
+    return `${name}: ${Object.entries(body ?? {})
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ')}`;
+}
 
 function view(n: NodeRecord): T.NodeView {
     return T.nodeView(n, protocol.escrowAccount(n.index));
@@ -151,7 +170,7 @@ export default class {
     @update(...sig('admit_validators'))
     admit_validators(): void {
         const ids = arg(PROTOCOL_METHODS.admit_validators.args[0] as Type<string[]>);
-        const r = protocol.admitValidators(icEnv.caller(), ids);
+        const r = admitValidators(icEnv.caller(), ids);
         reply('admit_validators', 'Ok' in r ? { Ok: r.Ok.map(view) } : r);
         scheduleMaintenance();
     }
@@ -287,7 +306,160 @@ export default class {
             ledger_fee: c.params.ledgerFee,
             validators: registry.activeValidatorCount(),
             pending_releases: BigInt(registry.pendingExpiries()),
+            paused: toOpt(c.paused?.reason),
         });
+    }
+
+    // ----- impeachment and key compromise (spec §7) ------------------------------------------------
+
+    @update(...sig('open_impeachment'))
+    open_impeachment(): void {
+        const a = arg(T.OpenImpeachmentArgsT);
+        reply('open_impeachment', voteResult(votes.openImpeachment(icEnv.caller(), a.accuser, a.node_id, a.reason)));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('vote_impeachment'))
+    vote_impeachment(): void {
+        const a = arg(T.ImpeachmentVoteArgsT);
+        reply('vote_impeachment', voteResult(votes.voteImpeachment(icEnv.caller(), a.id, a.voter, a.yes)));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('report_key_compromise'))
+    report_key_compromise(): void {
+        const a = arg(T.KeyReportArgsT);
+        reply('report_key_compromise', voteResult(votes.reportKeyCompromise(icEnv.caller(), a.node_id, a.new_operator.toUint8Array())));
+        scheduleMaintenance();
+    }
+
+    @update(...sig('answer_key_report'))
+    answer_key_report(): void {
+        const a = arg(T.KeyAnswerArgsT);
+        reply('answer_key_report', voteResult(votes.answerKeyReport(icEnv.caller(), a.id, a.voter, a.confirm)));
+        scheduleMaintenance();
+    }
+
+    @query(...sig('get_vote'))
+    get_vote(): void {
+        const v = votes.get(arg(PROTOCOL_METHODS.get_vote.args[0] as Type<bigint>));
+        reply('get_vote', toOpt(v === undefined ? undefined : T.voteView(v, idOf)));
+    }
+
+    @query(...sig('list_votes'))
+    list_votes(): void {
+        const a = arg(T.RangeT);
+        reply('list_votes', votes.list(a.start, Math.min(a.count, 100)).map((v) => T.voteView(v, idOf)));
+    }
+
+    // ----- penalties (spec §6) -----------------------------------------------------------------------
+
+    @query(...sig('penalty_log'))
+    penalty_log(): void {
+        const a = arg(T.RangeT);
+        reply('penalty_log', protocol.liveness.records(a.start, Math.min(a.count, 100)).map(T.penaltyView));
+    }
+
+    @query(...sig('penalties_summary'))
+    penalties_summary(): void {
+        const t = protocol.liveness.totals();
+        reply('penalties_summary', { charged: t.charged, moved: t.moved, forgiven: t.forgiven, pending_deductions: BigInt(protocol.liveness.pendingDeductions()), records: t.records });
+    }
+
+    // ----- governance (spec §8): each method m with its validate_m ----------------------------------
+
+    @update(...sig('set_governance'))
+    set_governance(): void {
+        reply('set_governance', governance.setGovernance(icEnv.caller(), arg(PROTOCOL_METHODS.set_governance.args[0] as Type<Principal>).toUint8Array()));
+    }
+
+    @query(...sig('validate_set_governance'))
+    validate_set_governance(): void {
+        reply('validate_set_governance', governance.checkSetGovernance(arg(PROTOCOL_METHODS.validate_set_governance.args[0] as Type<Principal>).toUint8Array()));
+    }
+
+    @update(...sig('update_params'))
+    update_params(): void {
+        reply('update_params', governance.updateParams(icEnv.caller(), T.paramsUpdateIn(arg(T.ParamsUpdateT))));
+        scheduleMaintenance();
+    }
+
+    @query(...sig('validate_update_params'))
+    validate_update_params(): void {
+        reply('validate_update_params', describeParamsCheck(governance.checkParams(T.paramsUpdateIn(arg(T.ParamsUpdateT)))));
+    }
+
+    @query(...sig('validate_admit_validators'))
+    validate_admit_validators(): void {
+        const ids = arg(PROTOCOL_METHODS.validate_admit_validators.args[0] as Type<string[]>);
+        const r = protocol.checkAdmission(ids);
+        reply('validate_admit_validators', 'Ok' in r ? { Ok: `Admit ${ids.length} validator(s): ${ids.join(', ')}; the set grows to ${registry.count('validator', 'active') + ids.length}.` } : { Err: describeError(r.Err) });
+    }
+
+    @update(...sig('pay_grant'))
+    async pay_grant(): Promise<void> {
+        const a = arg(T.GrantArgsT);
+        const r = await governance.pay(icEnv.caller(), 'grant', [{ to: accountIn(a.to as CAccount), amount: a.amount }], a.reason);
+        reply('pay_grant', 'Ok' in r ? { Ok: r.Ok.map(T.payoutView) } : r);
+        scheduleMaintenance();
+    }
+
+    @query(...sig('validate_pay_grant'))
+    validate_pay_grant(): void {
+        const a = arg(T.GrantArgsT);
+        reply('validate_pay_grant', governance.checkPayout('grant', [{ to: accountIn(a.to as CAccount), amount: a.amount }], a.reason));
+    }
+
+    @update(...sig('airdrop_batch'))
+    async airdrop_batch(): Promise<void> {
+        const a = arg(T.AirdropArgsT);
+        const r = await governance.pay(icEnv.caller(), 'airdrop', a.payments.map((p) => ({ to: accountIn(p.to as CAccount), amount: p.amount })), a.reason);
+        reply('airdrop_batch', 'Ok' in r ? { Ok: r.Ok.map(T.payoutView) } : r);
+        scheduleMaintenance();
+    }
+
+    @query(...sig('validate_airdrop_batch'))
+    validate_airdrop_batch(): void {
+        const a = arg(T.AirdropArgsT);
+        reply('validate_airdrop_batch', governance.checkPayout('airdrop', a.payments.map((p) => ({ to: accountIn(p.to as CAccount), amount: p.amount })), a.reason));
+    }
+
+    @update(...sig('pause'))
+    pause(): void {
+        reply('pause', governance.pause(icEnv.caller(), arg(PROTOCOL_METHODS.pause.args[0] as Type<string>)));
+    }
+
+    @query(...sig('validate_pause'))
+    validate_pause(): void {
+        reply('validate_pause', governance.checkPause(arg(PROTOCOL_METHODS.validate_pause.args[0] as Type<string>)));
+    }
+
+    @update(...sig('resume'))
+    resume(): void {
+        reply('resume', governance.resume(icEnv.caller()));
+        scheduleMaintenance();
+    }
+
+    @query(...sig('validate_resume'))
+    validate_resume(): void {
+        reply('validate_resume', governance.checkResume());
+    }
+
+    @query(...sig('governance_log'))
+    governance_log(): void {
+        const a = arg(T.RangeT);
+        reply('governance_log', governance.log(a.start, Math.min(a.count, 100)).map(T.logView));
+    }
+
+    @query(...sig('get_payout'))
+    get_payout(): void {
+        const p = governance.payout(arg(PROTOCOL_METHODS.get_payout.args[0] as Type<bigint>));
+        reply('get_payout', toOpt(p === undefined ? undefined : T.payoutView(p)));
+    }
+
+    @query(...sig('protocol_params'))
+    protocol_params(): void {
+        reply('protocol_params', T.paramsView(protocol.params(), protocol.rewards.state().epochLength));
     }
 
     @query(...sig('health'))

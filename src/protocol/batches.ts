@@ -93,6 +93,8 @@ export const BatchErrorT = C.variant({
     /** The caller already backs `voted` at this height (or it is the height's confirmed digest). */
     ConflictingVote: C.record({ voted: C.blob }),
     TooManyPendingProposals: C.record({ max: C.nat32 }),
+    /** Governance paused the protocol. */
+    Paused: C.record({ reason: C.text }),
 });
 export type BatchError = ValueOf<typeof BatchErrorT>;
 
@@ -193,6 +195,8 @@ export interface ValidatorView {
     activeValidator(operator: Uint8Array): bigint | undefined;
     /** Number of active validators (the quorum's n). */
     activeCount(): number;
+    /** Why the protocol is paused, if it is (nothing is proposed or voted then). */
+    paused?(): string | undefined;
 }
 
 /** Where confirmed state bits go (the node registry). Each call returns a short outcome code. */
@@ -348,6 +352,8 @@ export class Batches {
     /** Propose `payload` for `height`; the proposal is the caller's vote. */
     propose(height: bigint, payload: BatchPayload, claimedDigest: Uint8Array): BatchResult {
         checkU64(height, 'height');
+        const paused = this.validators.paused?.();
+        if (paused !== undefined) return { Err: { Paused: { reason: paused } } };
         const v = this.validators.activeValidator(this.env.caller());
         if (v === undefined) return { Err: { NotAValidator: null } };
         const tip = this.tip();
@@ -398,6 +404,8 @@ export class Batches {
     /** Vote for the proposal (height, digest). */
     vote(height: bigint, digest: Uint8Array): BatchResult {
         checkU64(height, 'height');
+        const paused = this.validators.paused?.();
+        if (paused !== undefined) return { Err: { Paused: { reason: paused } } };
         const v = this.validators.activeValidator(this.env.caller());
         if (v === undefined) return { Err: { NotAValidator: null } };
         const tip = this.tip();

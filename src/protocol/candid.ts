@@ -4,6 +4,11 @@ import { C, type ValueOf } from '../candid/candid';
 import { accountIn, accountOut, CAccount, opt, toOpt } from '../ledger/candid';
 import { NODE_STATUSES, NODE_TYPES, type NodeRecord, type NodeStatus, type NodeType } from './nodes';
 import type { ProtocolError, RegisterArgs } from './protocol';
+import type { VoteRecord } from '../penalties/votes';
+import type { PenaltyRecord } from '../penalties/liveness';
+import type { LogEntry, ParamsUpdate, Payout } from '../governance/governance';
+import type { ProtocolParams } from './params';
+
 
 const variantOf = (names: readonly string[]) => C.variant(Object.fromEntries(names.map((n) => [n, C.null])));
 
@@ -34,6 +39,13 @@ export const NodeViewT = C.record({
     observed_at: C.opt(C.nat64),
     escrow: CAccount,
     pending_operation: C.opt(C.text),
+    /** Below its minimum stake after penalties: no rewards, no votes, until it tops up. */
+    suspended: C.bool,
+    /** Its key is reported compromised: no votes, claims or changes until the report is decided. */
+    frozen: C.bool,
+    /** Penalties charged and not yet moved to the treasury, and the total moved (e8s). */
+    penalty_due: C.nat,
+    penalized: C.nat,
 });
 export type NodeView = ValueOf<typeof NodeViewT>;
 
@@ -52,6 +64,10 @@ export const ProtocolErrorT = C.variant({
     LedgerUnavailable: C.record({ reason: C.text }),
     OperationPending: C.record({ node_id: C.text, operation: C.text, reason: C.text }),
     NothingToClaim: C.record({ node_id: C.text }),
+    Paused: C.record({ reason: C.text }),
+    NotFound: C.record({ what: C.text, id: C.text }),
+    VoteClosed: C.record({ id: C.nat64, outcome: C.text }),
+    AlreadyVoted: C.record({ id: C.nat64 }),
 });
 
 export const NodeResultT = C.variant({ Ok: NodeViewT, Err: ProtocolErrorT });
@@ -92,6 +108,8 @@ export const ProtocolInfoT = C.record({
     ledger_fee: C.nat,
     validators: C.nat32,
     pending_releases: C.nat64,
+    /** Why governance paused the protocol, while it is paused. */
+    paused: C.opt(C.text),
 });
 
 export const NNS_GOVERNANCE = 'rrkah-fqaaa-aaaaa-aaaaq-cai';
@@ -130,6 +148,10 @@ export function nodeView(n: NodeRecord, escrow: { owner: Uint8Array; subaccount?
         observed_at: toOpt(n.observedAt),
         escrow: accountOut(escrow),
         pending_operation: toOpt(n.op?.kind),
+        suspended: n.suspended === true,
+        frozen: n.frozen === true,
+        penalty_due: n.penaltyDue ?? 0n,
+        penalized: n.penalized ?? 0n,
     } as NodeView;
 }
 
@@ -169,3 +191,193 @@ export const EpochRecordT = C.record({
 });
 export const EpochRangeT = C.record({ start: C.nat64, count: C.nat32 });
 export const ScheduleRowT = C.record({ period: C.nat32, epoch_reward_e8s: C.nat, period_total_e8s: C.nat, cumulative_e8s: C.nat });
+
+// ----- penalties, votes and governance (issue 6) --------------------------------------------------
+
+export const VoteViewT = C.record({
+    id: C.nat64,
+    kind: C.variant({ impeachment: C.null, key_rotation: C.null }),
+    node_id: C.text,
+    node_type: NodeTypeT,
+    opened_by: C.text,
+    reason: C.text,
+    new_operator: C.opt(C.principal),
+    opened_at: C.nat64,
+    closes_at: C.nat64,
+    electorate: C.nat32,
+    yes: C.nat32,
+    no: C.nat32,
+    status: C.variant({ open: C.null, passed: C.null, failed: C.null }),
+    decided_at: C.opt(C.nat64),
+    closed: C.bool,
+    /** Key reports: the validators that never answered (node ids), recorded at the deadline. */
+    non_responders: C.vec(C.text),
+});
+export const VoteResultT = C.variant({ Ok: VoteViewT, Err: ProtocolErrorT });
+export const OpenImpeachmentArgsT = C.record({ accuser: C.text, node_id: C.text, reason: C.text });
+export const ImpeachmentVoteArgsT = C.record({ id: C.nat64, voter: C.text, yes: C.bool });
+export const KeyReportArgsT = C.record({ node_id: C.text, new_operator: C.principal });
+export const KeyAnswerArgsT = C.record({ id: C.nat64, voter: C.text, confirm: C.bool });
+export const RangeT = C.record({ start: C.nat64, count: C.nat32 });
+
+export const PenaltyRecordT = C.record({
+    seq: C.nat64,
+    node_id: C.text,
+    kind: C.variant({ liveness: C.null, impeachment: C.null }),
+    windows: C.nat32,
+    first_window: C.nat64,
+    last_window: C.nat64,
+    amount: C.nat,
+    time: C.nat64,
+});
+export const PenaltiesSummaryT = C.record({ charged: C.nat, moved: C.nat, forgiven: C.nat, pending_deductions: C.nat64, records: C.nat64 });
+
+/** SNS generic-proposal validators answer this. */
+export const ValidationResultT = C.variant({ Ok: C.text, Err: C.text });
+export const GovResultT = C.variant({ Ok: C.text, Err: ProtocolErrorT });
+export const MultiplierT = C.record({ days: C.nat32, multiplier_tenths: C.nat32 });
+export const ParamsUpdateT = C.record({
+    epoch_seconds: C.opt(C.nat64),
+    validator_penalty_e8s: C.opt(C.nat),
+    validator_window_seconds: C.opt(C.nat64),
+    router_penalty_e8s: C.opt(C.nat),
+    router_window_seconds: C.opt(C.nat64),
+    compute_window_seconds: C.opt(C.nat64),
+    validator_min_stake_e8s: C.opt(C.nat),
+    router_min_stake_e8s: C.opt(C.nat),
+    validator_min_term_days: C.opt(C.nat32),
+    validator_renewal_min_days: C.opt(C.nat32),
+    validator_max_renewals: C.opt(C.nat32),
+    router_min_term_days: C.opt(C.nat32),
+    router_renewal_min_days: C.opt(C.nat32),
+    compute_multipliers: C.opt(C.vec(MultiplierT)),
+    impeachment_window_seconds: C.opt(C.nat64),
+    key_rotation_window_seconds: C.opt(C.nat64),
+});
+export const ParamsViewT = C.record({
+    epoch_seconds: C.nat64,
+    validator_penalty_e8s: C.nat,
+    validator_window_seconds: C.nat64,
+    router_penalty_e8s: C.nat,
+    router_window_seconds: C.nat64,
+    compute_window_seconds: C.nat64,
+    validator_min_stake_e8s: C.nat,
+    router_min_stake_e8s: C.nat,
+    validator_min_term_days: C.nat32,
+    validator_renewal_min_days: C.nat32,
+    validator_max_renewals: C.nat32,
+    router_min_term_days: C.nat32,
+    router_renewal_min_days: C.nat32,
+    compute_multipliers: C.vec(MultiplierT),
+    impeachment_window_seconds: C.nat64,
+    key_rotation_window_seconds: C.nat64,
+    ledger_fee_e8s: C.nat,
+});
+export const PaymentT = C.record({ to: CAccount, amount: C.nat });
+export const GrantArgsT = C.record({ to: CAccount, amount: C.nat, reason: C.text });
+export const AirdropArgsT = C.record({ payments: C.vec(PaymentT), reason: C.text });
+export const PayoutT = C.record({
+    id: C.nat64,
+    kind: C.variant({ grant: C.null, airdrop: C.null }),
+    to: CAccount,
+    amount: C.nat,
+    reason: C.text,
+    created_at: C.nat64,
+    status: C.variant({ pending: C.null, paid: C.null, failed: C.null }),
+    block: C.opt(C.nat),
+    error: C.opt(C.text),
+});
+export const PayoutsResultT = C.variant({ Ok: C.vec(PayoutT), Err: ProtocolErrorT });
+export const LogEntryT = C.record({ seq: C.nat64, time: C.nat64, caller: C.principal, method: C.text, before: C.text, after: C.text });
+
+// ----- conversions ------------------------------------------------------------------------------------
+
+
+const SEC = 1_000_000_000n;
+
+export function voteView(v: VoteRecord, idOf: (index: bigint) => string): ValueOf<typeof VoteViewT> {
+    return {
+        id: v.id,
+        kind: { [v.kind]: null } as never,
+        node_id: v.nodeId,
+        node_type: { [v.nodeType]: null } as never,
+        opened_by: v.openerId,
+        reason: v.reason,
+        new_operator: toOpt(v.newOperator === undefined ? undefined : Principal.fromUint8Array(v.newOperator)),
+        opened_at: v.openedAt,
+        closes_at: v.closesAt,
+        electorate: v.electorate,
+        yes: v.yes,
+        no: v.no,
+        status: { [v.status]: null } as never,
+        decided_at: toOpt(v.decidedAt),
+        closed: v.closed,
+        non_responders: v.nonResponders.map(idOf),
+    };
+}
+
+export function penaltyView(r: PenaltyRecord): ValueOf<typeof PenaltyRecordT> {
+    return { seq: r.seq, node_id: r.nodeId, kind: { [r.kind]: null } as never, windows: r.windows, first_window: r.from, last_window: r.to, amount: r.amount, time: r.time };
+}
+
+export function payoutView(p: Payout): ValueOf<typeof PayoutT> {
+    return {
+        id: p.id,
+        kind: { [p.kind]: null } as never,
+        to: accountOut(p.to),
+        amount: p.amount,
+        reason: p.reason,
+        created_at: p.createdAt,
+        status: { [p.status]: null } as never,
+        block: toOpt(p.block),
+        error: toOpt(p.error),
+    } as ValueOf<typeof PayoutT>;
+}
+
+export function logView(e: LogEntry): ValueOf<typeof LogEntryT> {
+    return { seq: e.seq, time: e.time, caller: Principal.fromUint8Array(e.caller), method: e.method, before: e.before, after: e.after };
+}
+
+export function paramsUpdateIn(a: ValueOf<typeof ParamsUpdateT>): ParamsUpdate {
+    const m = opt(a.compute_multipliers);
+    return {
+        epochSeconds: opt(a.epoch_seconds),
+        validatorPenalty: opt(a.validator_penalty_e8s),
+        validatorWindowSeconds: opt(a.validator_window_seconds),
+        routerPenalty: opt(a.router_penalty_e8s),
+        routerWindowSeconds: opt(a.router_window_seconds),
+        computeWindowSeconds: opt(a.compute_window_seconds),
+        validatorMinStake: opt(a.validator_min_stake_e8s),
+        routerMinStake: opt(a.router_min_stake_e8s),
+        validatorMinTermDays: opt(a.validator_min_term_days),
+        validatorRenewalMinDays: opt(a.validator_renewal_min_days),
+        validatorMaxRenewals: opt(a.validator_max_renewals),
+        routerMinTermDays: opt(a.router_min_term_days),
+        routerRenewalMinDays: opt(a.router_renewal_min_days),
+        computeMultipliers: m === undefined ? undefined : m.map((x) => [x.days, BigInt(x.multiplier_tenths)] as [number, bigint]),
+        impeachmentWindowSeconds: opt(a.impeachment_window_seconds),
+        keyRotationWindowSeconds: opt(a.key_rotation_window_seconds),
+    };
+}
+
+export function paramsView(p: ProtocolParams, epochLength: bigint): ValueOf<typeof ParamsViewT> {
+    return {
+        epoch_seconds: epochLength / SEC,
+        validator_penalty_e8s: p.validatorPenalty,
+        validator_window_seconds: p.validatorWindowNs / SEC,
+        router_penalty_e8s: p.routerPenalty,
+        router_window_seconds: p.routerWindowNs / SEC,
+        compute_window_seconds: p.computeWindowNs / SEC,
+        validator_min_stake_e8s: p.validatorMinStake,
+        router_min_stake_e8s: p.routerMinStake,
+        validator_min_term_days: p.validatorMinTermDays,
+        validator_renewal_min_days: p.validatorRenewalMinDays,
+        validator_max_renewals: p.validatorMaxRenewals,
+        router_min_term_days: p.routerMinTermDays,
+        router_renewal_min_days: p.routerRenewalMinDays,
+        compute_multipliers: p.computeMultipliers.map(([days, t]) => ({ days, multiplier_tenths: Number(t) })),
+        impeachment_window_seconds: p.impeachmentWindowNs / SEC,
+        key_rotation_window_seconds: p.keyRotationWindowNs / SEC,
+        ledger_fee_e8s: p.ledgerFee,
+    };
+}

@@ -54,7 +54,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger:
     const protocol: Protocol = new Protocol(registry, stores, env, client, rewards);
     const batches = new Batches(
         { config: open(M.BATCH_CONFIG), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
-        { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount() },
+        { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount(), paused: () => protocol.config().paused?.reason },
         {
             applyPoc: (id, op, ms) => protocol.applyPoc(id, op, ms),
             applyObservation: (id, online) => protocol.applyObservation(id, online),
