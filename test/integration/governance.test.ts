@@ -1,0 +1,219 @@
+/**
+ * Governance and access control through both built canisters: every governance method refused for
+ * anyone but the governance principal and accepted from it, each with its validate_m text; a
+ * parameter change surviving an upgrade; the change log; and every state-changing method of the
+ * protocol canister called as the anonymous principal and as an unrelated principal, changing nothing.
+ */
+import { Actor, AnonymousIdentity, type Identity } from '@dfinity/agent';
+import { Principal } from '@dfinity/principal';
+import { EmbeddedReplica } from '../../src/replica';
+import { batchDigest } from '../../src/protocol/batches';
+import { PROTOCOL_METHODS } from '../../src/protocol/interface';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/protocol';
+import { ledgerServiceIdl } from '../../src/ledger/interface';
+import { protocolServiceIdl } from '../../src/protocol/interface';
+import { ledgerInitArg } from '../helpers/ledger';
+import { builtWasm } from '../helpers/wasm';
+import { EMC, LEDGER_ID, PROTOCOL_ID, T0, approveProtocol, identity, principalOf, protocolInitArg, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
+
+const operator = identity(600);
+const stranger = identity(601);
+const grantee = identity(602);
+const treasury = { owner: PROTOCOL_ID, subaccount: [TREASURY_SUBACCOUNT] as [Uint8Array] };
+const show = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+
+async function deploy(): Promise<Network> {
+    const replica = await EmbeddedReplica.create({ time: T0 });
+    const governance = identity(200);
+    await replica.installCanister({ wasm: builtWasm('protocol'), arg: protocolInitArg(principalOf(governance)), canisterId: PROTOCOL_ID });
+    await replica.installCanister({
+        wasm: builtWasm('ledger'),
+        arg: ledgerInitArg({
+            minting: PROTOCOL_ID,
+            balances: [
+                [{ owner: principalOf(operator), subaccount: [] }, 300_000n * EMC],
+                [treasury, 1_000_000n * EMC],
+            ],
+        }),
+        canisterId: LEDGER_ID,
+    });
+    return {
+        replica,
+        governance,
+        ledger: (who?: Identity) => Actor.createActor(ledgerServiceIdl as never, { agent: replica.createAgent(who) as never, canisterId: LEDGER_ID }),
+        protocol: (who?: Identity) => Actor.createActor(protocolServiceIdl as never, { agent: replica.createAgent(who) as never, canisterId: PROTOCOL_ID }),
+    };
+}
+
+describe('governance', () => {
+    let net: Network;
+    beforeAll(async () => {
+        net = await deploy();
+        await approveProtocol(net, operator, 100_000n * EMC);
+        const r = (await net.protocol(operator).register_node({ node_id: 'router1', node_type: { router: null }, wallet: wallet(operator), stake: [{ amount: 100_000n * EMC, lock_days: 180, from_subaccount: [] }] })) as any;
+        expect(r).toHaveProperty('Ok');
+    }, 120_000);
+
+    const account = (i: Identity) => ({ owner: principalOf(i), subaccount: [] as [] });
+    const noParams = {
+        epoch_seconds: [],
+        validator_penalty_e8s: [],
+        validator_window_seconds: [],
+        router_penalty_e8s: [],
+        router_window_seconds: [],
+        compute_window_seconds: [],
+        validator_min_stake_e8s: [],
+        router_min_stake_e8s: [],
+        validator_min_term_days: [],
+        validator_renewal_min_days: [],
+        validator_max_renewals: [],
+        router_min_term_days: [],
+        router_renewal_min_days: [],
+        compute_multipliers: [],
+        impeachment_window_seconds: [],
+        key_rotation_window_seconds: [],
+    };
+    /** Each governance method with an argument that governance may execute now. */
+    const cases: [string, () => unknown[]][] = [
+        ['update_params', () => [{ ...noParams, router_penalty_e8s: [500_000_000n], router_window_seconds: [900n], compute_multipliers: [[{ days: 7, multiplier_tenths: 15 }, { days: 30, multiplier_tenths: 27 }, { days: 90, multiplier_tenths: 62 }, { days: 180, multiplier_tenths: 100 }]] }]],
+        ['pay_grant', () => [{ to: account(grantee), amount: 1_000n * EMC, reason: 'SDK bounty #12' }]],
+        ['airdrop_batch', () => [{ payments: [{ to: account(grantee), amount: 10n * EMC }, { to: account(stranger), amount: 20n * EMC }], reason: 'DAO airdrop batch 1' }]],
+        ['pause', () => ['ledger incident 2026-11-21']],
+        ['resume', () => []],
+        ['set_governance', () => [principalOf(identity(201))]],
+    ];
+
+    it.each(cases)('%s is refused for the anonymous principal and an unrelated one, and changes nothing', async (method, args) => {
+        const log = (await net.protocol().governance_log({ start: 0n, count: 100 })) as any[];
+        for (const who of [new AnonymousIdentity(), stranger]) {
+            const r = (await (net.protocol(who) as any)[method](...args())) as any;
+            expect(r).toMatchObject({ Err: { NotAuthorized: {} } });
+        }
+        expect(((await net.protocol().governance_log({ start: 0n, count: 100 })) as any[]).length).toBe(log.length);
+    });
+
+    it.each(cases)('%s is accepted from governance, with its validator’s text, and logged', async (method, args) => {
+        const validated = (await (net.protocol() as any)[`validate_${method}`](...args())) as any;
+        expect(validated).toHaveProperty('Ok');
+        expect(validated.Ok.length).toBeGreaterThan(10);
+        const before = (await net.protocol().governance_log({ start: 0n, count: 100 })) as any[];
+        const r = (await (net.protocol(net.governance) as any)[method](...args())) as any;
+        if (!('Ok' in r)) throw new Error(`${method}: ${show(r)}`);
+        if (method !== 'pay_grant' && method !== 'airdrop_batch') expect(r.Ok).toBe(validated.Ok);
+        const log = (await net.protocol().governance_log({ start: 0n, count: 100 })) as any[];
+        expect(log.length).toBe(before.length + 1);
+        const entry = log[log.length - 1];
+        expect(entry.method).toBe(method);
+        expect(entry.caller.toText()).toBe(principalOf(net.governance).toText());
+        if (method === 'set_governance') net.governance = identity(201);
+    });
+
+    it('explains refusals in validate_m and refuses the same argument when executed', async () => {
+        const bad = { ...noParams, router_window_seconds: [1n] };
+        expect((await net.protocol().validate_update_params(bad)) as any).toEqual({ Err: 'router_window_seconds must be between 60 and 604800' });
+        expect((await net.protocol(net.governance).update_params(bad)) as any).toMatchObject({ Err: { InvalidArgument: { reason: 'router_window_seconds must be between 60 and 604800' } } });
+        expect((await net.protocol().validate_update_params(noParams)) as any).toEqual({ Err: 'the update changes no parameter' });
+        expect((await net.protocol().validate_pay_grant({ to: account(grantee), amount: 300_000_000n * EMC, reason: 'too much' })) as any).toHaveProperty('Err');
+        expect((await net.protocol().validate_resume()) as any).toEqual({ Err: 'the protocol is not paused' });
+        expect((await net.protocol().validate_admit_validators(['nope'])) as any).toHaveProperty('Err');
+        // The old governance principal lost its powers with set_governance.
+        expect((await net.protocol(identity(200)).pause('x')) as any).toMatchObject({ Err: { NotAuthorized: {} } });
+    });
+
+    it('paid the grant and the airdrop from the treasury', async () => {
+        expect(await net.ledger().icrc1_balance_of(account(grantee))).toBe(1_010n * EMC);
+        expect(await net.ledger().icrc1_balance_of(account(stranger))).toBe(20n * EMC);
+        expect(await net.ledger().icrc1_balance_of(treasury)).toBe(1_000_000n * EMC - 1_030n * EMC - 3n * 100_000n);
+        const p = ((await net.protocol().get_payout(0n)) as any[])[0];
+        expect(p).toMatchObject({ kind: { grant: null }, status: { paid: null }, amount: 1_000n * EMC });
+    });
+
+    it('keeps a parameter change across an upgrade', async () => {
+        await net.replica.upgradeCanister(PROTOCOL_ID, { wasm: builtWasm('protocol'), arg: protocolUpgradeArg() });
+        const p = (await net.protocol().protocol_params()) as any;
+        expect(p).toMatchObject({ router_penalty_e8s: 500_000_000n, router_window_seconds: 900n, validator_penalty_e8s: 11_570_000_000n });
+        expect(p.compute_multipliers[0]).toEqual({ days: 7, multiplier_tenths: 15 });
+        expect(((await net.protocol().governance_log({ start: 0n, count: 100 })) as any[]).map((e) => e.method)).toEqual(cases.map(([m]) => m));
+    }, 120_000);
+
+    it('pausing refuses registrations, claims and batches; resuming allows them again', async () => {
+        expect((await net.protocol(net.governance).pause('drill')) as any).toHaveProperty('Ok');
+        expect(((await net.protocol().protocol_info()) as any).paused).toEqual(['drill']);
+        expect((await net.protocol(operator).claim_rewards('router1')) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
+        expect((await net.protocol(operator).register_node({ node_id: 'gpu9', node_type: { compute: null }, wallet: wallet(operator), stake: [] })) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
+        const payload = { poc_results: [], observations: [] };
+        expect((await net.protocol(operator).propose_batch({ height: 1n, payload, digest: batchDigest(payload) })) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
+        expect((await net.protocol(net.governance).resume()) as any).toHaveProperty('Ok');
+        expect((await net.protocol(operator).register_node({ node_id: 'gpu9', node_type: { compute: null }, wallet: wallet(operator), stake: [] })) as any).toHaveProperty('Ok');
+    });
+});
+
+describe('access control: every state-changing method, as the anonymous principal and as an unrelated principal', () => {
+    let net: Network;
+    beforeAll(async () => {
+        net = await deploy();
+        await approveProtocol(net, operator, 100_000n * EMC);
+        await net.protocol(operator).register_node({ node_id: 'router1', node_type: { router: null }, wallet: wallet(operator), stake: [{ amount: 100_000n * EMC, lock_days: 180, from_subaccount: [] }] });
+    }, 120_000);
+
+    const payload = { poc_results: [], observations: [] };
+    const acct = { owner: Principal.fromText('aaaaa-aa'), subaccount: [] as [] };
+    /** An argument for each update method, aimed at someone else's node or at governance powers. */
+    const ARGS: Record<string, () => unknown[]> = {
+        register_node: () => [{ node_id: 'router1', node_type: { router: null }, wallet: acct, stake: [{ amount: 100_000n * EMC, lock_days: 180, from_subaccount: [] }] }],
+        stake_compute: () => [{ node_id: 'router1', amount: 1_000n * EMC, lock_days: 30, from_subaccount: [] }],
+        top_up: () => [{ node_id: 'router1', amount: 1n, from_subaccount: [] }],
+        renew: () => [{ node_id: 'router1', days: 90, top_up: 0n, from_subaccount: [] }],
+        withdraw_candidacy: () => ['router1'],
+        retry_operation: () => ['router1'],
+        admit_validators: () => [['router1']],
+        propose_batch: () => [{ height: 1n, payload, digest: batchDigest(payload) }],
+        vote_batch: () => [{ height: 1n, digest: batchDigest(payload) }],
+        claim_rewards: () => ['router1'],
+        open_impeachment: () => [{ accuser: 'router1', node_id: 'router1', reason: 'x' }],
+        vote_impeachment: () => [{ id: 0n, voter: 'router1', yes: true }],
+        report_key_compromise: () => [{ node_id: 'router1', new_operator: Principal.fromText('aaaaa-aa') }],
+        answer_key_report: () => [{ id: 0n, voter: 'router1', confirm: true }],
+        set_governance: () => [Principal.fromText('aaaaa-aa')],
+        update_params: () => [{ epoch_seconds: [60n], validator_penalty_e8s: [], validator_window_seconds: [], router_penalty_e8s: [], router_window_seconds: [], compute_window_seconds: [], validator_min_stake_e8s: [], router_min_stake_e8s: [], validator_min_term_days: [], validator_renewal_min_days: [], validator_max_renewals: [], router_min_term_days: [], router_renewal_min_days: [], compute_multipliers: [], impeachment_window_seconds: [], key_rotation_window_seconds: [] }],
+        pay_grant: () => [{ to: acct, amount: 1n, reason: 'x' }],
+        airdrop_batch: () => [{ payments: [{ to: acct, amount: 1n }], reason: 'x' }],
+        pause: () => ['x'],
+        resume: () => [],
+    };
+    const updates = Object.entries(PROTOCOL_METHODS)
+        .filter(([, m]) => !m.query)
+        .map(([name]) => name);
+
+    it('has an argument for every update method of the protocol canister', () => {
+        expect(updates.sort()).toEqual(Object.keys(ARGS).sort());
+    });
+
+    async function snapshot(): Promise<string> {
+        const p = net.protocol();
+        return show([
+            await p.get_node('router1'),
+            await p.protocol_info(),
+            await p.protocol_params(),
+            await p.penalties_summary(),
+            await p.governance_log({ start: 0n, count: 100 }),
+            await p.list_votes({ start: 0n, count: 100 }),
+            await p.certified_tip(),
+            await p.rewards_summary().then((r: any) => ({ ...r, emitted: 0n, distributed: 0n, unallocated: 0n })),
+            await net.ledger().icrc1_balance_of(treasury),
+            await net.ledger().icrc1_total_supply(),
+        ]);
+    }
+
+    it.each([
+        ['the anonymous principal', () => new AnonymousIdentity() as Identity],
+        ['an unrelated principal', () => stranger],
+    ])('as %s: every call is refused with a typed error and nothing changes', async (_who, who) => {
+        const before = await snapshot();
+        for (const method of updates) {
+            const r = (await (net.protocol(who()) as any)[method](...ARGS[method]())) as any;
+            expect([method, 'Err' in r]).toEqual([method, true]);
+        }
+        expect(await snapshot()).toBe(before);
+    });
+});
