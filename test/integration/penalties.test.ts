@@ -45,7 +45,12 @@ describe('penalties and peer votes through both canisters', () => {
             const r = (await net.protocol(vals[i]).register_node({ node_id: `v${i}`, node_type: { validator: null }, wallet: wallet(vals[i]), stake: [{ amount: 1_001_000n * EMC, lock_days: 360, from_subaccount: [] }] })) as any;
             expect(r).toHaveProperty('Ok');
         }
+        // Governance checks the proposal with validate_admit_validators first.
+        expect((await net.protocol().validate_admit_validators(vals.map((_, i) => `v${i}`))) as any).toEqual({ Ok: `Admit 13 validator(s): ${vals.map((_, i) => `v${i}`).join(', ')}; the set grows to 13.` });
+        expect((await net.protocol().validate_admit_validators(['v0'])) as any).toEqual({ Err: 'WrongBatchSize: expected=13, got=1' });
         const admitted = (await net.protocol(net.governance).admit_validators(vals.map((_, i) => `v${i}`))) as any;
+        const log = (await net.protocol().governance_log({ start: 0n, count: 10 })) as any[];
+        expect(log.map((e) => [e.method, e.after])).toEqual([['admit_validators', `admitted ${vals.map((_, i) => `v${i}`).join(', ')}`]]);
         expect(admitted).toHaveProperty('Ok');
         for (let i = 0; i < 2; i++) {
             await approveProtocol(net, routers[i], 100_100n * EMC);
