@@ -10,6 +10,7 @@ import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
 import { accountIn, accountOut, opt, toOpt, type CAccount } from '../../src/ledger/candid';
 import { describeParamsCheck } from '../../src/governance/governance';
+import { describeVariant } from '../../src/storage/bytes';
 import type { VoteRecord } from '../../src/penalties/votes';
 import type { BatchPayload } from '../../src/protocol/batches';
 import * as T from '../../src/protocol/candid';
@@ -52,14 +53,6 @@ function voteResult(r: { Ok: VoteRecord } | { Err: unknown }): unknown {
     return 'Ok' in r ? { Ok: T.voteView(r.Ok, idOf) } : r;
 }
 
-/** A refusal as one line of text (for validate_m answers). */
-function describeError(e: unknown): string {
-    const [name] = Object.keys(e as object);
-    const body = (e as Record<string, Record<string, unknown>>)[name];
-    return `${name}: ${Object.entries(body ?? {})
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(', ')}`;
-}
 
 function view(n: NodeRecord): T.NodeView {
     return T.nodeView(n, protocol.escrowAccount(n.index));
@@ -393,7 +386,7 @@ export default class {
     validate_admit_validators(): void {
         const ids = arg(PROTOCOL_METHODS.validate_admit_validators.args[0] as Type<string[]>);
         const r = protocol.checkAdmission(ids);
-        reply('validate_admit_validators', 'Ok' in r ? { Ok: `Admit ${ids.length} validator(s): ${ids.join(', ')}; the set grows to ${registry.count('validator', 'active') + ids.length}.` } : { Err: describeError(r.Err) });
+        reply('validate_admit_validators', 'Ok' in r ? { Ok: `Admit ${ids.length} validator(s): ${ids.join(', ')}; the set grows to ${registry.count('validator', 'active') + ids.length}.` } : { Err: describeVariant(r.Err) });
     }
 
     @update(...sig('pay_grant'))

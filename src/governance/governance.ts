@@ -15,8 +15,8 @@
  */
 import { Principal } from '@dfinity/principal';
 import { Reader, Writer } from '../storage/binary';
-import { bytesEqual, readU64be, u64be } from '../storage/bytes';
-import type { KV } from '../storage/kv';
+import { bytesEqual, describeVariant, readU64be, u64be } from '../storage/bytes';
+import { readLog, type KV } from '../storage/kv';
 import { accountProblem, isAnonymous, type Account } from '../ledger/account';
 import { formatAmount as formatUnits } from '../ledger/consent';
 
@@ -338,7 +338,7 @@ export class Governance {
             this.kv.retries.set(u64be(p.id), new Uint8Array(0));
             next = { ...p, error: m.unknown };
         } else {
-            next = { ...p, status: 'failed', error: 'refused' in m ? describe(m.refused) : m.notExecuted };
+            next = { ...p, status: 'failed', error: 'refused' in m ? describeVariant(m.refused) : m.notExecuted };
             // The pool gets the amount back.
             const t = this.totals();
             this.saveTotals({ ...t, granted: t.granted - (p.kind === 'grant' ? p.amount : 0n), airdropped: t.airdropped - (p.kind === 'airdrop' ? p.amount : 0n) });
@@ -350,15 +350,11 @@ export class Governance {
     // ----- reading ---------------------------------------------------------------------------------
 
     log(start: bigint, count: number): LogEntry[] {
-        const out: LogEntry[] = [];
-        for (let s = start; s < start + BigInt(count); s++) {
-            const raw = this.kv.log.get(u64be(s));
-            if (raw === undefined) break;
+        return readLog(this.kv.log, start, count, (raw, seq) => {
             const r = new Reader(raw);
             if (r.u8() !== FMT) throw new Error('unknown governance log format');
-            out.push({ seq: s, time: r.u64(), caller: r.bytes(), method: r.text(), before: r.text(), after: r.text() });
-        }
-        return out;
+            return { seq, time: r.u64(), caller: r.bytes(), method: r.text(), before: r.text(), after: r.text() };
+        });
     }
 
     payout(id: bigint): Payout | undefined {
@@ -409,15 +405,6 @@ export function describeParamsCheck(c: Check<{ changes: [string, string, string]
     return 'Err' in c ? c : { Ok: paramsSummary(c.Ok.changes) };
 }
 
-function describe(e: unknown): string {
-    const v = e as Record<string, Record<string, unknown> | null>;
-    const [name] = Object.keys(v);
-    const body = v[name];
-    if (body === null || typeof body !== 'object') return name;
-    return `${name} ${Object.entries(body)
-        .map(([k, x]) => `${k}=${String(x)}`)
-        .join(' ')}`;
-}
 
 function text(b: Uint8Array): string {
     return Principal.fromUint8Array(b).toText();

@@ -29,8 +29,8 @@
  *   state     [1] → charged u64 ‖ moved u64 ‖ forgiven u64 ‖ log count u64
  */
 import { Reader, Writer } from '../storage/binary';
-import { concat, readU64be, u64be } from '../storage/bytes';
-import type { KV } from '../storage/kv';
+import { concat, readU32be, readU64be, u32be, u64be } from '../storage/bytes';
+import { readLog, type KV } from '../storage/kv';
 import type { NodeRecord, NodeType } from '../protocol/nodes';
 import type { ProtocolParams } from '../protocol/params';
 import { computePenalty, evaluateWindows, type ConfirmationTimes } from './windows';
@@ -340,15 +340,11 @@ export class Liveness {
     }
 
     records(start: bigint, count: number): PenaltyRecord[] {
-        const out: PenaltyRecord[] = [];
-        for (let s = start; s < start + BigInt(count); s++) {
-            const raw = this.kv.log.get(u64be(s));
-            if (raw === undefined) break;
+        return readLog(this.kv.log, start, count, (raw, seq) => {
             const r = new Reader(raw);
             if (r.u8() !== LOG_FORMAT) throw new Error('unknown penalty record format');
-            out.push({ seq: s, nodeIndex: r.u64(), nodeId: r.text(), kind: KINDS[r.u8()], windows: r.u32(), from: r.u64(), to: r.u64(), amount: r.u64(), time: r.u64() });
-        }
-        return out;
+            return { seq, nodeIndex: r.u64(), nodeId: r.text(), kind: KINDS[r.u8()], windows: r.u32(), from: r.u64(), to: r.u64(), amount: r.u64(), time: r.u64() };
+        });
     }
 
     totals(): PenaltyTotals {
@@ -362,10 +358,3 @@ export class Liveness {
     }
 }
 
-function u32be(n: number): Uint8Array {
-    return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
-}
-
-function readU32be(b: Uint8Array, at: number): number {
-    return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-}

@@ -159,12 +159,9 @@ export class Votes {
     // ----- key compromise --------------------------------------------------------------------------
 
     reportKeyCompromise(caller: Uint8Array, nodeId: string, newOperator: Uint8Array): Result<VoteRecord> {
-        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot report keys' } });
-        const paused = this.host.pausedError();
-        if (paused !== undefined) return err(paused);
-        const n = this.host.byId(nodeId);
-        if (n === undefined) return err({ NodeNotFound: { node_id: nodeId } });
-        if (!bytesEqual(n.operator, caller)) return err({ NotAuthorized: { reason: 'only the validator’s operator can report its key' } });
+        const own = this.ownNode(caller, nodeId);
+        if ('Err' in own) return own;
+        const n = own.Ok;
         if (n.type !== 'validator' || n.status !== 'active') return err({ WrongStatus: { node_id: nodeId, status: n.type === 'validator' ? n.status : n.type, expected: 'an active validator' } });
         if (n.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a validator without an open key report' } });
         if (!(newOperator instanceof Uint8Array) || newOperator.length > 29 || isAnonymous(newOperator) || newOperator.length === 0) return err({ InvalidArgument: { reason: 'the new operator must be a non-anonymous principal' } });
@@ -297,14 +294,22 @@ export class Votes {
 
     // ----- internals -------------------------------------------------------------------------------
 
-    /** The caller's node `nodeId`, able to take part in peer votes (active, not frozen). */
-    private voterNode(caller: Uint8Array, nodeId: string): Result<NodeRecord> {
-        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot vote' } });
+    /** The caller's node `nodeId` (not anonymous, not paused, the caller operates it). */
+    private ownNode(caller: Uint8Array, nodeId: string): Result<NodeRecord> {
+        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot take part in peer votes' } });
         const paused = this.host.pausedError();
         if (paused !== undefined) return err(paused);
         const n = this.host.byId(nodeId);
         if (n === undefined) return err({ NodeNotFound: { node_id: nodeId } });
         if (!bytesEqual(n.operator, caller)) return err({ NotAuthorized: { reason: 'only the node’s operator can act for it' } });
+        return { Ok: n };
+    }
+
+    /** The caller's node `nodeId`, able to take part in peer votes (active, not frozen). */
+    private voterNode(caller: Uint8Array, nodeId: string): Result<NodeRecord> {
+        const own = this.ownNode(caller, nodeId);
+        if ('Err' in own) return own;
+        const n = own.Ok;
         if (n.status !== 'active') return err({ WrongStatus: { node_id: nodeId, status: n.status, expected: 'active' } });
         if (n.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a node whose key is not reported compromised' } });
         return { Ok: n };

@@ -62,7 +62,7 @@ import { MAX_NODE_ID_LENGTH, nodeIdProblem } from './nodes';
 import { C, decode, encode, prime, type ValueOf } from '../candid/candid';
 import { sha256 } from '../crypto/sha256';
 import type { Env } from '../env';
-import { bytesEqual, concat, readU64be, u64be } from '../storage/bytes';
+import { bytesEqual, concat, readU32be, readU64be, u32be, u64be } from '../storage/bytes';
 import type { KV } from '../storage/kv';
 import { batchCertifiedData, batchTipRootHash } from './certified-tip';
 import { quorum } from './quorum';
@@ -277,13 +277,6 @@ function voteKey(h: bigint, v: bigint): Uint8Array {
     return key;
 }
 
-function u32be(n: number): Uint8Array {
-    return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
-}
-
-function readU32be(b: Uint8Array, at: number): number {
-    return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-}
 
 function body(value: Uint8Array | undefined, what: string): Uint8Array | undefined {
     if (value === undefined) return undefined;

@@ -13,7 +13,7 @@ import type { Env } from '../env';
 import { accountProblem, isAnonymous, sameAccount, type Account } from '../ledger/account';
 import type { Result } from '../ledger/ledger';
 import type { KV } from '../storage/kv';
-import { bytesEqual, readU64be, u64be } from '../storage/bytes';
+import { bytesEqual, describeVariant, readU64be, u64be } from '../storage/bytes';
 import { computeE, DEFAULT_MULTIPLIERS_TENTHS, routerE, validatorE } from './evalue';
 import { settle, type LedgerClient, type Movement } from './ledger-client';
 import { nodeIdProblem, type NodeRecord, type NodeType, type OperationKind, type PendingOperation } from './nodes';
@@ -549,7 +549,7 @@ export class Protocol {
         if ('unknown' in m) return this.pending(current, m.unknown);
         // A refused mint (TooOld included: a mint that old can be made again) leaves the reward claimable.
         this.save({ ...current, op: undefined }, current);
-        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
     /** Writes a node and keeps its indexes, liveness queue and reward weight in step (the index is advanced first). */
@@ -680,13 +680,7 @@ export class Protocol {
             this.save(next, current);
             return { Ok: next };
         }
-        if ('unknown' in m) return this.pending(current, m.unknown);
-        if ('refused' in m) {
-            const e = m.refused as { BadFee?: { expected_fee: bigint } };
-            if (e.BadFee !== undefined) this.saveConfig({ ...this.config(), params: { ...this.params(), ledgerFee: e.BadFee.expected_fee } });
-        }
-        this.save({ ...current, op: undefined }, current);
-        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+        return this.escrowTransferFailed(current, m);
     }
 
     private pullStake(node: NodeRecord): Promise<Movement<unknown>> {
@@ -717,7 +711,7 @@ export class Protocol {
         if (first) this.registry.delete(current);
         else this.save({ ...current, op: undefined }, current);
         this.stores.pendingOps.delete(u64be(node.index));
-        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
     private async finishTopUp(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
@@ -745,7 +739,7 @@ export class Protocol {
         }
         if ('unknown' in m) return this.pending(current, m.unknown);
         this.save({ ...current, op: undefined }, current);
-        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
     /** Sends a node's stake (less the ledger fee) from its escrow back to its owner. */
@@ -770,13 +764,21 @@ export class Protocol {
             this.save(next, current);
             return { Ok: next };
         }
+        return this.escrowTransferFailed(current, m);
+    }
+
+    /**
+     * An escrow transfer (release, withdrawal, penalty) that did not complete: still unknown → pending
+     * for a retry; refused or not executed → the operation is dropped (a BadFee answer updates the fee).
+     */
+    private escrowTransferFailed(current: NodeRecord, m: Exclude<Movement<unknown>, { done: bigint }>): Result<NodeRecord, ProtocolError> {
         if ('unknown' in m) return this.pending(current, m.unknown);
         if ('refused' in m) {
             const e = m.refused as { BadFee?: { expected_fee: bigint } };
             if (e.BadFee !== undefined) this.saveConfig({ ...this.config(), params: { ...this.params(), ledgerFee: e.BadFee.expected_fee } });
         }
         this.save({ ...current, op: undefined }, current);
-        return 'refused' in m ? err({ LedgerRefused: { reason: describeLedgerError(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+        return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
     /**
@@ -839,15 +841,6 @@ export function memoFor(kind: OperationKind, index: bigint, seq: number): Uint8A
     return new TextEncoder().encode(`emc:${kind}:${index}:${seq}`);
 }
 
-function describeLedgerError(e: unknown): string {
-    const v = e as Record<string, Record<string, unknown> | null>;
-    const [name] = Object.keys(v);
-    const body = v[name];
-    if (body === null) return name;
-    return `${name} ${Object.entries(body)
-        .map(([k, x]) => `${k}=${String(x)}`)
-        .join(' ')}`;
-}
 
 
 function encodeConfig(c: ProtocolConfig): Uint8Array {

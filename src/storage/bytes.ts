@@ -65,3 +65,22 @@ export function leb128(n: bigint): Uint8Array {
     } while (n !== 0n);
     return new Uint8Array(out);
 }
+
+/** u32 big-endian (4 bytes). */
+export function u32be(n: number): Uint8Array {
+    return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+}
+
+export function readU32be(b: Uint8Array, at: number): number {
+    return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+}
+
+/** A variant value (a Candid error) as one line: "Name field=value field=value". */
+export function describeVariant(e: unknown): string {
+    const v = e as Record<string, Record<string, unknown> | null>;
+    const [name] = Object.keys(v);
+    const body = v[name];
+    if (body === null || typeof body !== 'object') return name;
+    const fields = Object.entries(body).map(([k, x]) => `${k}=${String(x)}`);
+    return fields.length === 0 ? name : `${name} ${fields.join(' ')}`;
+}

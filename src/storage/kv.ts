@@ -3,7 +3,7 @@
  * what a StableBTreeMap with identity serializers offers. Ordered access is limited to what a
  * StableBTreeMap does cheaply: the first entries in key order (and paging from a position).
  */
-import { compareBytes } from './bytes';
+import { compareBytes, u64be } from './bytes';
 
 export interface KV {
     get(key: Uint8Array): Uint8Array | undefined;
@@ -14,6 +14,20 @@ export interface KV {
     size(): number;
     /** Entries at positions [start, start + count) in bytewise key order (cost O(start + count)). */
     entries(start: number, count: number): [Uint8Array, Uint8Array][];
+}
+
+/**
+ * Records keyed by a u64 big-endian sequence number (an append-only log): up to `count` from
+ * `start`, stopping at the first missing one.
+ */
+export function readLog<T>(kv: KV, start: bigint, count: number, decode: (raw: Uint8Array, seq: bigint) => T): T[] {
+    const out: T[] = [];
+    for (let s = start; s < start + BigInt(count); s++) {
+        const raw = kv.get(u64be(s));
+        if (raw === undefined) break;
+        out.push(decode(raw, s));
+    }
+    return out;
 }
 
 /** An in-memory KV with the same ordering semantics, for unit tests and for tools running in Node. */

@@ -38,13 +38,16 @@ export interface Network {
 }
 
 /** Deploys the protocol and the ledger (minting account = protocol) with the given genesis balances. */
-export async function deployNetwork(balances: [Identity, bigint][], opts: { time?: bigint } = {}): Promise<Network> {
+export async function deployNetwork(
+    balances: [Identity, bigint][],
+    opts: { time?: bigint; genesis?: bigint; epochSeconds?: bigint; accounts?: [{ owner: Principal; subaccount: [] | [Uint8Array] }, bigint][] } = {},
+): Promise<Network> {
     const replica = await EmbeddedReplica.create({ time: opts.time ?? T0 });
     const governance = identity(200);
-    await replica.installCanister({ wasm: builtWasm('protocol'), arg: protocolInitArg(principalOf(governance)), canisterId: PROTOCOL_ID });
+    await replica.installCanister({ wasm: builtWasm('protocol'), arg: protocolInitArg(principalOf(governance), opts.genesis, opts.epochSeconds), canisterId: PROTOCOL_ID });
     await replica.installCanister({
         wasm: builtWasm('ledger'),
-        arg: ledgerInitArg({ minting: PROTOCOL_ID, balances: balances.map(([i, b]) => [{ owner: principalOf(i), subaccount: [] }, b]) }),
+        arg: ledgerInitArg({ minting: PROTOCOL_ID, balances: [...balances.map(([i, b]) => [{ owner: principalOf(i), subaccount: [] }, b] as [{ owner: Principal; subaccount: [] }, bigint]), ...(opts.accounts ?? [])] }),
         canisterId: LEDGER_ID,
     });
     return {

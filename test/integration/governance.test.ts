@@ -4,17 +4,13 @@
  * parameter change surviving an upgrade; the change log; and every state-changing method of the
  * protocol canister called as the anonymous principal and as an unrelated principal, changing nothing.
  */
-import { Actor, AnonymousIdentity, type Identity } from '@dfinity/agent';
+import { AnonymousIdentity, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { EmbeddedReplica } from '../../src/replica';
 import { batchDigest } from '../../src/protocol/batches';
 import { PROTOCOL_METHODS } from '../../src/protocol/interface';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/protocol';
-import { ledgerServiceIdl } from '../../src/ledger/interface';
-import { protocolServiceIdl } from '../../src/protocol/interface';
-import { ledgerInitArg } from '../helpers/ledger';
 import { builtWasm } from '../helpers/wasm';
-import { EMC, LEDGER_ID, PROTOCOL_ID, T0, approveProtocol, identity, principalOf, protocolInitArg, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
+import { EMC, PROTOCOL_ID, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 
 const operator = identity(600);
 const stranger = identity(601);
@@ -22,27 +18,8 @@ const grantee = identity(602);
 const treasury = { owner: PROTOCOL_ID, subaccount: [TREASURY_SUBACCOUNT] as [Uint8Array] };
 const show = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
 
-async function deploy(): Promise<Network> {
-    const replica = await EmbeddedReplica.create({ time: T0 });
-    const governance = identity(200);
-    await replica.installCanister({ wasm: builtWasm('protocol'), arg: protocolInitArg(principalOf(governance)), canisterId: PROTOCOL_ID });
-    await replica.installCanister({
-        wasm: builtWasm('ledger'),
-        arg: ledgerInitArg({
-            minting: PROTOCOL_ID,
-            balances: [
-                [{ owner: principalOf(operator), subaccount: [] }, 300_000n * EMC],
-                [treasury, 1_000_000n * EMC],
-            ],
-        }),
-        canisterId: LEDGER_ID,
-    });
-    return {
-        replica,
-        governance,
-        ledger: (who?: Identity) => Actor.createActor(ledgerServiceIdl as never, { agent: replica.createAgent(who) as never, canisterId: LEDGER_ID }),
-        protocol: (who?: Identity) => Actor.createActor(protocolServiceIdl as never, { agent: replica.createAgent(who) as never, canisterId: PROTOCOL_ID }),
-    };
+function deploy(): Promise<Network> {
+    return deployNetwork([[operator, 300_000n * EMC]], { accounts: [[treasury, 1_000_000n * EMC]] });
 }
 
 describe('governance', () => {

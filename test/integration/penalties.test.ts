@@ -47,7 +47,7 @@ describe('penalties and peer votes through both canisters', () => {
         }
         // Governance checks the proposal with validate_admit_validators first.
         expect((await net.protocol().validate_admit_validators(vals.map((_, i) => `v${i}`))) as any).toEqual({ Ok: `Admit 13 validator(s): ${vals.map((_, i) => `v${i}`).join(', ')}; the set grows to 13.` });
-        expect((await net.protocol().validate_admit_validators(['v0'])) as any).toEqual({ Err: 'WrongBatchSize: expected=13, got=1' });
+        expect((await net.protocol().validate_admit_validators(['v0'])) as any).toEqual({ Err: 'WrongBatchSize expected=13 got=1' });
         const admitted = (await net.protocol(net.governance).admit_validators(vals.map((_, i) => `v${i}`))) as any;
         const log = (await net.protocol().governance_log({ start: 0n, count: 10 })) as any[];
         expect(log.map((e) => [e.method, e.after])).toEqual([['admit_validators', `admitted ${vals.map((_, i) => `v${i}`).join(', ')}`]]);

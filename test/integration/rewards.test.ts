@@ -4,16 +4,10 @@
  * upgrade between epochs, a ledger failure during a claim, and the books after every step:
  * claimed + claimable + unallocated = emitted, and the ledger minted exactly what was claimed.
  */
-import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { EmbeddedReplica } from '../../src/replica';
 import { epochReward } from '../../src/rewards/schedule';
 import { builtWasm } from '../helpers/wasm';
-import { ledgerInitArg } from '../helpers/ledger';
-import { DAY, EMC, LEDGER_ID, PROTOCOL_ID, SECOND, T0, approveProtocol, identity, principalOf, protocolInitArg, protocolUpgradeArg, type Network } from '../helpers/network';
-import { Actor } from '@dfinity/agent';
-import { ledgerServiceIdl } from '../../src/ledger/interface';
-import { protocolServiceIdl } from '../../src/protocol/interface';
+import { DAY, EMC, LEDGER_ID, PROTOCOL_ID, SECOND, T0, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, type Network } from '../helpers/network';
 
 const R0 = epochReward(0n);
 const ops = [identity(70), identity(71), identity(72)];
@@ -23,21 +17,8 @@ function walletOf(i: number) {
     return { owner: principalOf(wallets[i]), subaccount: [] as [] };
 }
 
-async function deploy(): Promise<Network> {
-    const replica = await EmbeddedReplica.create({ time: T0 });
-    const governance = identity(200);
-    await replica.installCanister({ wasm: builtWasm('protocol'), arg: protocolInitArg(principalOf(governance), T0, 86_400n), canisterId: PROTOCOL_ID });
-    await replica.installCanister({
-        wasm: builtWasm('ledger'),
-        arg: ledgerInitArg({ minting: PROTOCOL_ID, balances: ops.map((o) => [{ owner: principalOf(o), subaccount: [] }, 200_000n * EMC]) }),
-        canisterId: LEDGER_ID,
-    });
-    return {
-        replica,
-        governance,
-        ledger: (who?: Identity) => Actor.createActor(ledgerServiceIdl as never, { agent: replica.createAgent(who) as never, canisterId: LEDGER_ID }),
-        protocol: (who?: Identity) => Actor.createActor(protocolServiceIdl as never, { agent: replica.createAgent(who) as never, canisterId: PROTOCOL_ID }),
-    };
+function deploy(): Promise<Network> {
+    return deployNetwork(ops.map((o) => [o, 200_000n * EMC]), { genesis: T0, epochSeconds: 86_400n });
 }
 
 async function registerRouter(net: Network, i: number, stake: bigint): Promise<void> {
