@@ -141,6 +141,9 @@ export class EmbeddedNetwork {
         const replica = await EmbeddedReplica.create({ time: saved, seed: Buffer.from(meta.seed, 'hex') });
         const ledger = Principal.fromText(meta.ledger);
         const protocol = Principal.fromText(meta.protocol);
+        for (const [what, given, saved] of [['ledger', opts.ledgerId, ledger], ['protocol', opts.protocolId, protocol]] as const) {
+            if (given !== undefined && given.toText() !== saved.toText()) throw new StateError(`${dir} holds the ${what} canister ${saved.toText()}, not ${given.toText()}`);
+        }
         await replica.loadCanister({ wasm: WASM_PATHS.emc_protocol, canisterId: protocol, stable: readStableSnapshot(join(dir, 'emc_protocol.stable')), arg: encode([P.ProtocolArgT], [{ Upgrade: [] }]) });
         await replica.loadCanister({ wasm: WASM_PATHS.emc_ledger, canisterId: ledger, stable: readStableSnapshot(join(dir, 'emc_ledger.stable')), arg: encode([L.LedgerArg], [{ Upgrade: [] }]) });
         const target = opts.time ?? wallClock();

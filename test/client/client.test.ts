@@ -180,7 +180,10 @@ describe('client SDK against the built canisters (embedded network in a state di
         const { protocol } = clients(computeOp);
         const s = value(await protocol.stakeCompute({ nodeId: 'gpu1', amount: 300n * E8S, lockDays: 30 }));
         expect(s.stake).toMatchObject({ amount: 300n * E8S, lockDays: 30 });
-        const t = value(await protocol.topUp({ nodeId: 'gpu1', amount: 50n * E8S }));
+        // Without a ledger client given, the protocol client finds the ledger through protocol_info.
+        const own = new ProtocolClient({ agent: net.agent(computeOp) as never, canisterId: net.protocolId, now: () => net.now() });
+        const t = value(await own.topUp({ nodeId: 'gpu1', amount: 50n * E8S }));
+        expect(value(await own.ledger()).canisterId.toText()).toBe(net.ledgerId.toText());
         expect(t.stake?.amount).toBe(350n * E8S);
         expect(errorOf(await protocol.stakeCompute({ nodeId: 'gpu1', amount: 10n * E8S, lockDays: 8 })).kind).not.toBe('BadInput');
     });
@@ -244,6 +247,7 @@ describe('client SDK against the built canisters (embedded network in a state di
         const tip = value(await clients(stranger).protocol.certifiedTip());
         const t = net.now();
         await net.close();
+        await expect(EmbeddedNetwork.open(dir, { time: t + DAY, ledgerId: net.protocolId })).rejects.toThrow(/holds the ledger canister vhljx-suaaa-aaaab-aaaba-cai, not voicl/);
         net = await EmbeddedNetwork.open(dir, { time: t + DAY });
         expect(net.created).toBe(false);
         expect(net.now()).toBe(t + DAY);
