@@ -11,7 +11,7 @@ import { badInput, emc, mapResult, ok, parseAmount, type Result } from '../clien
 import type { BatchPayload } from '../protocol/batches';
 import { nodeIdProblem } from '../protocol/nodes';
 import { flag, flags, type ArgSpec, type FlagSpec, type Parsed } from './args';
-import { account, columns, eValue, jsonNode, keyValues, nodeRows, nodeTable, time } from './format';
+import { account, eValue, jsonNode, keyValues, nodeRows, nodeTable, time } from './format';
 
 export interface Output {
     json: unknown;
@@ -574,4 +574,3 @@ export const GROUPS: Record<string, string> = {
     validator: 'validators: apply, withdraw, propose and vote on state-bit batches',
 };
 
-export { columns };

@@ -9,7 +9,7 @@
  * a definite answer is never repeated. If any attempt's outcome was unknown and no later attempt
  * answered, the error is `UnknownOutcome`.
  */
-import { Actor, type ActorSubclass, type Identity } from '@dfinity/agent';
+import { Actor, type ActorSubclass } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import type { MethodSig } from '../candid/service';
 import type { IdlLike } from '../candid/to-idl';
@@ -150,4 +150,3 @@ function sleep(ms: number): Promise<void> {
     return ms <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, ms));
 }
 
-export type { Identity };

@@ -218,7 +218,7 @@ function lock(dir: string): void {
         } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
             const pid = Number(readFileSync(file, 'utf8').trim());
-            if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new StateError(`${dir} is in use by process ${pid}`);
+            if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new StateError(`${dir} is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''}`);
             rmSync(file, { force: true }); // left behind by a process that is gone
         }
     }

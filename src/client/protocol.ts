@@ -22,7 +22,7 @@ import { CertifiedTipT, PROTOCOL_METHODS, protocolServiceIdl } from '../protocol
 import { nodeIdProblem, NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType } from '../protocol/nodes';
 import type * as P from '../protocol/candid';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
-import { CanisterClient, errorOf, genericDetails, type ClientOptions } from './canister';
+import { CanisterClient, genericDetails, type ClientOptions } from './canister';
 import { LedgerClient } from './ledger';
 import { badInput, emc, fail, ok, type Result } from './result';
 
@@ -468,4 +468,3 @@ export function describeProtocolError(e: Err): string | undefined {
     }
 }
 
-export { errorOf };

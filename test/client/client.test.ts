@@ -17,12 +17,15 @@ import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient, type Node } from '../../src/client/protocol';
 import type { Result } from '../../src/client/result';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches';
+import { run } from '../../src/cli/main';
+import { writeFileSync } from 'node:fs';
 
 const E8S = 100_000_000n;
 const FEE = 100_000n;
 const SECOND = 1_000_000_000n;
 const DAY = 86_400n * SECOND;
-const T0 = 1_760_000_000n * SECOND;
+/** Five days ago (whole seconds): the last test runs the CLI, which opens the saved network at the wall clock's time. */
+const T0 = (BigInt(Date.now()) / 1000n - 5n * 86_400n) * SECOND;
 
 const owner = Secp256k1KeyIdentity.generate(new Uint8Array(32).fill(7));
 const validators = Array.from({ length: 14 }, (_, i) => Ed25519KeyIdentity.generate(new Uint8Array(32).fill(100 + i)));
@@ -308,5 +311,31 @@ describe('client SDK against the built canisters (embedded network in a state di
         // register_node whose answer is lost: the repeat finds the id taken by the same operator, which is success.
         const n = value(await flaky.protocol.registerNode({ nodeId: 'gpu2', type: 'compute' }));
         expect(n).toMatchObject({ nodeId: 'gpu2', status: 'awaiting_poc' });
+    });
+
+    it('the CLI proposes and votes on the same saved network (in process); a second open of a directory in use is refused', async () => {
+        await expect(EmbeddedNetwork.open(dir)).rejects.toThrow(/is in use by process \d+ \(this one\)/);
+        await net.close();
+        const pem = (i: number) => {
+            const file = join(dir, `val${i}.pem`);
+            const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, 100 + i)]);
+            writeFileSync(file, `-----BEGIN PRIVATE KEY-----\n${der.toString('base64')}\n-----END PRIVATE KEY-----\n`);
+            return file;
+        };
+        const cli = async (args: string[]) => {
+            let out = '';
+            let err = '';
+            const code = await run(args, { out: (s) => (out += s), err: (s) => (err += s), env: { EMC_RETRY_DELAY_MS: '0' } });
+            return { code, out, err };
+        };
+        const p: BatchPayload = { poc_results: [], observations: [{ node_id: 'gpu1', online: false }] };
+        const digest = Buffer.from(batchDigest(p)).toString('hex');
+        const proposed = await cli(['validator', 'propose', '2', '--offline', 'gpu1', '--state', dir, '--identity', pem(0)]);
+        expect(proposed).toEqual({ code: 0, err: '', out: `height     2\ndigest     ${digest}\nvotes      1 of 9 needed\nconfirmed  no\n` });
+        const voted = await cli(['validator', 'vote', '2', digest, '--state', dir, '--identity', pem(1), '--json']);
+        expect(voted.code).toBe(0);
+        expect(JSON.parse(voted.out)).toEqual({ ok: true, value: { height: '2', digest, votes: 2, quorum: 9, confirmed: false } });
+        net = await EmbeddedNetwork.open(dir);
+        expect(value(await clients(stranger).protocol.call<{ proposals: { voters: bigint[] }[] }>('get_batch', [2n])).proposals[0].voters).toHaveLength(2);
     });
 });
