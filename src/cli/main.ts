@@ -1,0 +1,205 @@
+/**
+ * `emc`: the node operator's command line (docs/client.md). `bin/emc.js` runs `run(argv)` through tsx.
+ */
+import type { Identity } from '@dfinity/agent';
+import type { Principal } from '@dfinity/principal';
+import { parsePrincipal } from '../client/account';
+import { loadIdentity } from '../client/identity';
+import { connect, NETWORKS, type NetworkName } from '../client/network';
+import { EXIT, exitCodeOf, toJson, type ClientError } from '../client/result';
+import { flag, parseArgs, type FlagSpec } from './args';
+import { COMMANDS, GROUPS, type Command } from './commands';
+
+export const GLOBAL_FLAGS: FlagSpec[] = [
+    { name: 'network', value: 'embedded|local|ic', help: 'where the canisters run (default: embedded with --state, else $EMC_NETWORK, else local)' },
+    { name: 'identity', value: 'PATH', help: 'a PEM key (dfx identity export) or a BIP-39 seed-phrase file ($EMC_IDENTITY)' },
+    { name: 'state', value: 'DIR', help: 'embedded network state directory; created with a genesis if empty ($EMC_STATE)' },
+    { name: 'host', value: 'URL', help: 'local replica URL (default http://127.0.0.1:4943)' },
+    { name: 'ledger', value: 'PRINCIPAL', help: 'emc_ledger canister id ($EMC_LEDGER_ID; default vhljx-suaaa-aaaab-aaaba-cai)' },
+    { name: 'protocol', value: 'PRINCIPAL', help: 'emc_protocol canister id ($EMC_PROTOCOL_ID; default voicl-e4aaa-aaaab-aaaaq-cai)' },
+    { name: 'json', help: 'print {"ok":true,"value":…} or {"ok":false,"error":{kind,message}} (amounts: e8s as strings)' },
+    { name: 'help', help: 'show help for the command' },
+];
+
+const EXIT_CODES = `Exit codes:
+  0  done
+  1  the canister refused (insufficient funds, unknown node, not authorized …); nothing changed
+  2  bad input or usage (malformed principal, account, amount, node id; unknown command or option); nothing sent
+  3  network or transport error (unreachable, overloaded, outcome unknown after retries)`;
+
+export interface Io {
+    out(s: string): void;
+    err(s: string): void;
+    env: Record<string, string | undefined>;
+}
+
+const processIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env };
+
+/** Runs one command line; answers the exit code. */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+    const { words, rest } = splitCommand(argv);
+    const group = words[0] !== undefined && GROUPS[words[0]] !== undefined ? words[0] : '';
+    const name = group === '' ? words[0] : words[1];
+    const cmd = COMMANDS.find((c) => c.group === group && c.name === name);
+    const json = argv.includes('--json');
+    const fail = (e: ClientError): number => {
+        if (json) io.out(`${toJson({ ok: false, error: e })}\n`);
+        else io.err(`error: ${e.message}\n`);
+        return exitCodeOf(e);
+    };
+
+    if (cmd === undefined) {
+        const parsed = parseArgs(argv, GLOBAL_FLAGS);
+        const wantsHelp = !parsed.ok || parsed.value.switches.has('help') || argv.length === 0;
+        if (name === undefined && wantsHelp) {
+            io.out(group === '' ? mainHelp() : groupHelp(group));
+            return EXIT.ok;
+        }
+        if (name === undefined && group === '') return fail(usageError('no command given (see emc --help)'));
+        if (group !== '' && name === undefined) {
+            io.out(groupHelp(group));
+            return parsed.ok && parsed.value.switches.has('help') ? EXIT.ok : EXIT.usage;
+        }
+        return fail(usageError(`unknown command '${[group, name].filter((x) => x).join(' ')}' (see emc ${group === '' ? '' : `${group} `}--help)`));
+    }
+
+    const parsed = parseArgs(rest, [...GLOBAL_FLAGS, ...cmd.flags]);
+    if (!parsed.ok) return fail(parsed.error);
+    const p = parsed.value;
+    if (p.switches.has('help')) {
+        io.out(commandHelp(cmd));
+        return EXIT.ok;
+    }
+    const required = cmd.args.filter((a) => a.optional !== true).length;
+    if (p.positional.length < required) return fail(usageError(`missing ${cmd.args[p.positional.length].name} (usage: ${usage(cmd)})`));
+    if (p.positional.length > cmd.args.length) return fail(usageError(`unexpected argument '${p.positional[cmd.args.length]}' (usage: ${usage(cmd)})`));
+
+    // Everything is checked before anything is opened or sent.
+    const input = cmd.input(p);
+    if (!input.ok) return fail(input.error);
+    const env = io.env;
+    const state = flag(p, 'state') ?? env.EMC_STATE;
+    const network = (flag(p, 'network') ?? (state !== undefined ? 'embedded' : env.EMC_NETWORK ?? 'local')) as NetworkName;
+    if (!(NETWORKS as readonly string[]).includes(network)) return fail(usageError(`--network '${network}' is not one of ${NETWORKS.join(', ')}`));
+    if (network === 'embedded' && state === undefined) return fail(usageError('--network embedded needs --state DIR (the network is kept there)'));
+    if (network !== 'embedded' && flag(p, 'state') !== undefined) return fail(usageError(`--state is only for --network embedded`));
+    const ids: { ledger?: Principal; protocol?: Principal } = {};
+    for (const [key, envName] of [['ledger', 'EMC_LEDGER_ID'], ['protocol', 'EMC_PROTOCOL_ID']] as const) {
+        const text = flag(p, key) ?? env[envName];
+        if (text === undefined) continue;
+        const pr = parsePrincipal(text, `--${key} canister id`);
+        if (!pr.ok) return fail(pr.error);
+        ids[key] = pr.value;
+    }
+    let identity: Identity | undefined;
+    const idPath = flag(p, 'identity') ?? env.EMC_IDENTITY;
+    if (idPath !== undefined) {
+        const r = loadIdentity(idPath);
+        if (!r.ok) return fail(r.error);
+        identity = r.value;
+    } else if (cmd.update) {
+        return fail(usageError(`'emc ${[cmd.group, cmd.name].filter((x) => x).join(' ')}' changes state: give --identity PATH (a PEM key or a seed-phrase file)`));
+    }
+
+    const conn = await connect({ network, identity, state, host: flag(p, 'host'), ledgerId: ids.ledger, protocolId: ids.protocol, retryDelayMs: env.EMC_RETRY_DELAY_MS === undefined ? undefined : Number(env.EMC_RETRY_DELAY_MS) });
+    if (!conn.ok) return fail(conn.error);
+    if (conn.value.embedded?.created === true) io.err(`created an embedded network in ${conn.value.embedded.dir}: ${conn.value.principal.toText()} holds the genesis balance and is governance\n`);
+    let code: number;
+    try {
+        const r = await cmd.run(conn.value, input.value);
+        if (r.ok) {
+            io.out(json ? `${toJson({ ok: true, value: r.value.json })}\n` : `${r.value.human}\n`);
+            code = EXIT.ok;
+        } else code = fail(r.error);
+    } finally {
+        await conn.value.close();
+    }
+    return code;
+}
+
+/** The command words (a group and a command, or a command) wherever they are among global options; the rest is left for the parser. */
+function splitCommand(argv: string[]): { words: string[]; rest: string[] } {
+    const takesValue = new Set(GLOBAL_FLAGS.filter((f) => f.value !== undefined).map((f) => `--${f.name}`));
+    const words: string[] = [];
+    const rest: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+        const tok = argv[i];
+        const wantWord = words.length === 0 || (words.length === 1 && GROUPS[words[0]] !== undefined);
+        if (tok === '--') {
+            rest.push(...argv.slice(i));
+            break;
+        }
+        if (wantWord && !tok.startsWith('-')) {
+            words.push(tok);
+            continue;
+        }
+        rest.push(tok);
+        if (takesValue.has(tok) && i + 1 < argv.length) rest.push(argv[++i]);
+    }
+    return { words, rest };
+}
+
+function usageError(message: string): ClientError {
+    return { kind: 'BadInput', message: `BadInput: ${message}` };
+}
+
+function usage(c: Command): string {
+    const args = c.args.map((a) => (a.optional === true ? `[${a.name}]` : a.name)).join(' ');
+    return ['emc', c.group, c.name, args, c.flags.length > 0 ? '[options]' : ''].filter((x) => x !== '').join(' ');
+}
+
+function flagLines(fs: FlagSpec[]): string {
+    const label = (f: FlagSpec) => `--${f.name}${f.value === undefined ? '' : ` ${f.value}`}`;
+    const w = Math.max(...fs.map((f) => label(f).length));
+    return fs.map((f) => `  ${label(f).padEnd(w)}  ${f.help}`).join('\n');
+}
+
+function commandHelp(c: Command): string {
+    const parts = [`${usage(c)}\n\n${c.summary}.`];
+    if (c.args.length > 0) {
+        const w = Math.max(...c.args.map((a) => a.name.length));
+        parts.push(`Arguments:\n${c.args.map((a) => `  ${a.name.padEnd(w)}  ${a.help}${a.optional === true ? ' (optional)' : ''}`).join('\n')}`);
+    }
+    if (c.flags.length > 0) parts.push(`Options:\n${flagLines(c.flags)}`);
+    if (c.notes !== undefined) parts.push(c.notes);
+    parts.push(`Global options:\n${flagLines(GLOBAL_FLAGS)}`, EXIT_CODES);
+    return `${parts.join('\n\n')}\n`;
+}
+
+function groupHelp(group: string): string {
+    const cmds = COMMANDS.filter((c) => c.group === group);
+    const w = Math.max(...cmds.map((c) => c.name.length));
+    return `emc ${group} COMMAND [options]: ${GROUPS[group]}\n\nCommands:\n${cmds.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}\n\nemc ${group} COMMAND --help shows a command's arguments and options.\n\n${EXIT_CODES}\n`;
+}
+
+function mainHelp(): string {
+    const lines = COMMANDS.map((c) => [[c.group, c.name].filter((x) => x).join(' '), c.summary]);
+    const w = Math.max(...lines.map(([n]) => n.length));
+    return `emc: the EMC node operator's command line (ledger, nodes, validators)
+
+Usage: emc [GROUP] COMMAND [ARGS] [options]
+
+Commands:
+${lines.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`).join('\n')}
+
+Amounts are EMC with up to 8 decimals (1.5, 1000000) or e8s with a suffix (150000000e8s).
+Accounts are principals or ICRC-1 account texts (principal-checksum.subaccount).
+
+Global options:
+${flagLines(GLOBAL_FLAGS)}
+
+Networks: embedded (in-process replica, state in --state DIR), local (http://127.0.0.1:4943), ic (https://icp-api.io).
+
+${EXIT_CODES}
+`;
+}
+
+if (require.main === module) {
+    run(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+            process.exit(70);
+        },
+    );
+}

@@ -1,0 +1,30 @@
+/** The node-operator client SDK (docs/client.md). */
+export { LedgerClient, type TransferArgs, type ApproveArgs, type BlockReceipt, type LedgerMetadata, type Allowance } from './ledger';
+export {
+    ProtocolClient,
+    describeProtocolError,
+    nodeOf,
+    NODE_STATUSES,
+    NODE_TYPES,
+    type Node,
+    type NodeStatus,
+    type NodeType,
+    type NodeRewards,
+    type Claim,
+    type Stake,
+    type StakeArgs,
+    type RegisterArgs,
+    type BatchStatus,
+    type CertifiedTip,
+    type ProtocolInfo,
+    type RewardsSummary,
+    type ValidatorSet,
+    type ProtocolClientOptions,
+} from './protocol';
+export { CanisterClient, type ClientOptions, type CallOptions } from './canister';
+export { connect, NETWORKS, HOSTS, type NetworkName, type ConnectOptions, type Connection } from './network';
+export { EmbeddedNetwork, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, GENESIS_BALANCE, StateError } from './embedded';
+export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identity';
+export { parseAccount, parsePrincipal, parseSubaccount, formatAccount, type Account } from './account';
+export { ok, fail, badInput, mapResult, unwrap, emc, parseAmount, toJson, exitCodeOf, EXIT, LOCAL_KINDS, E8S_PER_EMC, type Result, type ClientError } from './result';
+export { classifyFailure, type Failure, type FailureClass } from './transport';

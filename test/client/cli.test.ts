@@ -1,0 +1,219 @@
+/**
+ * The real `bin/emc.js`, run as a child process against an embedded network kept in one state
+ * directory: every command, `--json` output, exit codes for refusals, bad input and an unreachable
+ * network, and `--help` everywhere. Every invocation opens the saved network again, i.e. goes
+ * through both canisters' upgrade path; one test checks that explicitly.
+ */
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
+import { formatAccount } from '../../src/client/account';
+import { batchDigest } from '../../src/protocol/batches';
+import { run } from '../../src/cli/main';
+import { COMMANDS } from '../../src/cli/commands';
+import { Principal } from '@dfinity/principal';
+
+const BIN = resolve(__dirname, '..', '..', 'bin', 'emc.js');
+const E8S = 100_000_000n;
+const FEE = 100_000n;
+
+interface Ran {
+    code: number;
+    out: string;
+    err: string;
+    json: { ok: boolean; value?: any; error?: { kind: string; message: string } };
+}
+
+describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emc-cli-'));
+    const state = join(dir, 'state');
+    const keyA = join(dir, 'a.pem'); // secp256k1, the genesis owner
+    const keyB = join(dir, 'b.pem'); // Ed25519
+    const seedC = join(dir, 'c.seed'); // a seed phrase
+    let a: string;
+    let b: string;
+    let c: string;
+
+    /** Runs bin/emc.js with the state directory and an identity (A unless given; null: none). */
+    const emc = (args: string[], identity: string | null = keyA): Ran => {
+        const r = spawnSync(process.execPath, [BIN, ...args, '--state', state, ...(identity === null ? [] : ['--identity', identity])], { encoding: 'utf8', env: { ...process.env, EMC_RETRY_DELAY_MS: '0' } });
+        let json: Ran['json'] = { ok: false };
+        if (args.includes('--json')) json = JSON.parse(r.stdout);
+        return { code: r.status ?? -1, out: r.stdout, err: r.stderr, json };
+    };
+    const balance = (who: string): bigint => BigInt(emc(['ledger', 'balance', who, '--json']).json.value.balance);
+
+    beforeAll(() => {
+        const ec = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey;
+        writeFileSync(keyA, ec.export({ type: 'sec1', format: 'pem' }) as string);
+        a = Secp256k1KeyIdentity.fromSecretKey(new Uint8Array(Buffer.from(ec.export({ format: 'jwk' }).d as string, 'base64url'))).getPrincipal().toText();
+        const ed = generateKeyPairSync('ed25519').privateKey;
+        writeFileSync(keyB, ed.export({ type: 'pkcs8', format: 'pem' }) as string);
+        b = Ed25519KeyIdentity.fromSecretKey(new Uint8Array(Buffer.from(ed.export({ format: 'jwk' }).d as string, 'base64url'))).getPrincipal().toText();
+        const phrase = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+        writeFileSync(seedC, `${phrase}\n`);
+        c = Secp256k1KeyIdentity.fromSeedPhrase(phrase).getPrincipal().toText();
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('creates the network with a genesis for the identity (whoami, ledger info, ledger balance)', () => {
+        const w = emc(['whoami', '--json']);
+        expect(w.code).toBe(0);
+        expect(w.err).toContain(`created an embedded network in ${state}`);
+        expect(w.json.value).toMatchObject({ principal: a, network: 'embedded', ledger: 'vhljx-suaaa-aaaab-aaaba-cai', protocol: 'voicl-e4aaa-aaaab-aaaaq-cai' });
+        const info = emc(['ledger', 'info', '--json']);
+        expect(info.json.value).toMatchObject({ symbol: 'EMC', decimals: 8, fee: '100000', total_supply: (2_000_000n * E8S).toString(), minting_account: 'voicl-e4aaa-aaaab-aaaaq-cai' });
+        const bal = emc(['ledger', 'balance']);
+        expect(bal.code).toBe(0);
+        expect(bal.out).toMatch(new RegExp(`^account +${a}\\nbalance +2000000 EMC\\n$`));
+        expect(emc(['whoami', '--json'], seedC).json.value.principal).toBe(c);
+    });
+
+    it('transfers to a principal and to an ICRC-1 account text; a second process sees the first one’s changes (upgrade path)', () => {
+        const t = emc(['ledger', 'transfer', b, '1000', '--memo', 'hello', '--json']);
+        expect(t.code).toBe(0);
+        expect(t.json.value).toMatchObject({ to: b, amount: (1_000n * E8S).toString(), duplicate: false });
+        const sub = formatAccount({ owner: Principal.fromText(c), subaccount: new Uint8Array(32).fill(0).map((_, i) => (i === 31 ? 7 : 0)) });
+        expect(emc(['ledger', 'transfer', sub, '2.5']).out).toBe(`sent 2.5 EMC to ${sub} (block ${Number(t.json.value.block_index) + 1})\n`);
+        const saved = JSON.parse(readFileSync(join(state, 'network.json'), 'utf8'));
+        expect(balance(sub)).toBe(250_000_000n);
+        expect(BigInt(JSON.parse(readFileSync(join(state, 'network.json'), 'utf8')).time_ns)).toBeGreaterThanOrEqual(BigInt(saved.time_ns));
+    });
+
+    it('approves and reads the allowance', () => {
+        const r = emc(['ledger', 'approve', c, '10', '--expires-in', '1h', '--json']);
+        expect(r.code).toBe(0);
+        const al = emc(['ledger', 'allowance', c, '--json']);
+        expect(al.json.value).toMatchObject({ owner: a, spender: c, allowance: (10n * E8S).toString(), expires_at: r.json.value.expires_at });
+    });
+
+    it('registers, stakes and tops up a compute node; registers and renews a router; status and list', () => {
+        const reg = emc(['node', 'register', 'gpu1', '--json'], keyB);
+        expect(reg.json).toMatchObject({ ok: true, value: { nodeId: 'gpu1', type: 'compute', status: 'awaiting_poc', operator: b, wallet: b } });
+        expect(emc(['node', 'stake', 'gpu1', '100', '--days', '30', '--json'], keyB).json.value.stake).toMatchObject({ amount: (100n * E8S).toString(), lockDays: 30 });
+        expect(emc(['node', 'top-up', 'gpu1', '5', '--json'], keyB).json.value.stake.amount).toBe((105n * E8S).toString());
+        const router = emc(['node', 'register', 'router1', '--type', 'router', '--stake', '100000', '--days', '180']);
+        expect(router.code).toBe(0);
+        expect(router.out).toMatch(/^registered router router1: active\n/);
+        expect(router.out).toMatch(/stake +100000 EMC for 180 days/);
+        const renewed = emc(['node', 'renew', 'router1', '--days', '90', '--top-up', '1000', '--json']);
+        expect(renewed.json.value.stake).toMatchObject({ amount: (101_000n * E8S).toString(), renewals: 1 });
+        const st = emc(['node', 'status', 'router1', '--json']);
+        expect(st.json.value).toMatchObject({ nodeId: 'router1', status: 'active', eValue: (10n * E8S + 10_000_000n).toString() });
+        expect(BigInt(st.json.value.rewards.claimable)).toBeGreaterThanOrEqual(0n);
+        const human = emc(['node', 'status', 'gpu1']);
+        expect(human.out).toMatch(/^node +gpu1\ntype +compute\nstatus +awaiting_poc\n/);
+        const list = emc(['node', 'list', '--json']);
+        expect(list.json.value.nodes.map((n: { nodeId: string }) => n.nodeId)).toEqual(['router1']);
+        expect(emc(['node', 'retry', 'router1', '--json']).json.value.pendingOperation).toBeUndefined();
+    });
+
+    it('claims a router’s rewards: the wallet receives exactly the amount claimed', () => {
+        const before = balance(a);
+        const cl = emc(['node', 'claim', 'router1', '--json']);
+        expect(cl.code).toBe(0);
+        expect(cl.json.value).toMatchObject({ node_id: 'router1', wallet: a });
+        const amount = BigInt(cl.json.value.amount);
+        expect(amount).toBeGreaterThan(0n);
+        expect(balance(a)).toBe(before + amount);
+        expect(BigInt(emc(['info', '--json']).json.value.rewards.claimed)).toBe(amount);
+    });
+
+    it('validator apply, withdraw, propose, vote and set', () => {
+        const ap = emc(['validator', 'apply', 'val1', '--json']);
+        expect(ap.json.value).toMatchObject({ type: 'validator', status: 'candidate', stake: { amount: (1_000_000n * E8S).toString(), lockDays: 360 } });
+        expect(emc(['validator', 'withdraw', 'val1', '--json']).json.value.status).toBe('withdrawn');
+        // Not an active validator (governance has admitted nobody): refused, exit 1.
+        const payload = join(dir, 'payload.json');
+        writeFileSync(payload, JSON.stringify({ poc_results: [{ node_id: 'gpu1', operator: b, poc_ms: 10380 }], observations: [{ node_id: 'gpu1', online: true }] }));
+        const pr = emc(['validator', 'propose', '1', '--payload', payload, '--json']);
+        expect(pr).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'NotAValidator', message: 'NotAValidator: the caller is not an active validator' } } });
+        const digest = Buffer.from(batchDigest({ poc_results: [{ node_id: 'gpu1', operator: Principal.fromText(b), poc_ms: 10_380 }], observations: [] })).toString('hex');
+        expect(emc(['validator', 'vote', '1', digest]).err).toBe('error: NotAValidator: the caller is not an active validator\n');
+        const set = emc(['validator', 'set', '--json']);
+        expect(set.json.value).toMatchObject({ size: 0, quorum: 0, validators: [], tip: { verified: true } });
+    });
+
+    it('refuses bad input with one line and exit 2, before anything is sent or opened', async () => {
+        const before = readFileSync(join(state, 'network.json'), 'utf8');
+        // A few through the real binary …
+        const viaBin: [string[], string][] = [
+            [['ledger', 'transfer', 'not-a-principal', '1'], "error: BadInput: malformed account 'not-a-principal': not a principal (its checksum does not match)\n"],
+            [['ledger', 'transfer', `${b}-aaaaaaa.1`, '1'], `error: BadInput: malformed account '${b}-aaaaaaa.1': wrong checksum\n`],
+            [['node', 'status', 'bad-id'], "error: BadInput: node id 'bad-id' may only contain A-Z, a-z and 0-9\n"],
+            [['node', 'frobnicate'], "error: BadInput: unknown command 'node frobnicate' (see emc node --help)\n"],
+        ];
+        for (const [args, err] of viaBin) {
+            const r = emc(args);
+            expect({ args, code: r.code, err: r.err, out: r.out }).toEqual({ args, code: 2, err, out: '' });
+        }
+        // … and the rest in process (the same `run`; nothing is opened either way).
+        const inProcess: [string[], string][] = [
+            [['ledger', 'transfer', b, '1.123456789'], "error: BadInput: AMOUNT: amount '1.123456789' has more than 8 decimals (1 e8s = 0.00000001 EMC)\n"],
+            [['node', 'status', 'no', 'such'], "error: BadInput: unexpected argument 'such' (usage: emc node status NODE_ID)\n"],
+            [['node', 'register', 'x1', '--type', 'validator'], "error: BadInput: --type 'validator' must be compute or router (validators apply with `emc validator apply`)\n"],
+            [['node', 'stake', 'gpu1', '10'], 'error: BadInput: --days is missing (a number of days)\n'],
+            [['ledger', 'balance', '--frob'], "error: BadInput: unknown option '--frob' (see --help)\n"],
+            [['ledger', 'transfer', b], 'error: BadInput: missing AMOUNT (usage: emc ledger transfer TO AMOUNT [options])\n'],
+            [['validator', 'vote', '1', 'abcd'], "error: BadInput: digest 'abcd' is not 64 hex digits\n"],
+            [['validator', 'propose', '1', '--poc', 'gpu1:not-a-principal:10'], "error: BadInput: malformed operator 'not-a-principal': not a principal (its checksum does not match)\n"],
+            [['validator', 'propose', '1', '--poc', 'gpu1'], "error: BadInput: --poc 'gpu1' is not NODE_ID:OPERATOR:POC_MS\n"],
+            [['ledger', 'approve', b, '1', '--expires-in', 'soon'], "error: BadInput: duration 'soon' is not like 30m, 12h or 7d\n"],
+            [['ledger', 'balance', '--network', 'mainnet'], "error: BadInput: --network 'mainnet' is not one of embedded, local, ic\n"],
+        ];
+        for (const [args, err] of inProcess) {
+            let out = '';
+            let e = '';
+            const code = await run([...args, '--state', state, '--identity', keyA], { out: (x) => (out += x), err: (x) => (e += x), env: {} });
+            expect({ args, code, err: e, out }).toEqual({ args, code: 2, err, out: '' });
+        }
+        const j = emc(['ledger', 'balance', 'xyz', '--json']);
+        expect(j).toMatchObject({ code: 2, json: { ok: false, error: { kind: 'BadInput' } } });
+        const noId = emc(['ledger', 'transfer', b, '1'], null);
+        expect(noId.code).toBe(2);
+        expect(noId.err).toMatch(/changes state: give --identity PATH/);
+        expect(readFileSync(join(state, 'network.json'), 'utf8')).toBe(before); // never opened
+    });
+
+    it('refusals by the canisters exit 1 with one line, and change nothing', () => {
+        const before = balance(b);
+        const r = emc(['ledger', 'transfer', a, '100000'], keyB);
+        expect(r.code).toBe(1);
+        expect(r.err).toMatch(/^error: InsufficientFunds: balance [\d.]+ EMC, needed 100000.001 EMC\n$/);
+        const stake = emc(['node', 'top-up', 'gpu1', '5000', '--json'], keyB);
+        expect(stake.json.error?.message).toMatch(/^InsufficientFunds: balance [\d.]+ EMC, needed 5000.002 EMC \(stake 5000 EMC \+ 2 ledger fees\)$/);
+        expect(stake.code).toBe(1);
+        expect(balance(b)).toBe(before);
+        expect(emc(['node', 'status', 'nosuch', '--json'])).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'NodeNotFound', message: 'NodeNotFound: no node "nosuch"' } } });
+        expect(emc(['node', 'top-up', 'router1', '1'], keyB).err).toBe(`error: NotAuthorized: node "router1" is operated by ${a}, not by ${b}\n`);
+        expect(emc(['node', 'register', 'gpu1'], keyB).err).toBe('error: NodeIdTaken: node id "gpu1" is already registered\n');
+    });
+
+    it('an unreachable network exits 3', () => {
+        const r = spawnSync(process.execPath, [BIN, 'ledger', 'balance', 'aaaaa-aa', '--network', 'local', '--host', 'http://127.0.0.1:4999', '--json'], { encoding: 'utf8', env: { ...process.env, EMC_RETRY_DELAY_MS: '0' } });
+        expect(r.status).toBe(3);
+        expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { kind: 'Transport', message: expect.stringContaining('ECONNREFUSED') } });
+    });
+
+    it('prints --help for every command and group, with the exit codes (exit 0)', async () => {
+        const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+        expect(r.status).toBe(0);
+        expect(r.stdout).toMatch(/Exit codes:\n  0  done\n  1  the canister refused/);
+        for (const cmd of COMMANDS) {
+            let out = '';
+            const code = await run([...(cmd.group === '' ? [] : [cmd.group]), cmd.name, '--help'], { out: (s) => (out += s), err: () => {}, env: {} });
+            expect(code).toBe(0);
+            expect(out.startsWith(`emc ${cmd.group === '' ? '' : `${cmd.group} `}${cmd.name}`)).toBe(true);
+            expect(out).toContain('Exit codes:');
+        }
+        for (const group of ['ledger', 'node', 'validator']) {
+            let out = '';
+            expect(await run([group, '--help'], { out: (s) => (out += s), err: () => {}, env: {} })).toBe(0);
+            expect(out).toContain(`emc ${group} COMMAND`);
+        }
+    });
+});
