@@ -367,7 +367,12 @@ export class Protocol {
         if (!bytesEqual(n.operator, operator)) return 'wrong_operator';
         if (n.status !== 'active' && n.status !== 'awaiting_poc') return `status_${n.status}`;
         if (!Number.isInteger(pocMs) || pocMs < 1) return 'invalid_poc_ms';
-        const next: NodeRecord = { ...n, status: 'active', pocMs };
+        let next: NodeRecord = { ...n, status: 'active', pocMs };
+        if (n.online === false || n.fault !== undefined) {
+            // A confirmed PoC is a valid state: it ends an outage as an online report would (spec §6).
+            const now = this.env.now();
+            next = this.liveness.observed({ ...next, online: true, observedAt: now }, true, now);
+        }
         next.e = this.eValue(next);
         this.save(next, n);
         return 'applied';

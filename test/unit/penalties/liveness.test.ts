@@ -149,4 +149,21 @@ describe('staked compute nodes: stake / stake_days / 24 per 60 minutes without a
         const inv = escrowInvariant(n.protocol, n.ledger);
         expect(inv.recorded).toBe(inv.onLedger);
     });
+
+    it('a confirmed PoC is a valid state: it ends the outage like an online report, and the node earns again', async () => {
+        const n = await network({ compute: [42] });
+        n.env.time += MINUTE;
+        n.confirmPoc(all(), [42]);
+        n.env.time += MINUTE;
+        n.observe(all(), [['c42', false]]);
+        expect(n.protocol.weight(n.node('c42'))).toBe(0n);
+        await n.run(n.env.time + 130n * MINUTE, () => all());
+        n.confirmPoc(all(), [42]); // back after 130 min: 2 complete windows
+        expect(n.node('c42').online).toBe(true);
+        expect(n.node('c42').fault).toBeUndefined();
+        expect(n.protocol.weight(n.node('c42'))).toBeGreaterThan(0n);
+        await n.run(n.env.time + 300n * MINUTE, () => all());
+        await n.settle();
+        expect(n.node('c42').penalized).toBe(2n * 10n * EMC);
+    });
 });

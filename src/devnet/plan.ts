@@ -1,0 +1,139 @@
+/**
+ * The devnet's network and its script: who runs which node with what stake and PoC time, and which
+ * faults happen when. Pure and deterministic (a seeded generator), so a resumed run and a test see
+ * the same network.
+ *
+ * Time is counted in slots: one batch is confirmed per slot (`SLOT_MINUTES`), an epoch is
+ * `SLOTS_PER_EPOCH` slots. A run of `epochs` epochs has `epochs × SLOTS_PER_EPOCH` slots, and the
+ * scripted faults are placed at fractions of the run, so a short run (CI) has all of them too.
+ */
+import { createHash } from 'node:crypto';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+
+export const E8S = 100_000_000n;
+/** The devnet's epoch: one hour (a governance parameter; mainnet's default is 86,400 s). */
+export const EPOCH_SECONDS = 3_600n;
+export const SLOT_MINUTES = 10;
+export const SLOTS_PER_EPOCH = Number(EPOCH_SECONDS) / 60 / SLOT_MINUTES;
+export const SLOT_NS = BigInt(SLOT_MINUTES) * 60_000_000_000n;
+/** The shortest run that fits every scripted fault. */
+export const MIN_EPOCHS = 6;
+/** Each operator's genesis balance beyond its stake: fees, and a top-up for the suspension demo. */
+export const FEE_ALLOWANCE = 500n * E8S;
+
+export type Kind = 'validator' | 'router' | 'compute';
+
+export interface PlannedNode {
+    nodeId: string;
+    kind: Kind;
+    /** The identity name its operator key is derived from (`identityOf`). */
+    operator: string;
+    /** e8s; 0 for an unstaked compute node */
+    stake: bigint;
+    lockDays: number;
+    /** compute nodes: the PoC time the validators measure, ms */
+    pocMs?: number;
+}
+
+export interface FaultPlan {
+    /** A validator that stops taking part in batches for `minutes`. */
+    validatorDown: { nodeId: string; slot: number; minutes: number };
+    /** Routers reported offline at `slot` and online again `minutes` later. */
+    routersOffline: { nodeId: string; slot: number; minutes: number }[];
+    /** Compute nodes reported without a valid state, then back with a fresh PoC. */
+    computeFailing: { nodeId: string; slot: number; minutes: number; newPocMs: number }[];
+    /** A router the others impeach (a majority votes yes). */
+    impeachment: { nodeId: string; accuser: string; slot: number; reason: string };
+    /** A validator whose operator reports its key compromised and names a new key; the others confirm. */
+    keyRotation: { nodeId: string; slot: number; newOperator: string };
+    /** The router staking exactly the minimum: its outage suspends it, a top-up ends the suspension. */
+    topUp: { nodeId: string; slot: number; amount: bigint };
+}
+
+export interface Plan {
+    validators: PlannedNode[];
+    routers: PlannedNode[];
+    compute: PlannedNode[];
+    slots: number;
+    faults: FaultPlan;
+}
+
+/** A small deterministic generator (mulberry32). */
+export function rng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+}
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+/** The network: 13 validators, 20 routers, 200 compute nodes by default. `run` varies the fault targets of a resumed network. */
+export function makePlan(o: { epochs: number; run?: number; validators?: number; routers?: number; compute?: number }): Plan {
+    const run = o.run ?? 0;
+    const next = rng(0x0e3c);
+    const between = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
+    const validators: PlannedNode[] = Array.from({ length: o.validators ?? 13 }, (_, i) => ({
+        nodeId: `val${pad(i, 2)}`,
+        kind: 'validator',
+        operator: `val${pad(i, 2)}`,
+        stake: (1_000_000n + BigInt(between(5, 200)) * 100n) * E8S,
+        lockDays: 360,
+    }));
+    const routers: PlannedNode[] = Array.from({ length: o.routers ?? 20 }, (_, i) => ({
+        nodeId: `rtr${pad(i, 2)}`,
+        kind: 'router',
+        operator: `rtr${pad(i, 2)}`,
+        // rtr06 stakes exactly the minimum (the suspension demo); the others 100,000–150,000 EMC
+        stake: (i === 6 ? 100_000n : 100_000n + BigInt(between(1, 50)) * 1_000n) * E8S,
+        lockDays: 180 + between(0, 2) * 90,
+    }));
+    const locks = [0, 7, 30, 90, 180];
+    const compute: PlannedNode[] = Array.from({ length: o.compute ?? 200 }, (_, i) => {
+        // PoC times spread log-uniformly over 400 ms – 9 s
+        const pocMs = Math.round(400 * Math.pow(9000 / 400, next()));
+        const lockDays = locks[Math.floor(next() * locks.length)];
+        // the stake that covers E_base fully is 1000 × 15000 / poc_ms EMC; stakes cover 30–120 % of it
+        const full = (1000 * 15000) / pocMs;
+        const stake = lockDays === 0 ? 0n : BigInt(Math.max(10, Math.round((full * (30 + between(0, 90))) / 100))) * E8S;
+        return { nodeId: `cmp${pad(i, 3)}`, kind: 'compute', operator: `cmp${pad(i, 3)}`, stake, lockDays, pocMs };
+    });
+    const slots = o.epochs * SLOTS_PER_EPOCH;
+    const at = (fraction: number): number => Math.max(1, Math.floor(slots * fraction));
+    const pick = <T>(xs: T[], i: number): T => xs[((i % xs.length) + xs.length) % xs.length];
+    const staked = compute.filter((c) => c.stake > 0n);
+    const unstaked = compute.filter((c) => c.stake === 0n);
+    const failing = [...Array.from({ length: Math.min(8, staked.length) }, (_, k) => pick(staked, 3 + 11 * k + run)), ...Array.from({ length: Math.min(3, unstaked.length) }, (_, k) => pick(unstaked, 5 + 7 * k + run))];
+    const faults: FaultPlan = {
+        validatorDown: { nodeId: pick(validators, 4 + run).nodeId, slot: at(0.15), minutes: 180 },
+        routersOffline: [
+            { nodeId: pick(routers, 3 + run).nodeId, slot: at(0.3), minutes: 60 },
+            { nodeId: pick(routers, 4 + run).nodeId, slot: at(0.3) + 1, minutes: 120 },
+            { nodeId: 'rtr06', slot: at(0.35), minutes: 30 },
+            { nodeId: pick(routers, 9 + run).nodeId, slot: at(0.45), minutes: 40 },
+        ],
+        computeFailing: failing.map((c, k) => ({ nodeId: c.nodeId, slot: at(0.2 + 0.03 * k), minutes: 60 + 30 * (k % 4), newPocMs: Math.max(300, Math.round((c.pocMs ?? 1000) * (0.8 + 0.05 * k))) })),
+        impeachment: { nodeId: pick(routers, 15 + run).nodeId, accuser: pick(routers, run).nodeId, slot: at(0.5), reason: 'serves forged results (devnet script)' },
+        keyRotation: { nodeId: pick(validators, 9 + run).nodeId, slot: at(0.6), newOperator: `${pick(validators, 9 + run).nodeId}k${run + 2}` },
+        topUp: { nodeId: 'rtr06', slot: at(0.35) + 5, amount: 100n * E8S },
+    };
+    return { validators, routers, compute, slots, faults };
+}
+
+/** The Ed25519 identity named `name` (derived from a fixed seed: the devnet's keys are public). */
+export function identityOf(name: string): Ed25519KeyIdentity {
+    const seed = createHash('sha256').update(`emc-devnet/${name}`).digest();
+    return Ed25519KeyIdentity.generate(new Uint8Array(seed));
+}
+
+/** The identity's key as a PKCS#8 PEM, the form `dfx identity export` writes and `emc --identity` reads. */
+export function pemOf(name: string): string {
+    const seed = createHash('sha256').update(`emc-devnet/${name}`).digest();
+    // PKCS#8 for Ed25519: a fixed 16-byte prefix, then the 32-byte seed.
+    const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+    return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
+}
