@@ -4,6 +4,8 @@ export {
     ProtocolClient,
     describeProtocolError,
     nodeOf,
+    voteOf,
+    payoutOf,
     NODE_STATUSES,
     NODE_TYPES,
     type Node,
@@ -20,6 +22,16 @@ export {
     type RewardsSummary,
     type ValidatorSet,
     type ProtocolClientOptions,
+    type Vote,
+    type PenaltyRecord,
+    type PenaltiesSummary,
+    type EpochRecord,
+    type ScheduleRow,
+    type ComputeMultiplier,
+    type Params,
+    type ParamsUpdate,
+    type Payout,
+    type GovernanceLogEntry,
 } from './protocol';
 export { CanisterClient, type ClientOptions, type CallOptions } from './canister';
 export { connect, NETWORKS, HOSTS, type NetworkName, type ConnectOptions, type Connection } from './network';

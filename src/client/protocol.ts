@@ -1,17 +1,19 @@
 /**
  * The protocol canister, as a node operator uses it: register and stake, top up, renew, look up
- * nodes, claim rewards; validators apply, propose and vote on state-bit batches.
+ * nodes, claim rewards; validators apply, propose and vote on state-bit batches; any active node
+ * takes part in impeachments, validators in key-compromise reports; governance (on a devnet, the
+ * genesis owner; on the IC, an SNS) checks and executes its methods; everyone reads penalties,
+ * epochs, the emission schedule, parameters and the governance log.
  *
  * Operations that move a stake do what the operator would do by hand: check the node and the
  * balance first (so that a doomed call changes nothing and costs no fee), approve the protocol
  * canister on the ledger for amount + fee (expiring after an hour), then call the protocol, which
  * pulls the stake with `icrc2_transfer_from`.
  *
- * Adding a method (governance, impeachment, key rotation …) is one line in the same pattern:
- *     setParams(p: Params) { return this.node('set_params', [p]); }                 // → Result<Node>
- *     openImpeachment(a: A) { return this.variant('impeach', [a], (v: V) => v, describeProtocolError); }
- * after the method is in PROTOCOL_METHODS (src/protocol/interface.ts), which this client's Actor
- * is built from.
+ * Every method is a typed wrapper of one entry of PROTOCOL_METHODS (src/protocol/interface.ts),
+ * which this client's Actor is built from: `this.node(...)` for a `variant { Ok : NodeView; Err }`
+ * answer, `this.variant(...)` for another `variant { Ok; Err : ProtocolError }`, `this.validation`
+ * for a governance `validate_m`, `this.call(...)` for a plain reply.
  */
 import { Cbor, Certificate, lookup_path, LookupPathStatus, reconstruct } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
@@ -24,7 +26,7 @@ import type * as P from '../protocol/candid';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
 import { CanisterClient, genericDetails, type ClientOptions } from './canister';
 import { LedgerClient } from './ledger';
-import { badInput, emc, fail, ok, type Result } from './result';
+import { badInput, emc, fail, mapResult, ok, type Result } from './result';
 
 export { NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType };
 
@@ -56,6 +58,14 @@ export interface Node {
     escrow: Account;
     /** A stake movement in flight (`stake`, `top_up`, `renew`, `release`, …). */
     pendingOperation?: string;
+    /** Below its type's minimum stake after penalties: no reward weight, no votes, until a top-up covers it. */
+    suspended: boolean;
+    /** Its key is reported compromised: no votes, claims or changes until the report is decided. */
+    frozen: boolean;
+    /** e8s charged and not yet moved to the treasury. */
+    penaltyDue: bigint;
+    /** e8s moved to the treasury so far. */
+    penalized: bigint;
 }
 
 export interface NodeRewards {
@@ -108,6 +118,8 @@ export interface ProtocolInfo {
     ledgerFee: bigint;
     validators: number;
     pendingReleases: bigint;
+    /** Why governance paused the protocol, while it is paused. */
+    paused?: string;
 }
 
 export interface RewardsSummary {
@@ -128,6 +140,131 @@ export interface ValidatorSet {
     size: number;
     f?: number;
     quorum: number;
+}
+
+/** An impeachment or a key-compromise report (spec §7). */
+export interface Vote {
+    id: bigint;
+    kind: 'impeachment' | 'key_rotation';
+    /** The accused node, or the validator whose key is reported. */
+    nodeId: string;
+    nodeType: NodeType;
+    status: 'open' | 'passed' | 'failed';
+    /** The deadline passed (a decided vote stays open for late key-report answers until then). */
+    closed: boolean;
+    yes: number;
+    no: number;
+    /** How many voters it has: more than half of them saying yes decides it. */
+    electorate: number;
+    openedAt: bigint;
+    closesAt: bigint;
+    /** The accuser's node id (a key report: the reported node itself). */
+    openedBy: string;
+    reason: string;
+    /** Key reports: the operator that takes over when confirmed. */
+    newOperator?: Principal;
+    decidedAt?: bigint;
+    /** Key reports: the validators that never answered (recorded at the deadline). */
+    nonResponders: string[];
+}
+
+export interface PenaltyRecord {
+    seq: bigint;
+    nodeId: string;
+    kind: 'liveness' | 'impeachment';
+    time: bigint;
+    /** e8s charged */
+    amount: bigint;
+    /** Liveness: how many complete windows were charged (an impeachment: 0). */
+    windows: number;
+    /** The start (ns) of the first and of the last window charged (an impeachment: its time). */
+    firstWindow: bigint;
+    lastWindow: bigint;
+}
+
+export interface PenaltiesSummary {
+    /** e8s charged in total, moved to the treasury, and forgiven (what an escrow could no longer cover). */
+    charged: bigint;
+    moved: bigint;
+    forgiven: bigint;
+    /** Nodes with a penalty waiting to be moved. */
+    pendingDeductions: bigint;
+    /** Records in the penalty log. */
+    records: bigint;
+}
+
+export interface EpochRecord {
+    epoch: bigint;
+    start: bigint;
+    end: bigint;
+    emitted: bigint;
+    distributed: bigint;
+    unallocated: bigint;
+    totalE: bigint;
+    eligible: bigint;
+}
+
+export interface ScheduleRow {
+    /** Decay period, from 1 (90 epochs each). */
+    period: number;
+    /** What each epoch of the period emits, e8s. */
+    epochReward: bigint;
+    periodTotal: bigint;
+    /** Emitted from genesis through the end of the period. */
+    cumulative: bigint;
+}
+
+export interface ComputeMultiplier {
+    days: number;
+    /** The multiplier × 10 (12 = 1.2). */
+    multiplierTenths: number;
+}
+
+/** The protocol's parameters (`protocol_params`); amounts in e8s, windows in seconds. */
+export interface Params {
+    epochSeconds: bigint;
+    validatorPenaltyE8s: bigint;
+    validatorWindowSeconds: bigint;
+    routerPenaltyE8s: bigint;
+    routerWindowSeconds: bigint;
+    computeWindowSeconds: bigint;
+    validatorMinStakeE8s: bigint;
+    routerMinStakeE8s: bigint;
+    validatorMinTermDays: number;
+    validatorRenewalMinDays: number;
+    validatorMaxRenewals: number;
+    routerMinTermDays: number;
+    routerRenewalMinDays: number;
+    computeMultipliers: ComputeMultiplier[];
+    impeachmentWindowSeconds: bigint;
+    keyRotationWindowSeconds: bigint;
+    ledgerFeeE8s: bigint;
+}
+
+/** What `update_params` may change: only the fields present change. */
+export type ParamsUpdate = Partial<Omit<Params, 'ledgerFeeE8s'>>;
+
+/** A treasury payment (a developer grant or an airdrop payment). */
+export interface Payout {
+    id: bigint;
+    kind: 'grant' | 'airdrop';
+    to: Account;
+    amount: bigint;
+    reason: string;
+    createdAt: bigint;
+    /** `pending` while the ledger's answer is unknown (the timer retries it with the same key). */
+    status: 'pending' | 'paid' | 'failed';
+    block?: bigint;
+    error?: string;
+}
+
+export interface GovernanceLogEntry {
+    seq: bigint;
+    time: bigint;
+    caller: Principal;
+    method: string;
+    before: string;
+    after: string;
 }
 
 export interface ProtocolClientOptions extends ClientOptions {
@@ -324,7 +461,9 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         const r = await this.call<ValueOf<typeof P.ProtocolInfoT>>('protocol_info', []);
         if (!r.ok) return r;
         const i = r.value;
-        return ok({ governance: i.governance as Principal, ledger: i.ledger as Principal, treasury: fromCandidAccount(i.treasury as never), ledgerFee: i.ledger_fee, validators: i.validators, pendingReleases: i.pending_releases });
+        const info: ProtocolInfo = { governance: principal(i.governance), ledger: principal(i.ledger), treasury: fromCandidAccount(i.treasury as never), ledgerFee: i.ledger_fee, validators: i.validators, pendingReleases: i.pending_releases };
+        if (i.paused.length === 1) info.paused = i.paused[0];
+        return ok(info);
     }
 
     /** E × 10^8 a compute node would have with this PoC time and stake. */
@@ -332,7 +471,168 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         return this.call<bigint>('preview_e_value', [{ poc_ms: a.pocMs, stake_e8s: a.stake, lock_days: a.lockDays }]);
     }
 
+    /** Epoch records from `start` (at most 100; stops at the first epoch not closed yet). */
+    async epochRecords(a: { start: bigint; count: number }): Promise<Result<EpochRecord[]>> {
+        const bad = checkRange(a.start, a.count);
+        if (bad !== undefined) return bad;
+        const r = await this.call<ValueOf<typeof P.EpochRecordT>[]>('epoch_records', [{ start: a.start, count: a.count }]);
+        return mapResult(r, (rows) => rows.map((e) => ({ epoch: e.epoch, start: e.start, end: e.end, emitted: e.emitted, distributed: e.distributed, unallocated: e.unallocated, totalE: e.total_e, eligible: e.eligible })));
+    }
+
+    /** The first `periods` decay periods of the emission schedule (the canister answers at most 1,000). */
+    async emissionSchedule(periods: number): Promise<Result<ScheduleRow[]>> {
+        if (!Number.isInteger(periods) || periods < 0 || periods > 0xffffffff) return badInput(`periods must be a whole number from 0, got ${periods}`);
+        const r = await this.call<ValueOf<typeof P.ScheduleRowT>[]>('emission_schedule', [periods]);
+        return mapResult(r, (rows) => rows.map((x) => ({ period: x.period, epochReward: x.epoch_reward_e8s, periodTotal: x.period_total_e8s, cumulative: x.cumulative_e8s })));
+    }
+
+    // ----- impeachment and key compromise (spec §7) ---------------------------------------
+
+    /** Opens an impeachment of `nodeId` by the caller's own node `accuser` of the same type (the accuser's yes counts). */
+    openImpeachment(a: { nodeId: string; accuser: string; reason: string }): Promise<Result<Vote>> {
+        return checkNodeIds(a.nodeId, a.accuser) ?? this.variant('open_impeachment', [{ accuser: a.accuser, node_id: a.nodeId, reason: a.reason }], voteOf, describeProtocolError);
+    }
+
+    /** The caller's node `voter` votes yes or no on impeachment `id`. */
+    voteImpeachment(a: { id: bigint; voter: string; yes: boolean }): Promise<Result<Vote>> {
+        return checkNodeIds(a.voter) ?? checkU64(a.id, 'vote id') ?? this.variant('vote_impeachment', [{ id: a.id, voter: a.voter, yes: a.yes }], voteOf, describeProtocolError);
+    }
+
+    /** The operator of validator `nodeId` reports its key compromised and names the new operator; the node is frozen until decided. */
+    reportKeyCompromise(a: { nodeId: string; newOperator: Principal }): Promise<Result<Vote>> {
+        return checkNodeIds(a.nodeId) ?? this.variant('report_key_compromise', [{ node_id: a.nodeId, new_operator: a.newOperator }], voteOf, describeProtocolError);
+    }
+
+    /** The caller's validator `voter` confirms (or denies) key report `id`. */
+    answerKeyReport(a: { id: bigint; voter: string; confirm: boolean }): Promise<Result<Vote>> {
+        return checkNodeIds(a.voter) ?? checkU64(a.id, 'vote id') ?? this.variant('answer_key_report', [{ id: a.id, voter: a.voter, confirm: a.confirm }], voteOf, describeProtocolError);
+    }
+
+    /** The vote, or `undefined` if no vote has this id. */
+    async getVote(id: bigint): Promise<Result<Vote | undefined>> {
+        const bad = checkU64(id, 'vote id');
+        if (bad !== undefined) return bad;
+        const r = await this.call<[] | [ValueOf<typeof P.VoteViewT>]>('get_vote', [id]);
+        return mapResult(r, (v) => (v.length === 1 ? voteOf(v[0]) : undefined));
+    }
+
+    /** Votes by id from `start` (default 0), at most `count` (default and maximum 100). */
+    async listVotes(a: { start?: bigint; count?: number } = {}): Promise<Result<Vote[]>> {
+        const range = { start: a.start ?? 0n, count: a.count ?? 100 };
+        const bad = checkRange(range.start, range.count);
+        if (bad !== undefined) return bad;
+        return mapResult(await this.call<ValueOf<typeof P.VoteViewT>[]>('list_votes', [range]), (vs) => vs.map(voteOf));
+    }
+
+    // ----- penalties (spec §6) ------------------------------------------------------------
+
+    /** Penalty records by sequence number from `start` (default 0), at most `count` (default and maximum 100). */
+    async penaltyLog(a: { start?: bigint; count?: number } = {}): Promise<Result<PenaltyRecord[]>> {
+        const range = { start: a.start ?? 0n, count: a.count ?? 100 };
+        const bad = checkRange(range.start, range.count);
+        if (bad !== undefined) return bad;
+        const r = await this.call<ValueOf<typeof P.PenaltyRecordT>[]>('penalty_log', [range]);
+        return mapResult(r, (rs) => rs.map((x) => ({ seq: x.seq, nodeId: x.node_id, kind: tag(x.kind) as PenaltyRecord['kind'], time: x.time, amount: x.amount, windows: x.windows, firstWindow: x.first_window, lastWindow: x.last_window })));
+    }
+
+    async penaltiesSummary(): Promise<Result<PenaltiesSummary>> {
+        const r = await this.call<ValueOf<typeof P.PenaltiesSummaryT>>('penalties_summary', []);
+        return mapResult(r, (s) => ({ charged: s.charged, moved: s.moved, forgiven: s.forgiven, pendingDeductions: s.pending_deductions, records: s.records }));
+    }
+
+    // ----- governance (spec §8) -----------------------------------------------------------
+    // Each method m has a query validate_m with the same argument: its Ok text is the summary an
+    // SNS proposal shows, and m answers the same text when it executes (payouts and admissions
+    // answer what they created). A validation's refusal is `{ kind: 'Invalid', message: 'Invalid: …' }`.
+
+    async protocolParams(): Promise<Result<Params>> {
+        return mapResult(await this.call<ValueOf<typeof P.ParamsViewT>>('protocol_params', []), paramsOf);
+    }
+
+    setGovernance(p: Principal): Promise<Result<string>> {
+        return this.variant('set_governance', [p], (t: string) => t, describeProtocolError);
+    }
+
+    validateSetGovernance(p: Principal): Promise<Result<string>> {
+        return this.validation('validate_set_governance', [p]);
+    }
+
+    updateParams(u: ParamsUpdate): Promise<Result<string>> {
+        return this.variant('update_params', [paramsUpdateArg(u)], (t: string) => t, describeProtocolError);
+    }
+
+    validateUpdateParams(u: ParamsUpdate): Promise<Result<string>> {
+        return this.validation('validate_update_params', [paramsUpdateArg(u)]);
+    }
+
+    /** Admits exactly the candidates that bring the validator set to its next 3F+1 size. */
+    admitValidators(ids: string[]): Promise<Result<Node[]>> {
+        return checkNodeIds(...ids) ?? this.variant('admit_validators', [ids], (ns: NodeView[]) => ns.map(nodeOf), describeProtocolError);
+    }
+
+    validateAdmitValidators(ids: string[]): Promise<Result<string>> {
+        return checkNodeIds(...ids) ?? this.validation('validate_admit_validators', [ids]);
+    }
+
+    /** A developer grant from the treasury (one account). */
+    payGrant(a: { to: Account; amount: bigint; reason: string }): Promise<Result<Payout[]>> {
+        return this.variant('pay_grant', [grantArg(a)], payoutsOf, describeProtocolError);
+    }
+
+    validatePayGrant(a: { to: Account; amount: bigint; reason: string }): Promise<Result<string>> {
+        return this.validation('validate_pay_grant', [grantArg(a)]);
+    }
+
+    /** Up to 100 airdrop payments from the treasury. */
+    airdropBatch(a: { payments: { to: Account; amount: bigint }[]; reason: string }): Promise<Result<Payout[]>> {
+        return this.variant('airdrop_batch', [airdropArg(a)], payoutsOf, describeProtocolError);
+    }
+
+    validateAirdropBatch(a: { payments: { to: Account; amount: bigint }[]; reason: string }): Promise<Result<string>> {
+        return this.validation('validate_airdrop_batch', [airdropArg(a)]);
+    }
+
+    pause(reason: string): Promise<Result<string>> {
+        return this.variant('pause', [reason], (t: string) => t, describeProtocolError);
+    }
+
+    validatePause(reason: string): Promise<Result<string>> {
+        return this.validation('validate_pause', [reason]);
+    }
+
+    resume(): Promise<Result<string>> {
+        return this.variant('resume', [], (t: string) => t, describeProtocolError);
+    }
+
+    validateResume(): Promise<Result<string>> {
+        return this.validation('validate_resume', []);
+    }
+
+    /** Executed governance changes by sequence number from `start` (default 0), at most `count` (default and maximum 100). */
+    async governanceLog(a: { start?: bigint; count?: number } = {}): Promise<Result<GovernanceLogEntry[]>> {
+        const range = { start: a.start ?? 0n, count: a.count ?? 100 };
+        const bad = checkRange(range.start, range.count);
+        if (bad !== undefined) return bad;
+        const r = await this.call<ValueOf<typeof P.LogEntryT>[]>('governance_log', [range]);
+        return mapResult(r, (es) => es.map((e) => ({ seq: e.seq, time: e.time, caller: principal(e.caller), method: e.method, before: e.before, after: e.after })));
+    }
+
+    /** The payout, or `undefined` if no payout has this id. */
+    async getPayout(id: bigint): Promise<Result<Payout | undefined>> {
+        const bad = checkU64(id, 'payout id');
+        if (bad !== undefined) return bad;
+        const r = await this.call<[] | [ValueOf<typeof P.PayoutT>]>('get_payout', [id]);
+        return mapResult(r, (p) => (p.length === 1 ? payoutOf(p[0]) : undefined));
+    }
+
     // ----- the pattern --------------------------------------------------------------------
+
+    /** A governance `validate_m` query: `variant { Ok : text; Err : text }`; Err → kind `Invalid`. */
+    protected async validation(method: keyof typeof PROTOCOL_METHODS, args: unknown[]): Promise<Result<string>> {
+        const r = await this.call<{ Ok: string } | { Err: string }>(method, args);
+        if (!r.ok) return r;
+        return 'Ok' in r.value ? ok(r.value.Ok) : fail('Invalid', r.value.Err);
+    }
 
     /** A method answering `variant { Ok : NodeView; Err : ProtocolError }`. */
     protected node(method: keyof typeof PROTOCOL_METHODS, args: unknown[], idempotent = false): Promise<Result<Node>> {
@@ -387,6 +687,10 @@ export function nodeOf(v: NodeView): Node {
         registeredAt: v.registered_at,
         eValue: v.e_value,
         escrow: fromCandidAccount(v.escrow as never),
+        suspended: v.suspended,
+        frozen: v.frozen,
+        penaltyDue: v.penalty_due,
+        penalized: v.penalized,
     };
     if (v.admitted_at.length === 1) n.admittedAt = v.admitted_at[0];
     if (v.stake.length === 1) {
@@ -398,6 +702,101 @@ export function nodeOf(v: NodeView): Node {
     if (v.observed_at.length === 1) n.observedAt = v.observed_at[0];
     if (v.pending_operation.length === 1) n.pendingOperation = v.pending_operation[0];
     return n;
+}
+
+export function voteOf(v: ValueOf<typeof P.VoteViewT>): Vote {
+    const out: Vote = {
+        id: v.id,
+        kind: tag(v.kind) as Vote['kind'],
+        nodeId: v.node_id,
+        nodeType: tag(v.node_type) as NodeType,
+        status: tag(v.status) as Vote['status'],
+        closed: v.closed,
+        yes: v.yes,
+        no: v.no,
+        electorate: v.electorate,
+        openedAt: v.opened_at,
+        closesAt: v.closes_at,
+        openedBy: v.opened_by,
+        reason: v.reason,
+        nonResponders: [...v.non_responders],
+    };
+    if (v.new_operator.length === 1) out.newOperator = principal(v.new_operator[0]);
+    if (v.decided_at.length === 1) out.decidedAt = v.decided_at[0];
+    return out;
+}
+
+export function payoutOf(p: ValueOf<typeof P.PayoutT>): Payout {
+    const out: Payout = { id: p.id, kind: tag(p.kind) as Payout['kind'], to: fromCandidAccount(p.to as never), amount: p.amount, reason: p.reason, createdAt: p.created_at, status: tag(p.status) as Payout['status'] };
+    if (p.block.length === 1) out.block = p.block[0];
+    if (p.error.length === 1) out.error = p.error[0];
+    return out;
+}
+
+function payoutsOf(ps: ValueOf<typeof P.PayoutT>[]): Payout[] {
+    return ps.map(payoutOf);
+}
+
+function paramsOf(p: ValueOf<typeof P.ParamsViewT>): Params {
+    return {
+        epochSeconds: p.epoch_seconds,
+        validatorPenaltyE8s: p.validator_penalty_e8s,
+        validatorWindowSeconds: p.validator_window_seconds,
+        routerPenaltyE8s: p.router_penalty_e8s,
+        routerWindowSeconds: p.router_window_seconds,
+        computeWindowSeconds: p.compute_window_seconds,
+        validatorMinStakeE8s: p.validator_min_stake_e8s,
+        routerMinStakeE8s: p.router_min_stake_e8s,
+        validatorMinTermDays: p.validator_min_term_days,
+        validatorRenewalMinDays: p.validator_renewal_min_days,
+        validatorMaxRenewals: p.validator_max_renewals,
+        routerMinTermDays: p.router_min_term_days,
+        routerRenewalMinDays: p.router_renewal_min_days,
+        computeMultipliers: p.compute_multipliers.map((m) => ({ days: m.days, multiplierTenths: m.multiplier_tenths })),
+        impeachmentWindowSeconds: p.impeachment_window_seconds,
+        keyRotationWindowSeconds: p.key_rotation_window_seconds,
+        ledgerFeeE8s: p.ledger_fee_e8s,
+    };
+}
+
+/** ParamsUpdate → the Candid record (absent fields are `[]`, i.e. unchanged). */
+function paramsUpdateArg(u: ParamsUpdate): ValueOf<typeof P.ParamsUpdateT> {
+    return {
+        epoch_seconds: opt(u.epochSeconds),
+        validator_penalty_e8s: opt(u.validatorPenaltyE8s),
+        validator_window_seconds: opt(u.validatorWindowSeconds),
+        router_penalty_e8s: opt(u.routerPenaltyE8s),
+        router_window_seconds: opt(u.routerWindowSeconds),
+        compute_window_seconds: opt(u.computeWindowSeconds),
+        validator_min_stake_e8s: opt(u.validatorMinStakeE8s),
+        router_min_stake_e8s: opt(u.routerMinStakeE8s),
+        validator_min_term_days: opt(u.validatorMinTermDays),
+        validator_renewal_min_days: opt(u.validatorRenewalMinDays),
+        validator_max_renewals: opt(u.validatorMaxRenewals),
+        router_min_term_days: opt(u.routerMinTermDays),
+        router_renewal_min_days: opt(u.routerRenewalMinDays),
+        compute_multipliers: opt(u.computeMultipliers?.map((m) => ({ days: m.days, multiplier_tenths: m.multiplierTenths }))),
+        impeachment_window_seconds: opt(u.impeachmentWindowSeconds),
+        key_rotation_window_seconds: opt(u.keyRotationWindowSeconds),
+    };
+}
+
+function grantArg(a: { to: Account; amount: bigint; reason: string }) {
+    return { to: toCandidAccount(a.to), amount: a.amount, reason: a.reason };
+}
+
+function airdropArg(a: { payments: { to: Account; amount: bigint }[]; reason: string }) {
+    return { payments: a.payments.map((p) => ({ to: toCandidAccount(p.to), amount: p.amount })), reason: a.reason };
+}
+
+/** The case name of a Candid variant of nulls (`{ passed: null }` → `passed`). */
+function tag(v: unknown): string {
+    return Object.keys(v as object)[0];
+}
+
+/** A principal as this module's Principal class (agent-js may decode with another copy of it). */
+function principal(p: unknown): Principal {
+    return Principal.fromUint8Array((p as Principal).toUint8Array());
 }
 
 function batchStatus(s: { digest: Uint8Array; votes: number; quorum: number; confirmed: boolean }): BatchStatus {
@@ -412,6 +811,23 @@ function opt<T>(v: T | undefined): [] | [T] {
 function checkNodeId(nodeId: string): Result<never> | undefined {
     const p = nodeIdProblem(nodeId);
     return p === undefined ? undefined : badInput(`node id '${nodeId}' ${p}`);
+}
+
+/** The first malformed node id among `ids`, as a resolved BadInput answer. */
+function checkNodeIds(...ids: string[]): Promise<Result<never>> | undefined {
+    for (const id of ids) {
+        const bad = checkNodeId(id);
+        if (bad !== undefined) return Promise.resolve(bad);
+    }
+    return undefined;
+}
+
+function checkU64(n: bigint, what: string): Promise<Result<never>> | undefined {
+    return typeof n === 'bigint' && n >= 0n && n < 2n ** 64n ? undefined : Promise.resolve(badInput(`${what} ${String(n)} is not a whole number below 2^64`));
+}
+
+function checkRange(start: bigint, count: number): Promise<Result<never>> | undefined {
+    return checkU64(start, 'start') ?? (Number.isInteger(count) && count >= 0 && count <= 0xffffffff ? undefined : Promise.resolve(badInput(`count ${count} is not a whole number from 0`)));
 }
 
 function notFound<T>(nodeId: string): Result<T> {
@@ -463,6 +879,20 @@ export function describeProtocolError(e: Err): string | undefined {
             return `the caller already backs digest ${hex(v.voted)} at this height`;
         case 'UnknownProposal':
             return 'no proposal with this digest at this height';
+        case 'Paused':
+            return `the protocol is paused by governance (${v.reason}); try again after it resumes`;
+        case 'NotFound':
+            return `no ${v.what} ${/^\d+$/.test(String(v.id)) ? String(v.id) : `"${v.id}"`}`;
+        case 'VoteClosed':
+            return `vote ${v.id} is closed (${v.outcome})`;
+        case 'AlreadyVoted':
+            return `this node already voted in vote ${v.id}`;
+        case 'NotAuthorized':
+        case 'InvalidArgument':
+        case 'RenewalNotAllowed':
+            return String(v.reason);
+        case 'LedgerUnavailable':
+            return `the ledger did not answer (${v.reason}); nothing was moved, try again later`;
         default:
             return genericDetails(e[kind]);
     }

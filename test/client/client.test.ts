@@ -3,7 +3,10 @@
  * every LedgerClient and ProtocolClient method, the one-line errors, retries after transient
  * failures (a repeat answered Duplicate counts as done and moves nothing twice; a non-idempotent
  * call with an unknown outcome is not repeated), and, in the middle, saving the network and opening
- * it again, which goes through both canisters' upgrade path.
+ * it again, which goes through both canisters' upgrade path. Then, on the same network at the wall
+ * clock's time: epoch records and the emission schedule, an impeachment and a key report decided by
+ * the validators, liveness penalties after a confirmed batch, and every governance method (the
+ * genesis owner is governance) with its validate_m text.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +17,7 @@ import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { Principal } from '@dfinity/principal';
 import { EmbeddedNetwork, GENESIS_BALANCE } from '../../src/client/embedded';
 import { LedgerClient } from '../../src/client/ledger';
-import { ProtocolClient, type Node } from '../../src/client/protocol';
+import { ProtocolClient, type Node, type Vote } from '../../src/client/protocol';
 import type { Result } from '../../src/client/result';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches';
 import { run } from '../../src/cli/main';
@@ -31,6 +34,8 @@ const owner = Secp256k1KeyIdentity.generate(new Uint8Array(32).fill(7));
 const validators = Array.from({ length: 14 }, (_, i) => Ed25519KeyIdentity.generate(new Uint8Array(32).fill(100 + i)));
 const computeOp = Ed25519KeyIdentity.generate(new Uint8Array(32).fill(50));
 const stranger = Ed25519KeyIdentity.generate(new Uint8Array(32).fill(51));
+/** val11's operator after its key report. */
+const newKey = Ed25519KeyIdentity.generate(new Uint8Array(32).fill(60));
 
 function principalOf(i: Identity): Principal {
     return Principal.fromUint8Array(i.getPrincipal().toUint8Array());
@@ -196,9 +201,13 @@ describe('client SDK against the built canisters (embedded network in a state di
             const n = value(await clients(validators[i]).protocol.applyValidator({ nodeId: `val${i}` }));
             expect(n).toMatchObject({ status: 'candidate', type: 'validator', stake: { amount: 1_000_000n * E8S, lockDays: 360 } });
         }
-        // Governance methods come later; the generic typed call reaches any method of the service table.
-        const admitted = value(await clients(owner).protocol.call<{ Ok: unknown[] }>('admit_validators', [Array.from({ length: 13 }, (_, i) => `val${i}`)]));
-        expect(admitted.Ok).toHaveLength(13);
+        // Governance (the genesis owner) checks the proposal first; nobody else may admit.
+        const ids = Array.from({ length: 13 }, (_, i) => `val${i}`);
+        expect(value(await clients(stranger).protocol.validateAdmitValidators(ids))).toBe(`Admit 13 validator(s): ${ids.join(', ')}; the set grows to 13.`);
+        expect(errorOf(await clients(owner).protocol.validateAdmitValidators(['val0']))).toEqual({ kind: 'Invalid', message: 'Invalid: WrongBatchSize expected=13 got=1' });
+        expect(errorOf(await clients(stranger).protocol.admitValidators(ids))).toEqual({ kind: 'NotAuthorized', message: 'NotAuthorized: only governance admits validators' });
+        const admitted = value(await clients(owner).protocol.admitValidators(ids));
+        expect(admitted.map((n) => [n.nodeId, n.status, n.suspended, n.frozen, n.penaltyDue, n.penalized])).toEqual(ids.map((id) => [id, 'active', false, false, 0n, 0n]));
         const set = value(await clients(stranger).protocol.validatorSet());
         expect(set).toMatchObject({ size: 13, f: 4, quorum: 9 });
         expect(set.validators.map((v: Node) => v.status)).toEqual(Array(13).fill('active'));
@@ -337,5 +346,240 @@ describe('client SDK against the built canisters (embedded network in a state di
         expect(JSON.parse(voted.out)).toEqual({ ok: true, value: { height: '2', digest, votes: 2, quorum: 9, confirmed: false } });
         net = await EmbeddedNetwork.open(dir);
         expect(value(await clients(stranger).protocol.call<{ proposals: { voters: bigint[] }[] }>('get_batch', [2n])).proposals[0].voters).toHaveLength(2);
+    });
+
+    // ----- epochs, penalties, peer votes and governance (the network is at the wall clock's time now) -----
+
+    it('reads closed epochs, the emission schedule and the protocol’s parameters', async () => {
+        const { protocol } = clients(stranger);
+        const epochs = value(await protocol.epochRecords({ start: 0n, count: 3 }));
+        expect(epochs.map((e) => [e.epoch, e.start, e.end, e.emitted])).toEqual([0n, 1n, 2n].map((e) => [e, T0 + e * DAY, T0 + (e + 1n) * DAY, 720_000n * E8S]));
+        expect(epochs[0].distributed + epochs[0].unallocated).toBe(epochs[0].emitted);
+        expect(value(await protocol.epochRecords({ start: 1_000n, count: 5 }))).toEqual([]); // not closed yet
+        // R(n) = 64.8M EMC / F(n) per 90-epoch period: F = 1, 1, 2.
+        expect(value(await protocol.emissionSchedule(3))).toEqual([
+            { period: 1, epochReward: 720_000n * E8S, periodTotal: 64_800_000n * E8S, cumulative: 64_800_000n * E8S },
+            { period: 2, epochReward: 720_000n * E8S, periodTotal: 64_800_000n * E8S, cumulative: 129_600_000n * E8S },
+            { period: 3, epochReward: 360_000n * E8S, periodTotal: 32_400_000n * E8S, cumulative: 162_000_000n * E8S },
+        ]);
+        expect(errorOf(await protocol.emissionSchedule(-1))).toEqual({ kind: 'BadInput', message: 'BadInput: periods must be a whole number from 0, got -1' });
+        const params = value(await protocol.protocolParams());
+        expect(params).toMatchObject({
+            epochSeconds: 86_400n,
+            validatorPenaltyE8s: 11_570_000_000n,
+            validatorWindowSeconds: 3_600n,
+            routerPenaltyE8s: 386_000_000n,
+            routerWindowSeconds: 600n,
+            validatorMinStakeE8s: 1_000_000n * E8S,
+            routerMinStakeE8s: 100_000n * E8S,
+            validatorMinTermDays: 360,
+            routerRenewalMinDays: 90,
+            impeachmentWindowSeconds: 7n * 86_400n,
+            keyRotationWindowSeconds: 7_200n,
+            ledgerFeeE8s: FEE,
+        });
+        expect(params.computeMultipliers).toEqual([
+            { days: 7, multiplierTenths: 14 },
+            { days: 30, multiplierTenths: 27 },
+            { days: 90, multiplierTenths: 62 },
+            { days: 180, multiplierTenths: 100 },
+        ]);
+        // No batch was confirmed since the first one, so no window counted: nobody was charged.
+        expect(value(await protocol.penaltiesSummary())).toEqual({ charged: 0n, moved: 0n, forgiven: 0n, pendingDeductions: 0n, records: 0n });
+        expect(value(await protocol.penaltyLog())).toEqual([]);
+    });
+
+    it('an impeachment passes with a majority of the validators: disqualified, its whole stake to the treasury', async () => {
+        const v = (i: number) => clients(validators[i]).protocol;
+        const treasury = value(await v(0).protocolInfo()).treasury;
+        const before = value(await clients(stranger).ledger.balance(treasury));
+        const stake = (value(await v(0).getNode('val12')) as Node).stake?.amount as bigint;
+        expect(errorOf(await clients(stranger).protocol.openImpeachment({ nodeId: 'val12', accuser: 'val0', reason: 'x' })).message).toBe('NotAuthorized: only the node’s operator can act for it');
+        expect(errorOf(await v(0).openImpeachment({ nodeId: 'router1', accuser: 'val0', reason: 'x' })).message).toBe('InvalidArgument: a validator can only impeach another validator');
+        expect(errorOf(await v(0).openImpeachment({ nodeId: 'val12', accuser: 'val 0', reason: 'x' })).kind).toBe('BadInput');
+        const opened = value(await v(0).openImpeachment({ nodeId: 'val12', accuser: 'val0', reason: 'signed two digests at height 1' }));
+        expect(opened).toMatchObject({ kind: 'impeachment', nodeId: 'val12', nodeType: 'validator', status: 'open', closed: false, yes: 1, no: 0, electorate: 12, openedBy: 'val0', reason: 'signed two digests at height 1', nonResponders: [] });
+        expect(opened.closesAt - opened.openedAt).toBe(7n * DAY);
+        const id = opened.id;
+        expect(errorOf(await v(12).voteImpeachment({ id, voter: 'val12', yes: false })).message).toBe('NotAuthorized: the accused cannot vote on its own impeachment');
+        expect(value(await v(1).voteImpeachment({ id, voter: 'val1', yes: false }))).toMatchObject({ yes: 1, no: 1, status: 'open' });
+        expect(errorOf(await v(1).voteImpeachment({ id, voter: 'val1', yes: true }))).toEqual({ kind: 'AlreadyVoted', message: `AlreadyVoted: this node already voted in vote ${id}` });
+        for (let i = 2; i < 7; i++) expect(value(await v(i).voteImpeachment({ id, voter: `val${i}`, yes: true }))).toMatchObject({ yes: i, status: 'open' });
+        const passed = value(await v(7).voteImpeachment({ id, voter: 'val7', yes: true }));
+        expect(passed).toMatchObject({ yes: 7, no: 1, status: 'passed' });
+        expect(passed.decidedAt).toBe(net.now());
+        expect(errorOf(await v(8).voteImpeachment({ id, voter: 'val8', yes: true }))).toEqual({ kind: 'VoteClosed', message: `VoteClosed: vote ${id} is closed (passed)` });
+        expect(errorOf(await v(8).voteImpeachment({ id: 99n, voter: 'val8', yes: true }))).toEqual({ kind: 'NotFound', message: 'NotFound: no impeachment 99' });
+        await net.replica.advanceTime(2n * 60n * SECOND); // the maintenance timer moves the stake
+        const val12 = value(await v(0).getNode('val12')) as Node;
+        expect(val12.status).toBe('disqualified');
+        expect(val12.stake).toBeUndefined();
+        expect(value(await clients(stranger).ledger.balance(treasury)) - before).toBe(stake - FEE);
+        expect(value(await v(0).validatorSet()).size).toBe(12);
+        expect(value(await v(0).getVote(id))).toEqual(passed);
+        expect(value(await v(0).getVote(99n))).toBeUndefined();
+        expect(value(await v(0).listVotes())).toEqual([passed]);
+        expect(value(await v(0).listVotes({ start: 1n }))).toEqual([]);
+    });
+
+    it('a key report answered by a majority of the validators: the new operator takes over', async () => {
+        const v = (i: number) => clients(validators[i]).protocol;
+        expect(errorOf(await clients(stranger).protocol.reportKeyCompromise({ nodeId: 'val11', newOperator: principalOf(stranger) })).message).toBe('NotAuthorized: only the node’s operator can act for it');
+        expect(errorOf(await clients(owner).protocol.reportKeyCompromise({ nodeId: 'router1', newOperator: principalOf(stranger) })).message).toBe('WrongStatus: node "router1" is router, expected an active validator');
+        const report = value(await v(11).reportKeyCompromise({ nodeId: 'val11', newOperator: principalOf(newKey) }));
+        expect(report).toMatchObject({ kind: 'key_rotation', nodeId: 'val11', status: 'open', electorate: 11, yes: 0, no: 0, openedBy: 'val11' });
+        expect(report.newOperator?.toText()).toBe(principalOf(newKey).toText());
+        expect(report.closesAt - report.openedAt).toBe(2n * 3_600n * SECOND);
+        expect(value(await v(0).getNode('val11'))).toMatchObject({ frozen: true, status: 'active' });
+        expect(errorOf(await v(11).claimRewards('val11')).message).toBe('WrongStatus: node "val11" is frozen, expected a node whose key is not reported compromised');
+        expect(value(await v(0).answerKeyReport({ id: report.id, voter: 'val0', confirm: false }))).toMatchObject({ yes: 0, no: 1, status: 'open' });
+        for (let i = 1; i < 6; i++) expect(value(await v(i).answerKeyReport({ id: report.id, voter: `val${i}`, confirm: true }))).toMatchObject({ yes: i, status: 'open' });
+        const passed = value(await v(6).answerKeyReport({ id: report.id, voter: 'val6', confirm: true }));
+        expect(passed).toMatchObject({ yes: 6, no: 1, status: 'passed', closed: false });
+        const val11 = value(await v(0).getNode('val11')) as Node;
+        expect(val11.operator.toText()).toBe(principalOf(newKey).toText());
+        expect(val11.frozen).toBe(false);
+        expect(errorOf(await v(7).answerKeyReport({ id: 0n, voter: 'val7', confirm: true }))).toEqual({ kind: 'NotFound', message: 'NotFound: no key report 0' });
+        // At the deadline the validators that never answered are recorded.
+        await net.replica.advanceTime(2n * 3_600n * SECOND + SECOND);
+        const closed = value(await v(0).getVote(report.id)) as Vote;
+        expect(closed.closed).toBe(true);
+        expect([...closed.nonResponders].sort()).toEqual(['val10', 'val7', 'val8', 'val9']);
+    });
+
+    it('validators absent from a window with a confirmed batch lose 115.7 EMC each, moved to the treasury', async () => {
+        const v = (i: number) => clients(i === 11 ? newKey : validators[i]).protocol;
+        const treasury = value(await v(0).protocolInfo()).treasury;
+        const before = value(await clients(stranger).ledger.balance(treasury));
+        const set = value(await v(0).validatorSet());
+        const active = set.validators.map((n) => Number(n.nodeId.slice(3)));
+        const voters = active.slice(0, set.quorum);
+        const absent = active.slice(set.quorum);
+        expect(absent.length).toBeGreaterThan(0);
+        const payload: BatchPayload = { poc_results: [], observations: [] };
+        const digest = batchDigest(payload);
+        value(await v(voters[0]).proposeBatch({ height: 3n, payload }));
+        for (const i of voters.slice(1)) value(await v(i).voteBatch({ height: 3n, digest }));
+        expect(value(await v(0).certifiedTip()).height).toBe(3n);
+        // The window containing the batch completes within the hour; the timer charges and moves the penalties.
+        await net.replica.advanceTime(61n * 60n * SECOND);
+        await net.replica.advanceTime(11n * 60n * SECOND);
+        const P = 11_570_000_000n;
+        for (const i of absent) expect(value(await v(0).getNode(`val${i}`))).toMatchObject({ penalized: P, penaltyDue: 0n, suspended: true });
+        for (const i of voters) expect(value(await v(0).getNode(`val${i}`))).toMatchObject({ penalized: 0n, penaltyDue: 0n, suspended: false });
+        expect(value(await clients(stranger).ledger.balance(treasury)) - before).toBe(BigInt(absent.length) * P);
+        // The log: val12's impeachment (its whole stake; the escrow could not cover the transfer fee on top,
+        // so that fee is forgiven), then one window for each absent validator.
+        const log = value(await v(0).penaltyLog());
+        expect(log[0]).toMatchObject({ seq: 0n, nodeId: 'val12', kind: 'impeachment', amount: 1_000_000n * E8S, windows: 0 });
+        const liveness = log.slice(1);
+        expect(liveness.map((r) => [r.nodeId, r.kind, r.amount, r.windows])).toEqual(absent.map((i) => [`val${i}`, 'liveness', P, 1]));
+        for (const r of liveness) {
+            expect(r.lastWindow).toBe(r.firstWindow);
+            expect(r.time).toBeGreaterThanOrEqual(r.firstWindow + 3_600n * SECOND);
+        }
+        expect(value(await v(0).penaltyLog({ start: 1n, count: 1 }))).toEqual([log[1]]);
+        expect(value(await v(0).penaltiesSummary())).toEqual({
+            charged: 1_000_000n * E8S + BigInt(absent.length) * P,
+            moved: 1_000_000n * E8S - FEE + BigInt(absent.length) * P,
+            forgiven: FEE,
+            pendingDeductions: 0n,
+            records: BigInt(log.length),
+        });
+    });
+
+    it('governance: every method is refused (NotAuthorized) to others and accepted from governance with its validate text', async () => {
+        const gov = clients(owner).protocol;
+        const other = clients(stranger).protocol;
+        const notAuthorized = { kind: 'NotAuthorized', message: 'NotAuthorized: only the governance principal may call this method' };
+
+        // update_params
+        const u = { impeachmentWindowSeconds: 14n * 86_400n, routerRenewalMinDays: 120 };
+        const proposal = value(await other.validateUpdateParams(u));
+        expect(proposal).toBe('Change protocol parameters: impeachment_window_seconds 604800 → 1209600; router_renewal_min_days 90 → 120.');
+        expect(errorOf(await other.updateParams(u))).toEqual(notAuthorized);
+        expect(value(await gov.updateParams(u))).toBe(proposal);
+        expect(value(await other.protocolParams())).toMatchObject({ impeachmentWindowSeconds: 1_209_600n, routerRenewalMinDays: 120 });
+        expect(errorOf(await gov.validateUpdateParams({}))).toEqual({ kind: 'Invalid', message: 'Invalid: the update changes no parameter' });
+        expect(errorOf(await gov.updateParams({}))).toEqual({ kind: 'InvalidArgument', message: 'InvalidArgument: the update changes no parameter' });
+        expect(errorOf(await gov.validateUpdateParams({ epochSeconds: 1n }))).toEqual({ kind: 'Invalid', message: 'Invalid: epoch_seconds must be between 60 and 2592000' });
+
+        // pay_grant and airdrop_batch, from the treasury (which holds val12's stake and the penalties)
+        const { ledger } = clients(stranger);
+        const treasury = value(await other.protocolInfo()).treasury;
+        const t0 = value(await ledger.balance(treasury));
+        const s0 = value(await ledger.balance());
+        const c0 = value(await ledger.balance({ owner: principalOf(computeOp) }));
+        const grant = { to: { owner: principalOf(stranger) }, amount: 1_000n * E8S, reason: 'SDK bounty #12' };
+        const grantText = value(await other.validatePayGrant(grant));
+        expect(grantText).toBe(`Pay a developer grant of 1000 EMC to ${principalOf(stranger).toText()} from the treasury (SDK bounty #12). The grant pool keeps 251999000 EMC.`);
+        expect(errorOf(await other.payGrant(grant))).toEqual(notAuthorized);
+        const [paid] = value(await gov.payGrant(grant));
+        expect(paid).toMatchObject({ id: 0n, kind: 'grant', amount: 1_000n * E8S, reason: 'SDK bounty #12', status: 'paid', createdAt: net.now() });
+        expect(paid.to.owner.toText()).toBe(principalOf(stranger).toText());
+        expect(paid.block).toBeDefined();
+        expect(value(await other.getPayout(0n))).toEqual(paid);
+        expect(value(await other.getPayout(99n))).toBeUndefined();
+        expect(errorOf(await gov.validatePayGrant({ ...grant, amount: 0n }))).toEqual({ kind: 'Invalid', message: 'Invalid: payment 0: the amount must be positive' });
+        const drop = { payments: [{ to: { owner: principalOf(stranger) }, amount: 10n * E8S }, { to: { owner: principalOf(computeOp) }, amount: 20n * E8S }], reason: 'DAO airdrop batch 1' };
+        const dropText = value(await other.validateAirdropBatch(drop));
+        expect(dropText).toBe('Pay a developer ecosystem airdrop of 30 EMC to 2 accounts from the treasury (DAO airdrop batch 1). The airdrop pool keeps 104999970 EMC.');
+        expect(errorOf(await other.airdropBatch(drop))).toEqual(notAuthorized);
+        const payouts = value(await gov.airdropBatch(drop));
+        expect(payouts.map((p) => [p.id, p.kind, p.amount, p.status])).toEqual([
+            [1n, 'airdrop', 10n * E8S, 'paid'],
+            [2n, 'airdrop', 20n * E8S, 'paid'],
+        ]);
+        expect(value(await ledger.balance())).toBe(s0 + 1_010n * E8S);
+        expect(value(await ledger.balance({ owner: principalOf(computeOp) }))).toBe(c0 + 20n * E8S);
+        expect(value(await ledger.balance(treasury))).toBe(t0 - 1_030n * E8S - 3n * FEE);
+
+        // pause and resume: while paused, a registration is refused with kind Paused
+        const pauseText = value(await other.validatePause('upgrade to 1.1'));
+        expect(pauseText).toBe('Pause the EMC protocol (upgrade to 1.1): registrations, stakes, claims, batches and votes are refused until resumed; stake releases go on.');
+        expect(errorOf(await other.pause('upgrade to 1.1'))).toEqual(notAuthorized);
+        expect(value(await gov.pause('upgrade to 1.1'))).toBe(pauseText);
+        expect(value(await other.protocolInfo()).paused).toBe('upgrade to 1.1');
+        expect(errorOf(await other.registerNode({ nodeId: 'gpu9', type: 'compute' }))).toEqual({ kind: 'Paused', message: 'Paused: the protocol is paused by governance (upgrade to 1.1); try again after it resumes' });
+        expect(errorOf(await clients(validators[0]).protocol.openImpeachment({ nodeId: 'val1', accuser: 'val0', reason: 'x' })).kind).toBe('Paused');
+        expect(errorOf(await gov.validatePause('again'))).toEqual({ kind: 'Invalid', message: 'Invalid: the protocol is already paused' });
+        const resumeText = value(await other.validateResume());
+        expect(resumeText).toMatch(/^Resume the EMC protocol \(paused since \d+ ns: upgrade to 1\.1\)\.$/);
+        expect(errorOf(await other.resume())).toEqual(notAuthorized);
+        expect(value(await gov.resume())).toBe(resumeText);
+        expect(value(await other.protocolInfo()).paused).toBeUndefined();
+        expect(errorOf(await other.validateResume())).toEqual({ kind: 'Invalid', message: 'Invalid: the protocol is not paused' });
+        expect(value(await other.registerNode({ nodeId: 'gpu9', type: 'compute' })).status).toBe('awaiting_poc');
+
+        // set_governance: handed to the stranger and back
+        const hand = value(await gov.validateSetGovernance(principalOf(stranger)));
+        expect(hand).toBe(`Hand governance of the EMC protocol from ${principalOf(owner).toText()} to ${principalOf(stranger).toText()}.`);
+        expect(errorOf(await other.setGovernance(principalOf(stranger)))).toEqual(notAuthorized);
+        expect(value(await gov.setGovernance(principalOf(stranger)))).toBe(hand);
+        expect(value(await gov.protocolInfo()).governance.toText()).toBe(principalOf(stranger).toText());
+        expect(errorOf(await gov.pause('x'))).toEqual(notAuthorized);
+        expect(errorOf(await gov.validateSetGovernance(principalOf(stranger)))).toEqual({ kind: 'Invalid', message: 'Invalid: that principal already is the governance principal' });
+        const back = value(await other.validateSetGovernance(principalOf(owner)));
+        expect(value(await other.setGovernance(principalOf(owner)))).toBe(back);
+        expect(value(await gov.protocolInfo()).governance.toText()).toBe(principalOf(owner).toText());
+
+        // every executed change is in the log, with its caller
+        const log = value(await other.governanceLog());
+        expect(log.map((e) => [e.seq, e.method, e.caller.toText()])).toEqual(
+            [
+                ['admit_validators', owner],
+                ['update_params', owner],
+                ['pay_grant', owner],
+                ['airdrop_batch', owner],
+                ['pause', owner],
+                ['resume', owner],
+                ['set_governance', owner],
+                ['set_governance', stranger],
+            ].map(([m, who], i) => [BigInt(i), m, principalOf(who as Identity).toText()]),
+        );
+        expect(log[1]).toMatchObject({ before: 'impeachment_window_seconds=604800; router_renewal_min_days=90', after: 'impeachment_window_seconds=1209600; router_renewal_min_days=120' });
+        expect(log[2].after).toBe(`${grantText} Payouts 0..0.`);
+        expect(log[3].after).toBe(`${dropText} Payouts 1..2.`);
+        expect(value(await other.governanceLog({ start: 7n }))).toEqual([log[7]]);
     });
 });
