@@ -47,7 +47,7 @@ export interface FaultPlan {
     /** A validator whose operator reports its key compromised and names a new key; the others confirm. */
     keyRotation: { nodeId: string; slot: number; newOperator: string };
     /** The router staking exactly the minimum: its outage suspends it, a top-up ends the suspension. */
-    topUp: { nodeId: string; slot: number; amount: bigint };
+    topUp?: { nodeId: string; slot: number; amount: bigint };
 }
 
 export interface Plan {
@@ -113,13 +113,14 @@ export function makePlan(o: { epochs: number; run?: number; validators?: number;
         routersOffline: [
             { nodeId: pick(routers, 3 + run).nodeId, slot: at(0.3), minutes: 60 },
             { nodeId: pick(routers, 4 + run).nodeId, slot: at(0.3) + 1, minutes: 120 },
-            { nodeId: 'rtr06', slot: at(0.35), minutes: 30 },
+            // the first run's rtr06 stakes exactly the minimum (the suspension demo); later runs pick another router
+            { nodeId: run === 0 ? 'rtr06' : pick(routers, 6 + run).nodeId, slot: at(0.35), minutes: 30 },
             { nodeId: pick(routers, 9 + run).nodeId, slot: at(0.45), minutes: 40 },
         ],
         computeFailing: failing.map((c, k) => ({ nodeId: c.nodeId, slot: at(0.2 + 0.03 * k), minutes: 60 + 30 * (k % 4), newPocMs: Math.max(300, Math.round((c.pocMs ?? 1000) * (0.8 + 0.05 * k))) })),
         impeachment: { nodeId: pick(routers, 15 + run).nodeId, accuser: pick(routers, run).nodeId, slot: at(0.5), reason: 'serves forged results (devnet script)' },
         keyRotation: { nodeId: pick(validators, 9 + run).nodeId, slot: at(0.6), newOperator: `${pick(validators, 9 + run).nodeId}k${run + 2}` },
-        topUp: { nodeId: 'rtr06', slot: at(0.35) + 5, amount: 100n * E8S },
+        topUp: run === 0 ? { nodeId: 'rtr06', slot: at(0.35) + 5, amount: 100n * E8S } : undefined,
     };
     return { validators, routers, compute, slots, faults };
 }

@@ -138,7 +138,7 @@ ${penalties}
 <h2>The script (this run)</h2>
 <ul>
 <li>${esc(f.validatorDown.nodeId)} takes part in no batch for ${f.validatorDown.minutes} minutes.</li>
-<li>Routers offline: ${f.routersOffline.map((x) => `${esc(x.nodeId)} ${x.minutes} min`).join(', ')} (${esc(f.topUp.nodeId)} stakes exactly the minimum: suspended, then a top-up of ${amount(f.topUp.amount)} EMC).</li>
+<li>Routers offline: ${f.routersOffline.map((x) => `${esc(x.nodeId)} ${x.minutes} min`).join(', ')}${f.topUp === undefined ? '' : ` (${esc(f.topUp.nodeId)} stakes exactly the minimum: suspended, then a top-up of ${amount(f.topUp.amount)} EMC)`}.</li>
 <li>Compute nodes without a valid state, back with a new PoC: ${f.computeFailing.map((x) => `${esc(x.nodeId)} ${x.minutes} min`).join(', ')}.</li>
 <li>${esc(f.impeachment.accuser)} opens an impeachment of ${esc(f.impeachment.nodeId)}; a majority of routers votes yes.</li>
 <li>${esc(f.keyRotation.nodeId)}’s operator reports its key compromised and names a new key; the other validators confirm.</li>

@@ -293,7 +293,7 @@ class Sim {
                     events.push(`${r.nodeId} back`);
                 }
             }
-            if (this.slot === rel(f.topUp.slot)) {
+            if (f.topUp !== undefined && this.slot === rel(f.topUp.slot)) {
                 const before = must(await this.anon.getNode(f.topUp.nodeId), 'get_node') as Node;
                 const after = must(await this.as(f.topUp.nodeId).topUp({ nodeId: f.topUp.nodeId, amount: f.topUp.amount }), `${f.topUp.nodeId} tops up`);
                 this.record.topUp = { nodeId: f.topUp.nodeId, suspendedBefore: before.suspended, suspendedAfter: after.suspended };

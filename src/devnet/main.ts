@@ -1,0 +1,85 @@
+/**
+ * `emc devnet [--epochs N] [--state DIR] [--report FILE] [--json]`, also what `npm start` runs.
+ * Builds the canisters if their Wasm is missing, runs the devnet (src/devnet/run.ts), and exits
+ * 0 when every invariant holds, 1 when one fails, 2 on bad input.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { StateError, WASM_PATHS } from '../client/embedded';
+import { EXIT, toJson } from '../client/result';
+import { parseArgs, flag, type FlagSpec } from '../cli/args';
+import { DevnetError, runDevnet } from './run';
+import { MIN_EPOCHS } from './plan';
+
+export const DEVNET_FLAGS: FlagSpec[] = [
+    { name: 'epochs', value: 'N', help: `epochs to run (default 30, at least ${MIN_EPOCHS}); each is one hour of network time` },
+    { name: 'state', value: 'DIR', help: 'keep the network in DIR; run again to resume it (through both canisters’ upgrade path)' },
+    { name: 'report', value: 'FILE', help: 'where the HTML report goes (default: DIR/devnet-report.html, else ./devnet-report.html)' },
+    { name: 'json', help: 'print the result (figures, invariants, report path) as JSON at the end' },
+    { name: 'help', help: 'this text' },
+];
+
+export const DEVNET_HELP = `emc devnet — a whole EMC network on the embedded replica
+
+Deploys the $EMC ledger and the protocol canister (building them if needed), then runs 13
+validators, 20 routers and 200 compute nodes through the client SDK for 30 one-hour epochs with
+faults: a validator down for 3 hours, routers dropping out (one at its minimum stake is suspended
+and tops up), compute nodes failing PoC, an impeachment that passes, a key rotation. Prints the
+figures of each epoch and the invariants at the end, and writes a self-contained HTML report.
+
+Usage: emc devnet [--epochs N] [--state DIR] [--report FILE] [--json]
+
+${DEVNET_FLAGS.map((f) => `  --${f.name}${f.value === undefined ? '' : ` ${f.value}`}`.padEnd(18) + f.help).join('\n')}
+
+Every emc command acts on a saved devnet with --network embedded --state DIR; the keys of
+governance and of one node of each type are written to DIR/identities/*.pem.
+`;
+
+export async function devnetMain(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+    const p = parseArgs(argv, DEVNET_FLAGS);
+    if (!p.ok) {
+        err(`${p.error.message}\n`);
+        return EXIT.usage;
+    }
+    if (p.value.switches.has('help')) {
+        out(DEVNET_HELP);
+        return EXIT.ok;
+    }
+    if (p.value.positional.length > 0) {
+        err(`BadInput: unexpected argument '${p.value.positional[0]}' (see --help)\n`);
+        return EXIT.usage;
+    }
+    const epochsText = flag(p.value, 'epochs');
+    const epochs = epochsText === undefined ? 30 : /^\d{1,4}$/.test(epochsText) ? Number(epochsText) : NaN;
+    if (!Number.isInteger(epochs) || epochs < MIN_EPOCHS || epochs > 1000) {
+        err(`BadInput: --epochs '${epochsText}' must be a whole number from ${MIN_EPOCHS} to 1000\n`);
+        return EXIT.usage;
+    }
+    const json = p.value.switches.has('json');
+    const state = flag(p.value, 'state');
+    const report = flag(p.value, 'report');
+    const log = (l: string) => (json ? err : out)(`${l}\n`);
+    try {
+        await ensureBuilt(log);
+        const r = await runDevnet({ epochs, state: state === undefined ? undefined : resolve(state), report: report === undefined ? undefined : resolve(report), out: log });
+        if (json) out(`${toJson({ ok: r.ok, run: r.run, report: r.report, state: r.state, seconds: r.seconds, epochs: r.epochs, samples: r.samples, checks: r.checks }, 1)}\n`);
+        return r.ok ? EXIT.ok : EXIT.refused;
+    } catch (e) {
+        if (e instanceof DevnetError || e instanceof StateError) {
+            err(`${e.name === 'StateError' ? 'BadInput' : 'DevnetFailed'}: ${e.message}\n`);
+            return e instanceof StateError ? EXIT.usage : EXIT.refused;
+        }
+        throw e;
+    }
+}
+
+/** Builds the canisters whose Wasm is missing (what `npm run build` does). */
+async function ensureBuilt(log: (l: string) => void): Promise<void> {
+    const missing = (Object.keys(WASM_PATHS) as (keyof typeof WASM_PATHS)[]).filter((name) => !existsSync(WASM_PATHS[name]));
+    if (missing.length === 0) return;
+    const { buildCanister } = await import('../../scripts/build');
+    for (const name of missing) {
+        log(`devnet: building ${name} …`);
+        buildCanister(name);
+    }
+}
