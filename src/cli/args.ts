@@ -18,6 +18,8 @@ export interface ArgSpec {
     name: string;
     help: string;
     optional?: boolean;
+    /** The last argument only: takes every remaining positional (at least one unless optional). */
+    many?: boolean;
 }
 
 export interface Parsed {

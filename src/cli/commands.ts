@@ -6,12 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { formatAccount, parseAccount, parsePrincipal, parseSubaccount, type Account } from '../client/account';
 import type { Connection } from '../client/network';
-import { NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType } from '../client/protocol';
-import { badInput, emc, mapResult, ok, parseAmount, type Result } from '../client/result';
+import type { Principal } from '@dfinity/principal';
+import { NODE_STATUSES, NODE_TYPES, type ComputeMultiplier, type Node, type NodeStatus, type NodeType, type ParamsUpdate, type Vote } from '../client/protocol';
+import { badInput, emc, fail, mapResult, ok, parseAmount, type Result } from '../client/result';
 import type { BatchPayload } from '../protocol/batches';
 import { nodeIdProblem } from '../protocol/nodes';
 import { flag, flags, type ArgSpec, type FlagSpec, type Parsed } from './args';
-import { account, eValue, jsonNode, keyValues, nodeRows, nodeTable, time } from './format';
+import { account, eValue, governanceLogRows, jsonNode, jsonPayout, keyValues, majority, nodeRows, nodeTable, paramsTable, payoutRows, payoutTable, penaltiesText, time, voteRows, voteTable } from './format';
 
 export interface Output {
     json: unknown;
@@ -29,7 +30,8 @@ export interface Command<I = unknown> {
     /** More help text (examples, notes). */
     notes?: string;
     input(p: Parsed): Result<I>;
-    run(c: Connection, input: I): Promise<Result<Output>>;
+    /** `say` writes a note for a human (stderr; nothing with --json), e.g. what was validated before a refused call. */
+    run(c: Connection, input: I, say: (line: string) => void): Promise<Result<Output>>;
 }
 
 function command<I>(c: Command<I>): Command<unknown> {
@@ -495,6 +497,507 @@ const validatorSet = command<Record<string, never>>({
     },
 });
 
+// ----- node penalties ---------------------------------------------------------------------
+
+function countArg(text: string | undefined, what: string, dflt: number, max: number): Result<number> {
+    const t = text ?? String(dflt);
+    if (!/^\d{1,6}$/.test(t) || Number(t) < 1 || Number(t) > max) return badInput(`${what} '${t}' is not a number from 1 to ${max}`);
+    return ok(Number(t));
+}
+
+/** A vote, payout or log id: a whole number below 2^64. */
+function idArg(text: string, what: string): Result<bigint> {
+    if (!/^\d{1,20}$/.test(text) || BigInt(text) >= 2n ** 64n) return badInput(`${what} '${text}' is not a whole number below 2^64`);
+    return ok(BigInt(text));
+}
+
+const RANGE: FlagSpec[] = [
+    { name: 'start', value: 'N', help: 'the first sequence number (default: the latest --count records)' },
+    { name: 'count', value: 'N', help: 'how many (default 100, at most 1000)' },
+];
+
+function rangeArgs(p: Parsed): Result<{ start?: bigint; count: number }> {
+    return mapResult(all(optional(flag(p, 'start'), (t) => idArg(t, '--start')), countArg(flag(p, 'count'), '--count', 100, 1000)), ([start, count]) => ({ start, count }));
+}
+
+/** Reads `count` items from `start` in pages of 100 (what the canister answers at most per call). */
+async function pages<T>(start: bigint, count: number, page: (a: { start: bigint; count: number }) => Promise<Result<T[]>>): Promise<Result<T[]>> {
+    const out: T[] = [];
+    while (out.length < count) {
+        const n = Math.min(100, count - out.length);
+        const r = await page({ start: start + BigInt(out.length), count: n });
+        if (!r.ok) return r;
+        out.push(...r.value);
+        if (r.value.length < n) break;
+    }
+    return ok(out);
+}
+
+const nodePenalties = command<{ nodeId?: string; start?: bigint; count: number }>({
+    group: 'node',
+    name: 'penalties',
+    summary: 'the penalty log (liveness charges, impeachments) and its totals; --node for one node',
+    args: [],
+    flags: [{ name: 'node', value: 'NODE_ID', help: 'only this node’s records, and its penalties moved and due' }, ...RANGE],
+    update: false,
+    notes: 'Without --start the latest --count records are read; --node filters those records (use --start 0 --count 1000 to search further back).',
+    input: (p) => mapResult(all(optional(flag(p, 'node'), nodeIdArg), rangeArgs(p)), ([nodeId, r]) => ({ nodeId, ...r })),
+    async run(c, i) {
+        const s = await c.protocol.penaltiesSummary();
+        if (!s.ok) return s;
+        let node: Node | undefined;
+        if (i.nodeId !== undefined) {
+            const n = await c.protocol.getNode(i.nodeId);
+            if (!n.ok) return n;
+            if (n.value === undefined) return fail('NodeNotFound', `no node "${i.nodeId}"`);
+            node = n.value;
+        }
+        const start = i.start ?? (s.value.records > BigInt(i.count) ? s.value.records - BigInt(i.count) : 0n);
+        const log = await pages(start, i.count, (a) => c.protocol.penaltyLog(a));
+        if (!log.ok) return log;
+        const records = log.value.filter((r) => i.nodeId === undefined || r.nodeId === i.nodeId);
+        const head =
+            node === undefined
+                ? ''
+                : `${keyValues([
+                      ['node', node.nodeId],
+                      ['moved to the treasury', emc(node.penalized)],
+                      ['due', emc(node.penaltyDue)],
+                      ['suspended', node.suspended ? 'yes' : 'no'],
+                      ['frozen', node.frozen ? 'yes' : 'no'],
+                  ])}\n\n`;
+        return ok({
+            json: { summary: s.value, records, node: node === undefined ? undefined : { nodeId: node.nodeId, penalized: node.penalized, penaltyDue: node.penaltyDue, suspended: node.suspended, frozen: node.frozen } },
+            human: `${head}${penaltiesText(s.value, records)}`,
+        });
+    },
+});
+
+// ----- vote: impeachments and key reports --------------------------------------------------
+
+const AS: FlagSpec = { name: 'as', value: 'MY_NODE', help: 'your node that votes (active, of the accused node’s type)' };
+
+function asArg(p: Parsed): Result<string> {
+    const t = flag(p, 'as');
+    return t === undefined ? badInput('--as MY_NODE is missing (the node of yours that takes part)') : nodeIdArg(t);
+}
+
+/** Exactly one of two switches. */
+function choice(p: Parsed, yes: string, no: string): Result<boolean> {
+    const y = p.switches.has(yes);
+    const n = p.switches.has(no);
+    if (y === n) return badInput(`give --${yes} or --${no}`);
+    return ok(y);
+}
+
+function voteOut(v: Vote, headline: string): Output {
+    return { json: v, human: `${headline}\n${voteTable(v)}` };
+}
+
+function decided(v: Vote): string {
+    if (v.status === 'passed') return v.kind === 'impeachment' ? `passed: ${v.nodeId} is disqualified, its stake goes to the treasury` : `passed: ${v.nodeId} now answers to ${v.newOperator?.toText()}`;
+    if (v.status === 'failed') return v.kind === 'impeachment' ? 'failed: a majority is out of reach' : `failed: ${v.nodeId} resumes with its old key`;
+    return `open: ${Math.max(0, majority(v.electorate) - v.yes)} more ${v.kind === 'impeachment' ? 'yes votes' : 'confirmations'} decide it`;
+}
+
+const voteImpeach = command<{ nodeId: string; accuser: string; reason: string }>({
+    group: 'vote',
+    name: 'impeach',
+    summary: 'open an impeachment of an active node of your node’s type (your vote is the first yes)',
+    args: [{ name: 'NODE_ID', help: 'the accused node' }],
+    flags: [{ ...AS, help: 'your node that accuses (active, of the same type)' }, { name: 'reason', value: 'TEXT', help: 'why (1–1000 characters; shown to the voters)' }],
+    update: true,
+    notes: 'The electorate is the other active nodes of that type; more than half voting yes disqualifies the node and sends its whole stake to the treasury.',
+    input(p) {
+        const reason = flag(p, 'reason');
+        if (reason === undefined || reason.trim() === '') return badInput('--reason TEXT is missing');
+        return mapResult(all(nodeIdArg(p.positional[0] ?? ''), asArg(p)), ([nodeId, accuser]) => ({ nodeId, accuser, reason }));
+    },
+    async run(c, i) {
+        return mapResult(await c.protocol.openImpeachment(i), (v) => voteOut(v, `opened impeachment ${v.id} of ${v.nodeId}: ${decided(v)}`));
+    },
+});
+
+const voteCast = command<{ id: bigint; voter: string; yes: boolean }>({
+    group: 'vote',
+    name: 'cast',
+    summary: 'vote yes or no on an open impeachment as your node',
+    args: [{ name: 'ID', help: 'the impeachment’s vote id' }],
+    flags: [AS, { name: 'yes', help: 'disqualify the node' }, { name: 'no', help: 'keep the node' }],
+    update: true,
+    input: (p) => mapResult(all(idArg(p.positional[0] ?? '', 'vote id'), asArg(p), choice(p, 'yes', 'no')), ([id, voter, yes]) => ({ id, voter, yes })),
+    async run(c, i) {
+        return mapResult(await c.protocol.voteImpeachment(i), (v) => voteOut(v, `${i.voter} voted ${i.yes ? 'yes' : 'no'} on ${v.id}: ${decided(v)}`));
+    },
+});
+
+const voteReportKey = command<{ nodeId: string; newOperator: Principal }>({
+    group: 'vote',
+    name: 'report-key',
+    summary: 'report your validator’s key compromised and name its new operator (it is frozen until decided)',
+    args: [{ name: 'NODE_ID', help: 'your validator' }],
+    flags: [{ name: 'new-operator', value: 'PRINCIPAL', help: 'the principal that takes over if the validators confirm' }],
+    update: true,
+    notes: 'Call it with the current (compromised) key. The other validators confirm or deny within the key-rotation window (2 hours by default).',
+    input(p) {
+        const op = flag(p, 'new-operator');
+        if (op === undefined) return badInput('--new-operator PRINCIPAL is missing');
+        return mapResult(all(nodeIdArg(p.positional[0] ?? ''), parsePrincipal(op, 'new operator')), ([nodeId, newOperator]) => ({ nodeId, newOperator }));
+    },
+    async run(c, i) {
+        return mapResult(await c.protocol.reportKeyCompromise(i), (v) => voteOut(v, `reported the key of ${v.nodeId} (vote ${v.id}): ${decided(v)}`));
+    },
+});
+
+const voteAnswer = command<{ id: bigint; voter: string; confirm: boolean }>({
+    group: 'vote',
+    name: 'answer',
+    summary: 'confirm or deny a key report as your validator',
+    args: [{ name: 'ID', help: 'the key report’s vote id' }],
+    flags: [{ ...AS, help: 'your validator (one of the electorate listed when the key was reported)' }, { name: 'confirm', help: 'the new operator takes over' }, { name: 'deny', help: 'keep the old key' }],
+    update: true,
+    input: (p) => mapResult(all(idArg(p.positional[0] ?? '', 'vote id'), asArg(p), choice(p, 'confirm', 'deny')), ([id, voter, confirm]) => ({ id, voter, confirm })),
+    async run(c, i) {
+        return mapResult(await c.protocol.answerKeyReport(i), (v) => voteOut(v, `${i.voter} ${i.confirm ? 'confirmed' : 'denied'} key report ${v.id}: ${decided(v)}`));
+    },
+});
+
+const voteShow = command<{ id: bigint }>({
+    group: 'vote',
+    name: 'show',
+    summary: 'an impeachment or key report: status, votes, deadline',
+    args: [{ name: 'ID', help: 'the vote id' }],
+    flags: [],
+    update: false,
+    input: (p) => mapResult(idArg(p.positional[0] ?? '', 'vote id'), (id) => ({ id })),
+    async run(c, i) {
+        const r = await c.protocol.getVote(i.id);
+        if (!r.ok) return r;
+        if (r.value === undefined) return fail('NotFound', `no vote ${i.id}`);
+        return ok({ json: r.value, human: voteTable(r.value) });
+    },
+});
+
+const voteList = command<{ start?: bigint; count: number }>({
+    group: 'vote',
+    name: 'list',
+    summary: 'impeachments and key reports by id (default: the first 100)',
+    args: [],
+    flags: [
+        { name: 'start', value: 'ID', help: 'the first vote id (default 0)' },
+        { name: 'count', value: 'N', help: 'how many (default 100, at most 1000)' },
+    ],
+    update: false,
+    input: rangeArgs,
+    async run(c, i) {
+        const r = await pages(i.start ?? 0n, i.count, (a) => c.protocol.listVotes(a));
+        return mapResult(r, (vs) => ({ json: vs, human: vs.length === 0 ? 'no votes' : voteRows(vs) }));
+    },
+});
+
+// ----- gov: governance ---------------------------------------------------------------------
+
+const VALIDATE_ONLY: FlagSpec = { name: 'validate-only', help: 'only run the validate_ check (the text an SNS proposal shows); call nothing' };
+const GOV_NOTES =
+    'Prints the validation (the text a governance proposal shows), then, unless --validate-only, calls the method as your identity and prints the outcome. Only the governance principal may execute (on a devnet: the genesis owner; on the IC: the SNS, through a proposal). A refused validation exits 1 and changes nothing.';
+
+/**
+ * The shape of every governance command: validate, then (unless validate-only) execute. On a refused
+ * execution the validation text is said to the human first, then the error is the result.
+ */
+async function governed<T>(validateOnly: boolean, validate: () => Promise<Result<string>>, execute: () => Promise<Result<T>>, show: (t: T) => { json: unknown; human?: string }, say: (line: string) => void): Promise<Result<Output>> {
+    const v = await validate();
+    if (!v.ok) return v;
+    if (validateOnly) return ok({ json: { proposal: v.value, executed: false }, human: `proposal  ${v.value}\n(validated only; nothing was called)` });
+    const r = await execute();
+    if (!r.ok) {
+        say(`proposal  ${v.value}`);
+        return r;
+    }
+    const o = show(r.value);
+    return ok({ json: { proposal: v.value, executed: true, result: o.json }, human: `proposal  ${v.value}\nexecuted${o.human === undefined ? `  ${String(o.json)}` : `\n${o.human}`}` });
+}
+
+const govParams = command<Record<string, never>>({
+    group: 'gov',
+    name: 'params',
+    summary: 'the protocol’s parameters (what `gov update-params` changes)',
+    args: [],
+    flags: [],
+    update: false,
+    input: () => ok({}),
+    async run(c) {
+        return mapResult(await c.protocol.protocolParams(), (p) => ({ json: p, human: paramsTable(p) }));
+    },
+});
+
+const govLog = command<{ start?: bigint; count: number }>({
+    group: 'gov',
+    name: 'log',
+    summary: 'executed governance changes: time, method, caller, before → after',
+    args: [],
+    flags: RANGE,
+    update: false,
+    input: rangeArgs,
+    async run(c, i) {
+        // Without --start: the latest entries. The log has no count query, so it is read from 0 (100 per call).
+        const r = await pages(i.start ?? 0n, i.start === undefined ? Number.MAX_SAFE_INTEGER : i.count, (a) => c.protocol.governanceLog(a));
+        return mapResult(r, (all) => {
+            const es = i.start === undefined ? all.slice(-i.count) : all;
+            return { json: es, human: es.length === 0 ? 'no governance changes in this range' : governanceLogRows(es) };
+        });
+    },
+});
+
+const govSetGovernance = command<{ to: Principal; validateOnly: boolean }>({
+    group: 'gov',
+    name: 'set-governance',
+    summary: 'hand governance to another principal (an SNS, a new NNS canister)',
+    args: [{ name: 'PRINCIPAL', help: 'the new governance principal' }],
+    flags: [VALIDATE_ONLY],
+    update: true,
+    notes: GOV_NOTES,
+    input: (p) => mapResult(parsePrincipal(p.positional[0] ?? '', 'governance principal'), (to) => ({ to, validateOnly: p.switches.has('validate-only') })),
+    run: (c, i, say) =>
+        governed(
+            i.validateOnly,
+            () => c.protocol.validateSetGovernance(i.to),
+            () => c.protocol.setGovernance(i.to),
+            (t) => ({ json: t }),
+            say,
+        ),
+});
+
+/** `3600`, or a duration `60m`, `1h`, `7d` → seconds. */
+function secondsArg(text: string, what: string): Result<bigint> {
+    if (/^\d{1,12}$/.test(text)) return ok(BigInt(text));
+    const d = durationNs(text);
+    return d.ok ? ok(d.value / 1_000_000_000n) : badInput(`${what} '${text}' is not a number of seconds or a duration like 30m, 12h, 7d`);
+}
+
+function countNat(text: string, what: string): Result<number> {
+    if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) return badInput(`${what} '${text}' is not a whole number`);
+    return ok(Number(text));
+}
+
+/** `7:1.4,30:2.7` → days and multipliers in tenths. */
+function multipliersArg(text: string): Result<ComputeMultiplier[]> {
+    const out: ComputeMultiplier[] = [];
+    for (const part of text.split(',')) {
+        const m = /^(\d{1,5}):(\d{1,3})(?:\.(\d))?$/.exec(part.trim());
+        if (m === null) return badInput(`--compute-multipliers: '${part}' is not DAYS:MULTIPLIER (e.g. 30:2.7, one decimal)`);
+        out.push({ days: Number(m[1]), multiplierTenths: Number(m[2]) * 10 + Number(m[3] ?? '0') });
+    }
+    return ok(out);
+}
+
+/** update-params' flags: the ParamsUpdate field, its flag, and how the value is read. */
+const PARAM_FLAGS: { key: keyof ParamsUpdate; flag: string; value: string; help: string; parse: (t: string, what: string) => Result<unknown> }[] = [
+    { key: 'epochSeconds', flag: 'epoch-seconds', value: 'SECONDS', help: 'epoch length, from the next epoch boundary (60 s – 30 d)', parse: secondsArg },
+    { key: 'validatorPenaltyE8s', flag: 'validator-penalty', value: 'AMOUNT', help: 'EMC a validator loses per missed window', parse: amountArg },
+    { key: 'validatorWindowSeconds', flag: 'validator-window', value: 'SECONDS', help: 'a validator’s liveness window (60 s – 7 d)', parse: secondsArg },
+    { key: 'routerPenaltyE8s', flag: 'router-penalty', value: 'AMOUNT', help: 'EMC a router loses per offline window', parse: amountArg },
+    { key: 'routerWindowSeconds', flag: 'router-window', value: 'SECONDS', help: 'a router’s liveness window (60 s – 7 d)', parse: secondsArg },
+    { key: 'computeWindowSeconds', flag: 'compute-window', value: 'SECONDS', help: 'a staked compute node’s liveness window (60 s – 7 d)', parse: secondsArg },
+    { key: 'validatorMinStakeE8s', flag: 'validator-min-stake', value: 'AMOUNT', help: 'a validator’s minimum stake in EMC', parse: amountArg },
+    { key: 'routerMinStakeE8s', flag: 'router-min-stake', value: 'AMOUNT', help: 'a router’s minimum stake in EMC', parse: amountArg },
+    { key: 'validatorMinTermDays', flag: 'validator-min-term-days', value: 'N', help: 'a validator’s minimum term', parse: countNat },
+    { key: 'validatorRenewalMinDays', flag: 'validator-renewal-min-days', value: 'N', help: 'a validator’s minimum renewal', parse: countNat },
+    { key: 'validatorMaxRenewals', flag: 'validator-max-renewals', value: 'N', help: 'renewals a validator may make (0–100)', parse: countNat },
+    { key: 'routerMinTermDays', flag: 'router-min-term-days', value: 'N', help: 'a router’s minimum term', parse: countNat },
+    { key: 'routerRenewalMinDays', flag: 'router-renewal-min-days', value: 'N', help: 'a router’s minimum renewal', parse: countNat },
+    { key: 'computeMultipliers', flag: 'compute-multipliers', value: 'DAYS:X,…', help: 'the compute lock periods and multipliers, e.g. 7:1.4,30:2.7,90:6.2,180:10', parse: multipliersArg },
+    { key: 'impeachmentWindowSeconds', flag: 'impeachment-window', value: 'SECONDS', help: 'how long an impeachment stays open (1 h – 90 d)', parse: secondsArg },
+    { key: 'keyRotationWindowSeconds', flag: 'key-rotation-window', value: 'SECONDS', help: 'how long validators have to answer a key report (10 min – 7 d)', parse: secondsArg },
+];
+
+const govUpdateParams = command<{ update: ParamsUpdate; validateOnly: boolean }>({
+    group: 'gov',
+    name: 'update-params',
+    summary: 'change protocol parameters (only those given; each bounded, the validation names the bounds)',
+    args: [],
+    flags: [...PARAM_FLAGS.map((f) => ({ name: f.flag, value: f.value, help: f.help })), VALIDATE_ONLY],
+    update: true,
+    notes: `Windows take seconds or a duration (90m, 2h, 14d); amounts are EMC. ${GOV_NOTES}`,
+    input(p) {
+        const update: Record<string, unknown> = {};
+        for (const f of PARAM_FLAGS) {
+            const t = flag(p, f.flag);
+            if (t === undefined) continue;
+            const r = f.parse(t, `--${f.flag}`);
+            if (!r.ok) return r;
+            update[f.key] = r.value;
+        }
+        if (Object.keys(update).length === 0) return badInput('no parameter to change: give at least one of the parameter options (see emc gov update-params --help)');
+        return ok({ update: update as ParamsUpdate, validateOnly: p.switches.has('validate-only') });
+    },
+    run: (c, i, say) =>
+        governed(
+            i.validateOnly,
+            () => c.protocol.validateUpdateParams(i.update),
+            () => c.protocol.updateParams(i.update),
+            (t) => ({ json: t }),
+            say,
+        ),
+});
+
+const govAdmit = command<{ ids: string[]; validateOnly: boolean }>({
+    group: 'gov',
+    name: 'admit',
+    summary: 'admit validator candidates: exactly the batch that brings the set to its next 3F+1 size',
+    args: [{ name: 'NODE_ID', help: 'the candidates to admit', many: true }],
+    flags: [VALIDATE_ONLY],
+    update: true,
+    notes: GOV_NOTES,
+    input(p) {
+        for (const id of p.positional) {
+            const r = nodeIdArg(id);
+            if (!r.ok) return r;
+        }
+        return ok({ ids: [...p.positional], validateOnly: p.switches.has('validate-only') });
+    },
+    run: (c, i, say) =>
+        governed(
+            i.validateOnly,
+            () => c.protocol.validateAdmitValidators(i.ids),
+            () => c.protocol.admitValidators(i.ids),
+            (ns) => ({ json: ns.map(jsonNode), human: nodeRows(ns) }),
+            say,
+        ),
+});
+
+function reasonArg(p: Parsed): Result<string> {
+    const r = flag(p, 'reason');
+    return r === undefined || r.trim() === '' ? badInput('--reason TEXT is missing') : ok(r);
+}
+
+const REASON: FlagSpec = { name: 'reason', value: 'TEXT', help: 'why (1–1000 characters; recorded with the payout and in the governance log)' };
+
+const govGrant = command<{ to: Account; amount: bigint; reason: string; validateOnly: boolean }>({
+    group: 'gov',
+    name: 'grant',
+    summary: 'pay a developer grant from the treasury (the ecosystem pool: 252,000,000 EMC in all)',
+    args: [
+        { name: 'TO', help: 'a principal or an ICRC-1 account text' },
+        { name: 'AMOUNT', help: 'EMC' },
+    ],
+    flags: [REASON, VALIDATE_ONLY],
+    update: true,
+    notes: GOV_NOTES,
+    input: (p) => mapResult(all(parseAccount(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), reasonArg(p)), ([to, amount, reason]) => ({ to, amount, reason, validateOnly: p.switches.has('validate-only') })),
+    run: (c, i, say) =>
+        governed(
+            i.validateOnly,
+            () => c.protocol.validatePayGrant(i),
+            () => c.protocol.payGrant(i),
+            (ps) => ({ json: ps.map(jsonPayout), human: payoutRows(ps) }),
+            say,
+        ),
+});
+
+/** `account,amount` lines; blank lines, `#` comments and an `account,amount` header are skipped. */
+function airdropFile(file: string): Result<{ to: Account; amount: bigint }[]> {
+    let text: string;
+    try {
+        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    } catch (e) {
+        return badInput(`--file ${file}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const out: { to: Account; amount: bigint }[] = [];
+    const lines = text.split(/\r?\n/);
+    for (let n = 0; n < lines.length; n++) {
+        const line = lines[n].trim();
+        if (line === '' || line.startsWith('#') || (out.length === 0 && /^account\s*,\s*amount$/i.test(line))) continue;
+        const cells = line.split(',').map((x) => x.trim());
+        const where = `--file ${file} line ${n + 1}`;
+        if (cells.length !== 2) return badInput(`${where}: expected ACCOUNT,AMOUNT, got '${line}'`);
+        const to = parseAccount(cells[0]);
+        if (!to.ok) return badInput(`${where}: ${to.error.message.replace(/^BadInput: /, '')}`);
+        const amount = parseAmount(cells[1]);
+        if (!amount.ok) return badInput(`${where}: ${amount.error.message.replace(/^BadInput: /, '')}`);
+        out.push({ to: to.value, amount: amount.value });
+    }
+    if (out.length === 0) return badInput(`--file ${file} has no payments (ACCOUNT,AMOUNT lines)`);
+    return ok(out);
+}
+
+const govAirdrop = command<{ payments: { to: Account; amount: bigint }[]; reason: string; validateOnly: boolean }>({
+    group: 'gov',
+    name: 'airdrop',
+    summary: 'pay an airdrop batch (up to 100 accounts) from the treasury (the airdrop pool: 105,000,000 EMC in all)',
+    args: [],
+    flags: [{ name: 'file', value: 'CSV', help: 'ACCOUNT,AMOUNT lines (amounts in EMC; # comments; - = stdin)' }, REASON, VALIDATE_ONLY],
+    update: true,
+    notes: GOV_NOTES,
+    input(p) {
+        const file = flag(p, 'file');
+        if (file === undefined) return badInput('--file CSV is missing');
+        return mapResult(all(airdropFile(file), reasonArg(p)), ([payments, reason]) => ({ payments, reason, validateOnly: p.switches.has('validate-only') }));
+    },
+    run: (c, i, say) =>
+        governed(
+            i.validateOnly,
+            () => c.protocol.validateAirdropBatch(i),
+            () => c.protocol.airdropBatch(i),
+            (ps) => ({ json: ps.map(jsonPayout), human: payoutRows(ps) }),
+            say,
+        ),
+});
+
+const govPause = command<{ reason: string; validateOnly: boolean }>({
+    group: 'gov',
+    name: 'pause',
+    summary: 'pause the protocol: registrations, stakes, claims, batches and votes are refused until resumed',
+    args: [],
+    flags: [{ name: 'reason', value: 'TEXT', help: 'why (shown in every refusal and in `emc info`)' }, VALIDATE_ONLY],
+    update: true,
+    notes: GOV_NOTES,
+    input: (p) => mapResult(reasonArg(p), (reason) => ({ reason, validateOnly: p.switches.has('validate-only') })),
+    run: (c, i, say) =>
+        governed(
+            i.validateOnly,
+            () => c.protocol.validatePause(i.reason),
+            () => c.protocol.pause(i.reason),
+            (t) => ({ json: t }),
+            say,
+        ),
+});
+
+const govResume = command<{ validateOnly: boolean }>({
+    group: 'gov',
+    name: 'resume',
+    summary: 'resume a paused protocol',
+    args: [],
+    flags: [VALIDATE_ONLY],
+    update: true,
+    notes: GOV_NOTES,
+    input: (p) => ok({ validateOnly: p.switches.has('validate-only') }),
+    run: (c, i, say) =>
+        governed(
+            i.validateOnly,
+            () => c.protocol.validateResume(),
+            () => c.protocol.resume(),
+            (t) => ({ json: t }),
+            say,
+        ),
+});
+
+const govPayout = command<{ id: bigint }>({
+    group: 'gov',
+    name: 'payout',
+    summary: 'a grant or airdrop payout: recipient, amount, status, ledger block',
+    args: [{ name: 'ID', help: 'the payout id (as grant and airdrop print it)' }],
+    flags: [],
+    update: false,
+    input: (p) => mapResult(idArg(p.positional[0] ?? '', 'payout id'), (id) => ({ id })),
+    async run(c, i) {
+        const r = await c.protocol.getPayout(i.id);
+        if (!r.ok) return r;
+        if (r.value === undefined) return fail('NotFound', `no payout ${i.id}`);
+        return ok({ json: jsonPayout(r.value), human: payoutTable(r.value) });
+    },
+});
+
 // ----- general ----------------------------------------------------------------------------
 
 const whoami = command<Record<string, never>>({
@@ -533,6 +1036,7 @@ const info = command<Record<string, never>>({
                 ['ledger', i.value.ledger.toText()],
                 ['treasury', formatAccount(i.value.treasury)],
                 ['ledger fee', emc(i.value.ledgerFee)],
+                ['paused', i.value.paused],
                 ['validators', String(i.value.validators)],
                 ['epoch', `${s.value.epoch} (${time(s.value.epochStart)} → ${time(s.value.epochEnd)})`],
                 ['emitted', emc(s.value.emitted)],
@@ -559,11 +1063,28 @@ export const COMMANDS: Command[] = [
     nodeList,
     nodeClaim,
     nodeRetry,
+    nodePenalties,
     validatorApply,
     validatorWithdraw,
     validatorPropose,
     validatorVote,
     validatorSet,
+    voteImpeach,
+    voteCast,
+    voteReportKey,
+    voteAnswer,
+    voteShow,
+    voteList,
+    govParams,
+    govLog,
+    govSetGovernance,
+    govUpdateParams,
+    govAdmit,
+    govGrant,
+    govAirdrop,
+    govPause,
+    govResume,
+    govPayout,
     whoami,
     info,
 ];
@@ -572,5 +1093,7 @@ export const GROUPS: Record<string, string> = {
     ledger: 'the $EMC ledger: balances, transfers, approvals',
     node: 'compute nodes and smart routers: register, stake, renew, status, claim',
     validator: 'validators: apply, withdraw, propose and vote on state-bit batches',
+    vote: 'peer votes: impeach a node of your type, report a validator key compromised, vote and answer',
+    gov: 'governance: parameters, admissions, treasury grants and airdrops, pause/resume, the change log',
 };
 

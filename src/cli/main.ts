@@ -72,7 +72,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     }
     const required = cmd.args.filter((a) => a.optional !== true).length;
     if (p.positional.length < required) return fail(usageError(`missing ${cmd.args[p.positional.length].name} (usage: ${usage(cmd)})`));
-    if (p.positional.length > cmd.args.length) return fail(usageError(`unexpected argument '${p.positional[cmd.args.length]}' (usage: ${usage(cmd)})`));
+    if (p.positional.length > cmd.args.length && cmd.args[cmd.args.length - 1]?.many !== true) return fail(usageError(`unexpected argument '${p.positional[cmd.args.length]}' (usage: ${usage(cmd)})`));
 
     // Everything is checked before anything is opened or sent.
     const input = cmd.input(p);
@@ -97,7 +97,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         const r = loadIdentity(idPath);
         if (!r.ok) return fail(r.error);
         identity = r.value;
-    } else if (cmd.update) {
+    } else if (cmd.update && !p.switches.has('validate-only')) {
         return fail(usageError(`'emc ${[cmd.group, cmd.name].filter((x) => x).join(' ')}' changes state: give --identity PATH (a PEM key or a seed-phrase file)`));
     }
 
@@ -106,7 +106,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (conn.value.embedded?.created === true) io.err(`created an embedded network in ${conn.value.embedded.dir}: ${conn.value.principal.toText()} holds the genesis balance and is governance\n`);
     let code: number;
     try {
-        const r = await cmd.run(conn.value, input.value);
+        const r = await cmd.run(conn.value, input.value, (line) => {
+            if (!json) io.err(`${line}\n`);
+        });
         if (r.ok) {
             io.out(json ? `${toJson({ ok: true, value: r.value.json })}\n` : `${r.value.human}\n`);
             code = EXIT.ok;
@@ -144,7 +146,7 @@ function usageError(message: string): ClientError {
 }
 
 function usage(c: Command): string {
-    const args = c.args.map((a) => (a.optional === true ? `[${a.name}]` : a.name)).join(' ');
+    const args = c.args.map((a) => (a.optional === true ? `[${a.name}${a.many === true ? ' …' : ''}]` : `${a.name}${a.many === true ? ' …' : ''}`)).join(' ');
     return ['emc', c.group, c.name, args, c.flags.length > 0 ? '[options]' : ''].filter((x) => x !== '').join(' ');
 }
 
@@ -175,7 +177,7 @@ function groupHelp(group: string): string {
 function mainHelp(): string {
     const lines = COMMANDS.map((c) => [[c.group, c.name].filter((x) => x).join(' '), c.summary]);
     const w = Math.max(...lines.map(([n]) => n.length));
-    return `emc: the EMC node operator's command line (ledger, nodes, validators)
+    return `emc: the EMC node operator's command line (ledger, nodes, validators, peer votes, governance)
 
 Usage: emc [GROUP] COMMAND [ARGS] [options]
 

@@ -16,6 +16,9 @@ import { batchDigest } from '../../src/protocol/batches';
 import { run } from '../../src/cli/main';
 import { COMMANDS } from '../../src/cli/commands';
 import { Principal } from '@dfinity/principal';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/protocol';
+import { parseArgs } from '../../src/cli/args';
+import { GLOBAL_FLAGS } from '../../src/cli/main';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'emc.js');
 const E8S = 100_000_000n;
@@ -138,6 +141,60 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         expect(set.json.value).toMatchObject({ size: 0, quorum: 0, validators: [], tip: { verified: true } });
     });
 
+    it('vote: a router impeaches the only other router (its yes is the majority of one); show, list, cast, report-key, answer; node penalties', () => {
+        expect(emc(['node', 'register', 'router2', '--type', 'router', '--stake', '100000', '--days', '180']).code).toBe(0);
+        const opened = emc(['vote', 'impeach', 'router2', '--as', 'router1', '--reason', 'never routes', '--json']);
+        expect(opened).toMatchObject({ code: 0, json: { ok: true, value: { id: '0', kind: 'impeachment', nodeId: 'router2', nodeType: 'router', status: 'passed', yes: 1, no: 0, electorate: 1, openedBy: 'router1', reason: 'never routes' } } });
+        const shown = emc(['vote', 'show', '0']);
+        expect(shown.out).toMatch(/^vote +0 \(impeachment of router router2\)\nstatus +passed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\nvotes +1 yes, 0 no \(electorate 1: 1 yes decide\)\nopened +by router1 at /);
+        expect(shown.out).toMatch(/\nreason +never routes\n$/);
+        const list = emc(['vote', 'list', '--json']);
+        expect(list.json.value).toEqual([opened.json.value]);
+        // Decided: a further vote is refused (exit 1, one line).
+        expect(emc(['vote', 'cast', '0', '--as', 'router1', '--yes', '--json'])).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'VoteClosed', message: 'VoteClosed: vote 0 is closed (passed)' } } });
+        expect(emc(['vote', 'report-key', 'router1', '--new-operator', c, '--json'])).toMatchObject({ code: 1, json: { error: { kind: 'WrongStatus', message: 'WrongStatus: node "router1" is router, expected an active validator' } } });
+        // An unknown vote id: the canister's NotFound, exit 1.
+        expect(emc(['vote', 'answer', '7', '--as', 'router1', '--confirm'])).toMatchObject({ code: 1, out: '', err: 'error: NotFound: no key report 7\n' });
+        // router2's whole stake is charged (moved to the treasury by the next maintenance run).
+        const pen = emc(['node', 'penalties', '--node', 'router2', '--json']);
+        expect(pen.json.value.records).toMatchObject([{ seq: '0', nodeId: 'router2', kind: 'impeachment', amount: (100_000n * E8S).toString(), windows: 0 }]);
+        expect(BigInt(pen.json.value.node.penalized) + BigInt(pen.json.value.node.penaltyDue)).toBe(100_000n * E8S);
+        expect(pen.json.value.summary).toMatchObject({ charged: (100_000n * E8S).toString(), records: '1' });
+    });
+
+    it('gov: params, update-params (validated only, then executed), grant, airdrop, payout, set-governance refused, pause/resume, admit refused, log', () => {
+        expect(emc(['gov', 'params', '--json']).json.value).toMatchObject({ impeachmentWindowSeconds: '604800', routerRenewalMinDays: 90, validatorPenaltyE8s: '11570000000', ledgerFeeE8s: '100000' });
+        const change = 'Change protocol parameters: impeachment_window_seconds 604800 → 1209600; router_renewal_min_days 90 → 120.';
+        // --validate-only needs no identity: it only runs the validate_ query.
+        expect(emc(['gov', 'update-params', '--impeachment-window', '14d', '--router-renewal-min-days', '120', '--validate-only', '--json'], null).json).toEqual({ ok: true, value: { proposal: change, executed: false } });
+        expect(emc(['gov', 'update-params', '--impeachment-window', '14d', '--router-renewal-min-days', '120'])).toMatchObject({ code: 0, out: `proposal  ${change}\nexecuted  ${change}\n` });
+        // Treasury payouts (the treasury is funded with a plain transfer first).
+        const treasury = formatAccount({ owner: Principal.fromText('voicl-e4aaa-aaaab-aaaaq-cai'), subaccount: TREASURY_SUBACCOUNT });
+        expect(emc(['ledger', 'transfer', treasury, '5000']).code).toBe(0);
+        const grant = emc(['gov', 'grant', b, '100', '--reason', 'SDK bounty', '--json']);
+        expect(grant.json.value).toMatchObject({ proposal: `Pay a developer grant of 100 EMC to ${b} from the treasury (SDK bounty). The grant pool keeps 251999900 EMC.`, executed: true });
+        expect(grant.json.value.result).toMatchObject([{ id: '0', kind: 'grant', to: b, amount: (100n * E8S).toString(), status: 'paid' }]);
+        const csv = join(dir, 'drop.csv');
+        writeFileSync(csv, `account,amount\n# first batch\n${b},1.5\n${c},2\n`);
+        const drop = emc(['gov', 'airdrop', '--file', csv, '--reason', 'drop 1']);
+        expect(drop.code).toBe(0);
+        expect(drop.out).toMatch(/^proposal  Pay a developer ecosystem airdrop of 3.5 EMC to 2 accounts from the treasury \(drop 1\)\. The airdrop pool keeps 104999996.5 EMC\.\nexecuted\nid +kind +to +amount +status +block\n/);
+        expect(drop.out).toMatch(new RegExp(`\\n +1 +airdrop +${b} +1.5 EMC +paid +\\d+\\n +2 +airdrop +${c} +2 EMC +paid +\\d+\\n$`));
+        expect(emc(['gov', 'payout', '2', '--json']).json.value).toMatchObject({ id: '2', kind: 'airdrop', to: c, amount: '200000000', reason: 'drop 1', status: 'paid' });
+        // Validated, then refused: the proposal is said, the error is the one line after it.
+        const handOver = `Hand governance of the EMC protocol from ${a} to ${c}.`;
+        expect(emc(['gov', 'set-governance', c], keyB)).toMatchObject({ code: 1, out: '', err: `proposal  ${handOver}\nerror: NotAuthorized: only the governance principal may call this method\n` });
+        const pause = emc(['gov', 'pause', '--reason', 'upgrade to 1.1', '--json']);
+        expect(pause.json.value).toEqual({ proposal: expect.stringMatching(/^Pause the EMC protocol \(upgrade to 1.1\)/), executed: true, result: pause.json.value.proposal });
+        const resume = emc(['gov', 'resume']);
+        expect(resume.out).toMatch(/^proposal  Resume the EMC protocol \(paused since \d+ ns: upgrade to 1.1\)\.\nexecuted  Resume the EMC protocol/);
+        // A refused validation exits 1 and calls nothing.
+        expect(emc(['gov', 'admit', 'val1', '--json'])).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'Invalid', message: expect.stringMatching(/^Invalid: /) } } });
+        const log = emc(['gov', 'log', '--json']).json.value;
+        expect(log.map((e: { method: string; caller: string }) => [e.method, e.caller])).toEqual(['update_params', 'pay_grant', 'airdrop_batch', 'pause', 'resume'].map((m) => [m, a]));
+        expect(log[0]).toMatchObject({ seq: '0', before: 'impeachment_window_seconds=604800; router_renewal_min_days=90', after: 'impeachment_window_seconds=1209600; router_renewal_min_days=120' });
+    });
+
     it('refuses bad input with one line and exit 2, before anything is sent or opened', async () => {
         const before = readFileSync(join(state, 'network.json'), 'utf8');
         // A few through the real binary …
@@ -146,6 +203,9 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
             [['ledger', 'transfer', `${b}-aaaaaaa.1`, '1'], `error: BadInput: malformed account '${b}-aaaaaaa.1': wrong checksum\n`],
             [['node', 'status', 'bad-id'], "error: BadInput: node id 'bad-id' may only contain A-Z, a-z and 0-9\n"],
             [['node', 'frobnicate'], "error: BadInput: unknown command 'node frobnicate' (see emc node --help)\n"],
+            [['vote', 'report-key', 'router1', '--new-operator', 'not-a-principal'], "error: BadInput: malformed new operator 'not-a-principal': not a principal (its checksum does not match)\n"],
+            [['vote', 'show', 'x7'], "error: BadInput: vote id 'x7' is not a whole number below 2^64\n"],
+            [['gov', 'update-params', '--validate-only'], 'error: BadInput: no parameter to change: give at least one of the parameter options (see emc gov update-params --help)\n'],
         ];
         for (const [args, err] of viaBin) {
             const r = emc(args);
@@ -164,7 +224,24 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
             [['validator', 'propose', '1', '--poc', 'gpu1'], "error: BadInput: --poc 'gpu1' is not NODE_ID:OPERATOR:POC_MS\n"],
             [['ledger', 'approve', b, '1', '--expires-in', 'soon'], "error: BadInput: duration 'soon' is not like 30m, 12h or 7d\n"],
             [['ledger', 'balance', '--network', 'mainnet'], "error: BadInput: --network 'mainnet' is not one of embedded, local, ic\n"],
+            [['vote', 'cast', '0', '--as', 'router1'], 'error: BadInput: give --yes or --no\n'],
+            [['vote', 'cast', '0', '--as', 'router1', '--yes', '--no'], 'error: BadInput: give --yes or --no\n'],
+            [['vote', 'answer', '0', '--confirm'], 'error: BadInput: --as MY_NODE is missing (the node of yours that takes part)\n'],
+            [['vote', 'impeach', 'router2', '--as', 'router1'], 'error: BadInput: --reason TEXT is missing\n'],
+            [['vote', 'list', '--count', '0'], "error: BadInput: --count '0' is not a number from 1 to 1000\n"],
+            [['node', 'penalties', '--node', 'bad-id'], "error: BadInput: node id 'bad-id' may only contain A-Z, a-z and 0-9\n"],
+            [['gov', 'update-params', '--epoch-seconds', 'soon'], "error: BadInput: --epoch-seconds 'soon' is not a number of seconds or a duration like 30m, 12h, 7d\n"],
+            [['gov', 'update-params', '--compute-multipliers', '7:1.45'], "error: BadInput: --compute-multipliers: '7:1.45' is not DAYS:MULTIPLIER (e.g. 30:2.7, one decimal)\n"],
+            [['gov', 'update-params', '--validator-penalty', '-3'], "error: BadInput: --validator-penalty: amount '-3' is not a number of EMC (e.g. 1.5 or 1000 or 150000000e8s)\n"],
+            [['gov', 'grant', b, '1'], 'error: BadInput: --reason TEXT is missing\n'],
+            [['gov', 'airdrop', '--reason', 'x'], 'error: BadInput: --file CSV is missing\n'],
+            [['gov', 'airdrop', '--file', join(dir, 'bad.csv'), '--reason', 'x'], `error: BadInput: --file ${join(dir, 'bad.csv')} line 2: amount 'lots' is not a number of EMC (e.g. 1.5 or 1000 or 150000000e8s)\n`],
+            [['gov', 'admit'], 'error: BadInput: missing NODE_ID (usage: emc gov admit NODE_ID … [options])\n'],
+            [['gov', 'admit', 'val1', 'bad-id'], "error: BadInput: node id 'bad-id' may only contain A-Z, a-z and 0-9\n"],
+            [['gov', 'payout', '-1'], "error: BadInput: payout id '-1' is not a whole number below 2^64\n"],
+            [['gov', 'set-governance', 'aaaaa-aa', 'extra'], "error: BadInput: unexpected argument 'extra' (usage: emc gov set-governance PRINCIPAL [options])\n"],
         ];
+        writeFileSync(join(dir, 'bad.csv'), `${a},1\n${b},lots\n`);
         for (const [args, err] of inProcess) {
             let out = '';
             let e = '';
@@ -177,6 +254,58 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         expect(noId.code).toBe(2);
         expect(noId.err).toMatch(/changes state: give --identity PATH/);
         expect(readFileSync(join(state, 'network.json'), 'utf8')).toBe(before); // never opened
+    });
+
+    it('parses every update-params option into the SDK’s ParamsUpdate, and an airdrop CSV into payments (in process, nothing opened)', () => {
+        const cmd = COMMANDS.find((x) => x.group === 'gov' && x.name === 'update-params');
+        const argv = [
+            ...['--epoch-seconds', '2h', '--validator-penalty', '100.5', '--validator-window', '5400', '--router-penalty', '3.86', '--router-window', '15m'],
+            ...['--compute-window', '1h', '--validator-min-stake', '900000', '--router-min-stake', '90_000', '--validator-min-term-days', '300'],
+            ...['--validator-renewal-min-days', '150', '--validator-max-renewals', '0', '--router-min-term-days', '170', '--router-renewal-min-days', '80'],
+            ...['--compute-multipliers', '7:1.4,30:2.7,365:12', '--impeachment-window', '14d', '--key-rotation-window', '3h', '--validate-only'],
+        ];
+        const parsed = parseArgs(argv, [...GLOBAL_FLAGS, ...(cmd?.flags ?? [])]);
+        if (!parsed.ok || cmd === undefined) throw new Error('unparsed');
+        expect(cmd.input(parsed.value)).toEqual({
+            ok: true,
+            value: {
+                validateOnly: true,
+                update: {
+                    epochSeconds: 7_200n,
+                    validatorPenaltyE8s: 10_050_000_000n,
+                    validatorWindowSeconds: 5_400n,
+                    routerPenaltyE8s: 386_000_000n,
+                    routerWindowSeconds: 900n,
+                    computeWindowSeconds: 3_600n,
+                    validatorMinStakeE8s: 900_000n * E8S,
+                    routerMinStakeE8s: 90_000n * E8S,
+                    validatorMinTermDays: 300,
+                    validatorRenewalMinDays: 150,
+                    validatorMaxRenewals: 0,
+                    routerMinTermDays: 170,
+                    routerRenewalMinDays: 80,
+                    computeMultipliers: [
+                        { days: 7, multiplierTenths: 14 },
+                        { days: 30, multiplierTenths: 27 },
+                        { days: 365, multiplierTenths: 120 },
+                    ],
+                    impeachmentWindowSeconds: 1_209_600n,
+                    keyRotationWindowSeconds: 10_800n,
+                },
+            },
+        });
+        // Every ParamsUpdate field has its option (the canister's update_params record has 16 fields).
+        expect(Object.keys((cmd.input(parsed.value) as { value: { update: object } }).value.update)).toHaveLength(16);
+        const airdrop = COMMANDS.find((x) => x.group === 'gov' && x.name === 'airdrop');
+        const csv = join(dir, 'parse.csv');
+        writeFileSync(csv, `# ACCOUNT,AMOUNT\n\n${a} , 0.00000001\r\n${formatAccount({ owner: Principal.fromText(c), subaccount: new Uint8Array(32).fill(1) })},1_000\n`);
+        const p2 = parseArgs(['--file', csv, '--reason', 'r'], [...GLOBAL_FLAGS, ...(airdrop?.flags ?? [])]);
+        if (!p2.ok || airdrop === undefined) throw new Error('unparsed');
+        const i = airdrop.input(p2.value) as { ok: true; value: { payments: { to: { owner: Principal; subaccount?: Uint8Array }; amount: bigint }[]; reason: string } };
+        expect(i.value.payments.map((x) => [formatAccount(x.to), x.amount])).toEqual([
+            [a, 1n],
+            [formatAccount({ owner: Principal.fromText(c), subaccount: new Uint8Array(32).fill(1) }), 1_000n * E8S],
+        ]);
     });
 
     it('refusals by the canisters exit 1 with one line, and change nothing', () => {
@@ -210,7 +339,7 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
             expect(out.startsWith(`emc ${cmd.group === '' ? '' : `${cmd.group} `}${cmd.name}`)).toBe(true);
             expect(out).toContain('Exit codes:');
         }
-        for (const group of ['ledger', 'node', 'validator']) {
+        for (const group of ['ledger', 'node', 'validator', 'vote', 'gov']) {
             let out = '';
             expect(await run([group, '--help'], { out: (s) => (out += s), err: () => {}, env: {} })).toBe(0);
             expect(out).toContain(`emc ${group} COMMAND`);
