@@ -9,6 +9,7 @@ import { connect, NETWORKS, type NetworkName } from '../client/network';
 import { EXIT, exitCodeOf, toJson, type ClientError } from '../client/result';
 import { flag, parseArgs, type FlagSpec } from './args';
 import { COMMANDS, GROUPS, type Command } from './commands';
+import { devnetMain } from '../devnet/main';
 
 export const GLOBAL_FLAGS: FlagSpec[] = [
     { name: 'network', value: 'embedded|local|ic', help: 'where the canisters run (default: embedded with --state, else $EMC_NETWORK, else local)' },
@@ -37,6 +38,8 @@ const processIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process
 
 /** Runs one command line; answers the exit code. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
+    // `emc devnet` runs a whole network rather than one call on a connection (src/devnet/main.ts).
+    if (argv[0] === 'devnet') return devnetMain(argv.slice(1), (s) => io.out(s), (s) => io.err(s));
     const { words, rest } = splitCommand(argv);
     const group = words[0] !== undefined && GROUPS[words[0]] !== undefined ? words[0] : '';
     const name = group === '' ? words[0] : words[1];
@@ -183,6 +186,7 @@ Usage: emc [GROUP] COMMAND [ARGS] [options]
 
 Commands:
 ${lines.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`).join('\n')}
+  ${'devnet'.padEnd(w)}  run a whole EMC network on the embedded replica (what npm start runs; emc devnet --help)
 
 Amounts are EMC with up to 8 decimals (1.5, 1000000) or e8s with a suffix (150000000e8s).
 Accounts are principals or ICRC-1 account texts (principal-checksum.subaccount).
