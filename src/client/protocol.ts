@@ -23,6 +23,7 @@ import type { NodeView } from '../protocol/candid';
 import { CertifiedTipT, PROTOCOL_METHODS, protocolServiceIdl } from '../protocol/interface';
 import { nodeIdProblem, NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType } from '../protocol/nodes';
 import type * as P from '../protocol/candid';
+import type { EpochRecord } from '../rewards/rewards';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
 import { CanisterClient, genericDetails, type ClientOptions } from './canister';
 import { LedgerClient } from './ledger';
@@ -193,16 +194,8 @@ export interface PenaltiesSummary {
     records: bigint;
 }
 
-export interface EpochRecord {
-    epoch: bigint;
-    start: bigint;
-    end: bigint;
-    emitted: bigint;
-    distributed: bigint;
-    unallocated: bigint;
-    totalE: bigint;
-    eligible: bigint;
-}
+/** An epoch's record, as the canister keeps it (src/rewards/rewards.ts). */
+export type { EpochRecord };
 
 export interface ScheduleRow {
     /** Decay period, from 1 (90 epochs each). */

@@ -212,7 +212,7 @@ export class Governance {
         const used = kind === 'grant' ? t.granted : t.airdropped;
         const pool = kind === 'grant' ? GRANT_POOL : AIRDROP_POOL;
         if (used + total > pool) return { Err: `the ${kind} pool has ${formatAmount(pool - used)} EMC left; this pays ${formatAmount(total)} EMC` };
-        const who = kind === 'grant' ? `to ${accountText(payments[0].to)}` : `to ${payments.length} accounts`;
+        const who = kind === 'grant' ? `to ${accountText(payments[0].to)}` : `to ${payments.length} account${payments.length === 1 ? '' : 's'}`;
         return { Ok: `Pay a developer ${kind === 'grant' ? 'grant' : 'ecosystem airdrop'} of ${formatAmount(total)} EMC ${who} from the treasury (${reason}). The ${kind} pool keeps ${formatAmount(pool - used - total)} EMC.` };
     }
 
