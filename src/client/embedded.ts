@@ -25,6 +25,7 @@ import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { encode } from '../candid/candid';
 import * as L from '../ledger/candid';
+import { ledgerInitArg } from '../ledger/init-arg';
 import * as P from '../protocol/candid';
 import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../replica';
 
@@ -243,35 +244,5 @@ function protocolInit(ledger: Principal, governance: Principal, epochSeconds?: b
 }
 
 function ledgerInit(minting: Principal, balances: [Principal, bigint][]): Uint8Array {
-    return encode(
-        [L.LedgerArg],
-        [
-            {
-                Init: {
-                    minting_account: { owner: minting, subaccount: [] },
-                    fee_collector_account: [],
-                    transfer_fee: 100_000n,
-                    decimals: [8],
-                    max_memo_length: [32],
-                    token_symbol: 'EMC',
-                    token_name: 'EMC',
-                    metadata: [],
-                    initial_balances: balances.map(([owner, amount]) => [{ owner, subaccount: [] }, amount]),
-                    feature_flags: [{ icrc2: true }],
-                    archive_options: {
-                        num_blocks_to_archive: 1000n,
-                        max_transactions_per_response: [],
-                        trigger_threshold: 2000n,
-                        max_message_size_bytes: [],
-                        cycles_for_archive_creation: [],
-                        node_max_memory_size_bytes: [],
-                        controller_id: minting,
-                        more_controller_ids: [],
-                    },
-                    index_principal: [],
-                    max_supply: [],
-                },
-            },
-        ],
-    );
+    return ledgerInitArg({ minting, decimals: 8, maxMemoLength: 32, balances: balances.map(([owner, amount]) => [{ owner, subaccount: [] }, amount]) });
 }

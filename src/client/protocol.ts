@@ -21,9 +21,10 @@ import type { ValueOf } from '../candid/candid';
 import { batchDigest, type BatchPayload } from '../protocol/batches';
 import type { NodeView } from '../protocol/candid';
 import { CertifiedTipT, PROTOCOL_METHODS, protocolServiceIdl } from '../protocol/interface';
-import { nodeIdProblem, NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType } from '../protocol/nodes';
+import { nodeIdProblem, NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType, type StakeTerm } from '../protocol/nodes';
 import type * as P from '../protocol/candid';
 import type { EpochRecord } from '../rewards/rewards';
+import { decodeLeb128 } from '../storage/bytes';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
 import { CanisterClient, genericDetails, type ClientOptions } from './canister';
 import { LedgerClient } from './ledger';
@@ -31,16 +32,11 @@ import { badInput, emc, fail, mapResult, ok, type Result } from './result';
 
 export { NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType };
 
-export interface Stake {
-    /** e8s in the node's escrow */
-    amount: bigint;
-    lockDays: number;
-    termStart: bigint;
-    termEnd: bigint;
-    renewals: number;
+/** A node's stake term as the canister records it (src/protocol/nodes.ts), with the owner as the client's Account. */
+export type Stake = Omit<StakeTerm, 'owner'> & {
     /** Where the stake came from and goes back to at term end. */
     owner: Account;
-}
+};
 
 export interface Node {
     nodeId: string;
@@ -268,6 +264,8 @@ export interface ProtocolClientOptions extends ClientOptions {
 }
 
 const HOUR_NS = 3_600_000_000_000n;
+/** How far a certified tip's certificate time may be from the network's clock (agent-js's default for responses). */
+export const MAX_CERTIFICATE_AGE_NS = 5n * 60n * 1_000_000_000n;
 
 type Err = Record<string, unknown>;
 
@@ -444,6 +442,16 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
             if (digest !== undefined && (d.status !== LookupPathStatus.Found || Buffer.compare(Buffer.from((d as { value: Uint8Array }).value), Buffer.from(digest)) !== 0)) {
                 return fail('Unverified', 'the digest is not the certified one');
             }
+            const h = lookup_path(['last_batch_height'], tree);
+            const certifiedHeight = h.status === LookupPathStatus.Found ? decodeLeb128(new Uint8Array((h as { value: Uint8Array }).value)) : undefined;
+            if (certifiedHeight !== height) return fail('Unverified', `the height is not the certified one (answered ${height ?? 'none'}, certified ${certifiedHeight ?? 'none'})`);
+            // Freshness against the network's clock (agent-js's own check uses this machine's
+            // clock, which is wrong for an embedded network whose time is simulated): a replica
+            // must not pass off an old certificate, and with it an old tip, as the current one.
+            const time = cert.lookup_path(['time']);
+            if (time.status !== LookupPathStatus.Found) return fail('Unverified', 'the certificate has no time');
+            const age = this.now() - decodeLeb128(new Uint8Array((time as { value: Uint8Array }).value));
+            if (age > MAX_CERTIFICATE_AGE_NS || -age > MAX_CERTIFICATE_AGE_NS) return fail('Unverified', `the certificate's time is ${age / 1_000_000_000n} s from the network's clock (at most ${MAX_CERTIFICATE_AGE_NS / 1_000_000_000n} s either way)`);
             return ok({ height, digest, verified: true });
         } catch (e) {
             return fail('Unverified', `the certificate does not verify: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);

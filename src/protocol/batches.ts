@@ -527,36 +527,28 @@ export class Batches {
     prune(): void {
         const tip = this.tip();
         if (tip === undefined) return;
-        const n = this.prunePerCall;
         const h = tip.height;
-        if (this.cleanProposals !== h) {
-            let removed = 0;
-            for (const [key, value] of this.stores.proposals.entries(0, n)) {
-                if (readU64be(key, 0) >= h) break;
-                if (key[8] === TAG_META) this.releasePending(readU64be(body(value, 'proposal')!, 1));
-                this.stores.proposals.delete(key);
-                removed++;
-            }
-            if (removed < n) this.cleanProposals = h;
+        if (this.cleanProposals !== h && this.pruneFront(this.stores.proposals, (key) => readU64be(key, 0) < h, (key, value) => {
+            if (key[8] === TAG_META) this.releasePending(readU64be(body(value, 'proposal')!, 1));
+        })) this.cleanProposals = h;
+        if (this.cleanVotes !== h && this.pruneFront(this.stores.votes, (key) => readU64be(key, 0) < h)) this.cleanVotes = h;
+        if (this.cleanPayloads !== h && this.pruneFront(this.stores.confirmed, (key) => key[0] === C_PAYLOAD && readU64be(key, 1) + this.keep <= h)) this.cleanPayloads = h;
+    }
+
+    /**
+     * Deletes up to `prunePerCall` entries from the front of `kv` while `stale(key)` holds (calling
+     * `before` on each first); true when the front is clean (nothing stale is left up front).
+     */
+    private pruneFront(kv: KV, stale: (key: Uint8Array) => boolean, before?: (key: Uint8Array, value: Uint8Array) => void): boolean {
+        const n = this.prunePerCall;
+        let removed = 0;
+        for (const [key, value] of kv.entries(0, n)) {
+            if (!stale(key)) break;
+            before?.(key, value);
+            kv.delete(key);
+            removed++;
         }
-        if (this.cleanVotes !== h) {
-            let removed = 0;
-            for (const [key] of this.stores.votes.entries(0, n)) {
-                if (readU64be(key, 0) >= h) break;
-                this.stores.votes.delete(key);
-                removed++;
-            }
-            if (removed < n) this.cleanVotes = h;
-        }
-        if (this.cleanPayloads !== h) {
-            let removed = 0;
-            for (const [key] of this.stores.confirmed.entries(0, n)) {
-                if (key[0] !== C_PAYLOAD || readU64be(key, 1) + this.keep > h) break;
-                this.stores.confirmed.delete(key);
-                removed++;
-            }
-            if (removed < n) this.cleanPayloads = h;
-        }
+        return removed < n;
     }
 
     private releasePending(v: bigint): void {

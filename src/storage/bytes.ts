@@ -53,6 +53,21 @@ export function fromHex(h: string): Uint8Array {
     return out;
 }
 
+/** Decodes an unsigned LEB128 number that fills `bytes` exactly. */
+export function decodeLeb128(bytes: Uint8Array): bigint {
+    let v = 0n;
+    let shift = 0n;
+    for (let i = 0; i < bytes.length; i++) {
+        v |= BigInt(bytes[i] & 0x7f) << shift;
+        shift += 7n;
+        if ((bytes[i] & 0x80) === 0) {
+            if (i !== bytes.length - 1) throw new Error('leb128: trailing bytes');
+            return v;
+        }
+    }
+    throw new Error('leb128: truncated');
+}
+
 /** Unsigned LEB128 (the IC's and Candid's natural-number encoding). */
 export function leb128(n: bigint): Uint8Array {
     if (n < 0n) throw new Error('leb128 of a negative number');

@@ -241,6 +241,24 @@ describe('client SDK against the built canisters (embedded network in a state di
         expect(gpu.eValue).toBe(value(await clients(stranger).protocol.previewEValue({ pocMs: 10_380n, stake: 350n * E8S, lockDays: 30 })));
     });
 
+    it('refuses a certified tip whose certificate is stale for the network’s clock, or whose height is not the certified one', async () => {
+        const agent = net.agent(stranger) as never;
+        const at = (skew: bigint) => new ProtocolClient({ agent, canisterId: net.protocolId, now: () => net.now() + skew, retryDelayMs: 0 });
+        expect(value(await at(4n * 60n * SECOND).certifiedTip())).toMatchObject({ height: 1n, verified: true });
+        expect(errorOf(await at(6n * 60n * SECOND).certifiedTip())).toEqual({ kind: 'Unverified', message: "Unverified: the certificate's time is 360 s from the network's clock (at most 300 s either way)" });
+        expect(errorOf(await at(-6n * 60n * SECOND).certifiedTip()).kind).toBe('Unverified');
+        /** A replica (or a proxy) that answers another height with a genuine certificate and tree. */
+        class ForgedHeight extends ProtocolClient {
+            override async call<R>(method: never, args: unknown[], opts?: object): Promise<Result<R>> {
+                const r = await super.call<R>(method, args, opts);
+                if (method === 'certified_tip' && r.ok) (r.value as { height: bigint[] }).height = [7n];
+                return r;
+            }
+        }
+        const forged = new ForgedHeight({ agent, canisterId: net.protocolId, now: () => net.now(), retryDelayMs: 0 });
+        expect(errorOf(await forged.certifiedTip())).toEqual({ kind: 'Unverified', message: 'Unverified: the height is not the certified one (answered 7, certified 1)' });
+    });
+
     it('lists nodes and reads the protocol’s information', async () => {
         const { protocol } = clients(stranger);
         const page = value(await protocol.listNodes({ type: 'validator', status: 'active', limit: 5 }));

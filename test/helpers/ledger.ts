@@ -4,6 +4,7 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { encode } from '../../src/candid/candid';
 import * as T from '../../src/ledger/candid';
+import * as Base from '../../src/ledger/init-arg';
 import type { EmbeddedReplica } from '../../src/replica';
 import { builtWasm } from './wasm';
 
@@ -19,49 +20,11 @@ export function acct(owner: Principal | Identity, subaccount?: Uint8Array): T.CA
     return { owner: p, subaccount: subaccount === undefined ? [] : [subaccount] };
 }
 
-export interface LedgerInit {
-    minting: Principal;
-    balances?: [T.CAccount, bigint][];
-    fee?: bigint;
-    maxSupply?: bigint;
-    feeCollector?: T.CAccount;
-    indexPrincipal?: Principal;
-    metadata?: [string, { Text: string } | { Nat: bigint } | { Int: bigint } | { Blob: Uint8Array }][];
-}
+export type LedgerInit = Base.LedgerInit;
 
-/** The Candid init argument, in DFINITY's `variant { Init = record { … } }` shape. */
+/** The genesis the tests use: the shared builder, with a logo in the metadata unless told otherwise. */
 export function ledgerInitArg(o: LedgerInit): Uint8Array {
-    return encode(
-        [T.LedgerArg],
-        [
-            {
-                Init: {
-                    minting_account: { owner: o.minting, subaccount: [] },
-                    fee_collector_account: o.feeCollector === undefined ? [] : [o.feeCollector],
-                    transfer_fee: o.fee ?? FEE,
-                    decimals: [],
-                    max_memo_length: [],
-                    token_symbol: 'EMC',
-                    token_name: 'EMC',
-                    metadata: o.metadata ?? [['icrc1:logo', { Text: 'data:image/svg+xml;base64,PHN2Zy8+' }]],
-                    initial_balances: o.balances ?? [],
-                    feature_flags: [{ icrc2: true }],
-                    archive_options: {
-                        num_blocks_to_archive: 1000n,
-                        max_transactions_per_response: [],
-                        trigger_threshold: 2000n,
-                        max_message_size_bytes: [],
-                        cycles_for_archive_creation: [],
-                        node_max_memory_size_bytes: [],
-                        controller_id: o.minting,
-                        more_controller_ids: [],
-                    },
-                    index_principal: o.indexPrincipal === undefined ? [] : [o.indexPrincipal],
-                    max_supply: o.maxSupply === undefined ? [] : [o.maxSupply],
-                },
-            },
-        ],
-    );
+    return Base.ledgerInitArg({ metadata: [['icrc1:logo', { Text: 'data:image/svg+xml;base64,PHN2Zy8+' }]], ...o });
 }
 
 export function ledgerUpgradeArg(u: Partial<{ transfer_fee: bigint; token_name: string; max_memo_length: number; index_principal: Principal }> | undefined): Uint8Array {
