@@ -9,9 +9,16 @@
  * to the governance log with the caller, the time, and the old and new values.
  *
  * Payouts (grants and airdrops) move from the treasury through the ledger, one ledger transfer per
- * recipient, each with its own idempotency key (created_at_time + memo "emc:pay:<id>"); a payout
- * whose outcome is unknown is retried by the maintenance timer with the same key. Lifetime totals
- * are capped by the pools of spec §1: grants 252,000,000 EMC, airdrops 105,000,000 EMC.
+ * recipient, each with its own idempotency key (created_at_time + memo "emc:pay:<id>"). Every
+ * payout of a batch gets its retry mark when it is recorded, before the first await, and keeps it
+ * until its outcome is recorded (src/protocol/operation-marks.ts): a payout whose outcome is
+ * unknown, or whose callback trapped, is retried by the maintenance timer with the same key.
+ * Lifetime totals are capped by the pools of spec §1: grants 252,000,000 EMC, airdrops
+ * 105,000,000 EMC.
+ *
+ * Texts: reasons follow one rule (src/protocol/bounds.ts, 1..1,000 bytes) in validate_m and m;
+ * they, the log lines and error texts are stored as long text (u16 length), so nothing that
+ * validated can trap on execution.
  */
 import { Principal } from '@dfinity/principal';
 import { Reader, Writer } from '../storage/binary';
@@ -22,6 +29,8 @@ import { formatAmount as formatUnits } from '../ledger/consent';
 
 const formatAmount = (e8s: bigint): string => formatUnits(e8s, 8);
 import { settle, type LedgerClient } from '../protocol/ledger-client';
+import { clipText, OPERATION_LEASE_NS, reasonProblem } from '../protocol/bounds';
+import { OperationMarks } from '../protocol/operation-marks';
 import type { ProtocolParams } from '../protocol/params';
 import type { ProtocolError } from '../protocol/protocol';
 
@@ -102,14 +111,20 @@ type Result<T> = { Ok: T } | { Err: ProtocolError };
 const SEC = 1_000_000_000n;
 const STATE_KEY = Uint8Array.of(1);
 const FMT = 1;
+/** Log entries and payouts: format 2 stores texts as long text (u16 length); format 1 (u8) is still read. */
+const TEXT_FMT = 2;
 const MAX_SUPPLY = 2_100_000_000n * 100_000_000n;
 
 export class Governance {
+    private readonly marks: OperationMarks;
+
     constructor(
         private readonly kv: GovernanceStores,
         private readonly host: GovernanceHost,
         private readonly ledger: LedgerClient,
-    ) {}
+    ) {
+        this.marks = new OperationMarks(kv.retries, OPERATION_LEASE_NS);
+    }
 
     /** Governance-only: the caller must be the governance principal. */
     authorize(caller: Uint8Array): ProtocolError | undefined {
@@ -199,7 +214,8 @@ export class Governance {
         if (payments.length === 0) return { Err: 'no payment' };
         if (kind === 'grant' && payments.length !== 1) return { Err: 'a grant pays one account' };
         if (payments.length > MAX_AIRDROP_RECIPIENTS) return { Err: `an airdrop batch pays at most ${MAX_AIRDROP_RECIPIENTS} accounts` };
-        if (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > 1_000) return { Err: 'the reason must be 1 to 1000 characters' };
+        const bad = reasonProblem(reason);
+        if (bad !== undefined) return { Err: bad };
         let total = 0n;
         for (let i = 0; i < payments.length; i++) {
             const p = payments[i];
@@ -218,7 +234,8 @@ export class Governance {
 
     checkPause(reason: string): Check<string> {
         if (this.host.paused() !== undefined) return { Err: 'the protocol is already paused' };
-        if (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > 1_000) return { Err: 'the reason must be 1 to 1000 characters' };
+        const bad = reasonProblem(reason);
+        if (bad !== undefined) return { Err: bad };
         return { Ok: `Pause the EMC protocol (${reason}): registrations, stakes, claims, batches and votes are refused until resumed; stake releases go on.` };
     }
 
@@ -279,7 +296,7 @@ export class Governance {
     append(caller: Uint8Array, method: string, before: string, after: string): void {
         const t = this.totals();
         const w = new Writer(128);
-        w.u8(FMT).u64(this.host.now()).bytes(caller).text(method).text(before).text(after);
+        w.u8(TEXT_FMT).u64(this.host.now()).bytes(caller).text(method).longText(before).longText(after);
         this.kv.log.set(u64be(t.logCount), w.done());
         this.saveTotals({ ...t, logCount: t.logCount + 1n });
     }
@@ -297,6 +314,8 @@ export class Governance {
             const payout: Payout = { id: t.payoutCount, kind, to: p.to, amount: p.amount, reason, createdAt: now, status: 'pending' };
             t = { ...t, payoutCount: t.payoutCount + 1n, granted: t.granted + (kind === 'grant' ? p.amount : 0n), airdropped: t.airdropped + (kind === 'airdrop' ? p.amount : 0n) };
             this.savePayout(payout);
+            // Marked before the first await: if any callback of this batch traps, maintenance pays the rest.
+            this.marks.reserve(payout.id, now);
             created.push(payout);
         }
         this.saveTotals(t);
@@ -306,44 +325,52 @@ export class Governance {
         return { Ok: out };
     }
 
-    /** Retries payouts whose outcome is unknown (maintenance), at most `max`. */
-    async retryPayouts(max: number): Promise<number> {
+    /** Retries the payouts that may be retried now (maintenance), at most `max`; returns how many reached an outcome. */
+    async retryPayouts(max: number, now: bigint): Promise<number> {
         let n = 0;
-        for (const [key] of this.kv.retries.entries(0, max)) {
-            const p = this.payout(readU64be(key));
+        for (const id of this.marks.due(now, max)) {
+            const p = this.payout(id);
             if (p === undefined || p.status !== 'pending') {
-                this.kv.retries.delete(key);
+                this.marks.done(id);
                 continue;
             }
-            await this.transfer(p, true);
-            n++;
+            const r = await this.transfer(p);
+            if (r.status !== 'pending') n++;
         }
         return n;
     }
 
-    pendingRetries(): number {
-        return this.kv.retries.size();
+    /** When a payout could next be retried (undefined: none waits). */
+    nextRetryAt(now: bigint, max: number): bigint | undefined {
+        return this.marks.nextRetryAt(now, max);
     }
 
-    private async transfer(p: Payout, uncertain = false): Promise<Payout> {
-        this.kv.retries.delete(u64be(p.id));
-        const m = await settle(
+    /** One attempt of a payout's transfer: marked before the await; only the latest attempt records the outcome. */
+    private async transfer(p: Payout): Promise<Payout> {
+        const attempt = this.marks.start(p.id, this.host.now());
+        let m = await settle(
             () => this.ledger.transfer({ from_subaccount: this.host.treasurySubaccount(), to: p.to, amount: p.amount, memo: new TextEncoder().encode(`emc:pay:${p.id}`), created_at_time: p.createdAt }),
             2,
-            uncertain,
+            attempt > 1,
         );
+        const current = this.payout(p.id) as Payout;
+        if (current.status !== 'pending' || !this.marks.isLatest(p.id, attempt)) return current;
+        // TooOld answers only a retry more than 24 h after an attempt whose outcome was never known:
+        // that transfer may have executed, so paying again could pay twice. It counts as paid.
+        if ('refused' in m && 'TooOld' in (m.refused as object)) m = { done: 0n };
         let next: Payout;
-        if ('done' in m) next = { ...p, status: 'paid', block: m.done };
+        if ('done' in m) next = { ...current, status: 'paid', block: m.done, error: m.done === 0n && attempt > 1 ? 'the ledger could no longer confirm this transfer (TooOld); counted as paid: look for its memo in the ledger blocks' : undefined };
         else if ('unknown' in m) {
-            this.kv.retries.set(u64be(p.id), new Uint8Array(0));
-            next = { ...p, error: m.unknown };
+            this.marks.unknown(p.id);
+            next = { ...current, error: clipText(m.unknown) };
         } else {
-            next = { ...p, status: 'failed', error: 'refused' in m ? describeVariant(m.refused) : m.notExecuted };
+            next = { ...current, status: 'failed', error: clipText('refused' in m ? describeVariant(m.refused) : m.notExecuted) };
             // The pool gets the amount back.
             const t = this.totals();
             this.saveTotals({ ...t, granted: t.granted - (p.kind === 'grant' ? p.amount : 0n), airdropped: t.airdropped - (p.kind === 'airdrop' ? p.amount : 0n) });
         }
         this.savePayout(next);
+        if (next.status !== 'pending') this.marks.done(p.id);
         return next;
     }
 
@@ -352,8 +379,10 @@ export class Governance {
     log(start: bigint, count: number): LogEntry[] {
         return readLog(this.kv.log, start, count, (raw, seq) => {
             const r = new Reader(raw);
-            if (r.u8() !== FMT) throw new Error('unknown governance log format');
-            return { seq, time: r.u64(), caller: r.bytes(), method: r.text(), before: r.text(), after: r.text() };
+            const f = r.u8();
+            if (f !== TEXT_FMT && f !== 1) throw new Error(`unknown governance log format ${f}`);
+            const long = f === TEXT_FMT;
+            return { seq, time: r.u64(), caller: r.bytes(), method: r.text(), before: long ? r.longText() : r.text(), after: long ? r.longText() : r.text() };
         });
     }
 
@@ -361,13 +390,15 @@ export class Governance {
         const raw = this.kv.payouts.get(u64be(id));
         if (raw === undefined) return undefined;
         const r = new Reader(raw);
-        if (r.u8() !== FMT) throw new Error('unknown payout format');
+        const f = r.u8();
+        if (f !== TEXT_FMT && f !== 1) throw new Error(`unknown payout format ${f}`);
+        const long = f === TEXT_FMT;
         const kind: PayoutKind = r.u8() === 0 ? 'grant' : 'airdrop';
         const owner = r.bytes();
         const sub = r.u8() === 1 ? r.bytes() : undefined;
-        const p: Payout = { id, kind, to: sub === undefined ? { owner } : { owner, subaccount: sub }, amount: r.u64(), reason: r.text(), createdAt: r.u64(), status: (['pending', 'paid', 'failed'] as const)[r.u8()] };
+        const p: Payout = { id, kind, to: sub === undefined ? { owner } : { owner, subaccount: sub }, amount: r.u64(), reason: long ? r.longText() : r.text(), createdAt: r.u64(), status: (['pending', 'paid', 'failed'] as const)[r.u8()] };
         if (r.u8() === 1) p.block = r.u64();
-        const e = r.text();
+        const e = long ? r.longText() : r.text();
         if (e.length > 0) p.error = e;
         return p;
     }
@@ -386,13 +417,13 @@ export class Governance {
 
     private savePayout(p: Payout): void {
         const w = new Writer(128);
-        w.u8(FMT).u8(p.kind === 'grant' ? 0 : 1).bytes(p.to.owner);
+        w.u8(TEXT_FMT).u8(p.kind === 'grant' ? 0 : 1).bytes(p.to.owner);
         if (p.to.subaccount === undefined) w.u8(0);
         else w.u8(1).bytes(p.to.subaccount);
-        w.u64(p.amount).text(p.reason).u64(p.createdAt).u8(['pending', 'paid', 'failed'].indexOf(p.status));
+        w.u64(p.amount).longText(p.reason).u64(p.createdAt).u8(['pending', 'paid', 'failed'].indexOf(p.status));
         if (p.block === undefined) w.u8(0);
         else w.u8(1).u64(p.block);
-        w.text(p.error ?? '');
+        w.longText(clipText(p.error ?? ''));
         this.kv.payouts.set(u64be(p.id), w.done());
     }
 }

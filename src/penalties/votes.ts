@@ -28,6 +28,7 @@ import { isAnonymous } from '../ledger/account';
 import { NODE_TYPES, type NodeRecord, type NodeType } from '../protocol/nodes';
 import type { ProtocolError } from '../protocol/protocol';
 import type { ProtocolParams } from '../protocol/params';
+import { reasonProblem } from '../protocol/bounds';
 
 export type VoteKind = 'impeachment' | 'key_rotation';
 export type VoteStatus = 'open' | 'passed' | 'failed';
@@ -79,6 +80,10 @@ export interface VoteHost {
     isVotingValidator(operator: Uint8Array): boolean;
     pausedError(): ProtocolError | undefined;
     disqualify(index: bigint): void;
+    /** Why the node cannot be impeached now (its stake is on its way back), or undefined. */
+    impeachmentProblem(n: NodeRecord): string | undefined;
+    /** Holds the node's stake at least until `until` (the vote's close). */
+    holdStake(index: bigint, until: bigint): void;
     freeze(index: bigint): void;
     unfreeze(index: bigint, newOperator?: Uint8Array): void;
 }
@@ -87,10 +92,10 @@ type Result<T> = { Ok: T } | { Err: ProtocolError };
 
 const KINDS: VoteKind[] = ['impeachment', 'key_rotation'];
 const STATUSES: VoteStatus[] = ['open', 'passed', 'failed'];
-const FMT = 1;
+/** Format 2 stores the reason as long text (u16 length); format 1 (u8 length) is still read. */
+const FMT = 2;
 const EMPTY = new Uint8Array(0);
 const NEXT_ID = Uint8Array.of(1);
-export const MAX_REASON_LENGTH = 1_000;
 /** The key-rotation electorate is listed in the record; validator sets are far smaller. */
 export const MAX_KEY_ELECTORATE = 1_000;
 
@@ -111,7 +116,10 @@ export class Votes {
         if (accused.index === a.index) return err({ InvalidArgument: { reason: 'a node cannot impeach itself' } });
         if (accused.type !== a.type) return err({ InvalidArgument: { reason: `a ${a.type} can only impeach another ${a.type}` } });
         if (accused.status !== 'active') return err({ WrongStatus: { node_id: accusedId, status: accused.status, expected: 'active' } });
-        if (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > MAX_REASON_LENGTH) return err({ InvalidArgument: { reason: `the reason must be 1 to ${MAX_REASON_LENGTH} characters` } });
+        const ended = this.host.impeachmentProblem(accused);
+        if (ended !== undefined) return err({ WrongStatus: { node_id: accusedId, status: ended, expected: 'a node whose stake term has not ended' } });
+        const bad = reasonProblem(reason);
+        if (bad !== undefined) return err({ InvalidArgument: { reason: bad } });
         const openKey = this.openKey('impeachment', accused.index);
         const existing = this.kv.open.get(openKey);
         if (existing !== undefined) return err({ InvalidArgument: { reason: `impeachment ${readU64be(existing)} against ${accusedId} is already open` } });
@@ -138,6 +146,7 @@ export class Votes {
         };
         this.kv.open.set(openKey, u64be(v.id));
         this.kv.deadlines.set(concat([u64be(v.closesAt), u64be(v.id)]), EMPTY);
+        this.host.holdStake(accused.index, v.closesAt);
         // Opening is the accuser's yes.
         return { Ok: this.cast(v, a.index, true) };
     }
@@ -340,7 +349,7 @@ function err(e: ProtocolError): { Err: ProtocolError } {
 
 export function encodeVote(v: VoteRecord): Uint8Array {
     const w = new Writer(256);
-    w.u8(FMT).u64(v.id).u8(KINDS.indexOf(v.kind)).u64(v.node).text(v.nodeId).u8(NODE_TYPES.indexOf(v.nodeType)).u64(v.opener).text(v.openerId).text(v.reason);
+    w.u8(FMT).u64(v.id).u8(KINDS.indexOf(v.kind)).u64(v.node).text(v.nodeId).u8(NODE_TYPES.indexOf(v.nodeType)).u64(v.opener).text(v.openerId).longText(v.reason);
     w.bytes(v.newOperator ?? EMPTY).u8(v.newOperator === undefined ? 0 : 1);
     w.u64(v.openedAt).u64(v.closesAt).u32(v.electorate).u32(v.yes).u32(v.no).u8(STATUSES.indexOf(v.status) | (v.closed ? 0x80 : 0)).u64(v.decidedAt ?? 0n).u8(v.decidedAt === undefined ? 0 : 1);
     w.u32(v.voters.length);
@@ -352,7 +361,8 @@ export function encodeVote(v: VoteRecord): Uint8Array {
 
 export function decodeVote(raw: Uint8Array): VoteRecord {
     const r = new Reader(raw);
-    if (r.u8() !== FMT) throw new Error('unknown vote record format');
+    const format = r.u8();
+    if (format !== FMT && format !== 1) throw new Error(`unknown vote record format ${format}`);
     const id = r.u64();
     const kind = KINDS[r.u8()];
     const node = r.u64();
@@ -360,7 +370,7 @@ export function decodeVote(raw: Uint8Array): VoteRecord {
     const nodeType = NODE_TYPES[r.u8()];
     const opener = r.u64();
     const openerId = r.text();
-    const reason = r.text();
+    const reason = format === 1 ? r.text() : r.longText();
     const op = r.bytes();
     const hasOp = r.u8() === 1;
     const openedAt = r.u64();

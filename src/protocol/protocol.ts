@@ -14,9 +14,12 @@ import { accountProblem, isAnonymous, sameAccount, type Account } from '../ledge
 import type { Result } from '../ledger/ledger';
 import type { KV } from '../storage/kv';
 import { bytesEqual, describeVariant, readU64be, u64be } from '../storage/bytes';
+import { amountProblem, clipText, daysProblem, MAX_AMOUNT_E8S, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR, MAX_UNSTAKED_TOTAL, OPERATION_LEASE_NS } from './bounds';
 import { computeE, DEFAULT_MULTIPLIERS_TENTHS, routerE, validatorE } from './evalue';
 import { settle, type LedgerClient, type Movement } from './ledger-client';
 import { nodeIdProblem, type NodeRecord, type NodeType, type OperationKind, type PendingOperation } from './nodes';
+import { OperationMarks } from './operation-marks';
+import { isUnstakedAwaiting, UnstakedRegistrations } from './unstaked';
 import { BIGINT_PARAMS, DAY_NS, DEFAULT_PARAMS, type ProtocolParams } from './params';
 import { admissionBatchSize, quorum } from './quorum';
 import { Registry } from './registry';
@@ -77,8 +80,18 @@ export const MIN_COMPUTE_STAKE_FEES = 10n;
 
 export interface ProtocolStores {
     config: KV;
+    /** Node index → the retry mark of its ledger operation in flight (src/protocol/operation-marks.ts). */
     pendingOps: KV;
     liveness: LivenessStores;
+    /** Unstaked compute registrations awaiting their first PoC (src/protocol/unstaked.ts). */
+    unstaked: { queue: KV; perOperator: KV };
+}
+
+/** Governance payouts whose ledger transfer waits for a retry (part of maintenance). */
+export interface PayoutRetries {
+    /** Retries those that may be retried now (at most `max`); returns how many reached an outcome. */
+    retryPayouts(max: number, now: bigint): Promise<number>;
+    nextRetryAt(now: bigint, max: number): bigint | undefined;
 }
 
 /** What the protocol reads from the state-bit batches (attached after both exist). */
@@ -89,9 +102,14 @@ export interface BatchView extends ConfirmationTimes {
 export class Protocol {
     private configCache: ProtocolConfig | undefined;
     private batchView: BatchView | undefined;
-    private payoutsView: { retryPayouts(max: number): Promise<number>; pendingRetries(): number } | undefined;
+    private payoutsView: PayoutRetries | undefined;
     private votesView: { closeDue(now: bigint, max: number): number; nextDeadline(): bigint | undefined } | undefined;
     readonly liveness: Liveness;
+    /** Retry marks of the node operations in flight. */
+    readonly marks: OperationMarks;
+    readonly unstaked: UnstakedRegistrations;
+    /** The last maintenance run (heap: an upgrade starts afresh): when, and whether it made progress. */
+    private lastRun: { at: bigint; progress: boolean } | undefined;
 
     constructor(
         readonly registry: Registry,
@@ -100,6 +118,8 @@ export class Protocol {
         private readonly ledger: LedgerClient,
         readonly rewards: Rewards,
     ) {
+        this.marks = new OperationMarks(stores.pendingOps, OPERATION_LEASE_NS);
+        this.unstaked = new UnstakedRegistrations(stores.unstaked.queue, stores.unstaked.perOperator);
         this.liveness = new Liveness(stores.liveness, {
             params: () => this.params(),
             now: () => this.env.now(),
@@ -111,7 +131,7 @@ export class Protocol {
     }
 
     /** Connects governance payouts (their retries are part of maintenance). */
-    attachPayouts(payouts: { retryPayouts(max: number): Promise<number>; pendingRetries(): number }): void {
+    attachPayouts(payouts: PayoutRetries): void {
         this.payoutsView = payouts;
     }
 
@@ -205,13 +225,17 @@ export class Protocol {
             const sameOperator = bytesEqual(existing.operator, caller);
             if (sameOperator && existing.status === 'staking' && existing.op !== undefined) {
                 // A retry of a registration whose stake transfer has an unknown outcome.
-                if (!this.stores.pendingOps.has(u64be(existing.index))) return err({ NodeBusy: { node_id: existing.id, operation: existing.op.kind } });
+                if (!this.marks.retryable(existing.index, this.env.now())) return err({ NodeBusy: { node_id: existing.id, operation: existing.op.kind } });
                 return this.resume(existing);
             }
             if (!this.evictable(existing, caller)) return err({ NodeIdTaken: { node_id: args.node_id } });
             if (existing.status !== 'evicted' && existing.status !== 'withdrawn' && existing.status !== 'expired') this.save({ ...existing, status: 'evicted' }, existing);
         }
 
+        if (args.stake === undefined) {
+            const full = this.unstaked.refusal(caller);
+            if (full !== undefined) return err({ InvalidArgument: { reason: full } });
+        }
         const index = this.nextIndex();
         this.stores.config.set(KEY_NEXT_INDEX, u64be(index + 1n));
         const now = this.env.now();
@@ -247,7 +271,7 @@ export class Protocol {
         if (node.type !== 'compute') return err({ WrongStatus: { node_id: nodeId, status: node.type, expected: 'a compute node (validators and routers renew instead)' } });
         if (node.stake !== undefined) return err({ WrongStatus: { node_id: nodeId, status: 'staked', expected: 'no active stake term (top up or wait for the term to end)' } });
         if (node.status !== 'active' && node.status !== 'awaiting_poc') return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'active or awaiting_poc' } });
-        const problem = this.checkComputeStake(amount, lockDays, this.params());
+        const problem = this.checkComputeStake(amount, lockDays, this.params()) ?? subaccountError(fromSubaccount);
         if (problem !== undefined) return err(problem);
         const next = { ...node, op: this.newOperation(node, 'stake', amount, { owner: node.operator, subaccount: fromSubaccount }, lockDays), opSeq: node.opSeq + 1 };
         this.save(next, node);
@@ -259,7 +283,11 @@ export class Protocol {
         if ('Err' in found) return found;
         const node = found.Ok;
         if (node.stake === undefined) return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'a node with a stake' } });
-        if (amount <= 0n) return err({ InvalidArgument: { reason: 'the top-up amount must be positive' } });
+        const bad = amountProblem('the top-up amount', amount, 1n);
+        if (bad !== undefined) return err({ InvalidArgument: { reason: bad } });
+        const sub = subaccountError(fromSubaccount);
+        if (sub !== undefined) return err(sub);
+        if (node.stake.amount + amount > MAX_AMOUNT_E8S) return err({ InvalidArgument: { reason: 'the stake would exceed the maximum supply' } });
         const next = { ...node, op: this.newOperation(node, 'top_up', amount, { owner: node.operator, subaccount: fromSubaccount }, 0), opSeq: node.opSeq + 1 };
         this.save(next, node);
         return this.finishTopUp(next);
@@ -271,9 +299,13 @@ export class Protocol {
         const node = found.Ok;
         const p = this.params();
         const now = this.env.now();
+        const bad = daysProblem('the renewal', days, 1) ?? amountProblem('the top-up amount', topUpAmount);
+        if (bad !== undefined) return err({ InvalidArgument: { reason: bad } });
+        const sub = subaccountError(fromSubaccount);
+        if (sub !== undefined) return err(sub);
         const problem = renewalProblem(node, days, now, p);
         if (problem !== undefined) return err({ RenewalNotAllowed: { reason: problem } });
-        if (topUpAmount < 0n) return err({ InvalidArgument: { reason: 'the top-up amount must not be negative' } });
+        if ((node.stake?.amount ?? 0n) + topUpAmount > MAX_AMOUNT_E8S) return err({ InvalidArgument: { reason: 'the stake would exceed the maximum supply' } });
         if (topUpAmount === 0n) {
             const next = extendTerm(node, days, 0n);
             this.registry.unscheduleExpiry(node.index, (node.stake as NonNullable<NodeRecord['stake']>).termEnd);
@@ -306,7 +338,7 @@ export class Protocol {
         if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
         if (!bytesEqual(node.operator, caller) && !bytesEqual(caller, this.config().governance)) return err({ NotAuthorized: { reason: 'only the node’s operator (or governance) can retry its operation' } });
         if (node.op === undefined) return { Ok: node };
-        if (!this.stores.pendingOps.has(u64be(node.index))) return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
+        if (!this.marks.retryable(node.index, this.env.now())) return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
         return this.resume(node);
     }
 
@@ -389,6 +421,26 @@ export class Protocol {
 
     // ----- peer votes (spec §7): what a decided vote does ---------------------------------------------
 
+    /** Why node `n` cannot be impeached now (its stake is already on its way back), or undefined. */
+    impeachmentProblem(n: NodeRecord): string | undefined {
+        if (n.op !== undefined && (n.op.kind === 'release' || n.op.kind === 'withdraw')) return 'its stake is being released';
+        if (n.stake !== undefined && n.stake.termEnd <= this.env.now()) return 'its term has ended and its stake is being released';
+        return undefined;
+    }
+
+    /**
+     * An open impeachment holds the accused's stake until the vote closes (spec §7: the whole stake
+     * goes to the treasury if it passes): a term that would end sooner is extended to the close.
+     */
+    holdStake(index: bigint, until: bigint): void {
+        const n = this.registry.get(index);
+        if (n === undefined || n.stake === undefined || n.stake.termEnd >= until) return;
+        this.registry.unscheduleExpiry(index, n.stake.termEnd);
+        const next = { ...n, stake: { ...n.stake, termEnd: until } };
+        this.save(next, n);
+        this.registry.scheduleExpiry(next);
+    }
+
     /** An impeachment passed: the node is out and its whole stake goes to the treasury. */
     disqualify(index: bigint): void {
         const n = this.registry.get(index);
@@ -425,14 +477,16 @@ export class Protocol {
      * Releases stakes whose term ended and retries operations with unknown outcomes, at most
      * `releaseBatch` of each per run. Returns how many releases completed.
      */
-    async runMaintenance(): Promise<{ released: number; retried: number; evaluated: number; deducted: number }> {
+    async runMaintenance(): Promise<{ released: number; retried: number; evaluated: number; deducted: number; swept: number; closed: number }> {
         const p = this.params();
-        this.rewards.advance(this.env.now());
+        const now = this.env.now();
+        this.rewards.advance(now);
         let released = 0;
         let retried = 0;
         let deducted = 0;
-        const evaluated = this.rewards.deferred(() => this.liveness.sweep(this.env.now()));
-        this.votesView?.closeDue(this.env.now(), p.releaseBatch);
+        let swept = 0;
+        const evaluated = this.rewards.deferred(() => this.liveness.sweep(now));
+        const closed = this.votesView?.closeDue(now, p.releaseBatch) ?? 0;
         if (this.config().paused === undefined) {
             for (const index of this.liveness.dueDeductions(p.releaseBatch)) {
                 const n = this.registry.get(index);
@@ -444,12 +498,21 @@ export class Protocol {
                 if (r !== undefined && 'Ok' in r) deducted++;
             }
         }
-        for (const { index } of this.registry.dueExpiries(this.env.now(), p.releaseBatch)) {
+        for (const { termEnd, index } of this.registry.dueExpiries(now, p.releaseBatch)) {
             const n = this.registry.get(index);
-            if (n === undefined || n.stake === undefined || n.op !== undefined) continue;
+            if (n === undefined || n.stake === undefined || n.stake.termEnd !== termEnd) {
+                // A stale entry (the stake left another way): drop it, or it would hold a place forever.
+                this.registry.unscheduleExpiry(index, termEnd);
+                swept++;
+                continue;
+            }
+            if (n.op !== undefined) continue;
             if ((n.penaltyDue ?? 0n) > 0n) {
                 // Penalties are paid before the stake goes back (the release comes on the next run).
-                if (this.config().paused === undefined) await this.startDeduction(n);
+                if (this.config().paused === undefined) {
+                    const r = await this.startDeduction(n);
+                    if (r !== undefined && 'Ok' in r) deducted++;
+                }
                 continue;
             }
             const next = { ...n, op: this.newOperation(n, 'release', n.stake.amount, n.stake.owner, 0), opSeq: n.opSeq + 1 };
@@ -457,36 +520,66 @@ export class Protocol {
             const r = await this.finishRelease(next);
             if ('Ok' in r) released++;
         }
-        for (const [key] of this.stores.pendingOps.entries(0, p.releaseBatch)) {
-            const n = this.registry.get(readU64be(key));
+        for (const index of this.marks.due(now, p.releaseBatch)) {
+            const n = this.registry.get(index);
             if (n === undefined || n.op === undefined) {
-                this.stores.pendingOps.delete(key);
+                this.marks.done(index);
                 continue;
             }
-            await this.resume(n);
-            retried++;
+            const r = await this.resume(n);
+            if (!('Err' in r && 'OperationPending' in r.Err)) retried++;
         }
-        if (this.payoutsView !== undefined) retried += await this.payoutsView.retryPayouts(p.releaseBatch);
-        return { released, retried, evaluated, deducted };
+        if (this.payoutsView !== undefined) retried += await this.payoutsView.retryPayouts(p.releaseBatch, now);
+        swept += this.sweepUnstaked(now, p);
+        this.lastRun = { at: now, progress: released + retried + evaluated + deducted + swept + closed > 0 };
+        return { released, retried, evaluated, deducted, swept, closed };
+    }
+
+    /** Removes unstaked compute registrations that outlived the grace period without a PoC (at most `releaseBatch`). */
+    private sweepUnstaked(now: bigint, p: ProtocolParams): number {
+        if (now < p.squatterGraceNs) return 0;
+        let swept = 0;
+        for (const { registeredAt, index } of this.unstaked.due(now - p.squatterGraceNs, p.releaseBatch)) {
+            const n = this.registry.get(index);
+            if (!isUnstakedAwaiting(n) || n.registeredAt !== registeredAt) {
+                this.unstaked.forget(registeredAt, index);
+                swept++;
+                continue;
+            }
+            if (n.op !== undefined) continue; // a stake in flight decides first
+            this.remove(n);
+            swept++;
+        }
+        return swept;
     }
 
     /**
-     * When the maintenance timer should run next: the earliest term end, or soon when an operation
-     * waits for a retry. undefined when there is nothing to do.
+     * When the maintenance timer should run next: the earliest term end, vote deadline, liveness
+     * window, epoch boundary or grace-period end, or soon when an operation waits for a retry.
+     * Work that is overdue but that the last run could not advance (a release whose retry waits, a
+     * penalty during a pause) waits one maintenance interval: the timer never spins.
      */
     nextMaintenanceAt(): bigint | undefined {
         const now = this.env.now();
+        const p = this.params();
+        const interval = BigInt(p.maintenanceIntervalSeconds) * 1_000_000_000n;
+        const soon = now + interval;
         const candidates: bigint[] = [this.rewards.nextEpochBoundary(now)];
         const expiry = this.registry.nextExpiry();
         if (expiry !== undefined) candidates.push(expiry);
-        const soon = now + BigInt(this.params().maintenanceIntervalSeconds) * 1_000_000_000n;
-        if (this.stores.pendingOps.size() > 0 || (this.payoutsView?.pendingRetries() ?? 0) > 0) candidates.push(soon);
+        for (const retry of [this.marks.nextRetryAt(now, p.releaseBatch), this.payoutsView?.nextRetryAt(now, p.releaseBatch)]) {
+            if (retry !== undefined) candidates.push(retry > soon ? retry : soon);
+        }
         if (this.liveness.pendingDeductions() > 0 && this.config().paused === undefined) candidates.push(soon);
         const deadline = this.votesView?.nextDeadline();
         if (deadline !== undefined) candidates.push(deadline);
         const liveness = this.liveness.nextDue(now);
         if (liveness !== undefined) candidates.push(liveness > soon ? liveness : soon);
-        return candidates.reduce((a, b) => (a < b ? a : b));
+        const oldest = this.unstaked.oldest();
+        if (oldest !== undefined) candidates.push(oldest + p.squatterGraceNs);
+        let next = candidates.reduce((a, b) => (a < b ? a : b));
+        if (next <= now && this.lastRun !== undefined && !this.lastRun.progress && this.lastRun.at + interval > next) next = this.lastRun.at + interval;
+        return next;
     }
 
     // ----- E-values ---------------------------------------------------------------------------------
@@ -526,7 +619,7 @@ export class Protocol {
         if (paused !== undefined) return err(paused);
         if (node.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a node whose key is not reported compromised' } });
         if (node.op !== undefined) {
-            if (node.op.kind === 'claim' && this.stores.pendingOps.has(u64be(node.index))) {
+            if (node.op.kind === 'claim' && this.marks.retryable(node.index, this.env.now())) {
                 const r = await this.resume(node);
                 return 'Ok' in r ? { Ok: { node: r.Ok, amount: (node.op as PendingOperation).amount } } : r;
             }
@@ -542,18 +635,25 @@ export class Protocol {
 
     private async finishClaim(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
         const op = node.op as PendingOperation;
-        const m = await settle(() => this.ledger.transfer({ to: op.account, amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, op.uncertain === true);
-        const current = this.registry.get(node.index) as NodeRecord;
-        this.stores.pendingOps.delete(u64be(node.index));
+        const a = await this.attempt(node, (uncertain) => settle(() => this.ledger.transfer({ to: op.account, amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, uncertain));
+        if ('settled' in a) return a.settled;
+        const { current } = a;
+        let m = a.m;
+        // TooOld answers only a retry more than 24 h after the first attempt, whose outcome was never
+        // known: the mint may have executed, and minting again could pay twice. It counts as paid
+        // (docs/security.md: the mint's memo finds it in the ledger's blocks if in doubt).
+        if ('refused' in m && 'TooOld' in (m.refused as object)) m = { done: 0n };
         if ('done' in m) {
             this.rewards.recordClaim(node.index, op.amount);
             const next = { ...current, op: undefined };
             this.save(next, current);
+            this.marks.done(node.index);
             return { Ok: next };
         }
         if ('unknown' in m) return this.pending(current, m.unknown);
-        // A refused mint (TooOld included: a mint that old can be made again) leaves the reward claimable.
+        // A refused mint leaves the reward claimable.
         this.save({ ...current, op: undefined }, current);
+        this.marks.done(node.index);
         return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
@@ -561,6 +661,7 @@ export class Protocol {
     save(next: NodeRecord, previous: NodeRecord | undefined): void {
         this.registry.put(next, previous);
         this.liveness.track(next, previous);
+        this.unstaked.track(next, previous);
         const before = previous === undefined ? 0n : this.weight(previous);
         const after = this.weight(next);
         if (before !== after) this.rewards.setWeight(next.index, after, this.env.now());
@@ -576,13 +677,17 @@ export class Protocol {
             const days = args.node_type === 'validator' ? p.validatorMinTermDays : p.routerMinTermDays;
             if (s.amount < min) return { StakeTooLow: { minimum: min } };
             if (s.lock_days < days) return { TermTooShort: { minimum_days: days } };
+            const bad = amountProblem('the stake', s.amount) ?? daysProblem('lock_days', s.lock_days, days);
+            if (bad !== undefined) return { InvalidArgument: { reason: bad } };
         } else if (args.node_type === 'compute') {
-            if (s !== undefined) return this.checkComputeStake(s.amount, s.lock_days, p);
+            if (s !== undefined) {
+                const problem = this.checkComputeStake(s.amount, s.lock_days, p);
+                if (problem !== undefined) return problem;
+            }
         } else {
             return { InvalidArgument: { reason: `unknown node type ${String(args.node_type)}` } };
         }
-        if (s !== undefined && s.from_subaccount !== undefined && s.from_subaccount.length !== 32) return { InvalidArgument: { reason: 'from_subaccount must be 32 bytes' } };
-        return undefined;
+        return s === undefined ? undefined : subaccountError(s.from_subaccount);
     }
 
     private checkComputeStake(amount: bigint, lockDays: number, p: ProtocolParams): ProtocolError | undefined {
@@ -590,6 +695,8 @@ export class Protocol {
         if (!periods.includes(lockDays)) return { InvalidArgument: { reason: `a compute stake locks for one of ${periods.join(', ')} days` } };
         const min = MIN_COMPUTE_STAKE_FEES * p.ledgerFee + 1n;
         if (amount < min) return { StakeTooLow: { minimum: min } };
+        const bad = amountProblem('the stake', amount);
+        if (bad !== undefined) return { InvalidArgument: { reason: bad } };
         return undefined;
     }
 
@@ -619,15 +726,36 @@ export class Protocol {
         return { kind, amount, createdAt: this.env.now(), memo: memoFor(kind, node.index, node.opSeq), account, days };
     }
 
-    /** Retries an operation whose outcome was unknown; its pending mark is cleared while it is in flight. */
+    /** Retries an operation whose outcome was unknown (or whose attempt was lost): a new attempt with the same key. */
     private resume(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
-        this.stores.pendingOps.delete(u64be(node.index));
         const kind = (node.op as PendingOperation).kind;
         if (kind === 'stake') return this.finishStake(node);
         if (kind === 'top_up' || kind === 'renew') return this.finishTopUp(node);
         if (kind === 'claim') return this.finishClaim(node);
         if (kind === 'penalty') return this.finishDeduction(node);
         return this.finishRelease(node);
+    }
+
+    /**
+     * One attempt of the node's operation (src/protocol/operation-marks.ts): the attempt is marked
+     * before the await; after it, only the latest attempt of the same operation records an outcome.
+     * `escrow` (the escrow balance before and after the operation) settles a TooOld answer.
+     */
+    private async attempt<E>(
+        node: NodeRecord,
+        call: (uncertain: boolean) => Promise<Movement<E>>,
+        escrow?: { before: bigint; after: bigint },
+    ): Promise<{ m: Movement<E>; current: NodeRecord } | { settled: Result<NodeRecord, ProtocolError> }> {
+        const op = node.op as PendingOperation;
+        const attempt = this.marks.start(node.index, this.env.now());
+        let m = await call(attempt > 1 || op.uncertain === true);
+        if (escrow !== undefined) m = (await this.viaEscrow(m, node, escrow.before, escrow.after)) as Movement<E>;
+        const current = this.registry.get(node.index);
+        if (current === undefined) return { settled: err({ NodeNotFound: { node_id: node.id } }) };
+        const same = current.op !== undefined && bytesEqual(current.op.memo, op.memo);
+        if (same && this.marks.isLatest(node.index, attempt)) return { m, current };
+        // Another attempt owns the outcome: report the node as it stands.
+        return { settled: same ? err({ OperationPending: { node_id: node.id, operation: op.kind, reason: 'a later attempt of this operation settles it' } }) : { Ok: current } };
     }
 
     /**
@@ -663,10 +791,13 @@ export class Protocol {
         const op = node.op as PendingOperation;
         const fee = this.params().ledgerFee;
         const held = (node.stake as NonNullable<NodeRecord['stake']>).amount;
-        const sent = await settle(() => this.ledger.transfer({ from_subaccount: escrowSubaccount(node.index), to: op.account, amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, op.uncertain === true);
-        const m = await this.viaEscrow(sent, node, held, held - op.amount - fee);
-        const current = this.registry.get(node.index) as NodeRecord;
-        this.stores.pendingOps.delete(u64be(node.index));
+        const a = await this.attempt(
+            node,
+            (uncertain) => settle(() => this.ledger.transfer({ from_subaccount: escrowSubaccount(node.index), to: op.account, amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, uncertain),
+            { before: held, after: held - op.amount - fee },
+        );
+        if ('settled' in a) return a.settled;
+        const { m, current } = a;
         if ('done' in m) {
             const stake = current.stake as NonNullable<NodeRecord['stake']>;
             const due = current.penaltyDue ?? 0n;
@@ -683,20 +814,22 @@ export class Protocol {
             next.e = this.eValue(next);
             this.liveness.checkSuspension(next);
             this.save(next, current);
+            this.marks.done(node.index);
             return { Ok: next };
         }
         return this.escrowTransferFailed(current, m);
     }
 
-    private pullStake(node: NodeRecord): Promise<Movement<unknown>> {
+    private pullStake(node: NodeRecord, uncertain: boolean): Promise<Movement<unknown>> {
         const op = node.op as PendingOperation;
-        return settle(() => this.ledger.transferFrom({ from: op.account, to: this.escrowAccount(node.index), amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, op.uncertain === true);
+        return settle(() => this.ledger.transferFrom({ from: op.account, to: this.escrowAccount(node.index), amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, uncertain);
     }
 
     private async finishStake(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
         const held = node.stake?.amount ?? 0n;
-        const m = await this.viaEscrow(await this.pullStake(node), node, held, held + (node.op as PendingOperation).amount);
-        const current = this.registry.get(node.index) as NodeRecord;
+        const a = await this.attempt(node, (uncertain) => this.pullStake(node, uncertain), { before: held, after: held + (node.op as PendingOperation).amount });
+        if ('settled' in a) return a.settled;
+        const { m, current } = a;
         const op = current.op as PendingOperation;
         const first = current.status === 'staking';
         if ('done' in m) {
@@ -709,22 +842,22 @@ export class Protocol {
             this.save(next, current);
             // A validator's term starts at admission; routers' and compute nodes' now.
             if (next.type !== 'validator') this.registry.scheduleExpiry(next);
-            this.stores.pendingOps.delete(u64be(node.index));
+            this.marks.done(node.index);
             return { Ok: next };
         }
         if ('unknown' in m) return this.pending(current, m.unknown);
-        if (first) this.registry.delete(current);
+        if (first) this.remove(current);
         else this.save({ ...current, op: undefined }, current);
-        this.stores.pendingOps.delete(u64be(node.index));
+        this.marks.done(node.index);
         return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
     private async finishTopUp(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
         const held = node.stake?.amount ?? 0n;
-        const m = await this.viaEscrow(await this.pullStake(node), node, held, held + (node.op as PendingOperation).amount);
-        const current = this.registry.get(node.index) as NodeRecord;
+        const a = await this.attempt(node, (uncertain) => this.pullStake(node, uncertain), { before: held, after: held + (node.op as PendingOperation).amount });
+        if ('settled' in a) return a.settled;
+        const { m, current } = a;
         const op = current.op as PendingOperation;
-        this.stores.pendingOps.delete(u64be(node.index));
         if ('done' in m) {
             let next: NodeRecord = { ...current, op: undefined };
             const stake = next.stake as NonNullable<NodeRecord['stake']>;
@@ -740,10 +873,12 @@ export class Protocol {
             next = this.liveness.resumeIfCovered(this.liveness.evaluate(next, this.env.now()));
             this.save(next, current);
             if (op.kind === 'renew') this.registry.scheduleExpiry(next);
+            this.marks.done(node.index);
             return { Ok: next };
         }
         if ('unknown' in m) return this.pending(current, m.unknown);
         this.save({ ...current, op: undefined }, current);
+        this.marks.done(node.index);
         return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
@@ -751,22 +886,27 @@ export class Protocol {
     private async finishRelease(node: NodeRecord): Promise<Result<NodeRecord, ProtocolError>> {
         const op = node.op as PendingOperation;
         const fee = this.params().ledgerFee;
-        const sent = await settle(() =>
-            this.ledger.transfer({ from_subaccount: escrowSubaccount(node.index), to: op.account, amount: op.amount > fee ? op.amount - fee : 0n, memo: op.memo, created_at_time: op.createdAt }),
-            2,
-            op.uncertain === true,
+        const a = await this.attempt(
+            node,
+            (uncertain) => settle(() => this.ledger.transfer({ from_subaccount: escrowSubaccount(node.index), to: op.account, amount: op.amount > fee ? op.amount - fee : 0n, memo: op.memo, created_at_time: op.createdAt }), 2, uncertain),
+            { before: op.amount, after: 0n },
         );
-        const m = await this.viaEscrow(sent, node, op.amount, 0n);
-        const current = this.registry.get(node.index) as NodeRecord;
-        this.stores.pendingOps.delete(u64be(node.index));
+        if ('settled' in a) return a.settled;
+        const { m, current } = a;
         if ('done' in m) {
             const stake = current.stake as NonNullable<NodeRecord['stake']>;
             if (op.kind === 'release') this.registry.unscheduleExpiry(current.index, stake.termEnd);
             const next: NodeRecord = { ...current, op: undefined, stake: undefined, stakeBasis: undefined, penaltyDue: current.penaltyDue === undefined ? undefined : 0n };
-            if (op.kind === 'withdraw') next.status = 'withdrawn';
+            if (current.status === 'disqualified') {
+                // Impeached while its stake was on its way back (spec §7): the node stays disqualified
+                // and what it was charged but the escrow no longer holds is forgiven, on the books.
+                this.liveness.booked(0n, current.penaltyDue ?? 0n);
+                this.liveness.deductionDone(current.index);
+            } else if (op.kind === 'withdraw') next.status = 'withdrawn';
             else if (current.type !== 'compute') next.status = 'expired';
             next.e = this.eValue(next);
             this.save(next, current);
+            this.marks.done(node.index);
             return { Ok: next };
         }
         return this.escrowTransferFailed(current, m);
@@ -783,6 +923,7 @@ export class Protocol {
             if (e.BadFee !== undefined) this.saveConfig({ ...this.config(), params: { ...this.params(), ledgerFee: e.BadFee.expected_fee } });
         }
         this.save({ ...current, op: undefined }, current);
+        this.marks.done(current.index);
         return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
     }
 
@@ -800,16 +941,27 @@ export class Protocol {
         return { unknown: `the escrow holds ${r.ok} e8s, neither ${before} nor ${after}: governance must look at this node` };
     }
 
+    /** The attempt ended without a known outcome: the operation stays, marked uncertain, retryable now. */
     private pending(node: NodeRecord, reason: string): Result<NodeRecord, ProtocolError> {
         const op = node.op as PendingOperation;
         if (op.uncertain !== true) this.save({ ...node, op: { ...op, uncertain: true } }, node);
-        this.stores.pendingOps.set(u64be(node.index), new Uint8Array(0));
-        return err({ OperationPending: { node_id: node.id, operation: (node.op as PendingOperation).kind, reason } });
+        this.marks.unknown(node.index);
+        return err({ OperationPending: { node_id: node.id, operation: op.kind, reason: clipText(reason) } });
+    }
+
+    /** Removes a registration that never became a node (its first stake failed), with its indexes. */
+    private remove(n: NodeRecord): void {
+        this.registry.delete(n);
+        this.unstaked.track(undefined, n);
     }
 }
 
 function err(e: ProtocolError): { Err: ProtocolError } {
     return { Err: e };
+}
+
+function subaccountError(sub: Uint8Array | undefined): ProtocolError | undefined {
+    return sub !== undefined && sub.length !== 32 ? { InvalidArgument: { reason: 'from_subaccount must be 32 bytes' } } : undefined;
 }
 
 function renewalProblem(n: NodeRecord, days: number, now: bigint, p: ProtocolParams): string | undefined {
@@ -823,6 +975,7 @@ function renewalProblem(n: NodeRecord, days: number, now: bigint, p: ProtocolPar
     } else if (days < p.routerRenewalMinDays) {
         return `a router renews for at least ${p.routerRenewalMinDays} days`;
     }
+    if (n.stake.termEnd + BigInt(days) * DAY_NS - now > BigInt(MAX_TERM_DAYS) * DAY_NS) return `a renewal may leave at most ${MAX_TERM_DAYS} days of term`;
     return undefined;
 }
 

@@ -47,6 +47,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger:
         config: open(M.CONFIG),
         pendingOps: open(M.PENDING_OPS),
         liveness: { queue: open(M.LIVENESS_QUEUE), due: open(M.LIVENESS_DUE), episodes: open(M.FAULT_EPISODES), deductions: open(M.DEDUCTIONS), log: open(M.PENALTY_LOG), state: open(M.PENALTY_STATE) },
+        unstaked: { queue: open(M.UNSTAKED_QUEUE), perOperator: open(M.UNSTAKED_BY_OPERATOR) },
     };
     const rewards = new Rewards({ state: open(M.REWARDS_STATE), nodes: open(M.NODE_REWARDS), epochs: open(M.EPOCHS) });
     // The canister's ledger client needs the ledger id from the protocol's configuration.
@@ -78,6 +79,8 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger:
             isVotingValidator: (op) => registry.validatorIndex(op) !== undefined,
             pausedError: () => protocol.pausedError(),
             disqualify: (i) => protocol.disqualify(i),
+            impeachmentProblem: (n) => protocol.impeachmentProblem(n),
+            holdStake: (i, until) => protocol.holdStake(i, until),
             freeze: (i) => protocol.freeze(i),
             unfreeze: (i, op) => protocol.unfreeze(i, op),
         },

@@ -34,7 +34,7 @@ export const LEDGER_MEMORY = {
 export const PROTOCOL_MEMORY = {
     /** Configuration: governance, ledger, parameters, the next node index (versioned JSON). */
     CONFIG: 32,
-    /** Node index (u64 BE) → empty: nodes with a ledger operation whose outcome is unknown. */
+    /** Node index (u64 BE) → retry mark (started_at, attempt, in flight) of its ledger operation in flight (src/protocol/operation-marks.ts). */
     PENDING_OPS: 33,
     /** Node index (u64 BE) → node record (versioned JSON). */
     NODES: 34,
@@ -88,8 +88,12 @@ export const PROTOCOL_MEMORY = {
     PAYOUTS: 58,
     /** Governance counters and pool totals. */
     GOVERNANCE_STATE: 59,
-    /** Payout id → empty: payouts whose outcome is unknown. */
+    /** Payout id → retry mark of its ledger transfer in flight (src/protocol/operation-marks.ts). */
     PAYOUT_RETRIES: 60,
+    /** registered_at (u64 BE) ‖ node index → empty: unstaked compute registrations awaiting their first PoC (src/protocol/unstaked.ts). */
+    UNSTAKED_QUEUE: 61,
+    /** Operator principal → u32 count of its unstaked compute registrations awaiting a PoC. */
+    UNSTAKED_BY_OPERATOR: 62,
     /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
     TYPE_STATUS_BASE: 64,
 } as const;

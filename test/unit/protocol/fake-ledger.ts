@@ -10,7 +10,7 @@ import { LedgerState } from '../../../src/ledger/state';
 import type { CallOutcome, LedgerClient, LedgerTransfer, LedgerTransferFrom } from '../../../src/protocol/ledger-client';
 import { stores } from '../ledger/helpers';
 
-export type Fault = { when: 'before' | 'after'; code: number };
+export type Fault = { when: 'before' | 'after'; code: number; message?: string };
 
 export class FakeLedgerClient implements LedgerClient {
     readonly env: FakeEnv;
@@ -77,9 +77,9 @@ export class FakeLedgerClient implements LedgerClient {
         await Promise.resolve();
         if (this.gate !== undefined) await this.gate;
         const fault = this.faults.shift();
-        if (fault?.when === 'before') return { rejected: { code: fault.code, message: 'injected fault before execution' } };
+        if (fault?.when === 'before') return { rejected: { code: fault.code, message: fault.message ?? 'injected fault before execution' } };
         const result = execute();
-        if (fault?.when === 'after') return { rejected: { code: fault.code, message: 'injected fault: the response was lost' } };
+        if (fault?.when === 'after') return { rejected: { code: fault.code, message: fault.message ?? 'injected fault: the response was lost' } };
         return { ok: result };
     }
 }

@@ -35,9 +35,9 @@ export function newProtocol(balances: [number, bigint][] = []) {
         }
         return kv;
     };
-    const { registry, protocol, batches, votes, governance } = protocolSystem(open, env, ledger);
+    const { registry, protocol, batches, votes, governance, admitValidators } = protocolSystem(open, env, ledger);
     protocol.init({ governance: GOVERNANCE, ledger: LEDGER_ID });
-    return { protocol, env, ledger, registry, batches, votes, governance, open };
+    return { protocol, env, ledger, registry, batches, votes, governance, admitValidators, open };
 }
 
 /** Σ stakes the registry records = Σ balances of every node's escrow on the ledger. */
