@@ -174,6 +174,11 @@ export interface ReplicaOptions {
      * that proves metering never changes a canister's behaviour or state.
      */
     metering?: boolean;
+    /**
+     * false: ingress messages skip `canister_inspect_message`, as calls from other canisters do on
+     * the IC. Only for tests of what a method's execution refuses by itself.
+     */
+    inspectMessage?: boolean;
 }
 
 export class EmbeddedReplica {
@@ -195,6 +200,7 @@ export class EmbeddedReplica {
     private readonly seed: Uint8Array;
     private readonly verbose: boolean;
     private readonly metering: boolean;
+    private readonly inspect: boolean;
 
     private constructor(opts: ReplicaOptions) {
         this.currentTime = opts.time ?? BigInt(Date.now()) * 1_000_000n;
@@ -203,6 +209,7 @@ export class EmbeddedReplica {
         this.key = ReplicaKey.generate(sha256(concatBytes(utf8('emc-replica-key'), this.seed)));
         this.verbose = opts.verbose === true;
         this.metering = opts.metering !== false;
+        this.inspect = opts.inspectMessage !== false;
     }
 
     static async create(opts: ReplicaOptions = {}): Promise<EmbeddedReplica> {
@@ -264,6 +271,11 @@ export class EmbeddedReplica {
     canisterMemory(canisterId: Principal): { heap: Uint8Array; stable: { sizePages: number; pages: [number, Uint8Array][] } } {
         const cp = this.canister(canisterId).runtime.checkpoint();
         return { heap: cp.heap, stable: cp.stable };
+    }
+
+    /** SHA-256 of the canister's stable memory (size and contents): equal before and after a message that changed none of it. */
+    stableMemoryHash(canisterId: Principal): Uint8Array {
+        return this.canister(canisterId).runtime.stable.digest();
     }
 
     canisterIds(): Principal[] {
@@ -601,7 +613,7 @@ export class EmbeddedReplica {
      */
     private admitIngress(target: CanisterState | undefined, req: { canisterId: Principal; method: string; arg: Uint8Array; sender: Principal }): Reject | undefined {
         if (target === undefined) return notFound(req.canisterId.toText());
-        if (target.runtime.hasExport('canister_inspect_message')) {
+        if (this.inspect && target.runtime.hasExport('canister_inspect_message')) {
             const outcome = this.execute(target, message({ kind: 'inspect_message', entry: { exportName: 'canister_inspect_message' }, methodName: req.method, caller: req.sender.toUint8Array(), argData: req.arg, canRespond: false, limit: this.limits.inspectMessage }));
             if (!outcome.ok) return this.trapReject(target.id.toText(), outcome);
             if (!outcome.messageAccepted) {
