@@ -3,21 +3,23 @@
  * codec, call the domain (src/ledger), encode the result. Methods are `manual` so that Candid
  * costs what our lean codec costs; the IDL types given to the decorators produce the .did file.
  */
-import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
+import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
+import type { IngressRules } from '../../src/candid/inspect';
 import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
 import type { Env } from '../../src/env';
 import * as T from '../../src/ledger/candid';
 import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
 import { blockToValue, decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
-import { LEDGER_METHODS, type LedgerMethod } from '../../src/ledger/interface';
+import { LEDGER_METHODS, ledgerIngressRules, type LedgerMethod } from '../../src/ledger/interface';
 import { Ledger, MAX_TAKE_ALLOWANCES } from '../../src/ledger/ledger';
 import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../../src/ledger/metadata';
 import { LedgerState } from '../../src/ledger/state';
 import { LEDGER_MEMORY } from '../../src/storage/memory-ids';
 import { StableKV } from '../../src/storage/stable-kv';
+import { inspectOrTrap } from '../common/inspect';
 
 const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
 
@@ -35,6 +37,9 @@ const env: Env = {
     self: () => canisterSelf().toUint8Array(),
     certify: (data) => certifiedDataSet(data),
 };
+
+/** The inspect rules for the ledger's memo length (computed in init and post_upgrade, where that setting can change). */
+let ingress: IngressRules | undefined;
 
 function arg<V>(t: Type<V>): V {
     return decode([t], msgArgData())[0] as V;
@@ -64,6 +69,7 @@ export default class {
         if (!('Init' in a)) throw new Error('the ledger must be installed with variant { Init = … }');
         this.ledger.init(T.initArgsIn(a.Init));
         primeService(LEDGER_METHODS);
+        ingress = ledgerIngressRules(this.ledger.settings().maxMemoLength);
     }
 
     @postUpgrade([idl(T.LedgerArg)], { manual: true })
@@ -73,6 +79,14 @@ export default class {
         const u = T.opt(a.Upgrade);
         this.ledger.upgrade(u === undefined ? undefined : T.upgradeArgsIn(u));
         primeService(LEDGER_METHODS);
+        ingress = ledgerIngressRules(this.ledger.settings().maxMemoLength);
+    }
+
+    /** Refuses unknown methods, the anonymous caller of token moves and oversize arguments (docs/security.md). */
+    @inspectMessage({ manual: true })
+    inspectMessage(): boolean {
+        ingress ??= ledgerIngressRules(this.ledger.settings().maxMemoLength);
+        return inspectOrTrap('emc_ledger', ingress);
     }
 
     // ----- ICRC-1 -----------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 /**
  * The ledger's service interface, one table that both the canister's decorators (and so its .did)
- * and clients use: method name → argument types, result type, query or update.
+ * and clients use: method name → argument types, result type, query or update; and next to it the
+ * ingress rules of its `canister_inspect_message`: the length bounds of every text, blob and
+ * vector in the arguments, from which each method's argument limit is derived (docs/security.md).
  */
 import { C } from '../candid/candid';
+import { ingressRules, type IngressRules } from '../candid/inspect';
+import { maxArgBytes, type SizeBounds } from '../candid/size';
 import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type MethodSig } from '../candid/service';
 import { toIdl, type IdlLike } from '../candid/to-idl';
 import * as T from './candid';
@@ -36,6 +40,49 @@ export const LEDGER_METHODS = {
 } satisfies Record<string, MethodSig>;
 
 export type LedgerMethod = keyof typeof LEDGER_METHODS;
+
+/** ICRC-1 subaccounts are 32 bytes (the ledger refuses any other length). */
+export const SUBACCOUNT_BYTES = 32;
+/** icrc3_get_blocks: ranges one request may ask for, as many as the blocks one response carries. */
+export const MAX_BLOCK_RANGES = 100;
+/** BCP 47 language tags: implementations should handle at least 35 characters (RFC 5646 §4.4.1). */
+export const MAX_LANGUAGE_TAG = 35;
+
+/**
+ * The bound of every text, blob and vector of each method's argument (paths as in `maxArgBytes`),
+ * for a ledger whose memos may be `maxMemoLength` bytes (its setting: 32 by default, it can only
+ * grow). The ICRC-21 request carries another method's argument: at most the largest of theirs.
+ */
+export function ledgerArgBounds(maxMemoLength: number): Record<LedgerMethod, SizeBounds> {
+    const accounts = { subaccount: SUBACCOUNT_BYTES, from_subaccount: SUBACCOUNT_BYTES, spender_subaccount: SUBACCOUNT_BYTES, memo: maxMemoLength };
+    const described = (['icrc1_transfer', 'icrc2_approve', 'icrc2_transfer_from'] as const).map((m) => maxArgBytes(LEDGER_METHODS[m].args, accounts));
+    const longestName = Math.max(...Object.keys(LEDGER_METHODS).map((m) => m.length));
+    const none = {};
+    return {
+        icrc1_name: none, icrc1_symbol: none, icrc1_decimals: none, icrc1_fee: none, icrc1_metadata: none, icrc1_total_supply: none, icrc1_minting_account: none,
+        icrc1_balance_of: accounts,
+        icrc1_transfer: accounts,
+        icrc1_supported_standards: none,
+        icrc2_approve: accounts,
+        icrc2_transfer_from: accounts,
+        icrc2_allowance: accounts,
+        icrc3_get_blocks: { '': MAX_BLOCK_RANGES },
+        icrc3_get_archives: none, icrc3_get_tip_certificate: none, icrc3_supported_block_types: none, icrc10_supported_standards: none,
+        icrc21_canister_call_consent_message: { method: longestName, arg: Math.max(...described), language: MAX_LANGUAGE_TAG },
+        icrc103_get_allowances: accounts,
+        icrc106_get_index_principal: none, is_ledger_ready: none, archives: none,
+    };
+}
+
+/**
+ * The ledger's inspect rules: every method's argument limit; the anonymous principal refused by
+ * the methods that move tokens (they refuse it when they execute: ANONYMOUS_CALLER); queries and
+ * the ICRC-21 consent message (read-only, declared update for certification) accept it.
+ */
+export function ledgerIngressRules(maxMemoLength: number): IngressRules {
+    const moves = new Set<string>(['icrc1_transfer', 'icrc2_approve', 'icrc2_transfer_from']);
+    return ingressRules(LEDGER_METHODS, ledgerArgBounds(maxMemoLength), (name) => !moves.has(name));
+}
 
 export const ledgerService = serviceOf(LEDGER_METHODS);
 
