@@ -378,6 +378,38 @@ function sVec(w: W): void {
     if (pos > end) throw oob();
     return;
   }
+  if (t.k === -15) {
+    // vec text: one loop instead of three calls per element (a vector of empty texts is the
+    // densest skip: ~6,400 instructions an element through the handlers)
+    for (let i = 0; i < n; i++) {
+      let len = buf[pos++];
+      if (!(len < 128)) len = rUSlow(len);
+      const s = pos;
+      const e = s + len;
+      if (e > end) throw oob();
+      pos = e;
+      if (len > 0 && !ascii(s, e)) utf8(s, e, false);
+    }
+    return;
+  }
+  if (t.k === -2 || (t.k === -18 && t.t!.sz === 0)) {
+    // vec bool, vec opt null (and opt of other zero-sized types): one byte each, 0 or 1
+    const e = pos + n;
+    if (e > end) throw oob();
+    for (; pos < e; pos++) {
+      const b = buf[pos];
+      if (b > 1) throw malformed(`${t.k === -2 ? 'bool' : 'opt tag'} must be 0 or 1, got ${b}`);
+    }
+    return;
+  }
+  if (t.k === -3 || t.k === -4) {
+    for (let i = 0; i < n; i++) {
+      if (buf[pos] < 128) pos++;
+      else skipLeb();
+    }
+    if (pos > end) throw oob();
+    return;
+  }
   if (++depth > MAX_DEPTH) throw tooDeep();
   const f = t.s;
   for (let i = 0; i < n; i++) f(t);
