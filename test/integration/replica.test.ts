@@ -271,6 +271,23 @@ describe('embedded replica: fixture canister through @dfinity/agent', () => {
         expect(before - replica.cycleBalance(a)).toBe(ingressInductionFee('get', q) + executionFee(lastOf('get', 'replicated_query').instructions));
     });
 
+    it('hashes stable memory: unchanged by queries, traps and refused messages, changed by a write, equal again after the same write is undone', async () => {
+        const { replica, a } = env;
+        const hash = () => Buffer.from(replica.stableMemoryHash(a)).toString('hex');
+        const before = hash();
+        await env.actor(a).get('greeting');
+        await expect(env.actor(a).putThenTrap('hashed', 'v')).rejects.toThrow(/trap after writing/);
+        await env.actor(a).refusedByInspect().catch(() => undefined);
+        expect(hash()).toBe(before);
+        await env.actor(a).put('hashed', 'v');
+        const written = hash();
+        expect(written).not.toBe(before);
+        await env.actor(a).put('hashed', 'w');
+        expect(hash()).not.toBe(written);
+        await env.actor(a).put('hashed', 'v');
+        expect(hash()).toBe(written);
+    });
+
     it('an upgrade keeps stable-map data and resets class fields; a failed upgrade changes nothing', async () => {
         await env.actor(env.a).put('durable', 'yes');
         await env.actor(env.a).bump();
