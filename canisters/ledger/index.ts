@@ -6,7 +6,7 @@
 import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
-import type { IngressRules } from '../../src/candid/inspect';
+import { argLimitsByType, checkArgLength, type ArgLimits, type IngressRules } from '../../src/candid/inspect';
 import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
 import type { Env } from '../../src/env';
@@ -40,9 +40,18 @@ const env: Env = {
 
 /** The inspect rules for the ledger's memo length (computed in init and post_upgrade, where that setting can change). */
 let ingress: IngressRules | undefined;
+/** The same argument limits for execution (calls from canisters are not inspected). */
+let limits: ArgLimits = new Map();
+
+function setRules(maxMemoLength: number): void {
+    ingress = ledgerIngressRules(maxMemoLength);
+    limits = argLimitsByType(LEDGER_METHODS, ingress);
+}
 
 function arg<V>(t: Type<V>): V {
-    return decode([t], msgArgData())[0] as V;
+    const bytes = msgArgData();
+    checkArgLength(limits, t, bytes);
+    return decode([t], bytes)[0] as V;
 }
 
 function reply(t: Type, value: unknown): void {
@@ -69,7 +78,7 @@ export default class {
         if (!('Init' in a)) throw new Error('the ledger must be installed with variant { Init = … }');
         this.ledger.init(T.initArgsIn(a.Init));
         primeService(LEDGER_METHODS);
-        ingress = ledgerIngressRules(this.ledger.settings().maxMemoLength);
+        setRules(this.ledger.settings().maxMemoLength);
     }
 
     @postUpgrade([idl(T.LedgerArg)], { manual: true })
@@ -79,7 +88,7 @@ export default class {
         const u = T.opt(a.Upgrade);
         this.ledger.upgrade(u === undefined ? undefined : T.upgradeArgsIn(u));
         primeService(LEDGER_METHODS);
-        ingress = ledgerIngressRules(this.ledger.settings().maxMemoLength);
+        setRules(this.ledger.settings().maxMemoLength);
     }
 
     /** Refuses unknown methods, the anonymous caller of token moves and oversize arguments (docs/security.md). */

@@ -23,6 +23,7 @@ import { INDEX_SCALE } from '../../src/rewards/rewards';
 import { emissionSchedule } from '../../src/rewards/schedule';
 import { StableKV } from '../../src/storage/stable-kv';
 import { icEnv } from '../common/env';
+import { argLimitsByType, checkArgLength } from '../../src/candid/inspect';
 import { inspectOrTrap } from '../common/inspect';
 import { IcLedgerClient } from '../common/ledger-client';
 
@@ -30,6 +31,8 @@ const VERSION = '0.3.0';
 const MAX_PAGE = 1000;
 /** The inspect rules (static: computed when the bundle is evaluated, in init and post_upgrade). */
 const INGRESS = protocolIngressRules();
+/** The same argument limits for execution (calls from canisters are not inspected). */
+const LIMITS = argLimitsByType(PROTOCOL_METHODS, INGRESS);
 
 const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
 
@@ -39,7 +42,9 @@ function sig(name: ProtocolMethod): [IDL.Type[], IDL.Type, { manual: true }] {
 }
 
 function arg<V>(t: Type<V>): V {
-    return decode([t], msgArgData())[0] as V;
+    const bytes = msgArgData();
+    checkArgLength(LIMITS, t, bytes);
+    return decode([t], bytes)[0] as V;
 }
 
 function reply(name: ProtocolMethod, value: unknown): void {

@@ -15,7 +15,9 @@
  * Cost: a table lookup and a comparison (plus the copy of the argument that Azle's msgArgData
  * makes, only for messages that passed the other checks).
  */
+import { CandidError } from './error';
 import type { MethodSig } from './service';
+import type { Type } from './types';
 import { maxArgBytes, type SizeBounds } from './size';
 
 export interface IngressRule {
@@ -87,4 +89,31 @@ export function inspectIngress(rules: IngressRules, method: string, caller: Uint
     const n = argLength();
     if (n > rule.maxArgBytes) return `the argument of ${method} is ${n} bytes; at most ${rule.maxArgBytes} are accepted`;
     return undefined;
+}
+
+/**
+ * The same argument limits at execution, where inspect does not run (calls from other canisters):
+ * the limit of each method's argument type, keyed by the type (a type several methods share gets
+ * the largest of their limits). Methods with more than one argument are not covered (none has).
+ */
+export type ArgLimits = ReadonlyMap<Type, number>;
+
+export function argLimitsByType(methods: Readonly<Record<string, MethodSig>>, rules: IngressRules): ArgLimits {
+    const limits = new Map<Type, number>();
+    for (const [name, sig] of Object.entries(methods)) {
+        if (sig.args.length !== 1) continue;
+        const t = sig.args[0];
+        limits.set(t, Math.max(limits.get(t) ?? 0, rules[name].maxArgBytes));
+    }
+    return limits;
+}
+
+/** Arguments this short are within every limit: they are not looked up (no cost on the common path). */
+const ALWAYS_FITS = 256;
+
+/** Throws a CandidError when `bytes`, an argument of type `t`, is longer than its limit. */
+export function checkArgLength(limits: ArgLimits, t: Type, bytes: Uint8Array): void {
+    if (bytes.length <= ALWAYS_FITS) return;
+    const limit = limits.get(t);
+    if (limit !== undefined && bytes.length > limit) throw new CandidError(`the argument is ${bytes.length} bytes; at most ${limit} are accepted for it`);
 }

@@ -13,7 +13,8 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { decode } from '../../src/candid/candid';
+import { decode, type Type } from '../../src/candid/candid';
+import { argLimitsByType } from '../../src/candid/inspect';
 import { toIdl } from '../../src/candid/to-idl';
 import * as L from '../../src/ledger/candid';
 import { LEDGER_METHODS, ledgerArgBounds, ledgerIngressRules, type LedgerMethod } from '../../src/ledger/interface';
@@ -64,6 +65,13 @@ function transfer(amount: bigint, fee: [] | [bigint] = []): Uint8Array {
 
 const natOfBytes = (n: number): bigint => (1n << BigInt(7 * n)) - 1n;
 
+function emptyRecords(n: number): Uint8Array {
+    const t = [...DIDL, ...leb(n)];
+    for (let i = 0; i < n; i++) t.push(0x6c, 0);
+    t.push(1, 0);
+    return new Uint8Array(t);
+}
+
 /** The message with its 10-byte amount (nine 0xff, one 0x7f) made `n` bytes long. */
 function withLongAmount(msg: Uint8Array, n: number): Uint8Array {
     const at = Buffer.from(msg).indexOf(Buffer.from([...new Array(9).fill(0xff), 0x7f]));
@@ -99,11 +107,18 @@ describe('the decoder refuses long integers and huge type tables cheaply (inspec
         ['a 10 KB nat in an opt to the protocol (register_node stake)', 'protocol', 'register_node', () => encodeArgs([P.RegisterNodeArgsT], [{ node_id: 'abc', node_type: { compute: null }, wallet: { owner: ALICE, subaccount: [] }, stake: [{ amount: natOfBytes(10_000), lock_days: 180, from_subaccount: [] }] }])],
         ['a 100 KB nat (it exhausted the 40 B limit)', 'ledger', 'icrc1_transfer', () => withLongAmount(transfer(natOfBytes(10)), 100_000)],
         ['a 100 KB int skipped as an extra argument', 'protocol', 'withdraw_candidacy', () => new Uint8Array([...DIDL, 0, 2, 0x71, 0x7c, 3, 0x61, 0x62, 0x63, ...new Array(100_000).fill(0xff), 0x7f])],
+        ['a 200-byte nat (within the transfer argument limit: the decoder refuses it)', 'ledger', 'icrc1_transfer', () => withLongAmount(transfer(natOfBytes(10)), 200)],
+        ['a 200-byte nat in an opt to the protocol (within the register_node limit)', 'protocol', 'register_node', () => encodeArgs([P.RegisterNodeArgsT], [{ node_id: 'abc', node_type: { compute: null }, wallet: { owner: ALICE, subaccount: [] }, stake: [{ amount: natOfBytes(200), lock_days: 180, from_subaccount: [] }] }])],
     ])('%s: refused as malformed, cheaply, nothing changed', async (_name, canister, method, arg) => {
         const before = await balance(net, ALICE);
-        const s = await send(net, canister === 'ledger' ? LEDGER_ID : PROTOCOL_ID, method, arg(), ALICE);
+        const bytes = arg();
+        const s = await send(net, canister === 'ledger' ? LEDGER_ID : PROTOCOL_ID, method, bytes, ALICE);
         expect(s.status).toBe('rejected');
-        expect(s.message).toMatch(/nat\/int longer than 64 bytes of LEB128/);
+        // over the method's argument limit, the canister refuses it before decoding (the limit
+        // inspect_message applies, checked at execution as well); within it, the decoder's bound
+        const [methods, rules] = canister === 'ledger' ? [LEDGER_METHODS, ledgerIngressRules(32)] : [PROTOCOL_METHODS, protocolIngressRules()];
+        const limit = argLimitsByType(methods, rules).get((methods as Record<string, { args: Type[] }>)[method].args[0]) as number;
+        expect(s.message).toMatch(bytes.length > limit ? new RegExp(`the argument is ${bytes.length} bytes; at most ${limit} are accepted`) : /nat\/int longer than 64 bytes of LEB128/);
         expect(instructions(s, 'update')).toBeGreaterThan(0n);
         expect(instructions(s, 'update')).toBeLessThan(CHEAP);
         expect(s.stableUnchanged).toBe(true);
@@ -120,16 +135,27 @@ describe('the decoder refuses long integers and huge type tables cheaply (inspec
     });
 
     test('a 1.9 MB type table (950,000 empty records) from the anonymous principal: refused cheaply, nothing changed', async () => {
-        const t = [...DIDL, ...leb(950_000)];
-        for (let i = 0; i < 950_000; i++) t.push(0x6c, 0);
-        t.push(1, 0);
-        const s = await send(net, LEDGER_ID, 'icrc1_transfer', new Uint8Array(t), ANON);
-        expect(s.message).toMatch(/type table has 950000 entries; at most 256 are accepted/);
+        const t = new Uint8Array(4 + 3 + 2 * 950_000 + 2);
+        t.set([...DIDL, ...leb(950_000)]);
+        for (let i = 0; i < 950_000; i++) t[7 + 2 * i] = 0x6c;
+        t.set([1, 0], t.length - 2);
+        for (const [canister, method, refusal] of [
+            [LEDGER_ID, 'icrc1_transfer', /the argument is 1900009 bytes; at most 343 are accepted/],
+            [PROTOCOL_ID, 'propose_batch', /the argument is 1900009 bytes; at most 50124 are accepted/],
+        ] as const) {
+            const s = await send(net, canister, method, t, ANON);
+            expect(s.message).toMatch(refusal);
+            expect(instructions(s, 'update')).toBeLessThan(CHEAP);
+            expect(s.stableUnchanged).toBe(true);
+        }
+        // within propose_batch's limit, the table's own cap refuses it
+        const small = emptyRecords(257);
+        const s = await send(net, PROTOCOL_ID, 'propose_batch', small, ANON);
+        expect(s.message).toMatch(/type table has 257 entries; at most 256 are accepted/);
         expect(instructions(s, 'update')).toBeLessThan(CHEAP);
-        expect(s.stableUnchanged).toBe(true);
     });
 
-    test('tables at the caps cost little: 256 records of 3 fields, 1,022 services of 16 KiB of names, opt nested 256 deep', async () => {
+    test('tables at the caps cost little (propose_batch, whose limit holds them): 256 records of 3 fields, 1,022 services of 16 KiB of names, opt nested 256 deep', async () => {
         const records = [...DIDL, ...leb(256)];
         for (let i = 0; i < 256; i++) records.push(0x6c, 3, 0, 0x7d, 1, 0x7d, 2, 0x7d);
         records.push(1, 0);
@@ -140,8 +166,10 @@ describe('the decoder refuses long integers and huge type tables cheaply (inspec
         for (let i = 0; i < 255; i++) nested.push(0x6e, ...leb(i + 1));
         nested.push(0x6e, 0x7f, 1, 0, ...new Array(256).fill(1));
         for (const msg of [records, services, nested]) {
-            const s = await send(net, LEDGER_ID, 'icrc1_transfer', new Uint8Array(msg), ANON);
+            expect(msg.length).toBeLessThanOrEqual(protocolIngressRules().propose_batch.maxArgBytes);
+            const s = await send(net, PROTOCOL_ID, 'propose_batch', new Uint8Array(msg), ANON);
             expect(s.status).toBe('rejected');
+            expect(s.message).not.toMatch(/the argument is \d+ bytes/);
             expect(instructions(s, 'update')).toBeLessThan(CHEAP);
             expect(s.stableUnchanged).toBe(true);
         }

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { C } from '../../../src/candid/candid';
-import { AZLE_CONTROLLER_QUERIES, ingressRules, inspectIngress, type IngressRules } from '../../../src/candid/inspect';
+import { argLimitsByType, AZLE_CONTROLLER_QUERIES, checkArgLength, ingressRules, inspectIngress, type IngressRules } from '../../../src/candid/inspect';
 import { queryMethod, updateMethod } from '../../../src/candid/service';
 import { lebLength, maxArgBytes } from '../../../src/candid/size';
 import { LEDGER_METHODS, ledgerArgBounds, ledgerIngressRules } from '../../../src/ledger/interface';
@@ -135,6 +135,19 @@ describe('inspectIngress', () => {
         };
         expect(inspectIngress(rules, 'nope', ALICE, read, () => false)).toMatch(/no method/);
         expect(inspectIngress(rules, 'write', ANONYMOUS, read, () => false)).toMatch(/anonymous/);
+    });
+
+    test('execution applies the same limits by argument type (a type shared by methods gets the largest); short arguments are not looked up', () => {
+        const limits = argLimitsByType(PROTOCOL_METHODS, protocolRules);
+        expect(limits.get(PROTOCOL_METHODS.claim_rewards.args[0])).toBe(protocolRules.pause.maxArgBytes);
+        expect(limits.get(PROTOCOL_METHODS.propose_batch.args[0])).toBe(protocolRules.propose_batch.maxArgBytes);
+        const t = PROTOCOL_METHODS.register_node.args[0];
+        const limit = protocolRules.register_node.maxArgBytes;
+        expect(() => checkArgLength(limits, t, new Uint8Array(limit))).not.toThrow();
+        expect(() => checkArgLength(limits, t, new Uint8Array(limit + 1))).toThrow(new RegExp(`the argument is ${limit + 1} bytes; at most ${limit} are accepted`));
+        expect(() => checkArgLength(new Map([[t, 10]]), t, new Uint8Array(256))).not.toThrow();
+        expect(() => checkArgLength(new Map([[t, 10]]), t, new Uint8Array(257))).toThrow(/at most 10/);
+        expect(() => checkArgLength(limits, C.record({}), new Uint8Array(1_000_000))).not.toThrow();
     });
 
     test('both canisters: every update refuses the anonymous principal except the read-only ICRC-21 consent message; queries accept it', () => {
