@@ -5,11 +5,11 @@
  */
 import { isController, msgArgData, msgCaller, msgMethodName, trap } from 'azle';
 
-import { inspectIngress, type IngressRules } from '../../src/candid/inspect';
+import { inspectIngress, type IngressPolicy } from '../../src/candid/inspect';
 
-export function inspectOrTrap(canister: string, rules: IngressRules): boolean {
+export function inspectOrTrap(canister: string, policy: IngressPolicy): boolean {
     const caller = msgCaller();
-    const why = inspectIngress(rules, msgMethodName(), caller.toUint8Array(), () => msgArgData().length, () => isController(caller));
+    const why = inspectIngress(policy, msgMethodName(), caller.toUint8Array(), () => msgArgData().length, () => isController(caller));
     if (why !== undefined) trap(`${canister} refuses the message: ${why}`);
     return true;
 }

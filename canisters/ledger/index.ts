@@ -6,14 +6,14 @@
 import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
-import { argLimitsByType, checkArgLength, type ArgLimits, type IngressRules } from '../../src/candid/inspect';
+import { checkArgLength } from '../../src/candid/inspect';
 import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
 import type { Env } from '../../src/env';
 import * as T from '../../src/ledger/candid';
 import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
 import { blockToValue, decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
-import { LEDGER_METHODS, ledgerIngressRules, type LedgerMethod } from '../../src/ledger/interface';
+import { LEDGER_METHODS, ledgerIngressPolicy, type LedgerMethod } from '../../src/ledger/interface';
 import { Ledger, MAX_TAKE_ALLOWANCES } from '../../src/ledger/ledger';
 import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../../src/ledger/metadata';
 import { LedgerState } from '../../src/ledger/state';
@@ -38,19 +38,14 @@ const env: Env = {
     certify: (data) => certifiedDataSet(data),
 };
 
-/** The inspect rules for the ledger's memo length (computed in init and post_upgrade, where that setting can change). */
-let ingress: IngressRules | undefined;
-/** The same argument limits for execution (calls from canisters are not inspected). */
-let limits: ArgLimits = new Map();
-
-function setRules(maxMemoLength: number): void {
-    ingress = ledgerIngressRules(maxMemoLength);
-    limits = argLimitsByType(LEDGER_METHODS, ingress);
-}
+/** The ledger's memo length setting, for the argument limits (set in init and post_upgrade, the only places it changes). */
+let memoLength = 32;
+/** Inspect rules and execution's argument limits, computed per method when asked. */
+const policy = ledgerIngressPolicy(() => memoLength);
 
 function arg<V>(t: Type<V>): V {
     const bytes = msgArgData();
-    checkArgLength(limits, t, bytes);
+    checkArgLength(policy, t, bytes);
     return decode([t], bytes)[0] as V;
 }
 
@@ -78,7 +73,7 @@ export default class {
         if (!('Init' in a)) throw new Error('the ledger must be installed with variant { Init = … }');
         this.ledger.init(T.initArgsIn(a.Init));
         primeService(LEDGER_METHODS);
-        setRules(this.ledger.settings().maxMemoLength);
+        memoLength = this.ledger.settings().maxMemoLength;
     }
 
     @postUpgrade([idl(T.LedgerArg)], { manual: true })
@@ -88,14 +83,13 @@ export default class {
         const u = T.opt(a.Upgrade);
         this.ledger.upgrade(u === undefined ? undefined : T.upgradeArgsIn(u));
         primeService(LEDGER_METHODS);
-        setRules(this.ledger.settings().maxMemoLength);
+        memoLength = this.ledger.settings().maxMemoLength;
     }
 
     /** Refuses unknown methods, the anonymous caller of token moves and oversize arguments (docs/security.md). */
     @inspectMessage({ manual: true })
     inspectMessage(): boolean {
-        ingress ??= ledgerIngressRules(this.ledger.settings().maxMemoLength);
-        return inspectOrTrap('emc_ledger', ingress);
+        return inspectOrTrap('emc_ledger', policy);
     }
 
     // ----- ICRC-1 -----------------------------------------------------------------------------

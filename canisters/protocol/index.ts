@@ -16,23 +16,21 @@ import type { BatchPayload } from '../../src/protocol/batches';
 import * as T from '../../src/protocol/candid';
 import { batchTipHashTreeCbor } from '../../src/protocol/certified-tip';
 import { previewComputeE } from '../../src/protocol/evalue';
-import { PROTOCOL_METHODS, protocolIngressRules, type ProtocolMethod } from '../../src/protocol/interface';
+import { PROTOCOL_METHODS, protocolIngressPolicy, type ProtocolMethod } from '../../src/protocol/interface';
 import type { NodeRecord, NodeType } from '../../src/protocol/nodes';
 import { protocolSystem } from '../../src/protocol/system';
 import { INDEX_SCALE } from '../../src/rewards/rewards';
 import { emissionSchedule } from '../../src/rewards/schedule';
 import { StableKV } from '../../src/storage/stable-kv';
 import { icEnv } from '../common/env';
-import { argLimitsByType, checkArgLength } from '../../src/candid/inspect';
+import { checkArgLength } from '../../src/candid/inspect';
 import { inspectOrTrap } from '../common/inspect';
 import { IcLedgerClient } from '../common/ledger-client';
 
 const VERSION = '0.3.0';
 const MAX_PAGE = 1000;
-/** The inspect rules (static: computed when the bundle is evaluated, in init and post_upgrade). */
-const INGRESS = protocolIngressRules();
-/** The same argument limits for execution (calls from canisters are not inspected). */
-const LIMITS = argLimitsByType(PROTOCOL_METHODS, INGRESS);
+/** Inspect rules and execution's argument limits, computed per method when asked. */
+const INGRESS = protocolIngressPolicy();
 
 const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
 
@@ -43,7 +41,7 @@ function sig(name: ProtocolMethod): [IDL.Type[], IDL.Type, { manual: true }] {
 
 function arg<V>(t: Type<V>): V {
     const bytes = msgArgData();
-    checkArgLength(LIMITS, t, bytes);
+    checkArgLength(INGRESS, t, bytes);
     return decode([t], bytes)[0] as V;
 }
 

@@ -49,29 +49,67 @@ export const AZLE_CONTROLLER_QUERIES = [
 const EMPTY_ARGS_BYTES = 6;
 
 /**
- * The rules of a service: for each method, its argument limit from `bounds[method]` (a method
- * with arguments needs an entry, even `{}` when it has no text, blob or vector) and whether it
- * refuses the anonymous caller; plus Azle's internal queries, for controllers only.
+ * A service's ingress policy. Rules are computed when asked, one method at a time, and not kept:
+ * nothing of them stays in the canister's heap (more live objects would make every garbage
+ * collection of the JavaScript heap dearer, in every message).
  */
-export function ingressRules<M extends string>(
+export interface IngressPolicy {
+    /** The rule of `method`, or undefined when the service does not take it as ingress. */
+    rule(method: string): IngressRule | undefined;
+    /** Execution's limit for an argument of type `t`: the largest among the methods whose single argument it is. */
+    argLimit(t: Type): number | undefined;
+}
+
+/**
+ * The policy of a service: a method's argument limit from `boundsOf(method)` (a method with
+ * arguments needs bounds, even `{}` when it has no text, blob or vector) or from `limitOf` when
+ * given for it; whether it refuses the anonymous caller; Azle's internal queries for controllers.
+ */
+export function ingressPolicy<M extends string>(
     methods: Readonly<Record<M, MethodSig>>,
-    bounds: Readonly<Partial<Record<M, SizeBounds>>>,
+    boundsOf: (method: M) => SizeBounds | undefined,
     anonymousAllowed: (method: M, sig: MethodSig) => boolean,
-): IngressRules {
-    const rules: Record<string, IngressRule> = {};
-    for (const name of Object.keys(methods) as M[]) {
+    limitOf: (method: M) => number | undefined = () => undefined,
+): IngressPolicy {
+    const own = (name: string): name is M => Object.prototype.hasOwnProperty.call(methods, name);
+    let argLimits: Map<Type, number | undefined> | undefined;
+    const limit = (name: M): number => {
+        const given = limitOf(name);
+        if (given !== undefined) return given;
         const sig = methods[name];
-        const b = bounds[name];
+        const b = boundsOf(name);
         if (b === undefined && sig.args.length > 0) throw new Error(`no argument bounds for method ${name}`);
-        let limit: number;
         try {
-            limit = maxArgBytes(sig.args, b ?? {});
+            return maxArgBytes(sig.args, b ?? {});
         } catch (e) {
             throw new Error(`${name}: ${(e as Error).message}`);
         }
-        rules[name] = { maxArgBytes: limit, refusesAnonymous: !anonymousAllowed(name, sig) };
-    }
-    for (const name of AZLE_CONTROLLER_QUERIES) rules[name] = { maxArgBytes: EMPTY_ARGS_BYTES, refusesAnonymous: true, controllersOnly: true };
+    };
+    return {
+        rule(method) {
+            if (own(method)) return { maxArgBytes: limit(method), refusesAnonymous: !anonymousAllowed(method, methods[method]) };
+            if ((AZLE_CONTROLLER_QUERIES as readonly string[]).includes(method)) return { maxArgBytes: EMPTY_ARGS_BYTES, refusesAnonymous: true, controllersOnly: true };
+            return undefined;
+        },
+        argLimit(t) {
+            // remembered (numbers in one Map): a method with long arguments pays for the walk once
+            const known = argLimits?.get(t);
+            if (known !== undefined || argLimits?.has(t)) return known;
+            let max: number | undefined;
+            for (const name of Object.keys(methods) as M[]) {
+                const args = methods[name].args;
+                if (args.length === 1 && args[0] === t) max = Math.max(max ?? 0, limit(name));
+            }
+            (argLimits ??= new Map()).set(t, max);
+            return max;
+        },
+    };
+}
+
+/** Every rule of a policy (for tests and documentation; the canisters ask one method at a time). */
+export function ingressRules(policy: IngressPolicy, methods: Readonly<Record<string, MethodSig>>): IngressRules {
+    const rules: Record<string, IngressRule> = {};
+    for (const name of [...Object.keys(methods), ...AZLE_CONTROLLER_QUERIES]) rules[name] = policy.rule(name) as IngressRule;
     return rules;
 }
 
@@ -81,8 +119,8 @@ const ANONYMOUS = 0x04;
  * Why the message is refused, or undefined to accept it. `argLength` is called only when the
  * other checks passed (reading the argument copies it).
  */
-export function inspectIngress(rules: IngressRules, method: string, caller: Uint8Array, argLength: () => number, isController: () => boolean): string | undefined {
-    const rule = Object.prototype.hasOwnProperty.call(rules, method) ? rules[method] : undefined;
+export function inspectIngress(policy: IngressPolicy, method: string, caller: Uint8Array, argLength: () => number, isController: () => boolean): string | undefined {
+    const rule = policy.rule(method);
     if (rule === undefined) return `no method '${method.length > 64 ? `${method.slice(0, 64)}…` : method}' takes ingress messages`;
     if (rule.controllersOnly === true && !isController()) return `${method} is for the canister's controllers only`;
     if (rule.refusesAnonymous && caller.length === 1 && caller[0] === ANONYMOUS) return `${method} refuses the anonymous principal: sign the call with an identity`;
@@ -91,29 +129,15 @@ export function inspectIngress(rules: IngressRules, method: string, caller: Uint
     return undefined;
 }
 
-/**
- * The same argument limits at execution, where inspect does not run (calls from other canisters):
- * the limit of each method's argument type, keyed by the type (a type several methods share gets
- * the largest of their limits). Methods with more than one argument are not covered (none has).
- */
-export type ArgLimits = ReadonlyMap<Type, number>;
-
-export function argLimitsByType(methods: Readonly<Record<string, MethodSig>>, rules: IngressRules): ArgLimits {
-    const limits = new Map<Type, number>();
-    for (const [name, sig] of Object.entries(methods)) {
-        if (sig.args.length !== 1) continue;
-        const t = sig.args[0];
-        limits.set(t, Math.max(limits.get(t) ?? 0, rules[name].maxArgBytes));
-    }
-    return limits;
-}
-
 /** Arguments this short are within every limit: they are not looked up (no cost on the common path). */
 const ALWAYS_FITS = 256;
 
-/** Throws a CandidError when `bytes`, an argument of type `t`, is longer than its limit. */
-export function checkArgLength(limits: ArgLimits, t: Type, bytes: Uint8Array): void {
+/**
+ * The same argument limits at execution, where inspect does not run (calls from other canisters):
+ * throws a CandidError when `bytes`, an argument of type `t`, is longer than the policy allows it.
+ */
+export function checkArgLength(policy: IngressPolicy, t: Type, bytes: Uint8Array): void {
     if (bytes.length <= ALWAYS_FITS) return;
-    const limit = limits.get(t);
+    const limit = policy.argLimit(t);
     if (limit !== undefined && bytes.length > limit) throw new CandidError(`the argument is ${bytes.length} bytes; at most ${limit} are accepted for it`);
 }

@@ -5,7 +5,7 @@
  * vector in the arguments, from which each method's argument limit is derived (docs/security.md).
  */
 import { C } from '../candid/candid';
-import { ingressRules, type IngressRules } from '../candid/inspect';
+import { ingressPolicy, ingressRules, type IngressPolicy, type IngressRules } from '../candid/inspect';
 import { maxArgBytes, type SizeBounds } from '../candid/size';
 import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type MethodSig } from '../candid/service';
 import { toIdl, type IdlLike } from '../candid/to-idl';
@@ -48,40 +48,43 @@ export const MAX_BLOCK_RANGES = 100;
 /** BCP 47 language tags: implementations should handle at least 35 characters (RFC 5646 §4.4.1). */
 export const MAX_LANGUAGE_TAG = 35;
 
+const TAKES_ACCOUNTS = new Set<string>(['icrc1_balance_of', 'icrc1_transfer', 'icrc2_approve', 'icrc2_transfer_from', 'icrc2_allowance', 'icrc103_get_allowances']);
+const MOVES_TOKENS = new Set<string>(['icrc1_transfer', 'icrc2_approve', 'icrc2_transfer_from']);
+
 /**
- * The bound of every text, blob and vector of each method's argument (paths as in `maxArgBytes`),
- * for a ledger whose memos may be `maxMemoLength` bytes (its setting: 32 by default, it can only
+ * The bound of every text, blob and vector of `method`'s argument (paths as in `maxArgBytes`), for
+ * a ledger whose memos may be `maxMemoLength` bytes (its setting: 32 by default, it can only
  * grow). The ICRC-21 request carries another method's argument: at most the largest of theirs.
  */
-export function ledgerArgBounds(maxMemoLength: number): Record<LedgerMethod, SizeBounds> {
+export function ledgerArgBoundsOf(method: LedgerMethod, maxMemoLength: number): SizeBounds {
     const accounts = { subaccount: SUBACCOUNT_BYTES, from_subaccount: SUBACCOUNT_BYTES, spender_subaccount: SUBACCOUNT_BYTES, memo: maxMemoLength };
-    const described = (['icrc1_transfer', 'icrc2_approve', 'icrc2_transfer_from'] as const).map((m) => maxArgBytes(LEDGER_METHODS[m].args, accounts));
-    const longestName = Math.max(...Object.keys(LEDGER_METHODS).map((m) => m.length));
-    const none = {};
-    return {
-        icrc1_name: none, icrc1_symbol: none, icrc1_decimals: none, icrc1_fee: none, icrc1_metadata: none, icrc1_total_supply: none, icrc1_minting_account: none,
-        icrc1_balance_of: accounts,
-        icrc1_transfer: accounts,
-        icrc1_supported_standards: none,
-        icrc2_approve: accounts,
-        icrc2_transfer_from: accounts,
-        icrc2_allowance: accounts,
-        icrc3_get_blocks: { '': MAX_BLOCK_RANGES },
-        icrc3_get_archives: none, icrc3_get_tip_certificate: none, icrc3_supported_block_types: none, icrc10_supported_standards: none,
-        icrc21_canister_call_consent_message: { method: longestName, arg: Math.max(...described), language: MAX_LANGUAGE_TAG },
-        icrc103_get_allowances: accounts,
-        icrc106_get_index_principal: none, is_ledger_ready: none, archives: none,
-    };
+    if (TAKES_ACCOUNTS.has(method)) return accounts;
+    if (method === 'icrc3_get_blocks') return { '': MAX_BLOCK_RANGES };
+    if (method === 'icrc21_canister_call_consent_message') {
+        const described = [...MOVES_TOKENS].map((m) => maxArgBytes(LEDGER_METHODS[m as LedgerMethod].args, accounts));
+        return { method: Math.max(...Object.keys(LEDGER_METHODS).map((m) => m.length)), arg: Math.max(...described), language: MAX_LANGUAGE_TAG };
+    }
+    return {};
+}
+
+/** Every method's bounds (for tests and documentation). */
+export function ledgerArgBounds(maxMemoLength: number): Record<LedgerMethod, SizeBounds> {
+    return Object.fromEntries((Object.keys(LEDGER_METHODS) as LedgerMethod[]).map((m) => [m, ledgerArgBoundsOf(m, maxMemoLength)])) as Record<LedgerMethod, SizeBounds>;
 }
 
 /**
- * The ledger's inspect rules: every method's argument limit; the anonymous principal refused by
+ * The ledger's inspect policy: every method's argument limit; the anonymous principal refused by
  * the methods that move tokens (they refuse it when they execute: ANONYMOUS_CALLER); queries and
  * the ICRC-21 consent message (read-only, declared update for certification) accept it.
+ * `maxMemoLength` is read when a limit is computed (the setting changes only by upgrade).
  */
+export function ledgerIngressPolicy(maxMemoLength: () => number): IngressPolicy {
+    return ingressPolicy(LEDGER_METHODS, (m) => ledgerArgBoundsOf(m, maxMemoLength()), (m) => !MOVES_TOKENS.has(m));
+}
+
+/** Every rule, for a given memo length (tests, documentation). */
 export function ledgerIngressRules(maxMemoLength: number): IngressRules {
-    const moves = new Set<string>(['icrc1_transfer', 'icrc2_approve', 'icrc2_transfer_from']);
-    return ingressRules(LEDGER_METHODS, ledgerArgBounds(maxMemoLength), (name) => !moves.has(name));
+    return ingressRules(ledgerIngressPolicy(() => maxMemoLength), LEDGER_METHODS);
 }
 
 export const ledgerService = serviceOf(LEDGER_METHODS);

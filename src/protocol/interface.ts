@@ -5,7 +5,7 @@
  * which each method's argument limit is derived (docs/security.md).
  */
 import { C } from '../candid/candid';
-import { ingressRules, type IngressRules } from '../candid/inspect';
+import { ingressPolicy, ingressRules, type IngressPolicy, type IngressRules } from '../candid/inspect';
 import { maxArgBytes, type SizeBounds } from '../candid/size';
 import { MAX_AIRDROP_RECIPIENTS } from '../governance/governance';
 import { MAX_REASON_LENGTH } from '../penalties/votes';
@@ -125,13 +125,17 @@ function proposeBatchBytes(): number {
 }
 
 /**
- * The protocol's inspect rules: every method's argument limit, and the anonymous principal
+ * The protocol's inspect policy: every method's argument limit, and the anonymous principal
  * refused by every update method (each refuses it when it executes: nodes, batches, rewards,
  * votes and governance all need an identified caller); queries accept it.
  */
+export function protocolIngressPolicy(): IngressPolicy {
+    return ingressPolicy(PROTOCOL_METHODS, (m) => PROTOCOL_ARG_BOUNDS[m], (_name, sig) => sig.query, (m) => (m === 'propose_batch' ? proposeBatchBytes() : undefined));
+}
+
+/** Every rule (tests, documentation). */
 export function protocolIngressRules(): IngressRules {
-    const rules = ingressRules(PROTOCOL_METHODS, PROTOCOL_ARG_BOUNDS, (_name, sig) => sig.query);
-    return { ...rules, propose_batch: { ...rules.propose_batch, maxArgBytes: proposeBatchBytes() } };
+    return ingressRules(protocolIngressPolicy(), PROTOCOL_METHODS);
 }
 
 export const protocolService = serviceOf(PROTOCOL_METHODS);

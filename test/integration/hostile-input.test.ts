@@ -14,11 +14,10 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { decode, type Type } from '../../src/candid/candid';
-import { argLimitsByType } from '../../src/candid/inspect';
 import { toIdl } from '../../src/candid/to-idl';
 import * as L from '../../src/ledger/candid';
-import { LEDGER_METHODS, ledgerArgBounds, ledgerIngressRules, type LedgerMethod } from '../../src/ledger/interface';
-import { PROTOCOL_ARG_BOUNDS, PROTOCOL_METHODS, protocolIngressRules, type ProtocolMethod } from '../../src/protocol/interface';
+import { LEDGER_METHODS, ledgerArgBounds, ledgerIngressPolicy, ledgerIngressRules, type LedgerMethod } from '../../src/ledger/interface';
+import { PROTOCOL_ARG_BOUNDS, PROTOCOL_METHODS, protocolIngressPolicy, protocolIngressRules, type ProtocolMethod } from '../../src/protocol/interface';
 import * as P from '../../src/protocol/candid';
 import { DEFAULT_CONTROLLER, type ExecutionRecord } from '../../src/replica';
 import { encodeArgs, largestValue, NAT_MAX } from '../helpers/bounded-values';
@@ -116,8 +115,8 @@ describe('the decoder refuses long integers and huge type tables cheaply (inspec
         expect(s.status).toBe('rejected');
         // over the method's argument limit, the canister refuses it before decoding (the limit
         // inspect_message applies, checked at execution as well); within it, the decoder's bound
-        const [methods, rules] = canister === 'ledger' ? [LEDGER_METHODS, ledgerIngressRules(32)] : [PROTOCOL_METHODS, protocolIngressRules()];
-        const limit = argLimitsByType(methods, rules).get((methods as Record<string, { args: Type[] }>)[method].args[0]) as number;
+        const [methods, policy] = canister === 'ledger' ? [LEDGER_METHODS, ledgerIngressPolicy(() => 32)] : [PROTOCOL_METHODS, protocolIngressPolicy()];
+        const limit = policy.argLimit((methods as Record<string, { args: Type[] }>)[method].args[0]) as number;
         expect(s.message).toMatch(bytes.length > limit ? new RegExp(`the argument is ${bytes.length} bytes; at most ${limit} are accepted`) : /nat\/int longer than 64 bytes of LEB128/);
         expect(instructions(s, 'update')).toBeGreaterThan(0n);
         expect(instructions(s, 'update')).toBeLessThan(CHEAP);

@@ -8,11 +8,11 @@
  */
 import fc from 'fast-check';
 import { C } from '../../../src/candid/candid';
-import { argLimitsByType, AZLE_CONTROLLER_QUERIES, checkArgLength, ingressRules, inspectIngress, type IngressRules } from '../../../src/candid/inspect';
+import { AZLE_CONTROLLER_QUERIES, checkArgLength, ingressPolicy, inspectIngress, type IngressRules } from '../../../src/candid/inspect';
 import { queryMethod, updateMethod } from '../../../src/candid/service';
 import { lebLength, maxArgBytes } from '../../../src/candid/size';
 import { LEDGER_METHODS, ledgerArgBounds, ledgerIngressRules } from '../../../src/ledger/interface';
-import { PROTOCOL_ARG_BOUNDS, PROTOCOL_METHODS, protocolIngressRules } from '../../../src/protocol/interface';
+import { PROTOCOL_ARG_BOUNDS, PROTOCOL_METHODS, protocolIngressPolicy, protocolIngressRules } from '../../../src/protocol/interface';
 import { boundedArb, encodeArgs, largestValue } from '../../helpers/bounded-values';
 import type { Type } from '../../../src/candid/candid';
 import type { SizeBounds } from '../../../src/candid/size';
@@ -78,8 +78,8 @@ describe('argument limits', () => {
 
     test('every method of both services has a rule; every text, blob and vector a bound', () => {
         for (const c of cases) expect(c.rules[c.method]).toBeDefined();
-        expect(() => ingressRules({ m: updateMethod([C.text], C.null) }, {}, () => false)).toThrow(/no argument bounds for method m/);
-        expect(() => ingressRules({ m: updateMethod([C.record({ t: C.text })], C.null) }, { m: {} }, () => false)).toThrow(/m: no length bound for 't'/);
+        expect(() => ingressPolicy({ m: updateMethod([C.text], C.null) }, () => undefined, () => false).rule('m')).toThrow(/no argument bounds for method m/);
+        expect(() => ingressPolicy({ m: updateMethod([C.record({ t: C.text })], C.null) }, () => ({}), () => false).rule('m')).toThrow(/m: no length bound for 't'/);
     });
 
     test('the limits that matter are small: token moves under 500 bytes, a batch under 64 KiB', () => {
@@ -93,8 +93,9 @@ describe('argument limits', () => {
 });
 
 describe('inspectIngress', () => {
-    const rules = ingressRules({ read: queryMethod([C.text], C.text), write: updateMethod([C.text], C.null), none: updateMethod([], C.null) }, { read: { '': 10 }, write: { '': 10 } }, (_n, sig) => sig.query);
-    const limit = rules.write.maxArgBytes;
+    const methods = { read: queryMethod([C.text], C.text), write: updateMethod([C.text], C.null), none: updateMethod([], C.null) };
+    const rules = ingressPolicy(methods, (m) => (m === 'none' ? undefined : { '': 10 }), (_n, sig) => sig.query);
+    const limit = (rules.rule('write') as { maxArgBytes: number }).maxArgBytes;
     const accept = (method: string, caller: Uint8Array, length: number, controller = false) => inspectIngress(rules, method, caller, () => length, () => controller);
 
     test('accepts what the method takes', () => {
@@ -138,16 +139,17 @@ describe('inspectIngress', () => {
     });
 
     test('execution applies the same limits by argument type (a type shared by methods gets the largest); short arguments are not looked up', () => {
-        const limits = argLimitsByType(PROTOCOL_METHODS, protocolRules);
-        expect(limits.get(PROTOCOL_METHODS.claim_rewards.args[0])).toBe(protocolRules.pause.maxArgBytes);
-        expect(limits.get(PROTOCOL_METHODS.propose_batch.args[0])).toBe(protocolRules.propose_batch.maxArgBytes);
+        const policy = protocolIngressPolicy();
+        expect(policy.argLimit(PROTOCOL_METHODS.claim_rewards.args[0])).toBe(protocolRules.pause.maxArgBytes);
+        expect(policy.argLimit(PROTOCOL_METHODS.propose_batch.args[0])).toBe(protocolRules.propose_batch.maxArgBytes);
         const t = PROTOCOL_METHODS.register_node.args[0];
         const limit = protocolRules.register_node.maxArgBytes;
-        expect(() => checkArgLength(limits, t, new Uint8Array(limit))).not.toThrow();
-        expect(() => checkArgLength(limits, t, new Uint8Array(limit + 1))).toThrow(new RegExp(`the argument is ${limit + 1} bytes; at most ${limit} are accepted`));
-        expect(() => checkArgLength(new Map([[t, 10]]), t, new Uint8Array(256))).not.toThrow();
-        expect(() => checkArgLength(new Map([[t, 10]]), t, new Uint8Array(257))).toThrow(/at most 10/);
-        expect(() => checkArgLength(limits, C.record({}), new Uint8Array(1_000_000))).not.toThrow();
+        expect(() => checkArgLength(policy, t, new Uint8Array(limit))).not.toThrow();
+        expect(() => checkArgLength(policy, t, new Uint8Array(limit + 1))).toThrow(new RegExp(`the argument is ${limit + 1} bytes; at most ${limit} are accepted`));
+        const tiny = { rule: () => undefined, argLimit: () => 10 };
+        expect(() => checkArgLength(tiny, t, new Uint8Array(256))).not.toThrow();
+        expect(() => checkArgLength(tiny, t, new Uint8Array(257))).toThrow(/at most 10/);
+        expect(() => checkArgLength(policy, C.record({}), new Uint8Array(1_000_000))).not.toThrow();
     });
 
     test('both canisters: every update refuses the anonymous principal except the read-only ICRC-21 consent message; queries accept it', () => {
