@@ -6,10 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { fixtureSuite } from '../test/bench/fixture.bench';
 import { ledgerSuite } from '../test/bench/ledger.bench';
 import { protocolSuite } from '../test/bench/protocol.bench';
+import { hostileSuite } from '../test/bench/hostile.bench';
 import { rewardsSuite } from '../test/bench/rewards.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
         process.stdout.write(`# ${suite.name}\n`);
         await suite.run((key, result) => {
             report[key] = result;
-            process.stdout.write(`${key.padEnd(40)} ${result.instructions.toLocaleString('en-US').padStart(18)}  ${result.note ?? ''}\n`);
+            const inspect = result.inspect === undefined ? '' : `(+ inspect ${result.inspect.toLocaleString('en-US')}) `;
+            process.stdout.write(`${key.padEnd(40)} ${result.instructions.toLocaleString('en-US').padStart(18)}  ${inspect}${result.note ?? ''}\n`);
         });
     }
     if (jsonFile !== undefined) {

@@ -3,21 +3,23 @@
  * codec, call the domain (src/ledger), encode the result. Methods are `manual` so that Candid
  * costs what our lean codec costs; the IDL types given to the decorators produce the .did file.
  */
-import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
+import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
+import { checkArgLength } from '../../src/candid/inspect';
 import { primeService } from '../../src/candid/service';
 import { toIdl } from '../../src/candid/to-idl';
 import type { Env } from '../../src/env';
 import * as T from '../../src/ledger/candid';
 import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
 import { blockToValue, decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
-import { LEDGER_METHODS, type LedgerMethod } from '../../src/ledger/interface';
+import { LEDGER_METHODS, ledgerIngressPolicy, type LedgerMethod } from '../../src/ledger/interface';
 import { Ledger, MAX_TAKE_ALLOWANCES } from '../../src/ledger/ledger';
 import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../../src/ledger/metadata';
 import { LedgerState } from '../../src/ledger/state';
 import { LEDGER_MEMORY } from '../../src/storage/memory-ids';
 import { StableKV } from '../../src/storage/stable-kv';
+import { inspectOrTrap } from '../common/inspect';
 
 const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
 
@@ -36,8 +38,15 @@ const env: Env = {
     certify: (data) => certifiedDataSet(data),
 };
 
+/** The ledger's memo length setting, for the argument limits (set in init and post_upgrade, the only places it changes). */
+let memoLength = 32;
+/** Inspect rules and execution's argument limits, computed per method when asked. */
+const policy = ledgerIngressPolicy(() => memoLength);
+
 function arg<V>(t: Type<V>): V {
-    return decode([t], msgArgData())[0] as V;
+    const bytes = msgArgData();
+    checkArgLength(policy, t, bytes);
+    return decode([t], bytes)[0] as V;
 }
 
 function reply(t: Type, value: unknown): void {
@@ -64,6 +73,7 @@ export default class {
         if (!('Init' in a)) throw new Error('the ledger must be installed with variant { Init = … }');
         this.ledger.init(T.initArgsIn(a.Init));
         primeService(LEDGER_METHODS);
+        memoLength = this.ledger.settings().maxMemoLength;
     }
 
     @postUpgrade([idl(T.LedgerArg)], { manual: true })
@@ -73,6 +83,13 @@ export default class {
         const u = T.opt(a.Upgrade);
         this.ledger.upgrade(u === undefined ? undefined : T.upgradeArgsIn(u));
         primeService(LEDGER_METHODS);
+        memoLength = this.ledger.settings().maxMemoLength;
+    }
+
+    /** Refuses unknown methods, the anonymous caller of token moves and oversize arguments (docs/security.md). */
+    @inspectMessage({ manual: true })
+    inspectMessage(): boolean {
+        return inspectOrTrap('emc_ledger', policy);
     }
 
     // ----- ICRC-1 -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * codec, call the domain (src/protocol), encode the result. The maintenance timer (stake releases,
  * retries of ledger operations with unknown outcomes) is armed in init and again in post_upgrade.
  */
-import { canisterCycleBalance, canisterVersion, dataCertificate, IDL, init, msgArgData, msgReply, postUpgrade, Principal, query, setTimer, time, update } from 'azle';
+import { canisterCycleBalance, canisterVersion, dataCertificate, IDL, init, inspectMessage, msgArgData, msgReply, postUpgrade, Principal, query, setTimer, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
 import { primeService } from '../../src/candid/service';
@@ -16,17 +16,21 @@ import type { BatchPayload } from '../../src/protocol/batches';
 import * as T from '../../src/protocol/candid';
 import { batchTipHashTreeCbor } from '../../src/protocol/certified-tip';
 import { previewComputeE } from '../../src/protocol/evalue';
-import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/interface';
+import { PROTOCOL_METHODS, protocolIngressPolicy, type ProtocolMethod } from '../../src/protocol/interface';
 import type { NodeRecord, NodeType } from '../../src/protocol/nodes';
 import { protocolSystem } from '../../src/protocol/system';
 import { INDEX_SCALE } from '../../src/rewards/rewards';
 import { emissionSchedule } from '../../src/rewards/schedule';
 import { StableKV } from '../../src/storage/stable-kv';
 import { icEnv } from '../common/env';
+import { checkArgLength } from '../../src/candid/inspect';
+import { inspectOrTrap } from '../common/inspect';
 import { IcLedgerClient } from '../common/ledger-client';
 
 const VERSION = '0.3.0';
 const MAX_PAGE = 1000;
+/** Inspect rules and execution's argument limits, computed per method when asked. */
+const INGRESS = protocolIngressPolicy();
 
 const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
 
@@ -36,7 +40,9 @@ function sig(name: ProtocolMethod): [IDL.Type[], IDL.Type, { manual: true }] {
 }
 
 function arg<V>(t: Type<V>): V {
-    return decode([t], msgArgData())[0] as V;
+    const bytes = msgArgData();
+    checkArgLength(INGRESS, t, bytes);
+    return decode([t], bytes)[0] as V;
 }
 
 function reply(name: ProtocolMethod, value: unknown): void {
@@ -116,6 +122,12 @@ export default class {
         primeService(PROTOCOL_METHODS);
         batches.certifyTip();
         scheduleMaintenance();
+    }
+
+    /** Refuses unknown methods, the anonymous caller of every update and oversize arguments (docs/security.md). */
+    @inspectMessage({ manual: true })
+    inspectMessage(): boolean {
+        return inspectOrTrap('emc_protocol', INGRESS);
     }
 
     // ----- nodes and stakes --------------------------------------------------------------------

@@ -14,3 +14,4 @@ export { C, idlHash, labelToId, showType, type Type, type ValueOf, type ValuesOf
 export { CandidError } from './error';
 export { encode } from './encode';
 export { decode, prime, MAX_DEPTH, ZERO_SIZED_BUDGET } from './decode';
+export { MAX_INT_BYTES, MAX_TABLE_ENTRIES, MAX_TABLE_NAME_BYTES, MAX_TABLE_REFERENCES } from './limits';

@@ -16,14 +16,19 @@
  *
  * Limits against hostile input: values nest at most MAX_DEPTH deep where nesting is unbounded
  * (through recursive expected types, and in skipped values); vectors of zero-sized elements
- * (vec null, vec record {}) total at most ZERO_SIZED_BUDGET elements per message; type-table
- * cycles through records only (types with no finite value) are rejected; the checks on the
- * sender's table are iterative.
+ * (vec null, vec record {}) total at most ZERO_SIZED_BUDGET elements per message; nat/int values
+ * have at most MAX_INT_BYTES bytes (decoded in linear time, skipped likewise); the sender's type
+ * table has at most MAX_TABLE_ENTRIES entries, MAX_TABLE_REFERENCES references and
+ * MAX_TABLE_NAME_BYTES bytes of method names (limits.ts), each checked before the work it bounds;
+ * type-table cycles through records only (types with no finite value) are rejected; the checks on
+ * the sender's table are iterative. Cost: linear in the message's bytes, with these caps bounding
+ * the table's share (≤ ~30 M instructions at the caps, measured through the built Wasm).
  *
  * Not re-entrant (module-level reader state).
  */
 import { Principal } from '@dfinity/principal';
 import { CandidError } from './error';
+import { MAX_INT_BYTES, MAX_TABLE_ENTRIES, MAX_TABLE_NAME_BYTES, MAX_TABLE_REFERENCES } from './limits';
 import { headerBytes } from './encode';
 import { getCache, setCache, showType, type FuncType, type OptType, type RecordType, type ServiceType, type Type, type VariantType, type VecType } from './types';
 
@@ -112,47 +117,62 @@ function rS(): number {
   return r;
 }
 
-/** Continues an unsigned LEB128 whose first 7 bytes (49 bits) are `n`, in BigInt. */
-function natBig(n: number): bigint {
-  let r = BigInt(n);
-  let sh = 49n;
+
+function tooLong(start: number): CandidError {
+  return new CandidError(`nat/int longer than ${MAX_INT_BYTES} bytes of LEB128 (starting at byte ${start}); this canister accepts integers below 2^${7 * MAX_INT_BYTES}`);
+}
+
+/**
+ * Continues an unsigned LEB128 whose first 7 bytes (49 bits) are `n` and whose first byte is at
+ * `start`. Linear: the 7-bit groups are gathered into 49-bit numbers (exact in a double) and the
+ * BigInt is built once from at most ceil(64 / 7) of them. Leaves `pos` after the last byte.
+ */
+function natBig(n: number, start: number): bigint {
+  const chunks: number[] = [n];
+  let c = 0;
+  let mul = 1;
   for (;;) {
     const b = buf[pos++];
     if (b === undefined) throw oob();
-    r |= BigInt(b & 127) << sh;
-    if (b < 128) return r;
-    sh += 7n;
+    c += (b & 127) * mul;
+    if (b < 128) break;
+    if (pos - start >= MAX_INT_BYTES) throw tooLong(start);
+    if (mul === 4398046511104) {
+      chunks.push(c);
+      c = 0;
+      mul = 1;
+    } else mul *= 128;
   }
+  let r = BigInt(c);
+  for (let i = chunks.length - 1; i >= 0; i--) r = (r << 49n) + BigInt(chunks[i]);
+  return r;
 }
 
+/** Signed LEB128 of two bytes or more, first byte `b` (at pos - 1); at most MAX_INT_BYTES bytes. */
 function intSlow(b: number): bigint {
   if (b === undefined) throw oob();
+  const start = pos - 1;
   let n = b & 127;
   let mul = 128;
   for (;;) {
     b = buf[pos++];
     if (b === undefined) throw oob();
-    if (mul === 562949953421312) break;
     n += (b & 127) * mul;
     mul *= 128;
     if (b < 128) return BigInt(b & 64 ? n - mul : n);
+    if (mul === 562949953421312) break;
   }
-  let r = BigInt(n);
-  let sh = 49n;
-  for (;;) {
-    r |= BigInt(b & 127) << sh;
-    sh += 7n;
-    if (b < 128) return b & 64 ? r - (1n << sh) : r;
-    b = buf[pos++];
-    if (b === undefined) throw oob();
-  }
+  const r = natBig(n, start);
+  return buf[pos - 1] & 64 ? r - (1n << BigInt(7 * (pos - start))) : r;
 }
 
 function skipLeb(): void {
+  const start = pos;
   for (;;) {
     const b = buf[pos++];
     if (b < 128) return;
     if (b === undefined) throw oob();
+    if (pos - start >= MAX_INT_BYTES) throw tooLong(start);
   }
 }
 
@@ -358,6 +378,38 @@ function sVec(w: W): void {
     if (pos > end) throw oob();
     return;
   }
+  if (t.k === -15) {
+    // vec text: one loop instead of three calls per element (a vector of empty texts is the
+    // densest skip: ~6,400 instructions an element through the handlers)
+    for (let i = 0; i < n; i++) {
+      let len = buf[pos++];
+      if (!(len < 128)) len = rUSlow(len);
+      const s = pos;
+      const e = s + len;
+      if (e > end) throw oob();
+      pos = e;
+      if (len > 0 && !ascii(s, e)) utf8(s, e, false);
+    }
+    return;
+  }
+  if (t.k === -2 || (t.k === -18 && t.t!.sz === 0)) {
+    // vec bool, vec opt null (and opt of other zero-sized types): one byte each, 0 or 1
+    const e = pos + n;
+    if (e > end) throw oob();
+    for (; pos < e; pos++) {
+      const b = buf[pos];
+      if (b > 1) throw malformed(`${t.k === -2 ? 'bool' : 'opt tag'} must be 0 or 1, got ${b}`);
+    }
+    return;
+  }
+  if (t.k === -3 || t.k === -4) {
+    for (let i = 0; i < n; i++) {
+      if (buf[pos] < 128) pos++;
+      else skipLeb();
+    }
+    if (pos > end) throw oob();
+    return;
+  }
   if (++depth > MAX_DEPTH) throw tooDeep();
   const f = t.s;
   for (let i = 0; i < n; i++) f(t);
@@ -405,10 +457,21 @@ function primW(k: number): W {
   return w;
 }
 
-/** Parses the type table and the argument types at `pos`. */
+function tooManyRefs(): CandidError {
+  return malformed(`type table has more than ${MAX_TABLE_REFERENCES} references (record and variant fields, function arguments, results and annotations, service methods, message arguments)`);
+}
+
+/**
+ * Parses the type table and the argument types at `pos`. The entry count and the number of
+ * references are checked against their caps before the work they cause is done.
+ */
 function parseTable(): W[] {
   const n = rU();
+  if (n > MAX_TABLE_ENTRIES) throw malformed(`type table has ${n} entries; at most ${MAX_TABLE_ENTRIES} are accepted`);
   if (n > end - pos) throw oob();
+  /** references left in the table's budget (fields, func arguments and results, methods, arguments) */
+  let budget = MAX_TABLE_REFERENCES;
+  let nameBytes = MAX_TABLE_NAME_BYTES;
   const ents: W[] = [];
   for (let i = 0; i < n; i++) {
     const k = rS();
@@ -417,6 +480,7 @@ function parseTable(): W[] {
       e.raw = [rS()];
     } else if (k === -20 || k === -21) {
       const m = rU();
+      if ((budget -= m) < 0) throw tooManyRefs();
       if (m > end - pos) throw oob();
       const ids: number[] = [];
       const refs: number[] = [];
@@ -431,15 +495,18 @@ function parseTable(): W[] {
       e.ids = ids;
       e.raw = refs;
     } else if (k === -22) {
-      const refs: number[] = [];
+      const args: number[] = [];
       let m = rU();
+      if ((budget -= m) < 0) throw tooManyRefs();
       if (m > end - pos) throw oob();
-      for (let j = 0; j < m; j++) refs.push(rS());
+      for (let j = 0; j < m; j++) args.push(rS());
       const rets: number[] = [];
       m = rU();
+      if ((budget -= m) < 0) throw tooManyRefs();
       if (m > end - pos) throw oob();
       for (let j = 0; j < m; j++) rets.push(rS());
       m = rU();
+      if ((budget -= m) < 0) throw tooManyRefs();
       if (m > end - pos) throw oob();
       const ann: number[] = [];
       for (let j = 0; j < m; j++) {
@@ -448,20 +515,24 @@ function parseTable(): W[] {
         if (a < 1 || a > 3) throw malformed(`unknown function annotation ${a}`);
         ann.push(a);
       }
-      e.raw = refs;
+      e.raw = args;
       e.raw2 = rets;
       e.ann = ann;
     } else if (k === -23) {
       const m = rU();
+      if ((budget -= m) < 0) throw tooManyRefs();
       if (m > end - pos) throw oob();
       const names: string[] = [];
-      const refs: number[] = [];
+      const methods: number[] = [];
       for (let j = 0; j < m; j++) {
+        const at = pos;
+        if ((nameBytes -= rU()) < 0) throw malformed(`the service types of the type table have more than ${MAX_TABLE_NAME_BYTES} bytes of method names`);
+        pos = at;
         names.push(readText());
-        refs.push(rS());
+        methods.push(rS());
       }
       e.names = names;
-      e.raw = refs;
+      e.raw = methods;
     } else if (k < -24) {
       const m = rU();
       if (m > end - pos) throw oob();
@@ -472,6 +543,7 @@ function parseTable(): W[] {
     ents.push(e);
   }
   const m = rU();
+  if ((budget -= m) < 0) throw tooManyRefs();
   if (m > end - pos) throw oob();
   const argRefs: number[] = [];
   for (let j = 0; j < m; j++) argRefs.push(rS());
@@ -595,7 +667,7 @@ function dNat(_p: P): bigint {
     if (b === undefined) throw oob();
     n += (b & 127) * mul;
     mul *= 128;
-    if (mul === 562949953421312) return natBig(n);
+    if (mul === 562949953421312) return natBig(n, pos - 7);
   }
 }
 function dInt(_p: P): bigint {
@@ -735,7 +807,7 @@ function dOptNat(_p: P): [] | [bigint] {
     if (b === undefined) throw oob();
     n += (b & 127) * mul;
     mul *= 128;
-    if (mul === 562949953421312) return [natBig(n)];
+    if (mul === 562949953421312) return [natBig(n, pos - 7)];
   }
 }
 /** opt nat64 on the wire and expected */

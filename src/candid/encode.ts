@@ -10,6 +10,7 @@
  * Not re-entrant: a getter or `toUint8Array` that itself calls `encode` would corrupt the output.
  */
 import { CandidError } from './error';
+import { MAX_INT_BYTES } from './limits';
 import { getCache, isPrimitiveOp, setCache, showType, type FuncType, type OptType, type RecordType, type ServiceType, type Type, type VariantType, type VecType } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ const isView = ArrayBuffer.isView;
 const U8 = Uint8Array;
 
 function describe(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'bigint') return v < 2n ** 128n && v > -(2n ** 128n) ? `${v}n` : `a ${v.toString(16).replace('-', '').length * 4}-bit integer`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
   if (v === null || v === undefined || typeof v !== 'object') return String(v);
   if (v instanceof U8) return `Uint8Array(${v.length})`;
@@ -103,6 +104,11 @@ function eBool(e: E, v: any): void {
   else throw bad(e, v);
 }
 
+/** nat/int values the decoder accepts: at most MAX_INT_BYTES bytes of (s)LEB128. */
+const NAT_BOUND = 1n << BigInt(7 * MAX_INT_BYTES);
+const INT_BOUND = 1n << BigInt(7 * MAX_INT_BYTES - 1);
+const TOO_LONG = `longer than ${MAX_INT_BYTES} bytes of LEB128 (the codec's integer bound)`;
+
 function bigLeb(v: bigint): void {
   while (v >= 128n) {
     if (op + 1 > cap) grow(16);
@@ -131,12 +137,14 @@ function eNat(e: E, v: any): void {
   if (typeof v === 'bigint') {
     n = Number(v);
     if (!(n < 9007199254740992)) {
+      if (v >= NAT_BOUND) throw bad(e, v, TOO_LONG);
       bigLeb(v);
       return;
     }
   } else if (typeof v === 'number' && v % 1 === 0) {
     n = v;
     if (n >= 9007199254740992) {
+      if (BigInt(n) >= NAT_BOUND) throw bad(e, v, TOO_LONG);
       bigLeb(BigInt(n));
       return;
     }
@@ -152,13 +160,16 @@ function eInt(e: E, v: any): void {
   if (typeof v === 'bigint') {
     n = Number(v);
     if (!(n < 9007199254740992 && n > -9007199254740992)) {
+      if (v >= INT_BOUND || v < -INT_BOUND) throw bad(e, v, TOO_LONG);
       bigSleb(v);
       return;
     }
   } else if (typeof v === 'number' && v % 1 === 0) {
     n = v;
     if (!(n < 9007199254740992 && n > -9007199254740992)) {
-      bigSleb(BigInt(n));
+      const b = BigInt(n);
+      if (b >= INT_BOUND || b < -INT_BOUND) throw bad(e, v, TOO_LONG);
+      bigSleb(b);
       return;
     }
   } else throw bad(e, v);

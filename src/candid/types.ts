@@ -280,6 +280,14 @@ const PRIM_NAMES: { [k: number]: string } = {
 };
 
 /** A short Candid-text rendering of a type (descriptor or parsed wire type), for error messages. */
+/** At most 8 items, each shown by `f` (a sender's table can hold thousands: messages stay short). */
+function few(xs: any[], f: (x: any) => string, sep: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < xs.length && i < 8; i++) parts.push(f(xs[i]));
+  if (xs.length > 8) parts.push('…');
+  return parts.join(sep);
+}
+
 export function showType(t: any, depth = 2): string {
   if (t === null || t === undefined || typeof t.k !== 'number') return '?';
   const k = t.k as number;
@@ -302,8 +310,8 @@ export function showType(t: any, depth = 2): string {
       if (n > 8) parts.push('…');
       return `${k === -20 ? 'record' : 'variant'} { ${parts.join('; ')} }`;
     }
-    case -22: return `func (${t.args.map((a: any) => showType(a, depth - 1)).join(', ')}) -> (${t.rets.map((a: any) => showType(a, depth - 1)).join(', ')})`;
-    case -23: return `service { ${t.names.join('; ')} }`;
+    case -22: return `func (${few(t.args, (a) => showType(a, depth - 1), ', ')}) -> (${few(t.rets, (a) => showType(a, depth - 1), ', ')})`;
+    case -23: return `service { ${few(t.names, (n: string) => (n.length > 40 ? n.slice(0, 40) + '…' : n), '; ')} }`;
     default: return `future type ${k}`;
   }
 }

@@ -1,5 +1,16 @@
-/** The protocol canister's service interface: one table for the canister's decorators and for clients. */
+/**
+ * The protocol canister's service interface: one table for the canister's decorators and for
+ * clients; and next to it the ingress rules of its `canister_inspect_message`: the length bounds
+ * of every text, blob and vector in the arguments, each from the rule that execution applies, from
+ * which each method's argument limit is derived (docs/security.md).
+ */
 import { C } from '../candid/candid';
+import { ingressPolicy, ingressRules, type IngressPolicy, type IngressRules } from '../candid/inspect';
+import { maxArgBytes, type SizeBounds } from '../candid/size';
+import { MAX_AIRDROP_RECIPIENTS } from '../governance/governance';
+import { MAX_REASON_LENGTH } from '../penalties/votes';
+import { MAX_NODE_ID_LENGTH, MAX_STATE_BITS } from './batches';
+import { FIRST_VALIDATOR_BATCH } from './quorum';
 import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type MethodSig } from '../candid/service';
 import { toIdl, type IdlLike } from '../candid/to-idl';
 import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from './batches';
@@ -59,6 +70,73 @@ export const PROTOCOL_METHODS = {
 } satisfies Record<string, MethodSig>;
 
 export type ProtocolMethod = keyof typeof PROTOCOL_METHODS;
+
+/** Subaccounts are 32 bytes; a batch digest is a SHA-256. */
+const SUBACCOUNT_BYTES = 32;
+const DIGEST_BYTES = 32;
+/** A text of `n` UTF-16 code units (JavaScript's `length`, what the checks count) is at most 3n bytes of UTF-8. */
+const utf8Bytes = (units: number): number => 3 * units;
+/** Governance compute multipliers: 1 to 8 entries (governance.checkParams). */
+const MAX_COMPUTE_MULTIPLIERS = 8;
+
+const NODE = { node_id: MAX_NODE_ID_LENGTH, subaccount: SUBACCOUNT_BYTES, from_subaccount: SUBACCOUNT_BYTES };
+const ID_ARG = { '': MAX_NODE_ID_LENGTH };
+const ADMIT = { '': FIRST_VALIDATOR_BATCH, '[]': MAX_NODE_ID_LENGTH };
+const REASON = utf8Bytes(MAX_REASON_LENGTH);
+const PARAMS = { compute_multipliers: MAX_COMPUTE_MULTIPLIERS };
+const GRANT = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
+const AIRDROP = { payments: MAX_AIRDROP_RECIPIENTS, subaccount: SUBACCOUNT_BYTES, reason: REASON };
+const NONE = {};
+
+/**
+ * The bound of every text, blob and vector of each method's argument (paths as in `maxArgBytes`):
+ * node ids are 1..64 characters of [A-Za-z0-9] (nodes.ts); an admission batch has at most 13 ids
+ * (the first batch; later ones 3); reasons at most MAX_REASON_LENGTH characters; an airdrop at most
+ * MAX_AIRDROP_RECIPIENTS payments. A batch payload carries at most MAX_STATE_BITS state bits in
+ * its two vectors together (batches.ts): each vector is bounded by MAX_STATE_BITS here, and
+ * `propose_batch`'s limit is the larger of the two ways to fill the payload (`protocolIngressRules`).
+ */
+export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
+    propose_batch: { node_id: MAX_NODE_ID_LENGTH, digest: DIGEST_BYTES, poc_results: MAX_STATE_BITS, observations: MAX_STATE_BITS },
+    register_node: NODE, stake_compute: NODE, top_up: NODE, renew: NODE,
+    withdraw_candidacy: ID_ARG, retry_operation: ID_ARG, claim_rewards: ID_ARG, get_node: ID_ARG, node_rewards: ID_ARG,
+    admit_validators: ADMIT, validate_admit_validators: ADMIT,
+    vote_batch: { digest: DIGEST_BYTES },
+    list_nodes: NONE, validator_set: NONE, get_batch: NONE, certified_tip: NONE, preview_e_value: NONE, protocol_info: NONE,
+    rewards_summary: NONE, epoch_records: NONE, emission_schedule: NONE,
+    open_impeachment: { accuser: MAX_NODE_ID_LENGTH, node_id: MAX_NODE_ID_LENGTH, reason: REASON },
+    vote_impeachment: { voter: MAX_NODE_ID_LENGTH },
+    report_key_compromise: { node_id: MAX_NODE_ID_LENGTH },
+    answer_key_report: { voter: MAX_NODE_ID_LENGTH },
+    get_vote: NONE, list_votes: NONE, penalty_log: NONE, penalties_summary: NONE,
+    set_governance: NONE, validate_set_governance: NONE,
+    update_params: PARAMS, validate_update_params: PARAMS,
+    pay_grant: GRANT, validate_pay_grant: GRANT,
+    airdrop_batch: AIRDROP, validate_airdrop_batch: AIRDROP,
+    pause: { '': REASON }, validate_pause: { '': REASON },
+    resume: NONE, validate_resume: NONE, governance_log: NONE, get_payout: NONE, protocol_params: NONE, health: NONE,
+};
+
+/** propose_batch's limit: MAX_STATE_BITS PoC results (the larger element) or as many observations. */
+function proposeBatchBytes(): number {
+    const bounds = PROTOCOL_ARG_BOUNDS.propose_batch;
+    const args = PROTOCOL_METHODS.propose_batch.args;
+    return Math.max(maxArgBytes(args, { ...bounds, observations: 0 }), maxArgBytes(args, { ...bounds, poc_results: 0 }));
+}
+
+/**
+ * The protocol's inspect policy: every method's argument limit, and the anonymous principal
+ * refused by every update method (each refuses it when it executes: nodes, batches, rewards,
+ * votes and governance all need an identified caller); queries accept it.
+ */
+export function protocolIngressPolicy(): IngressPolicy {
+    return ingressPolicy(PROTOCOL_METHODS, (m) => PROTOCOL_ARG_BOUNDS[m], (_name, sig) => sig.query, (m) => (m === 'propose_batch' ? proposeBatchBytes() : undefined));
+}
+
+/** Every rule (tests, documentation). */
+export function protocolIngressRules(): IngressRules {
+    return ingressRules(protocolIngressPolicy(), PROTOCOL_METHODS);
+}
 
 export const protocolService = serviceOf(PROTOCOL_METHODS);
 

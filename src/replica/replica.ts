@@ -45,6 +45,41 @@ const MANAGEMENT = new Uint8Array(0);
 /** Messages whose successful execution changes the canister and so bumps its version (install and upgrade bump it once themselves). */
 const UPDATE_LIKE = new Set<ExecKind>(['update', 'reply_callback', 'reject_callback', 'cleanup', 'timer']);
 
+/**
+ * Replicated executions, which the IC charges to the canister whether they succeed or trap: it
+ * prepays the fee for the message's whole instruction limit before executing and refunds only the
+ * instructions left afterwards (rs/execution_environment/src/execution/update.rs, response.rs:
+ * `prepay_execution_cycles`, then `refund_unused_execution_cycles(num_instructions_left)` on every
+ * outcome). A query called as an update runs replicated and is charged the same way. Not charged:
+ * non-replicated queries and `canister_inspect_message`, which runs on one node before consensus
+ * (rs/execution_environment/src/execution/inspect_message.rs touches no cycles).
+ */
+const CHARGED = new Set<ExecKind>(['update', 'replicated_query', 'reply_callback', 'reject_callback', 'cleanup', 'timer']);
+
+/**
+ * Fees of a 13-node application subnet (the IC's reference size; rs/config/src/subnet_config.rs):
+ * 5 M cycles per executed message, 4 cycles per 10 instructions; an ingress message the canister
+ * accepts costs it 1.2 M cycles plus 2,000 per byte when it is inducted (`ingress_induction_cost`).
+ * The IC counts the bytes of the whole signed envelope; here they are the method name and the
+ * argument (the envelope's signature and sender fields add a few hundred bytes on the IC).
+ */
+export const FEES = {
+    updateMessageExecution: 5_000_000n,
+    tenUpdateInstructions: 4n,
+    ingressMessageReception: 1_200_000n,
+    ingressByteReception: 2_000n,
+} as const;
+
+/** What the IC charges for executing a message of `instructions` (whatever its outcome). */
+export function executionFee(instructions: bigint): bigint {
+    return FEES.updateMessageExecution + (FEES.tenUpdateInstructions * instructions) / 10n;
+}
+
+/** What the IC charges the receiving canister for inducting an ingress message. */
+export function ingressInductionFee(method: string, arg: Uint8Array): bigint {
+    return FEES.ingressMessageReception + FEES.ingressByteReception * BigInt(utf8(method).length + arg.length);
+}
+
 export type IngressStatus =
     | { status: 'processing' }
     | { status: 'replied'; reply: Uint8Array }
@@ -139,6 +174,11 @@ export interface ReplicaOptions {
      * that proves metering never changes a canister's behaviour or state.
      */
     metering?: boolean;
+    /**
+     * false: ingress messages skip `canister_inspect_message`, as calls from other canisters do on
+     * the IC. Only for tests of what a method's execution refuses by itself.
+     */
+    inspectMessage?: boolean;
 }
 
 export class EmbeddedReplica {
@@ -160,6 +200,7 @@ export class EmbeddedReplica {
     private readonly seed: Uint8Array;
     private readonly verbose: boolean;
     private readonly metering: boolean;
+    private readonly inspect: boolean;
 
     private constructor(opts: ReplicaOptions) {
         this.currentTime = opts.time ?? BigInt(Date.now()) * 1_000_000n;
@@ -168,6 +209,7 @@ export class EmbeddedReplica {
         this.key = ReplicaKey.generate(sha256(concatBytes(utf8('emc-replica-key'), this.seed)));
         this.verbose = opts.verbose === true;
         this.metering = opts.metering !== false;
+        this.inspect = opts.inspectMessage !== false;
     }
 
     static async create(opts: ReplicaOptions = {}): Promise<EmbeddedReplica> {
@@ -229,6 +271,11 @@ export class EmbeddedReplica {
     canisterMemory(canisterId: Principal): { heap: Uint8Array; stable: { sizePages: number; pages: [number, Uint8Array][] } } {
         const cp = this.canister(canisterId).runtime.checkpoint();
         return { heap: cp.heap, stable: cp.stable };
+    }
+
+    /** SHA-256 of the canister's stable memory (size and contents): equal before and after a message that changed none of it. */
+    stableMemoryHash(canisterId: Principal): Uint8Array {
+        return this.canister(canisterId).runtime.stable.digest();
     }
 
     canisterIds(): Principal[] {
@@ -548,27 +595,32 @@ export class EmbeddedReplica {
         state.lastInstructions = outcome.instructions;
         this.executions.push({ canister: state.id.toText(), kind: input.kind, method: input.methodName, instructions: outcome.instructions, ok: outcome.ok });
         if (this.executions.length > 100_000) this.executions.splice(0, 50_000);
-        if (outcome.ok && UPDATE_LIKE.has(input.kind)) {
-            // Execution fee of a 13-node subnet: 5M base + 1 cycle per instruction (rounded up from 0.4).
-            const fee = 5_000_000n + outcome.instructions;
-            state.cycles = state.cycles > fee ? state.cycles - fee : 0n;
-            state.version += 1n;
-        }
+        if (CHARGED.has(input.kind)) this.charge(state, executionFee(outcome.instructions));
+        if (outcome.ok && UPDATE_LIKE.has(input.kind)) state.version += 1n;
         return outcome;
     }
 
+    /** Cycles a canister pays; the balance does not go below zero (freezing is not modelled). */
+    private charge(state: CanisterState, fee: bigint): void {
+        state.cycles = state.cycles > fee ? state.cycles - fee : 0n;
+    }
+
+    /**
+     * The IC's ingress filter: `canister_inspect_message`, when exported, decides on every ingress
+     * call (update methods, query methods called as updates, and names the canister does not
+     * export: the IC looks for the method only when executing). Refused messages cost the
+     * canister nothing; an accepted one is inducted and its induction fee charged to it.
+     */
     private admitIngress(target: CanisterState | undefined, req: { canisterId: Principal; method: string; arg: Uint8Array; sender: Principal }): Reject | undefined {
         if (target === undefined) return notFound(req.canisterId.toText());
-        const hasUpdate = target.runtime.hasExport(`canister_update ${req.method}`);
-        const hasQuery = target.runtime.hasExport(`canister_query ${req.method}`);
-        if (!hasUpdate && !hasQuery) return noMethod(target.id.toText(), 'update', req.method);
-        if (hasUpdate && target.runtime.hasExport('canister_inspect_message')) {
+        if (this.inspect && target.runtime.hasExport('canister_inspect_message')) {
             const outcome = this.execute(target, message({ kind: 'inspect_message', entry: { exportName: 'canister_inspect_message' }, methodName: req.method, caller: req.sender.toUint8Array(), argData: req.arg, canRespond: false, limit: this.limits.inspectMessage }));
             if (!outcome.ok) return this.trapReject(target.id.toText(), outcome);
             if (!outcome.messageAccepted) {
                 return { code: RejectCode.CanisterReject, errorCode: ErrorCode.CanisterRejectedMessage, message: `Canister ${target.id.toText()} rejected the message` };
             }
         }
+        this.charge(target, ingressInductionFee(req.method, req.arg));
         return undefined;
     }
 
@@ -582,6 +634,14 @@ export class EmbeddedReplica {
     private executeCall(state: CanisterState, ctx: CallContext, method: string, arg: Uint8Array, cycles: bigint): void {
         ctx.cyclesAvailable = cycles;
         const isUpdate = state.runtime.hasExport(`canister_update ${method}`);
+        if (!isUpdate && !state.runtime.hasExport(`canister_query ${method}`)) {
+            // An inducted ingress message for a method the canister does not export: the IC finds
+            // out when it executes it, and charges the base fee of that execution.
+            this.charge(state, executionFee(0n));
+            this.respond(ctx, { reject: noMethod(state.id.toText(), 'update', method) });
+            this.maybeClose(ctx);
+            return;
+        }
         const outcome = this.execute(state, message({ kind: isUpdate ? 'update' : 'replicated_query', entry: { exportName: isUpdate ? `canister_update ${method}` : `canister_query ${method}` }, methodName: method, caller: ctx.caller, argData: arg, canRespond: true, limit: this.limits.update, cyclesAvailable: cycles }));
         this.afterExecution(state, ctx, outcome);
     }

@@ -7,7 +7,7 @@ import { ledgerServiceIdl } from '../../src/ledger/interface';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches';
 import * as P from '../../src/protocol/candid';
 import { protocolServiceIdl } from '../../src/protocol/interface';
-import { EmbeddedReplica } from '../../src/replica';
+import { EmbeddedReplica, type ReplicaOptions } from '../../src/replica';
 import { E8S, FEE, identity, ledgerInitArg } from './ledger';
 import { builtWasm } from './wasm';
 
@@ -40,9 +40,9 @@ export interface Network {
 /** Deploys the protocol and the ledger (minting account = protocol) with the given genesis balances. */
 export async function deployNetwork(
     balances: [Identity, bigint][],
-    opts: { time?: bigint; genesis?: bigint; epochSeconds?: bigint; accounts?: [{ owner: Principal; subaccount: [] | [Uint8Array] }, bigint][] } = {},
+    opts: { time?: bigint; genesis?: bigint; epochSeconds?: bigint; accounts?: [{ owner: Principal; subaccount: [] | [Uint8Array] }, bigint][]; replica?: ReplicaOptions } = {},
 ): Promise<Network> {
-    const replica = await EmbeddedReplica.create({ time: opts.time ?? T0 });
+    const replica = await EmbeddedReplica.create({ time: opts.time ?? T0, ...opts.replica });
     const governance = identity(200);
     await replica.installCanister({ wasm: builtWasm('protocol'), arg: protocolInitArg(principalOf(governance), opts.genesis, opts.epochSeconds), canisterId: PROTOCOL_ID });
     await replica.installCanister({

@@ -10,7 +10,7 @@ import * as icp from '@icp-sdk/core/agent';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CONTROLLER, DEFAULT_CONTROLLER_IDENTITY, EmbeddedReplica, IC_INSTRUCTION_LIMITS, readStableSnapshot, writeStableSnapshot } from '../../src/replica';
+import { DEFAULT_CONTROLLER, DEFAULT_CONTROLLER_IDENTITY, EmbeddedReplica, executionFee, IC_INSTRUCTION_LIMITS, ingressInductionFee, readStableSnapshot, writeStableSnapshot, type ExecutionRecord } from '../../src/replica';
 import { fixtureIdl, fixtureInit, type FixtureService } from '../fixture/idl';
 import { builtWasm } from '../helpers/wasm';
 
@@ -123,6 +123,7 @@ describe('embedded replica: fixture canister through @dfinity/agent', () => {
         const trace = env.replica
             .executionLog()
             .slice(start)
+            .filter((e) => e.kind !== 'inspect_message') // the ingress filter, before each ingress message is queued
             .map((e) => `${e.canister === env.a.toText() ? 'a' : 'b'}:${e.kind}:${e.method}`);
         expect(trace).toEqual(['a:update:getFrom', 'b:update:put', 'b:replicated_query:get', 'a:reply_callback:']);
     });
@@ -231,6 +232,62 @@ describe('embedded replica: fixture canister through @dfinity/agent', () => {
         expect(env.replica.cycleBalance(env.a)).toBeGreaterThan(99_000_000_000_000n);
     });
 
+    it('charges cycles as the IC does: a message that traps pays its instructions and the base fee; inspect_message and the messages it refuses cost nothing', async () => {
+        const { replica, a } = env;
+        const lastOf = (method: string, kind: ExecutionRecord['kind']): ExecutionRecord => replica.executionLog().filter((e) => e.method === method && e.kind === kind).at(-1) as ExecutionRecord;
+
+        // An update that writes, then traps: rolled back, but charged (issue 12, defect 9).
+        let before = replica.cycleBalance(a);
+        await expect(env.actor(a).putThenTrap('charged', 'v')).rejects.toThrow(/trap after writing charged/);
+        const trapped = lastOf('putThenTrap', 'update');
+        expect(trapped.ok).toBe(false);
+        expect(trapped.instructions).toBeGreaterThan(0n);
+        const arg = new Uint8Array(IDL.encode([IDL.Text, IDL.Text], ['charged', 'v']));
+        expect(before - replica.cycleBalance(a)).toBe(executionFee(trapped.instructions) + ingressInductionFee('putThenTrap', arg));
+        expect(await env.actor(a).get('charged')).toEqual([]);
+
+        // Refused by canister_inspect_message: never executed, nothing charged, though inspect ran.
+        before = replica.cycleBalance(a);
+        const refused = await env.actor(a).refusedByInspect().catch((e: Error) => e);
+        expect(String((refused as Error).message)).toContain('rejected the message');
+        expect(replica.cycleBalance(a)).toBe(before);
+        expect(lastOf('refusedByInspect', 'inspect_message').instructions).toBeGreaterThan(0n);
+        expect(lastOf('refusedByInspect', 'update')).toBeUndefined();
+        expect(await env.actor(a).get('refused')).toEqual([]);
+
+        // A method the canister does not export: inspect runs first (as on the IC), then the
+        // inducted message fails when executed and pays the induction and the base fee.
+        before = replica.cycleBalance(a);
+        const none = new Uint8Array(IDL.encode([], []));
+        const s = await replica.submitUpdate({ canisterId: a, method: 'noSuchMethod', arg: none, sender: alice.getPrincipal(), requestId: 'charge-unknown-method' });
+        expect(s).toMatchObject({ status: 'rejected', reject: { errorCode: 'IC0536' } });
+        expect(lastOf('noSuchMethod', 'inspect_message')).toBeDefined();
+        expect(before - replica.cycleBalance(a)).toBe(ingressInductionFee('noSuchMethod', none) + executionFee(0n));
+
+        // A query called as an update runs replicated and is charged like an update.
+        before = replica.cycleBalance(a);
+        const q = new Uint8Array(IDL.encode([IDL.Text], ['greeting']));
+        expect((await replica.submitUpdate({ canisterId: a, method: 'get', arg: q, sender: alice.getPrincipal(), requestId: 'charge-replicated-query' })).status).toBe('replied');
+        expect(before - replica.cycleBalance(a)).toBe(ingressInductionFee('get', q) + executionFee(lastOf('get', 'replicated_query').instructions));
+    });
+
+    it('hashes stable memory: unchanged by queries, traps and refused messages, changed by a write, equal again after the same write is undone', async () => {
+        const { replica, a } = env;
+        const hash = () => Buffer.from(replica.stableMemoryHash(a)).toString('hex');
+        const before = hash();
+        await env.actor(a).get('greeting');
+        await expect(env.actor(a).putThenTrap('hashed', 'v')).rejects.toThrow(/trap after writing/);
+        await env.actor(a).refusedByInspect().catch(() => undefined);
+        expect(hash()).toBe(before);
+        await env.actor(a).put('hashed', 'v');
+        const written = hash();
+        expect(written).not.toBe(before);
+        await env.actor(a).put('hashed', 'w');
+        expect(hash()).not.toBe(written);
+        await env.actor(a).put('hashed', 'v');
+        expect(hash()).toBe(written);
+    });
+
     it('an upgrade keeps stable-map data and resets class fields; a failed upgrade changes nothing', async () => {
         await env.actor(env.a).put('durable', 'yes');
         await env.actor(env.a).bump();
@@ -292,10 +349,17 @@ describe('embedded replica: instruction limits', () => {
 
     it('an update over its limit is rejected and rolled back', async () => {
         const { replica, a, actor } = await setup({ instructionLimits: { update: 200_000_000n } } as never);
+        const before = replica.cycleBalance(a);
         const err = await actor(a).spinAndPut(5_000_000, 'spun').catch((e: Error) => e);
         expect(String((err as Error).message)).toContain('Canister exceeded the limit of 200000000 instructions');
         expect(await actor(a).get('spun')).toEqual([]);
         expect(replica.instructions(a)).toBeLessThan(1_000_000_000n);
+        // The overrun is charged: its whole limit and the base fee, as the IC charges it.
+        const overrun = replica.executionLog().filter((e) => e.method === 'spinAndPut').at(-1) as ExecutionRecord;
+        expect(overrun.ok).toBe(false);
+        expect(overrun.instructions).toBeGreaterThanOrEqual(200_000_000n);
+        const arg = new Uint8Array(IDL.encode([IDL.Nat32, IDL.Text], [5_000_000, 'spun']));
+        expect(before - replica.cycleBalance(a)).toBe(executionFee(overrun.instructions) + ingressInductionFee('spinAndPut', arg));
         expect(await actor(a).spinAndPut(10, 'spun')).toBeGreaterThan(0);
         expect(await actor(a).get('spun')).toEqual(['spun']);
     });

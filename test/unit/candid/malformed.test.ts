@@ -65,6 +65,24 @@ describe('malformed messages', () => {
     rejects([C.opt(C.principal)], DIDL + '016e680100 01 01 1e' + '00'.repeat(30), /at most 29/);
   });
 
+  test('skipped vectors validate every element (text, nat/int, bool, opt null fast paths)', () => {
+    // as extra arguments: vec text, vec nat, vec int, vec bool, vec opt null
+    expect(decode([], unhex(DIDL + '016d71 0100 03 00 02 6162 00'))).toEqual([]);
+    rejects([], DIDL + '016d71 0100 02 00 02 c328', /invalid UTF-8/);
+    rejects([], DIDL + '016d71 0100 02 00 05 61', /end of input/);
+    expect(decode([], unhex(DIDL + '016d7d 0100 03 00 ff01 7f'))).toEqual([]);
+    rejects([], DIDL + '016d7c 0100 02 00 ff', /end of input/);
+    rejects([], DIDL + '016d7d 0100 02 00', /end of input/);
+    expect(decode([], unhex(DIDL + '016d7e 0100 03 000101'))).toEqual([]);
+    rejects([], DIDL + '016d7e 0100 03 000102', /bool must be 0 or 1, got 2/);
+    rejects([], DIDL + '016d7e 0100 03 0001', /end of input/);
+    expect(decode([], unhex(DIDL + '026d016e7f 0100 03 000101'))).toEqual([]);
+    rejects([], DIDL + '026d016e7f 0100 02 0102', /opt tag must be 0 or 1, got 2/);
+    // the same as record fields the receiver does not know
+    expect(decode([C.record({})], unhex(DIDL + '026c01 00 01 6d7e 0100 02 0100'))).toEqual([{}]);
+    rejects([C.record({})], DIDL + '026c01 00 01 6d7e 0100 02 0103', /bool must be 0 or 1/);
+  });
+
   test('bool not 0/1', () => {
     rejects([C.bool], DIDL + '00017e 02', /bool must be 0 or 1/);
   });
