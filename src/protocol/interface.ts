@@ -8,7 +8,7 @@ import { C } from '../candid/candid';
 import { ingressPolicy, ingressRules, type IngressPolicy, type IngressRules } from '../candid/inspect';
 import { maxArgBytes, type SizeBounds } from '../candid/size';
 import { MAX_AIRDROP_RECIPIENTS } from '../governance/governance';
-import { MAX_REASON_LENGTH } from '../penalties/votes';
+import { MAX_REASON_BYTES } from './bounds';
 import { MAX_NODE_ID_LENGTH, MAX_STATE_BITS } from './batches';
 import { FIRST_VALIDATOR_BATCH } from './quorum';
 import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type MethodSig } from '../candid/service';
@@ -74,15 +74,13 @@ export type ProtocolMethod = keyof typeof PROTOCOL_METHODS;
 /** Subaccounts are 32 bytes; a batch digest is a SHA-256. */
 const SUBACCOUNT_BYTES = 32;
 const DIGEST_BYTES = 32;
-/** A text of `n` UTF-16 code units (JavaScript's `length`, what the checks count) is at most 3n bytes of UTF-8. */
-const utf8Bytes = (units: number): number => 3 * units;
 /** Governance compute multipliers: 1 to 8 entries (governance.checkParams). */
 const MAX_COMPUTE_MULTIPLIERS = 8;
 
 const NODE = { node_id: MAX_NODE_ID_LENGTH, subaccount: SUBACCOUNT_BYTES, from_subaccount: SUBACCOUNT_BYTES };
 const ID_ARG = { '': MAX_NODE_ID_LENGTH };
 const ADMIT = { '': FIRST_VALIDATOR_BATCH, '[]': MAX_NODE_ID_LENGTH };
-const REASON = utf8Bytes(MAX_REASON_LENGTH);
+const REASON = MAX_REASON_BYTES;
 const PARAMS = { compute_multipliers: MAX_COMPUTE_MULTIPLIERS };
 const GRANT = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const AIRDROP = { payments: MAX_AIRDROP_RECIPIENTS, subaccount: SUBACCOUNT_BYTES, reason: REASON };
@@ -91,7 +89,7 @@ const NONE = {};
 /**
  * The bound of every text, blob and vector of each method's argument (paths as in `maxArgBytes`):
  * node ids are 1..64 characters of [A-Za-z0-9] (nodes.ts); an admission batch has at most 13 ids
- * (the first batch; later ones 3); reasons at most MAX_REASON_LENGTH characters; an airdrop at most
+ * (the first batch; later ones 3); reasons at most MAX_REASON_BYTES bytes of UTF-8 (bounds.ts); an airdrop at most
  * MAX_AIRDROP_RECIPIENTS payments. A batch payload carries at most MAX_STATE_BITS state bits in
  * its two vectors together (batches.ts): each vector is bounded by MAX_STATE_BITS here, and
  * `propose_batch`'s limit is the larger of the two ways to fill the payload (`protocolIngressRules`).
