@@ -188,7 +188,8 @@ Commands:
 ${lines.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`).join('\n')}
   ${'devnet'.padEnd(w)}  run a whole EMC network on the embedded replica (what npm start runs; emc devnet --help)
 
-Amounts are EMC with up to 8 decimals (1.5, 1000000) or e8s with a suffix (150000000e8s).
+Amounts are EMC with up to 8 decimals after a '.' (1.5, 1000000, 1_000_000, 1,000,000.5) or e8s with a suffix
+(150000000e8s); a single ',' without a '.' (1,5 or 1,500) is refused as ambiguous.
 Accounts are principals or ICRC-1 account texts (principal-checksum.subaccount).
 
 Global options:
