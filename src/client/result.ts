@@ -10,6 +10,12 @@ export interface ClientError {
     kind: string;
     /** One line, amounts in EMC: `InsufficientFunds: balance 1.5 EMC, needed 2.0001 EMC`. */
     message: string;
+    /**
+     * The client found this before sending anything, applying the canister's own rule (its
+     * parameters, the node's state, the balance): `kind` is the canister's error case, nothing was
+     * sent or spent. The CLI exits 2 for it, as for BadInput.
+     */
+    checkedBeforeSending?: true;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ClientError };
@@ -24,14 +30,17 @@ export const LOCAL_KINDS = {
     UnknownOutcome: 'UnknownOutcome',
     /** The replica rejected the call (a trap, a missing method, an unknown canister): a definite answer. */
     Rejected: 'Rejected',
+    /** An embedded state directory that holds a network but cannot be loaded (a truncated or corrupt file): nothing was opened or written. */
+    BadState: 'BadState',
 } as const;
 
 /** The CLI's exit codes (also in `emc --help` and docs/client.md). */
-export const EXIT = { ok: 0, refused: 1, usage: 2, transport: 3 } as const;
+export const EXIT = { ok: 0, refused: 1, usage: 2, transport: 3, state: 4 } as const;
 
 export function exitCodeOf(e: ClientError): number {
-    if (e.kind === LOCAL_KINDS.BadInput) return EXIT.usage;
+    if (e.kind === LOCAL_KINDS.BadInput || e.checkedBeforeSending === true) return EXIT.usage;
     if (e.kind === LOCAL_KINDS.Transport || e.kind === LOCAL_KINDS.UnknownOutcome) return EXIT.transport;
+    if (e.kind === LOCAL_KINDS.BadState) return EXIT.state;
     return EXIT.refused;
 }
 
