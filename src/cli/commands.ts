@@ -90,6 +90,11 @@ function all<T extends unknown[]>(...rs: { [K in keyof T]: Result<T[K]> }): Resu
     return ok(rs.map((r) => (r as { value: unknown }).value) as T);
 }
 
+const STAKE_NOTES = `Before approving anything, the command checks what the protocol will check, with its current
+parameters (emc gov params): the node type and status, the minimum stake and term, the compute lock
+periods, the renewal rules, a top-up above 0, the pause, and that your balance covers the stake and
+two ledger fees. A refusal names the protocol's rule, sends nothing and costs nothing (exit 2).`;
+
 const FROM_SUBACCOUNT: FlagSpec = { name: 'from-subaccount', value: 'HEX', help: 'pay from this subaccount of the caller (up to 64 hex digits)' };
 const WALLET: FlagSpec = { name: 'wallet', value: 'ACCOUNT', help: 'where rewards are minted (default: the caller)' };
 const MEMO: FlagSpec[] = [
@@ -201,16 +206,17 @@ const ledgerInfo = command<Record<string, never>>({
 const nodeRegister = command<{ nodeId: string; type: NodeType; wallet?: Account; stake?: bigint; days?: number; fromSubaccount?: Uint8Array }>({
     group: 'node',
     name: 'register',
-    summary: 'register a compute node or a smart router (routers need --stake ≥ 100000 and --days ≥ 180)',
+    summary: 'register a compute node or a smart router (routers need a --stake and --days of at least the protocol’s minimums)',
     args: [{ name: 'NODE_ID', help: 'the node’s network id (libp2p peer id: 1–64 of A-Z a-z 0-9)' }],
     flags: [
         { name: 'type', value: 'compute|router', help: 'the node type (default: compute); validators use `emc validator apply`' },
         { name: 'stake', value: 'AMOUNT', help: 'EMC to stake (approved and pulled from your account)' },
-        { name: 'days', value: 'N', help: 'lock days (compute: 7, 30, 90 or 180; router: ≥ 180)' },
+        { name: 'days', value: 'N', help: 'lock days (compute: one of the protocol’s lock periods; router: at least its minimum term)' },
         WALLET,
         FROM_SUBACCOUNT,
     ],
     update: true,
+    notes: STAKE_NOTES,
     input(p) {
         const type = flag(p, 'type') ?? 'compute';
         if (type !== 'compute' && type !== 'router') return badInput(`--type '${type}' must be compute or router (validators apply with \`emc validator apply\`)`);
@@ -230,13 +236,14 @@ const nodeRegister = command<{ nodeId: string; type: NodeType; wallet?: Account;
 const nodeStake = command<{ nodeId: string; amount: bigint; days: number; fromSubaccount?: Uint8Array }>({
     group: 'node',
     name: 'stake',
-    summary: 'stake a registered compute node (7, 30, 90 or 180 days)',
+    summary: 'stake a registered compute node (for one of the protocol’s lock periods, e.g. 7, 30, 90 or 180 days)',
     args: [
         { name: 'NODE_ID', help: 'your compute node' },
         { name: 'AMOUNT', help: 'EMC to stake' },
     ],
-    flags: [{ name: 'days', value: 'N', help: 'lock days: 7, 30, 90 or 180' }, FROM_SUBACCOUNT],
+    flags: [{ name: 'days', value: 'N', help: 'lock days: one of the compute multipliers’ periods (emc gov params)' }, FROM_SUBACCOUNT],
     update: true,
+    notes: STAKE_NOTES,
     input: (p) => mapResult(all(nodeIdArg(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), daysArg(flag(p, 'days')), optional(flag(p, 'from-subaccount'), parseSubaccount)), ([nodeId, amount, days, fromSubaccount]) => ({ nodeId, amount, days, fromSubaccount })),
     async run(c, i) {
         const r = await c.protocol.stakeCompute({ nodeId: i.nodeId, amount: i.amount, lockDays: i.days, fromSubaccount: i.fromSubaccount });
@@ -250,10 +257,11 @@ const nodeTopUp = command<{ nodeId: string; amount: bigint; fromSubaccount?: Uin
     summary: 'add EMC to a node’s running stake',
     args: [
         { name: 'NODE_ID', help: 'your node' },
-        { name: 'AMOUNT', help: 'EMC to add' },
+        { name: 'AMOUNT', help: 'EMC to add (more than 0)' },
     ],
     flags: [FROM_SUBACCOUNT],
     update: true,
+    notes: STAKE_NOTES,
     input: (p) => mapResult(all(nodeIdArg(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), optional(flag(p, 'from-subaccount'), parseSubaccount)), ([nodeId, amount, fromSubaccount]) => ({ nodeId, amount, fromSubaccount })),
     async run(c, i) {
         const r = await c.protocol.topUp({ nodeId: i.nodeId, amount: i.amount, fromSubaccount: i.fromSubaccount });
@@ -266,8 +274,9 @@ const nodeRenew = command<{ nodeId: string; days: number; topUp?: bigint; fromSu
     name: 'renew',
     summary: 'extend a validator’s or router’s term before it ends',
     args: [{ name: 'NODE_ID', help: 'your validator or router' }],
-    flags: [{ name: 'days', value: 'N', help: 'days to add (validator ≥ 180, once; router ≥ 90)' }, { name: 'top-up', value: 'AMOUNT', help: 'EMC to add to the stake at the same time' }, FROM_SUBACCOUNT],
+    flags: [{ name: 'days', value: 'N', help: 'days to add (at least the protocol’s renewal minimum for the node’s type; validators renew a limited number of times)' }, { name: 'top-up', value: 'AMOUNT', help: 'EMC to add to the stake at the same time' }, FROM_SUBACCOUNT],
     update: true,
+    notes: STAKE_NOTES,
     input: (p) =>
         mapResult(all(nodeIdArg(p.positional[0] ?? ''), daysArg(flag(p, 'days')), optional(flag(p, 'top-up'), (t) => amountArg(t, '--top-up')), optional(flag(p, 'from-subaccount'), parseSubaccount)), ([nodeId, days, topUp, fromSubaccount]) => ({ nodeId, days, topUp, fromSubaccount })),
     async run(c, i) {
@@ -353,16 +362,22 @@ const nodeRetry = command<{ nodeId: string }>({
 
 // ----- validator --------------------------------------------------------------------------
 
-const validatorApply = command<{ nodeId: string; stake: bigint; days: number; wallet?: Account; fromSubaccount?: Uint8Array }>({
+const validatorApply = command<{ nodeId: string; stake?: bigint; days?: number; wallet?: Account; fromSubaccount?: Uint8Array }>({
     group: 'validator',
     name: 'apply',
-    summary: 'apply as a validator candidate, staking ≥ 1,000,000 EMC for ≥ 360 days (governance admits)',
+    summary: 'apply as a validator candidate, staking at least the protocol’s minimum for at least its minimum term (governance admits)',
     args: [{ name: 'NODE_ID', help: 'the validator’s network id' }],
-    flags: [{ name: 'stake', value: 'AMOUNT', help: 'EMC to stake (default 1000000)' }, { name: 'days', value: 'N', help: 'lock days (default 360)' }, WALLET, FROM_SUBACCOUNT],
+    flags: [
+        { name: 'stake', value: 'AMOUNT', help: 'EMC to stake (default: the protocol’s validator minimum, see emc gov params)' },
+        { name: 'days', value: 'N', help: 'lock days (default: the protocol’s validator minimum term)' },
+        WALLET,
+        FROM_SUBACCOUNT,
+    ],
     update: true,
+    notes: STAKE_NOTES,
     input: (p) =>
         mapResult(
-            all(nodeIdArg(p.positional[0] ?? ''), amountArg(flag(p, 'stake') ?? '1000000', '--stake'), daysArg(flag(p, 'days') ?? '360'), optional(flag(p, 'wallet'), parseAccount), optional(flag(p, 'from-subaccount'), parseSubaccount)),
+            all(nodeIdArg(p.positional[0] ?? ''), optional(flag(p, 'stake'), (t) => amountArg(t, '--stake')), optional(flag(p, 'days'), (t) => daysArg(t)), optional(flag(p, 'wallet'), parseAccount), optional(flag(p, 'from-subaccount'), parseSubaccount)),
             ([nodeId, stake, days, wallet, fromSubaccount]) => ({ nodeId, stake, days, wallet, fromSubaccount }),
         ),
     async run(c, i) {

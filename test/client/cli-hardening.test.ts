@@ -137,4 +137,76 @@ describe('emc as a new operator uses it (issue 12: defects 10, 11, 12)', () => {
         });
     });
 
+    describe('defect 10: an amount with a decimal comma is refused before anything is sent', () => {
+        it('1,5 and 0,001 (which sent 15 EMC and 1 EMC) and 1,500 exit 2 and open nothing; 1,500.5 is 1500.5 EMC', async () => {
+            const before = stateFiles();
+            const booksB = await books(b);
+            for (const [amount, why] of [
+                ['1,5', "amount '1,5' uses ',' as a decimal mark: the decimal point is '.' (write 1.5); ',' only separates groups of three digits, as in 1,000,000"],
+                ['0,001', "amount '0,001' uses ',' as a decimal mark: the decimal point is '.' (write 0.001); ',' only separates groups of three digits, as in 1,000,000"],
+                ['1,500', "amount '1,500' is ambiguous: with ',' as a thousands separator it is 1500 EMC, with ',' as a decimal mark 1.5 EMC; write 1500 (or 1,500.0) or 1.5"],
+            ]) {
+                expect(emc(['ledger', 'transfer', b, amount])).toEqual({ code: 2, out: '', err: `error: BadInput: AMOUNT: ${why}\n` });
+            }
+            expect(stateFiles()).toEqual(before); // never opened: nothing sent
+            expect(await books(b)).toEqual(booksB);
+            expect(emc(['ledger', 'transfer', b, '1,500.5'])).toMatchObject({ code: 0, out: expect.stringMatching(new RegExp(`^sent 1500\\.5 EMC to ${b} \\(block \\d+\\)\\n$`)) });
+            expect((await books(b)).balance).toBe(booksB.balance + 150_050_000_000n);
+        });
+    });
+
+    describe('defect 11: a stake the protocol would refuse is refused before any approval (exit 2), and costs nothing', () => {
+        /** Runs a command that must be refused before sending; the books must not move. */
+        const refusedBeforeSending = async (args: string[], kind: string, message: RegExp | string, identity = keyA) => {
+            const before = await books(identity === keyA ? a : b);
+            const r = emc(args, { identity });
+            expect({ args, code: r.code, out: r.out }).toEqual({ args, code: 2, out: '' });
+            expect(r.err).toMatch(new RegExp(`^error: ${kind}: `));
+            if (typeof message === 'string') expect(r.err).toBe(`error: ${kind}: ${message}; nothing was sent\n`);
+            else expect(r.err).toMatch(message);
+            expect({ args, books: await books(identity === keyA ? a : b) }).toEqual({ args, books: before });
+        };
+
+        it('registrations and applications: minimum stake and term per type, compute lock periods and minimum (from protocol_params)', async () => {
+            await refusedBeforeSending(['node', 'register', 'r1', '--type', 'router', '--stake', '1', '--days', '180'], 'StakeTooLow', "a router's stake is at least 100000 EMC (protocol parameter router_min_stake_e8s), not 1 EMC");
+            await refusedBeforeSending(['node', 'register', 'r1', '--type', 'router', '--stake', '100000', '--days', '30'], 'TermTooShort', "a router's stake locks for at least 180 days (protocol parameter router_min_term_days), not 30");
+            await refusedBeforeSending(['node', 'register', 'c1', '--stake', '100', '--days', '8'], 'InvalidArgument', 'a compute stake locks for one of 7, 30, 90, 180 days (protocol parameter compute_multipliers), not 8');
+            await refusedBeforeSending(['node', 'register', 'c1', '--stake', '0.001', '--days', '30'], 'StakeTooLow', "a compute node's stake is at least 0.01000001 EMC (more than 10 ledger fees), not 0.001 EMC");
+            await refusedBeforeSending(['validator', 'apply', 'v1', '--stake', '999999.99999999'], 'StakeTooLow', "a validator's stake is at least 1000000 EMC (protocol parameter validator_min_stake_e8s), not 999999.99999999 EMC");
+            await refusedBeforeSending(['validator', 'apply', 'v1', '--days', '359'], 'TermTooShort', "a validator's stake locks for at least 360 days (protocol parameter validator_min_term_days), not 359");
+            // The rule comes from the canister's parameters: governance raises the router minimum, the check follows.
+            expect(emc(['gov', 'update-params', '--router-min-stake', '150000']).code).toBe(0);
+            await refusedBeforeSending(['node', 'register', 'r1', '--type', 'router', '--stake', '120000', '--days', '180'], 'StakeTooLow', "a router's stake is at least 150000 EMC (protocol parameter router_min_stake_e8s), not 120000 EMC");
+            expect(emc(['gov', 'update-params', '--router-min-stake', '100000']).code).toBe(0);
+            // --json: the canister's error case, marked as found before sending.
+            const j = emc(['node', 'register', 'r1', '--type', 'router', '--stake', '1', '--days', '180', '--json']);
+            expect(j.code).toBe(2);
+            expect(JSON.parse(j.out)).toEqual({ ok: false, error: { kind: 'StakeTooLow', message: expect.stringMatching(/^StakeTooLow: /), checkedBeforeSending: true } });
+        });
+
+        it('stake, top-up and renew: node type and status, top-up > 0, renewal rules, id taken, balance, pause', async () => {
+            expect(emc(['node', 'register', 'c1']).code).toBe(0); // unstaked: no approval, no fee
+            const router = emc(['node', 'register', 'r1', '--type', 'router', '--stake', '100000', '--days', '180']);
+            expect(router.code).toBe(0);
+            await refusedBeforeSending(['node', 'stake', 'c1', '100', '--days', '8'], 'InvalidArgument', 'a compute stake locks for one of 7, 30, 90, 180 days (protocol parameter compute_multipliers), not 8');
+            await refusedBeforeSending(['node', 'top-up', 'c1', '5'], 'WrongStatus', 'node "c1" has no stake to top up (a compute node stakes with `emc node stake`)');
+            await refusedBeforeSending(['node', 'renew', 'c1', '--days', '30', '--top-up', '5'], 'RenewalNotAllowed', 'node "c1" cannot renew: it has no stake term');
+            await refusedBeforeSending(['node', 'stake', 'r1', '5', '--days', '30'], 'WrongStatus', 'node "r1" is a router: only compute nodes stake separately (validators and routers stake when they register, then renew or top up)');
+            await refusedBeforeSending(['node', 'top-up', 'r1', '0'], 'InvalidArgument', 'the top-up amount must be positive');
+            await refusedBeforeSending(['node', 'renew', 'r1', '--days', '89', '--top-up', '5'], 'RenewalNotAllowed', 'node "r1" cannot renew: a router renews for at least 90 days (protocol parameter router_renewal_min_days), not 89');
+            await refusedBeforeSending(['node', 'register', 'r1', '--type', 'router', '--stake', '100000', '--days', '180'], 'NodeIdTaken', `node id "r1" is already registered (router, active, operator ${a})`);
+            await refusedBeforeSending(['node', 'top-up', 'r1', '5'], 'NotAuthorized', `node "r1" is operated by ${a}, not by ${b}`, keyB);
+            await refusedBeforeSending(['node', 'top-up', 'nosuch', '5'], 'NodeNotFound', 'no node "nosuch"');
+            await refusedBeforeSending(['node', 'top-up', 'r1', '5000000'], 'InsufficientFunds', /^error: InsufficientFunds: balance [\d.]+ EMC, needed 5000000\.002 EMC \(stake 5000000 EMC \+ 2 ledger fees\); nothing was sent\n$/);
+            expect(emc(['gov', 'pause', '--reason', 'upgrade']).code).toBe(0);
+            await refusedBeforeSending(['node', 'top-up', 'r1', '5'], 'Paused', 'the protocol is paused by governance (upgrade); try again after it resumes');
+            await refusedBeforeSending(['node', 'register', 'r2', '--type', 'router', '--stake', '100000', '--days', '180'], 'Paused', 'the protocol is paused by governance (upgrade); try again after it resumes');
+            expect(emc(['gov', 'resume']).code).toBe(0);
+            // What passes the checks goes through: exactly the stake and two fees leave the account, no allowance is left.
+            const before = await books();
+            expect(emc(['node', 'renew', 'r1', '--days', '90', '--top-up', '5']).code).toBe(0);
+            expect(emc(['node', 'stake', 'c1', '100', '--days', '30']).code).toBe(0);
+            expect(await books()).toEqual({ balance: before.balance - 105n * E8S - 4n * FEE, allowance: 0n });
+        });
+    });
 });

@@ -311,18 +311,18 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         ]);
     });
 
-    it('refusals by the canisters exit 1 with one line, and change nothing', () => {
+    it('refusals by the canisters exit 1 with one line, and change nothing; what the client checks before sending exits 2', () => {
         const before = balance(b);
         const r = emc(['ledger', 'transfer', a, '100000'], keyB);
         expect(r.code).toBe(1);
         expect(r.err).toMatch(/^error: InsufficientFunds: balance [\d.]+ EMC, needed 100000.001 EMC\n$/);
         const stake = emc(['node', 'top-up', 'gpu1', '5000', '--json'], keyB);
-        expect(stake.json.error?.message).toMatch(/^InsufficientFunds: balance [\d.]+ EMC, needed 5000.002 EMC \(stake 5000 EMC \+ 2 ledger fees\)$/);
-        expect(stake.code).toBe(1);
+        expect(stake.json.error).toEqual({ kind: 'InsufficientFunds', message: expect.stringMatching(/^InsufficientFunds: balance [\d.]+ EMC, needed 5000.002 EMC \(stake 5000 EMC \+ 2 ledger fees\); nothing was sent$/), checkedBeforeSending: true });
+        expect(stake.code).toBe(2);
         expect(balance(b)).toBe(before);
         expect(emc(['node', 'status', 'nosuch', '--json'])).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'NodeNotFound', message: 'NodeNotFound: no node "nosuch"' } } });
-        expect(emc(['node', 'top-up', 'router1', '1'], keyB).err).toBe(`error: NotAuthorized: node "router1" is operated by ${a}, not by ${b}\n`);
-        expect(emc(['node', 'register', 'gpu1'], keyB).err).toBe('error: NodeIdTaken: node id "gpu1" is already registered\n');
+        expect(emc(['node', 'top-up', 'router1', '1'], keyB)).toMatchObject({ code: 2, err: `error: NotAuthorized: node "router1" is operated by ${a}, not by ${b}; nothing was sent\n` });
+        expect(emc(['node', 'register', 'gpu1'], keyB)).toMatchObject({ code: 2, err: `error: NodeIdTaken: node id "gpu1" is already registered (compute, awaiting_poc, operator ${b}); nothing was sent\n` });
     });
 
     it('an unreachable network exits 3', () => {
