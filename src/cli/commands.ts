@@ -104,6 +104,9 @@ const MEMO: FlagSpec[] = [
 
 // ----- ledger -----------------------------------------------------------------------------
 
+/** The ledger's largest allowance (its balances are u64 e8s). */
+const U64_MAX = 2n ** 64n - 1n;
+
 const ledgerBalance = command<{ account?: Account }>({
     group: 'ledger',
     name: 'balance',
@@ -127,12 +130,17 @@ const ledgerTransfer = command<{ to: Account; amount: bigint; memo?: Uint8Array;
         { name: 'TO', help: 'a principal or an ICRC-1 account text' },
         { name: 'AMOUNT', help: 'EMC, up to 8 decimals (e.g. 1.5)' },
     ],
-    flags: [...MEMO, FROM_SUBACCOUNT],
+    flags: [...MEMO, FROM_SUBACCOUNT, { name: 'allow-zero', help: 'send 0 EMC anyway (it moves nothing and still costs the fee; e.g. to record a memo)' }],
     update: true,
-    input: (p) =>
-        mapResult(all(parseAccount(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), memoArg(p), optional(flag(p, 'from-subaccount'), parseSubaccount)), ([to, amount, memo, fromSubaccount]) => ({ to, amount, memo, fromSubaccount })),
+    input(p) {
+        const r = all(parseAccount(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), memoArg(p), optional(flag(p, 'from-subaccount'), parseSubaccount));
+        if (!r.ok) return r;
+        const [to, amount, memo, fromSubaccount] = r.value;
+        if (amount === 0n && !p.switches.has('allow-zero')) return badInput('AMOUNT is 0: a transfer of 0 EMC moves nothing and still costs the ledger fee; give --allow-zero if that is what you want');
+        return ok({ to, amount, memo, fromSubaccount });
+    },
     async run(c, i) {
-        const r = await c.ledger.transfer({ to: i.to, amount: i.amount, memo: i.memo, fromSubaccount: i.fromSubaccount });
+        const r = await c.ledger.transfer({ to: i.to, amount: i.amount, memo: i.memo, fromSubaccount: i.fromSubaccount, allowZero: true });
         return mapResult(r, (t) => ({
             json: { to: formatAccount(i.to), amount: i.amount, block_index: t.blockIndex, duplicate: t.duplicate, created_at_time: t.createdAtTime },
             human: `sent ${emc(i.amount)} to ${formatAccount(i.to)} (block ${t.blockIndex}${t.duplicate ? ', already done before' : ''})`,
@@ -159,10 +167,22 @@ const ledgerApprove = command<{ spender: Account; amount: bigint; expiresIn?: bi
         const now = c.embedded?.now() ?? BigInt(Date.now()) * 1_000_000n;
         const expiresAt = i.expiresIn === undefined ? undefined : now + i.expiresIn;
         const r = await c.ledger.approve({ spender: i.spender, amount: i.amount, expiresAt, expectedAllowance: i.expected, memo: i.memo, fromSubaccount: i.fromSubaccount });
-        return mapResult(r, (t) => ({
-            json: { spender: formatAccount(i.spender), amount: i.amount, expires_at: expiresAt, block_index: t.blockIndex, duplicate: t.duplicate },
-            human: `approved ${formatAccount(i.spender)} for ${emc(i.amount)}${expiresAt === undefined ? '' : ` until ${time(expiresAt)}`} (block ${t.blockIndex})`,
-        }));
+        if (!r.ok) return r;
+        const t = r.value;
+        // What the ledger recorded (it caps an allowance at 2^64 − 1 e8s), not what was asked for.
+        const recorded = await c.ledger.allowance({ spender: i.spender, account: { owner: c.principal, subaccount: i.fromSubaccount } });
+        if (!recorded.ok) {
+            return ok({
+                json: { spender: formatAccount(i.spender), requested: i.amount, amount: null, expires_at: expiresAt, block_index: t.blockIndex, duplicate: t.duplicate },
+                human: `approved ${formatAccount(i.spender)} (block ${t.blockIndex}); the recorded allowance could not be read (${recorded.error.message}): check it with emc ledger allowance`,
+            });
+        }
+        const a = recorded.value.allowance;
+        const capped = a !== i.amount ? ` (requested ${emc(i.amount)}; the ledger recorded ${a < i.amount && a === U64_MAX ? 'its cap, 2^64 − 1 e8s' : 'this'})` : '';
+        return ok({
+            json: { spender: formatAccount(i.spender), amount: a, requested: i.amount, expires_at: recorded.value.expiresAt ?? expiresAt, block_index: t.blockIndex, duplicate: t.duplicate },
+            human: `approved ${formatAccount(i.spender)} for ${emc(a)}${capped}${expiresAt === undefined ? '' : ` until ${time(expiresAt)}`} (block ${t.blockIndex}${t.duplicate ? ', already done before' : ''})`,
+        });
     },
 });
 

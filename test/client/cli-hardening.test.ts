@@ -155,6 +155,26 @@ describe('emc as a new operator uses it (issue 12: defects 10, 11, 12)', () => {
         });
     });
 
+    describe('defect 12 (d, e): zero transfers and capped approvals', () => {
+        it('a transfer of 0 EMC is refused (exit 2, no fee) unless --allow-zero asks for it', async () => {
+            const before = await books();
+            expect(emc(['ledger', 'transfer', b, '0'])).toEqual({ code: 2, out: '', err: 'error: BadInput: AMOUNT is 0: a transfer of 0 EMC moves nothing and still costs the ledger fee; give --allow-zero if that is what you want\n' });
+            expect(emc(['ledger', 'transfer', b, '0.00000000'])).toMatchObject({ code: 2 });
+            expect(await books()).toEqual(before);
+            expect(emc(['ledger', 'transfer', b, '0', '--allow-zero', '--memo', 'ping'])).toMatchObject({ code: 0, out: expect.stringMatching(/^sent 0 EMC to /) });
+            expect((await books()).balance).toBe(before.balance - FEE);
+        });
+
+        it('an approval above 2^64 − 1 e8s prints what the ledger recorded (its cap), not the amount asked for', () => {
+            const r = emc(['ledger', 'approve', b, '300000000000']);
+            expect(r).toMatchObject({ code: 0, err: '' });
+            expect(r.out).toMatch(new RegExp(`^approved ${b} for 184467440737\\.09551615 EMC \\(requested 300000000000 EMC; the ledger recorded its cap, 2\\^64 − 1 e8s\\) \\(block \\d+\\)\\n$`));
+            const j = emc(['ledger', 'approve', b, '300000000000', '--json']);
+            expect(JSON.parse(j.out).value).toMatchObject({ amount: (2n ** 64n - 1n).toString(), requested: (300_000_000_000n * E8S).toString() });
+            expect(emc(['ledger', 'approve', b, '2.5']).out).toMatch(new RegExp(`^approved ${b} for 2\\.5 EMC \\(block \\d+\\)\\n$`));
+        });
+    });
+
     describe('defect 11: a stake the protocol would refuse is refused before any approval (exit 2), and costs nothing', () => {
         /** Runs a command that must be refused before sending; the books must not move. */
         const refusedBeforeSending = async (args: string[], kind: string, message: RegExp | string, identity = keyA) => {

@@ -16,6 +16,7 @@ import { formatAccount, parseAccount } from '../../src/client/account';
 import { identityFromBytes, identityFromPem, identityFromSeedPhrase, loadIdentity } from '../../src/client/identity';
 import { emc, exitCodeOf, parseAmount, toJson } from '../../src/client/result';
 import { classifyFailure } from '../../src/client/transport';
+import { LedgerClient } from '../../src/client/ledger';
 import { parseArgs } from '../../src/cli/args';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -149,6 +150,16 @@ describe('identity files that are not keys (issue 12, defect 12c)', () => {
             for (const secret of ['yellowish', 'sausage', 'MHQCAQEE', 'ababab']) expect(r.error.message).not.toContain(secret);
         }
         expect(identityFromBytes(new TextEncoder().encode(`${phrase}\n`)).ok).toBe(true);
+    });
+});
+
+describe('a transfer of 0 (issue 12, defect 12d)', () => {
+    it('is refused before anything is sent unless allowZero asks for it', async () => {
+        let calls = 0;
+        const agent = new Proxy({}, { get: () => () => { calls += 1; throw new Error('nothing may be sent'); } });
+        const ledger = new LedgerClient({ agent: agent as never, canisterId: Principal.fromText('vhljx-suaaa-aaaab-aaaba-cai'), now: () => 1n, retries: 0 });
+        expect(await ledger.transfer({ to: { owner: Principal.fromText('aaaaa-aa') }, amount: 0n })).toEqual({ ok: false, error: { kind: 'BadInput', message: 'BadInput: a transfer of 0 EMC moves nothing and still costs the ledger fee (allowZero: true sends it anyway)' } });
+        expect(calls).toBe(0);
     });
 });
 
