@@ -90,6 +90,11 @@ function all<T extends unknown[]>(...rs: { [K in keyof T]: Result<T[K]> }): Resu
     return ok(rs.map((r) => (r as { value: unknown }).value) as T);
 }
 
+const STAKE_NOTES = `Before approving anything, the command checks what the protocol will check, with its current
+parameters (emc gov params): the node type and status, the minimum stake and term, the compute lock
+periods, the renewal rules, a top-up above 0, the pause, and that your balance covers the stake and
+two ledger fees. A refusal names the protocol's rule, sends nothing and costs nothing (exit 2).`;
+
 const FROM_SUBACCOUNT: FlagSpec = { name: 'from-subaccount', value: 'HEX', help: 'pay from this subaccount of the caller (up to 64 hex digits)' };
 const WALLET: FlagSpec = { name: 'wallet', value: 'ACCOUNT', help: 'where rewards are minted (default: the caller)' };
 const MEMO: FlagSpec[] = [
@@ -98,6 +103,9 @@ const MEMO: FlagSpec[] = [
 ];
 
 // ----- ledger -----------------------------------------------------------------------------
+
+/** The ledger's largest allowance (its balances are u64 e8s). */
+const U64_MAX = 2n ** 64n - 1n;
 
 const ledgerBalance = command<{ account?: Account }>({
     group: 'ledger',
@@ -122,12 +130,17 @@ const ledgerTransfer = command<{ to: Account; amount: bigint; memo?: Uint8Array;
         { name: 'TO', help: 'a principal or an ICRC-1 account text' },
         { name: 'AMOUNT', help: 'EMC, up to 8 decimals (e.g. 1.5)' },
     ],
-    flags: [...MEMO, FROM_SUBACCOUNT],
+    flags: [...MEMO, FROM_SUBACCOUNT, { name: 'allow-zero', help: 'send 0 EMC anyway (it moves nothing and still costs the fee; e.g. to record a memo)' }],
     update: true,
-    input: (p) =>
-        mapResult(all(parseAccount(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), memoArg(p), optional(flag(p, 'from-subaccount'), parseSubaccount)), ([to, amount, memo, fromSubaccount]) => ({ to, amount, memo, fromSubaccount })),
+    input(p) {
+        const r = all(parseAccount(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), memoArg(p), optional(flag(p, 'from-subaccount'), parseSubaccount));
+        if (!r.ok) return r;
+        const [to, amount, memo, fromSubaccount] = r.value;
+        if (amount === 0n && !p.switches.has('allow-zero')) return badInput('AMOUNT is 0: a transfer of 0 EMC moves nothing and still costs the ledger fee; give --allow-zero if that is what you want');
+        return ok({ to, amount, memo, fromSubaccount });
+    },
     async run(c, i) {
-        const r = await c.ledger.transfer({ to: i.to, amount: i.amount, memo: i.memo, fromSubaccount: i.fromSubaccount });
+        const r = await c.ledger.transfer({ to: i.to, amount: i.amount, memo: i.memo, fromSubaccount: i.fromSubaccount, allowZero: true });
         return mapResult(r, (t) => ({
             json: { to: formatAccount(i.to), amount: i.amount, block_index: t.blockIndex, duplicate: t.duplicate, created_at_time: t.createdAtTime },
             human: `sent ${emc(i.amount)} to ${formatAccount(i.to)} (block ${t.blockIndex}${t.duplicate ? ', already done before' : ''})`,
@@ -154,10 +167,22 @@ const ledgerApprove = command<{ spender: Account; amount: bigint; expiresIn?: bi
         const now = c.embedded?.now() ?? BigInt(Date.now()) * 1_000_000n;
         const expiresAt = i.expiresIn === undefined ? undefined : now + i.expiresIn;
         const r = await c.ledger.approve({ spender: i.spender, amount: i.amount, expiresAt, expectedAllowance: i.expected, memo: i.memo, fromSubaccount: i.fromSubaccount });
-        return mapResult(r, (t) => ({
-            json: { spender: formatAccount(i.spender), amount: i.amount, expires_at: expiresAt, block_index: t.blockIndex, duplicate: t.duplicate },
-            human: `approved ${formatAccount(i.spender)} for ${emc(i.amount)}${expiresAt === undefined ? '' : ` until ${time(expiresAt)}`} (block ${t.blockIndex})`,
-        }));
+        if (!r.ok) return r;
+        const t = r.value;
+        // What the ledger recorded (it caps an allowance at 2^64 − 1 e8s), not what was asked for.
+        const recorded = await c.ledger.allowance({ spender: i.spender, account: { owner: c.principal, subaccount: i.fromSubaccount } });
+        if (!recorded.ok) {
+            return ok({
+                json: { spender: formatAccount(i.spender), requested: i.amount, amount: null, expires_at: expiresAt, block_index: t.blockIndex, duplicate: t.duplicate },
+                human: `approved ${formatAccount(i.spender)} (block ${t.blockIndex}); the recorded allowance could not be read (${recorded.error.message}): check it with emc ledger allowance`,
+            });
+        }
+        const a = recorded.value.allowance;
+        const capped = a !== i.amount ? ` (requested ${emc(i.amount)}; the ledger recorded ${a < i.amount && a === U64_MAX ? 'its cap, 2^64 − 1 e8s' : 'this'})` : '';
+        return ok({
+            json: { spender: formatAccount(i.spender), amount: a, requested: i.amount, expires_at: recorded.value.expiresAt ?? expiresAt, block_index: t.blockIndex, duplicate: t.duplicate },
+            human: `approved ${formatAccount(i.spender)} for ${emc(a)}${capped}${expiresAt === undefined ? '' : ` until ${time(expiresAt)}`} (block ${t.blockIndex}${t.duplicate ? ', already done before' : ''})`,
+        });
     },
 });
 
@@ -201,16 +226,17 @@ const ledgerInfo = command<Record<string, never>>({
 const nodeRegister = command<{ nodeId: string; type: NodeType; wallet?: Account; stake?: bigint; days?: number; fromSubaccount?: Uint8Array }>({
     group: 'node',
     name: 'register',
-    summary: 'register a compute node or a smart router (routers need --stake ≥ 100000 and --days ≥ 180)',
+    summary: 'register a compute node or a smart router (routers need a --stake and --days of at least the protocol’s minimums)',
     args: [{ name: 'NODE_ID', help: 'the node’s network id (libp2p peer id: 1–64 of A-Z a-z 0-9)' }],
     flags: [
         { name: 'type', value: 'compute|router', help: 'the node type (default: compute); validators use `emc validator apply`' },
         { name: 'stake', value: 'AMOUNT', help: 'EMC to stake (approved and pulled from your account)' },
-        { name: 'days', value: 'N', help: 'lock days (compute: 7, 30, 90 or 180; router: ≥ 180)' },
+        { name: 'days', value: 'N', help: 'lock days (compute: one of the protocol’s lock periods; router: at least its minimum term)' },
         WALLET,
         FROM_SUBACCOUNT,
     ],
     update: true,
+    notes: STAKE_NOTES,
     input(p) {
         const type = flag(p, 'type') ?? 'compute';
         if (type !== 'compute' && type !== 'router') return badInput(`--type '${type}' must be compute or router (validators apply with \`emc validator apply\`)`);
@@ -230,13 +256,14 @@ const nodeRegister = command<{ nodeId: string; type: NodeType; wallet?: Account;
 const nodeStake = command<{ nodeId: string; amount: bigint; days: number; fromSubaccount?: Uint8Array }>({
     group: 'node',
     name: 'stake',
-    summary: 'stake a registered compute node (7, 30, 90 or 180 days)',
+    summary: 'stake a registered compute node (for one of the protocol’s lock periods, e.g. 7, 30, 90 or 180 days)',
     args: [
         { name: 'NODE_ID', help: 'your compute node' },
         { name: 'AMOUNT', help: 'EMC to stake' },
     ],
-    flags: [{ name: 'days', value: 'N', help: 'lock days: 7, 30, 90 or 180' }, FROM_SUBACCOUNT],
+    flags: [{ name: 'days', value: 'N', help: 'lock days: one of the compute multipliers’ periods (emc gov params)' }, FROM_SUBACCOUNT],
     update: true,
+    notes: STAKE_NOTES,
     input: (p) => mapResult(all(nodeIdArg(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), daysArg(flag(p, 'days')), optional(flag(p, 'from-subaccount'), parseSubaccount)), ([nodeId, amount, days, fromSubaccount]) => ({ nodeId, amount, days, fromSubaccount })),
     async run(c, i) {
         const r = await c.protocol.stakeCompute({ nodeId: i.nodeId, amount: i.amount, lockDays: i.days, fromSubaccount: i.fromSubaccount });
@@ -250,10 +277,11 @@ const nodeTopUp = command<{ nodeId: string; amount: bigint; fromSubaccount?: Uin
     summary: 'add EMC to a node’s running stake',
     args: [
         { name: 'NODE_ID', help: 'your node' },
-        { name: 'AMOUNT', help: 'EMC to add' },
+        { name: 'AMOUNT', help: 'EMC to add (more than 0)' },
     ],
     flags: [FROM_SUBACCOUNT],
     update: true,
+    notes: STAKE_NOTES,
     input: (p) => mapResult(all(nodeIdArg(p.positional[0] ?? ''), amountArg(p.positional[1], 'AMOUNT'), optional(flag(p, 'from-subaccount'), parseSubaccount)), ([nodeId, amount, fromSubaccount]) => ({ nodeId, amount, fromSubaccount })),
     async run(c, i) {
         const r = await c.protocol.topUp({ nodeId: i.nodeId, amount: i.amount, fromSubaccount: i.fromSubaccount });
@@ -266,8 +294,9 @@ const nodeRenew = command<{ nodeId: string; days: number; topUp?: bigint; fromSu
     name: 'renew',
     summary: 'extend a validator’s or router’s term before it ends',
     args: [{ name: 'NODE_ID', help: 'your validator or router' }],
-    flags: [{ name: 'days', value: 'N', help: 'days to add (validator ≥ 180, once; router ≥ 90)' }, { name: 'top-up', value: 'AMOUNT', help: 'EMC to add to the stake at the same time' }, FROM_SUBACCOUNT],
+    flags: [{ name: 'days', value: 'N', help: 'days to add (at least the protocol’s renewal minimum for the node’s type; validators renew a limited number of times)' }, { name: 'top-up', value: 'AMOUNT', help: 'EMC to add to the stake at the same time' }, FROM_SUBACCOUNT],
     update: true,
+    notes: STAKE_NOTES,
     input: (p) =>
         mapResult(all(nodeIdArg(p.positional[0] ?? ''), daysArg(flag(p, 'days')), optional(flag(p, 'top-up'), (t) => amountArg(t, '--top-up')), optional(flag(p, 'from-subaccount'), parseSubaccount)), ([nodeId, days, topUp, fromSubaccount]) => ({ nodeId, days, topUp, fromSubaccount })),
     async run(c, i) {
@@ -353,16 +382,22 @@ const nodeRetry = command<{ nodeId: string }>({
 
 // ----- validator --------------------------------------------------------------------------
 
-const validatorApply = command<{ nodeId: string; stake: bigint; days: number; wallet?: Account; fromSubaccount?: Uint8Array }>({
+const validatorApply = command<{ nodeId: string; stake?: bigint; days?: number; wallet?: Account; fromSubaccount?: Uint8Array }>({
     group: 'validator',
     name: 'apply',
-    summary: 'apply as a validator candidate, staking ≥ 1,000,000 EMC for ≥ 360 days (governance admits)',
+    summary: 'apply as a validator candidate, staking at least the protocol’s minimum for at least its minimum term (governance admits)',
     args: [{ name: 'NODE_ID', help: 'the validator’s network id' }],
-    flags: [{ name: 'stake', value: 'AMOUNT', help: 'EMC to stake (default 1000000)' }, { name: 'days', value: 'N', help: 'lock days (default 360)' }, WALLET, FROM_SUBACCOUNT],
+    flags: [
+        { name: 'stake', value: 'AMOUNT', help: 'EMC to stake (default: the protocol’s validator minimum, see emc gov params)' },
+        { name: 'days', value: 'N', help: 'lock days (default: the protocol’s validator minimum term)' },
+        WALLET,
+        FROM_SUBACCOUNT,
+    ],
     update: true,
+    notes: STAKE_NOTES,
     input: (p) =>
         mapResult(
-            all(nodeIdArg(p.positional[0] ?? ''), amountArg(flag(p, 'stake') ?? '1000000', '--stake'), daysArg(flag(p, 'days') ?? '360'), optional(flag(p, 'wallet'), parseAccount), optional(flag(p, 'from-subaccount'), parseSubaccount)),
+            all(nodeIdArg(p.positional[0] ?? ''), optional(flag(p, 'stake'), (t) => amountArg(t, '--stake')), optional(flag(p, 'days'), (t) => daysArg(t)), optional(flag(p, 'wallet'), parseAccount), optional(flag(p, 'from-subaccount'), parseSubaccount)),
             ([nodeId, stake, days, wallet, fromSubaccount]) => ({ nodeId, stake, days, wallet, fromSubaccount }),
         ),
     async run(c, i) {

@@ -10,11 +10,12 @@ import { EXIT, exitCodeOf, toJson, type ClientError } from '../client/result';
 import { flag, parseArgs, type FlagSpec } from './args';
 import { COMMANDS, GROUPS, type Command } from './commands';
 import { devnetMain } from '../devnet/main';
+import { devnetInit } from './devnet-init';
 
 export const GLOBAL_FLAGS: FlagSpec[] = [
     { name: 'network', value: 'embedded|local|ic', help: 'where the canisters run (default: embedded with --state, else $EMC_NETWORK, else local)' },
     { name: 'identity', value: 'PATH', help: 'a PEM key (dfx identity export) or a BIP-39 seed-phrase file ($EMC_IDENTITY)' },
-    { name: 'state', value: 'DIR', help: 'embedded network state directory; created with a genesis if empty ($EMC_STATE)' },
+    { name: 'state', value: 'DIR', help: 'a saved embedded network (made by emc devnet or emc devnet init; never created here) ($EMC_STATE)' },
     { name: 'host', value: 'URL', help: 'local replica URL (default http://127.0.0.1:4943)' },
     { name: 'ledger', value: 'PRINCIPAL', help: 'emc_ledger canister id ($EMC_LEDGER_ID; default vhljx-suaaa-aaaab-aaaba-cai)' },
     { name: 'protocol', value: 'PRINCIPAL', help: 'emc_protocol canister id ($EMC_PROTOCOL_ID; default voicl-e4aaa-aaaab-aaaaq-cai)' },
@@ -26,7 +27,8 @@ const EXIT_CODES = `Exit codes:
   0  done
   1  the canister refused (insufficient funds, unknown node, not authorized …); nothing changed
   2  bad input or usage (malformed principal, account, amount, node id; unknown command or option); nothing sent
-  3  network or transport error (unreachable, overloaded, outcome unknown after retries)`;
+  3  network or transport error (unreachable, overloaded, outcome unknown after retries)
+  4  the --state directory holds a network that cannot be loaded (a truncated or corrupt file); nothing written`;
 
 export interface Io {
     out(s: string): void;
@@ -39,7 +41,13 @@ const processIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process
 /** Runs one command line; answers the exit code. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
     // `emc devnet` runs a whole network rather than one call on a connection (src/devnet/main.ts).
-    if (argv[0] === 'devnet') return devnetMain(argv.slice(1), (s) => io.out(s), (s) => io.err(s));
+    if (argv[0] === 'devnet') {
+        // `emc devnet init` deploys a genesis only (src/cli/devnet-init.ts); `emc devnet` a whole devnet.
+        if (argv[1] === 'init') return devnetInit(argv.slice(2), (s) => io.out(s), (s) => io.err(s), io.env);
+        const code = await devnetMain(argv.slice(1), (s) => io.out(s), (s) => io.err(s));
+        if (argv.includes('--help') || argv.includes('-h')) io.out(`\nemc devnet init --state DIR --identity PATH deploys a genesis only (no nodes): the identity holds 2,000,000 EMC and is governance (emc devnet init --help).\n`);
+        return code;
+    }
     const { words, rest } = splitCommand(argv);
     const group = words[0] !== undefined && GROUPS[words[0]] !== undefined ? words[0] : '';
     const name = group === '' ? words[0] : words[1];
@@ -106,7 +114,6 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 
     const conn = await connect({ network, identity, state, host: flag(p, 'host'), ledgerId: ids.ledger, protocolId: ids.protocol, retryDelayMs: env.EMC_RETRY_DELAY_MS === undefined ? undefined : Number(env.EMC_RETRY_DELAY_MS) });
     if (!conn.ok) return fail(conn.error);
-    if (conn.value.embedded?.created === true) io.err(`created an embedded network in ${conn.value.embedded.dir}: ${conn.value.principal.toText()} holds the genesis balance and is governance\n`);
     let code: number;
     try {
         const r = await cmd.run(conn.value, input.value, (line) => {
@@ -187,8 +194,10 @@ Usage: emc [GROUP] COMMAND [ARGS] [options]
 Commands:
 ${lines.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`).join('\n')}
   ${'devnet'.padEnd(w)}  run a whole EMC network on the embedded replica (what npm start runs; emc devnet --help)
+  ${'devnet init'.padEnd(w)}  create an embedded network with a genesis only: 2,000,000 EMC for --identity, which is governance
 
-Amounts are EMC with up to 8 decimals (1.5, 1000000) or e8s with a suffix (150000000e8s).
+Amounts are EMC with up to 8 decimals after a '.' (1.5, 1000000, 1_000_000, 1,000,000.5) or e8s with a suffix
+(150000000e8s); a single ',' without a '.' (1,5 or 1,500) is refused as ambiguous.
 Accounts are principals or ICRC-1 account texts (principal-checksum.subaccount).
 
 Global options:

@@ -8,7 +8,13 @@
  *   emc_protocol.stable the protocol's stable memory
  *   lock                the pid of the process that has the directory open
  *
- * Opening an empty (or missing) directory deploys a genesis: the protocol canister, then the ledger
+ * A network is created only when asked (`create`, the default when a `genesisOwner` is given: what
+ * `emc devnet` and `emc devnet init` do); `connect()` and every other `emc` command only open a saved
+ * one, and refuse a missing path, a file, or a directory without `network.json` (StateError
+ * `usage`). A saved directory that cannot be loaded (unreadable `network.json`, a truncated
+ * stable-memory file, a post_upgrade that traps) is a StateError `damaged`; nothing is written then.
+ *
+ * Creating in an empty (or missing) directory deploys a genesis: the protocol canister, then the ledger
  * with the protocol as minting account and `GENESIS_BALANCE` for the genesis owner, who is also
  * the protocol's governance. Opening a saved directory recreates each canister from its stable
  * memory with `EmbeddedReplica.loadCanister`, which runs `canister_post_upgrade` exactly as an
@@ -19,7 +25,7 @@
  * not saved: `save` waits until the replica is idle.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
@@ -65,14 +71,28 @@ export interface EmbeddedOptions {
     epochSeconds?: bigint;
     /** More genesis balances (e8s), besides the owner's GENESIS_BALANCE. */
     balances?: [Principal, bigint][];
+    /**
+     * May `open` deploy a genesis in a missing or empty directory? Default: when `genesisOwner` is
+     * given. False: only a saved network is opened (what `connect` and the CLI's commands do).
+     */
+    create?: boolean;
 }
 
+/**
+ * Why a state directory cannot be used: `usage` — the path is not a network (missing, a file, no
+ * network.json), in use, or the Wasm is not built; `damaged` — a saved network that cannot be loaded.
+ */
 export class StateError extends Error {
-    constructor(message: string) {
+    constructor(
+        message: string,
+        readonly reason: 'usage' | 'damaged' = 'usage',
+    ) {
         super(message);
         this.name = 'StateError';
     }
 }
+
+const HOW_TO_CREATE = 'networks are created by `emc devnet --state DIR` (a whole devnet) or `emc devnet init --state DIR --identity PATH` (a genesis only)';
 
 export class EmbeddedNetwork {
     private closed = false;
@@ -90,13 +110,20 @@ export class EmbeddedNetwork {
         private readonly meta: { seed: string; createdAt: string },
     ) {}
 
-    /** Opens (or, if empty, creates) a state directory. */
+    /** Opens a saved state directory, or (with `create`) deploys a genesis in a missing or empty one. */
     static async open(dir: string, opts: EmbeddedOptions = {}): Promise<EmbeddedNetwork> {
         const path = resolve(dir);
-        if (existsSync(path) && !existsSync(join(path, 'network.json')) && readdirSync(path).length > 0) {
-            throw new StateError(`${path} is neither empty nor an emc state directory (no network.json)`);
+        const create = opts.create ?? opts.genesisOwner !== undefined;
+        const kind = pathKind(path);
+        if (kind === 'file') throw new StateError(`${path} is a file, not an emc state directory (a directory with network.json)`);
+        if (kind === 'missing' && !create) throw new StateError(`no emc network at ${path}: the directory does not exist (check the path; ${HOW_TO_CREATE})`);
+        if (kind === 'empty' && !create) throw new StateError(`no emc network in ${path}: the directory is empty (${HOW_TO_CREATE})`);
+        if (kind === 'other') throw new StateError(`${path} is not an emc state directory: it has no network.json (check the path${create ? '; a new network needs an empty or missing directory' : `; ${HOW_TO_CREATE}`})`);
+        try {
+            mkdirSync(path, { recursive: true });
+        } catch (e) {
+            throw new StateError(`cannot create ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        mkdirSync(path, { recursive: true });
         lock(path);
         try {
             if (!existsSync(join(path, 'network.json'))) return await EmbeddedNetwork.deploy(path, opts);
@@ -131,25 +158,40 @@ export class EmbeddedNetwork {
 
     private static async load(dir: string, opts: EmbeddedOptions): Promise<EmbeddedNetwork> {
         checkWasm();
-        let meta: NetworkFile;
+        const damaged = (what: string, e: unknown) => new StateError(`${what}: ${firstLine(e)}; the network was not opened and nothing was written (restore the directory from a copy)`, 'damaged');
+        const metaFile = join(dir, 'network.json');
+        let meta: ReturnType<typeof parseNetworkFile>;
         try {
-            meta = JSON.parse(readFileSync(join(dir, 'network.json'), 'utf8')) as NetworkFile;
+            meta = parseNetworkFile(readFileSync(metaFile, 'utf8'));
         } catch (e) {
-            throw new StateError(`${join(dir, 'network.json')} is unreadable: ${(e as Error).message}`);
+            if (e instanceof StateError) throw new StateError(`${metaFile}: ${e.message}`, e.reason);
+            throw damaged(`${metaFile} is unreadable`, e);
         }
-        if (meta.format !== FORMAT) throw new StateError(`${dir}: state format ${meta.format} is not supported (expected ${FORMAT})`);
-        const saved = BigInt(meta.time_ns);
+        const { saved, ledger, protocol } = meta;
+        for (const [what, given, held] of [['ledger', opts.ledgerId, ledger], ['protocol', opts.protocolId, protocol]] as const) {
+            if (given !== undefined && given.toText() !== held.toText()) throw new StateError(`${dir} holds the ${what} canister ${held.toText()}, not ${given.toText()}`);
+        }
         const replica = await EmbeddedReplica.create({ time: saved, seed: Buffer.from(meta.seed, 'hex') });
-        const ledger = Principal.fromText(meta.ledger);
-        const protocol = Principal.fromText(meta.protocol);
-        for (const [what, given, saved] of [['ledger', opts.ledgerId, ledger], ['protocol', opts.protocolId, protocol]] as const) {
-            if (given !== undefined && given.toText() !== saved.toText()) throw new StateError(`${dir} holds the ${what} canister ${saved.toText()}, not ${given.toText()}`);
+        for (const [name, id, arg] of [
+            ['emc_protocol', protocol, encode([P.ProtocolArgT], [{ Upgrade: [] }])],
+            ['emc_ledger', ledger, encode([L.LedgerArg], [{ Upgrade: [] }])],
+        ] as const) {
+            const file = join(dir, `${name}.stable`);
+            let stable: ReturnType<typeof readStableSnapshot>;
+            try {
+                stable = readStableSnapshot(file);
+            } catch (e) {
+                throw damaged(`cannot load ${name}`, e);
+            }
+            try {
+                await replica.loadCanister({ wasm: WASM_PATHS[name], canisterId: id, stable, arg });
+            } catch (e) {
+                throw damaged(`${name} could not be loaded from ${file} (its post_upgrade failed)`, e);
+            }
         }
-        await replica.loadCanister({ wasm: WASM_PATHS.emc_protocol, canisterId: protocol, stable: readStableSnapshot(join(dir, 'emc_protocol.stable')), arg: encode([P.ProtocolArgT], [{ Upgrade: [] }]) });
-        await replica.loadCanister({ wasm: WASM_PATHS.emc_ledger, canisterId: ledger, stable: readStableSnapshot(join(dir, 'emc_ledger.stable')), arg: encode([L.LedgerArg], [{ Upgrade: [] }]) });
         const target = opts.time ?? wallClock();
         if (target > saved) await replica.advanceTime(target - saved);
-        return new EmbeddedNetwork(replica, ledger, protocol, Principal.fromText(meta.governance), Principal.fromText(meta.genesis_owner), dir, false, { seed: meta.seed, createdAt: meta.created_at });
+        return new EmbeddedNetwork(replica, ledger, protocol, meta.governance, meta.genesisOwner, dir, false, { seed: meta.seed, createdAt: meta.createdAt });
     }
 
     agent(identity?: Identity): EmbeddedAgent {
@@ -198,6 +240,57 @@ export class EmbeddedNetwork {
     }
 }
 
+/** missing, a file, an empty directory, a saved network, or another directory (unreadable counts as another). */
+function pathKind(path: string): 'missing' | 'file' | 'empty' | 'network' | 'other' {
+    let st: Stats;
+    try {
+        st = statSync(path);
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+        throw new StateError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (!st.isDirectory()) return 'file';
+    if (existsSync(join(path, 'network.json'))) return 'network';
+    try {
+        return readdirSync(path).length === 0 ? 'empty' : 'other';
+    } catch (e) {
+        throw new StateError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+}
+
+/** network.json, every field checked (a damaged file is refused here, not half-used). */
+function parseNetworkFile(text: string) {
+    const m = JSON.parse(text) as Partial<Record<keyof NetworkFile, unknown>>;
+    if (m === null || typeof m !== 'object') throw new Error('not a JSON object');
+    if (m.format !== FORMAT) throw new StateError(`state format ${String(m.format)} is not supported by this emc (expected ${FORMAT})`, 'damaged');
+    const str = (k: keyof NetworkFile): string => {
+        if (typeof m[k] !== 'string') throw new Error(`${k} is missing or not text`);
+        return m[k] as string;
+    };
+    const principal = (k: keyof NetworkFile): Principal => {
+        try {
+            return Principal.fromText(str(k));
+        } catch {
+            throw new Error(`${k} is not a principal`);
+        }
+    };
+    if (!/^\d{1,25}$/.test(str('time_ns'))) throw new Error('time_ns is not a whole number');
+    if (!/^([0-9a-f]{2}){32}$/.test(str('seed'))) throw new Error('seed is not 32 bytes of hex');
+    return {
+        saved: BigInt(str('time_ns')),
+        seed: str('seed'),
+        ledger: principal('ledger'),
+        protocol: principal('protocol'),
+        governance: principal('governance'),
+        genesisOwner: principal('genesis_owner'),
+        createdAt: str('created_at'),
+    };
+}
+
+function firstLine(e: unknown): string {
+    return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
 function wallClock(): bigint {
     return BigInt(Date.now()) * 1_000_000n;
 }
@@ -217,7 +310,7 @@ function lock(dir: string): void {
             writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
             return;
         } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+            if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError(`cannot lock ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
             const pid = Number(readFileSync(file, 'utf8').trim());
             if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new StateError(`${dir} is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''}`);
             rmSync(file, { force: true }); // left behind by a process that is gone

@@ -7,7 +7,7 @@
  *    `dfx identity import --seed-file` and Secp256k1KeyIdentity.fromSeedPhrase do (m/44'/223'/0'/0/0).
  * Encrypted PEM files are refused with a clear message (export them with `dfx identity export`).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Identity } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
@@ -18,41 +18,131 @@ const OID_ED25519 = '1.3.101.112';
 const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 const OID_SECP256K1 = '1.3.132.0.10';
 
-/** Reads a PEM key file or a seed-phrase file. */
+/** Larger than any key or seed-phrase file (a PEM key is < 1 KB). */
+const MAX_IDENTITY_FILE = 64 * 1024;
+
+/**
+ * Reads a PEM key file or a seed-phrase file. What the file is decides how it is read, and a
+ * refusal says what was found: not text (a binary or DER file), a PEM file (any `-----BEGIN`/`END`
+ * line, or `PRIVATE KEY`) whose blocks are incomplete, not base64 or not a private key, a bare
+ * base64 or hex key without its PEM lines, or words that are not a BIP-39 phrase (the message
+ * never repeats the file's words or key bytes).
+ */
 export function loadIdentity(path: string): Result<Identity> {
+    let bytes: Buffer;
+    try {
+        if (statSync(path).size > MAX_IDENTITY_FILE) return badInput(`${path} is larger than ${MAX_IDENTITY_FILE / 1024} KiB: not a key or a seed-phrase file`);
+        bytes = readFileSync(path);
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return badInput(`cannot read identity file ${path}: ${code === 'EISDIR' ? 'it is a directory' : (code ?? String(e))}`);
+    }
+    const r = identityFromBytes(bytes);
+    if (r.ok) return r;
+    const why = r.error.message.replace(/^BadInput: /, '');
+    const ext = /\.(pem|key|der)$/i.exec(path);
+    return badInput(`${path}: ${ext !== null && why.startsWith('neither') ? `named .${ext[1]} but ${why}` : why}`);
+}
+
+/** A key or seed-phrase file's contents (see loadIdentity). */
+export function identityFromBytes(bytes: Uint8Array): Result<Identity> {
+    const expected = 'expected a PEM key (dfx identity export NAME > key.pem) or a BIP-39 seed-phrase file';
+    if (bytes.length === 0) return badInput(`the file is empty: ${expected}`);
     let text: string;
     try {
-        text = readFileSync(path, 'utf8');
-    } catch (e) {
-        return badInput(`cannot read identity file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+        text = '';
     }
-    const r = text.includes('-----BEGIN') ? identityFromPem(text) : identityFromSeedPhrase(text);
-    return r.ok ? r : badInput(`${path}: ${r.error.message.replace(/^BadInput: /, '')}`);
+    if (text === '' || /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) {
+        return badInput(
+            bytes[0] === 0x30
+                ? `the file is binary, not text: it looks like a DER-encoded key; ${expected} (convert it: openssl pkey -inform DER -in FILE -out key.pem)`
+                : `the file is binary, not text (${bytes.length} bytes): ${expected}`,
+        );
+    }
+    if (/-----\s*(BEGIN|END)\b|\bBEGIN [A-Z0-9 ]*(KEY|PARAMETERS|CERTIFICATE)|PRIVATE KEY/.test(text)) return identityFromPem(text);
+    const trimmed = text.trim();
+    if (/^(0x)?[0-9a-fA-F]{64}$/.test(trimmed)) return badInput(`the file holds 32 bytes of hex (a raw key?), not a PEM key or a seed phrase: ${expected}`);
+    if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && /[0-9+/=]/.test(trimmed) && trimmed.replace(/\s+/g, '').length >= 40) {
+        return badInput(`the file looks like the base64 body of a PEM key without its -----BEGIN … PRIVATE KEY----- and -----END … PRIVATE KEY----- lines (cut short?): ${expected}`);
+    }
+    const words = text.trim().split(/\s+/).filter((w) => w !== '');
+    if (words.length < 12 || words.some((w) => !/^[a-zA-Z]+$/.test(w))) {
+        const r = identityFromSeedPhrase(text);
+        if (!r.ok) return badInput(`neither a PEM key (no -----BEGIN … PRIVATE KEY----- line) nor a seed phrase (${r.error.message.replace(/^BadInput: (neither a PEM key \(no -----BEGIN line\) nor a seed phrase \()?/, '').replace(/\)$/, '')})`);
+    }
+    return identityFromSeedPhrase(text);
+}
+
+interface PemBlock {
+    label: string;
+    body: string;
+}
+
+/** The PEM blocks of a text, or why it is not a well-formed PEM file. */
+function pemBlocks(pem: string): Result<PemBlock[]> {
+    const out: PemBlock[] = [];
+    const lines = pem.split(/\r?\n/);
+    let open: { label: string; line: number; body: string[] } | undefined;
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].trim();
+        const begin = /^-----BEGIN ([A-Z0-9 ]+)-----$/.exec(line);
+        const end = /^-----END ([A-Z0-9 ]+)-----$/.exec(line);
+        if (begin !== null) {
+            if (open !== undefined) return badInput(`the PEM block ${open.label} (line ${open.line}) has no -----END ${open.label}----- line before line ${i + 1}`);
+            open = { label: begin[1], line: i + 1, body: [] };
+        } else if (end !== null) {
+            if (open === undefined) return badInput(`line ${i + 1} ends a PEM block ${end[1]} that never began (no -----BEGIN ${end[1]}----- line: the file is cut short?)`);
+            if (end[1] !== open.label) return badInput(`the PEM block ${open.label} (line ${open.line}) ends with -----END ${end[1]}----- (line ${i + 1})`);
+            out.push({ label: open.label, body: open.body.join('') });
+            open = undefined;
+        } else if (/-----|^-+\s*(BEGIN|END)\b/.test(line)) {
+            return badInput(`line ${i + 1} is not a PEM armor line (expected -----BEGIN LABEL----- or -----END LABEL-----)`);
+        } else if (open !== undefined) {
+            if (/^[A-Za-z-]+: /.test(line)) continue; // an RFC 1421 header (Proc-Type …), checked by the caller
+            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(line)) return badInput(`line ${i + 1} of the PEM block ${open.label} is not base64`);
+            open.body.push(line);
+        } else if (line !== '') {
+            return badInput(`line ${i + 1} is outside any PEM block (a PEM file is -----BEGIN LABEL-----, base64 lines, -----END LABEL-----)`);
+        }
+    }
+    if (open !== undefined) return badInput(`the PEM block ${open.label} (line ${open.line}) has no -----END ${open.label}----- line (the file is cut short?)`);
+    if (out.length === 0) return badInput('the file mentions a PEM key but has no -----BEGIN LABEL----- … -----END LABEL----- block');
+    return ok(out);
 }
 
 export function identityFromPem(pem: string): Result<Identity> {
     if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) || /Proc-Type: 4,ENCRYPTED/.test(pem)) {
         return badInput('the PEM key is encrypted; export it unencrypted (dfx identity export NAME > key.pem)');
     }
-    const ec = pemBlock(pem, 'EC PRIVATE KEY');
+    const blocks = pemBlocks(pem);
+    if (!blocks.ok) return blocks;
+    const der = (b: PemBlock) => new Uint8Array(Buffer.from(b.body, 'base64'));
+    const ec = blocks.value.find((b) => b.label === 'EC PRIVATE KEY');
     if (ec !== undefined) {
-        const k = parseSec1(ec);
+        const k = parseSec1(der(ec));
         return k.ok ? ok(Secp256k1KeyIdentity.fromSecretKey(k.value)) : k;
     }
-    const p8 = pemBlock(pem, 'PRIVATE KEY');
+    const p8 = blocks.value.find((b) => b.label === 'PRIVATE KEY');
     if (p8 !== undefined) {
-        const k = parsePkcs8(p8);
+        const k = parsePkcs8(der(p8));
         if (!k.ok) return k;
         return ok(k.value.curve === 'ed25519' ? Ed25519KeyIdentity.fromSecretKey(k.value.secret) : Secp256k1KeyIdentity.fromSecretKey(k.value.secret));
     }
-    return badInput('no EC PRIVATE KEY or PRIVATE KEY block in the PEM file');
+    return badInput(`the PEM file holds ${blocks.value.map((b) => b.label).join(', ')}, not a private key (expected EC PRIVATE KEY or PRIVATE KEY)`);
 }
 
 export function identityFromSeedPhrase(text: string): Result<Identity> {
     const words = text.trim().toLowerCase().split(/\s+/).filter((w) => w !== '');
+    const notWord = words.findIndex((w) => !/^[a-z]+$/.test(w));
+    if (notWord >= 0) return badInput(`neither a PEM key (no -----BEGIN line) nor a seed phrase (word ${notWord + 1} of ${words.length} is not made of letters a-z)`);
     if (![12, 15, 18, 21, 24].includes(words.length)) return badInput(`a seed phrase has 12, 15, 18, 21 or 24 words, this one has ${words.length}`);
+    const list = bip39English();
+    const unknown = words.findIndex((w) => !list.includes(w));
+    if (unknown >= 0) return badInput(`the seed phrase's word ${unknown + 1} is not in the BIP-39 English word list`);
     const phrase = words.join(' ');
-    if (!bip39().validateMnemonic(phrase, bip39English())) return badInput('the seed phrase is not a valid BIP-39 English mnemonic (unknown word or bad checksum)');
+    if (!bip39().validateMnemonic(phrase, list)) return badInput('the seed phrase is not a valid BIP-39 English mnemonic (bad checksum: a word is wrong or out of order)');
     return ok(Secp256k1KeyIdentity.fromSeedPhrase(phrase));
 }
 
@@ -66,11 +156,6 @@ function bip39English(): string[] {
 }
 
 // ----- PEM and DER ------------------------------------------------------------------------
-
-function pemBlock(pem: string, label: string): Uint8Array | undefined {
-    const m = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem);
-    return m === null ? undefined : new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64'));
-}
 
 interface Tlv {
     tag: number;

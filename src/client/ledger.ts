@@ -9,7 +9,7 @@ import type { Principal } from '@dfinity/principal';
 import { LEDGER_METHODS, ledgerServiceIdl } from '../ledger/interface';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
 import { CanisterClient, type ClientOptions } from './canister';
-import { emc, ok, type Result } from './result';
+import { badInput, emc, ok, type Result } from './result';
 
 export interface TransferArgs {
     to: Account;
@@ -21,6 +21,8 @@ export interface TransferArgs {
     fee?: bigint;
     /** Default: the network's clock now. Reuse it to repeat the same transfer safely. */
     createdAtTime?: bigint;
+    /** A transfer of 0 moves nothing and still costs the fee: refused (BadInput) unless this is true. */
+    allowZero?: boolean;
 }
 
 export interface ApproveArgs {
@@ -107,6 +109,7 @@ export class LedgerClient extends CanisterClient<typeof LEDGER_METHODS> {
     }
 
     async transfer(a: TransferArgs): Promise<Result<BlockReceipt>> {
+        if (a.amount === 0n && a.allowZero !== true) return badInput('a transfer of 0 EMC moves nothing and still costs the ledger fee (allowZero: true sends it anyway)');
         const createdAtTime = a.createdAtTime ?? this.now();
         const arg = {
             from_subaccount: opt(a.fromSubaccount),

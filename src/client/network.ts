@@ -26,6 +26,12 @@ export interface ConnectOptions {
     identity?: Identity;
     /** embedded: the state directory (without it the network lives in memory for this process only). */
     state?: string;
+    /**
+     * embedded with `state`: deploy a genesis (for `identity`) when the directory is missing or
+     * empty. Default false: only a saved network is opened; a missing path, a file or a directory
+     * without network.json is refused (BadInput), so that a mistyped path never becomes a new network.
+     */
+    create?: boolean;
     /** local: another replica URL. */
     host?: string;
     ledgerId?: Principal;
@@ -54,10 +60,10 @@ export async function connect(o: ConnectOptions): Promise<Result<Connection>> {
     if (o.network === 'embedded') {
         let net: EmbeddedNetwork;
         try {
-            const opts = { genesisOwner: o.identity?.getPrincipal() as Principal | undefined, time: o.time, ledgerId: o.ledgerId, protocolId: o.protocolId };
+            const opts = { genesisOwner: o.identity?.getPrincipal() as Principal | undefined, time: o.time, ledgerId: o.ledgerId, protocolId: o.protocolId, create: o.create === true };
             net = o.state === undefined ? await EmbeddedNetwork.inMemory(opts) : await EmbeddedNetwork.open(o.state, opts);
         } catch (e) {
-            if (e instanceof StateError) return badInput(e.message);
+            if (e instanceof StateError) return e.reason === 'damaged' ? fail(LOCAL_KINDS.BadState, e.message) : badInput(e.message);
             throw e;
         }
         const agent = net.agent(o.identity);

@@ -5,10 +5,12 @@
  * genesis owner; on the IC, an SNS) checks and executes its methods; everyone reads penalties,
  * epochs, the emission schedule, parameters and the governance log.
  *
- * Operations that move a stake do what the operator would do by hand: check the node and the
- * balance first (so that a doomed call changes nothing and costs no fee), approve the protocol
- * canister on the ledger for amount + fee (expiring after an hour), then call the protocol, which
- * pulls the stake with `icrc2_transfer_from`.
+ * Operations that move a stake do what the operator would do by hand: check first everything the
+ * protocol will check, with its own parameters (src/client/precheck.ts), and the balance, so that
+ * a doomed call sends nothing and costs no fee; approve the protocol canister on the ledger for
+ * amount + fee (expiring after an hour); then call the protocol, which pulls the stake with
+ * `icrc2_transfer_from`. If the protocol still refuses (its state changed in between), the error
+ * says that the approval stays until it lapses and that its fee was spent.
  *
  * Every method is a typed wrapper of one entry of PROTOCOL_METHODS (src/protocol/interface.ts),
  * which this client's Actor is built from: `this.node(...)` for a `variant { Ok : NodeView; Err }`
@@ -28,6 +30,7 @@ import { decodeLeb128 } from '../storage/bytes';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
 import { CanisterClient, genericDetails, type ClientOptions } from './canister';
 import { LedgerClient } from './ledger';
+import { refused, stakeOperationProblem, type PrecheckContext, type StakeOperation } from './precheck';
 import { badInput, emc, fail, mapResult, ok, type Result } from './result';
 
 export { NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType };
@@ -283,16 +286,33 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
 
     // ----- nodes --------------------------------------------------------------------------
 
-    /** Registers a node (a validator candidate, a router, a compute node), approving its stake first if it has one. */
+    /**
+     * Registers a node (a validator candidate, a router, a compute node), approving its stake first
+     * if it has one. Everything the protocol checks is checked first (src/client/precheck.ts): a
+     * registration it would refuse is answered with its error case, `checkedBeforeSending`, and
+     * nothing is approved or spent.
+     */
     async registerNode(a: RegisterArgs): Promise<Result<Node>> {
         const bad = checkNodeId(a.nodeId);
         if (bad !== undefined) return bad;
         if (!(NODE_TYPES as readonly string[]).includes(a.type)) return badInput(`node type '${a.type}' is not one of ${NODE_TYPES.join(', ')}`);
-        const me = await this.principal();
+        const ctx = await this.precheckContext();
+        if (!ctx.ok) return ctx;
+        return this.register(a, ctx.value);
+    }
+
+    private async register(a: RegisterArgs, ctx: PrecheckContext): Promise<Result<Node>> {
+        const me = ctx.caller;
         const wallet = a.wallet ?? { owner: me };
+        const existing = await this.getNode(a.nodeId);
+        if (!existing.ok) return existing;
+        const problem = stakeOperationProblem({ op: 'register', nodeId: a.nodeId, type: a.type, wallet, stake: a.stake, existing: existing.value }, ctx);
+        if (problem !== undefined) return { ok: false, error: problem };
+        let approval: Approval | undefined;
         if (a.stake !== undefined) {
             const approved = await this.approveStake(a.stake.amount, a.stake.fromSubaccount);
             if (!approved.ok) return approved;
+            approval = approved.value;
         }
         const arg = {
             node_id: a.nodeId,
@@ -307,42 +327,52 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
             const n = await this.getNode(a.nodeId);
             if (n.ok && n.value !== undefined && n.value.operator.toText() === me.toText()) return ok(n.value);
         }
-        return this.settle(r, nodeOf, describeProtocolError);
+        return afterApproval(await this.settle(r, nodeOf, describeProtocolError), approval);
     }
 
-    /** A validator applies: registers as a candidate with its stake (default 1,000,000 EMC for 360 days). */
-    applyValidator(a: { nodeId: string; stake?: bigint; lockDays?: number; wallet?: Account; fromSubaccount?: Uint8Array }): Promise<Result<Node>> {
-        return this.registerNode({ nodeId: a.nodeId, type: 'validator', wallet: a.wallet, stake: { amount: a.stake ?? 1_000_000n * 100_000_000n, lockDays: a.lockDays ?? 360, fromSubaccount: a.fromSubaccount } });
+    /**
+     * A validator applies: registers as a candidate with its stake (default: the protocol's
+     * minimum stake and minimum term, `validator_min_stake_e8s` and `validator_min_term_days`).
+     */
+    async applyValidator(a: { nodeId: string; stake?: bigint; lockDays?: number; wallet?: Account; fromSubaccount?: Uint8Array }): Promise<Result<Node>> {
+        const bad = checkNodeId(a.nodeId);
+        if (bad !== undefined) return bad;
+        const ctx = await this.precheckContext();
+        if (!ctx.ok) return ctx;
+        const p = ctx.value.params;
+        return this.register({ nodeId: a.nodeId, type: 'validator', wallet: a.wallet, stake: { amount: a.stake ?? p.validatorMinStakeE8s, lockDays: a.lockDays ?? p.validatorMinTermDays, fromSubaccount: a.fromSubaccount } }, ctx.value);
     }
 
-    /** Stakes a compute node (7, 30, 90 or 180 days). */
+    /** Stakes a compute node (for one of the lock periods of `compute_multipliers`). */
     async stakeCompute(a: { nodeId: string } & StakeArgs): Promise<Result<Node>> {
-        const pre = await this.ownNode(a.nodeId);
+        const pre = await this.precheckNode(a.nodeId, (node) => ({ op: 'stake', node, amount: a.amount, lockDays: a.lockDays, fromSubaccount: a.fromSubaccount }));
         if (!pre.ok) return pre;
         const approved = await this.approveStake(a.amount, a.fromSubaccount);
         if (!approved.ok) return approved;
-        return this.node('stake_compute', [{ node_id: a.nodeId, amount: a.amount, lock_days: a.lockDays, from_subaccount: opt(a.fromSubaccount) }]);
+        return afterApproval(await this.node('stake_compute', [{ node_id: a.nodeId, amount: a.amount, lock_days: a.lockDays, from_subaccount: opt(a.fromSubaccount) }]), approved.value);
     }
 
     /** Adds to a running stake. */
     async topUp(a: { nodeId: string; amount: bigint; fromSubaccount?: Uint8Array }): Promise<Result<Node>> {
-        const pre = await this.ownNode(a.nodeId);
+        const pre = await this.precheckNode(a.nodeId, (node) => ({ op: 'top_up', node, amount: a.amount, fromSubaccount: a.fromSubaccount }));
         if (!pre.ok) return pre;
         const approved = await this.approveStake(a.amount, a.fromSubaccount);
         if (!approved.ok) return approved;
-        return this.node('top_up', [{ node_id: a.nodeId, amount: a.amount, from_subaccount: opt(a.fromSubaccount) }]);
+        return afterApproval(await this.node('top_up', [{ node_id: a.nodeId, amount: a.amount, from_subaccount: opt(a.fromSubaccount) }]), approved.value);
     }
 
     /** Extends a validator's or router's term by `days` (before it ends), optionally adding stake. */
     async renew(a: { nodeId: string; days: number; topUp?: bigint; fromSubaccount?: Uint8Array }): Promise<Result<Node>> {
-        const pre = await this.ownNode(a.nodeId);
-        if (!pre.ok) return pre;
         const topUp = a.topUp ?? 0n;
+        const pre = await this.precheckNode(a.nodeId, (node) => ({ op: 'renew', node, days: a.days, topUp, fromSubaccount: a.fromSubaccount }));
+        if (!pre.ok) return pre;
+        let approval: Approval | undefined;
         if (topUp > 0n) {
             const approved = await this.approveStake(topUp, a.fromSubaccount);
             if (!approved.ok) return approved;
+            approval = approved.value;
         }
-        return this.node('renew', [{ node_id: a.nodeId, days: a.days, top_up: topUp, from_subaccount: opt(a.fromSubaccount) }]);
+        return afterApproval(await this.node('renew', [{ node_id: a.nodeId, days: a.days, top_up: topUp, from_subaccount: opt(a.fromSubaccount) }]), approval);
     }
 
     async withdrawCandidacy(nodeId: string): Promise<Result<Node>> {
@@ -649,18 +679,30 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         return ok(this.ledgerClient);
     }
 
-    /** The node exists and the caller operates it (so that a stake is not approved for nothing). */
-    private async ownNode(nodeId: string): Promise<Result<Node>> {
+    /** What the pre-check needs: the protocol's parameters and pause state, the caller, the network's clock. */
+    private async precheckContext(): Promise<Result<PrecheckContext>> {
+        const params = await this.protocolParams();
+        if (!params.ok) return params;
+        const info = await this.protocolInfo();
+        if (!info.ok) return info;
+        return ok({ params: params.value, paused: info.value.paused, caller: await this.principal(), now: this.now() });
+    }
+
+    /** The node exists, and the protocol would accept `op` on it (so that a stake is not approved for nothing). */
+    private async precheckNode(nodeId: string, op: (node: Node) => StakeOperation): Promise<Result<Node>> {
+        const bad = checkNodeId(nodeId);
+        if (bad !== undefined) return bad;
         const n = await this.getNode(nodeId);
         if (!n.ok) return n;
-        if (n.value === undefined) return notFound(nodeId);
-        const me = await this.principal();
-        if (n.value.operator.toText() !== me.toText()) return fail('NotAuthorized', `node "${nodeId}" is operated by ${n.value.operator.toText()}, not by ${me.toText()}`);
-        return ok(n.value);
+        if (n.value === undefined) return { ok: false, error: refused('NodeNotFound', `no node "${nodeId}"`) };
+        const ctx = await this.precheckContext();
+        if (!ctx.ok) return ctx;
+        const problem = stakeOperationProblem(op(n.value), ctx.value);
+        return problem === undefined ? ok(n.value) : { ok: false, error: problem };
     }
 
     /** Checks the balance covers amount + 2 fees (the approval's and the transfer's), then approves amount + fee. */
-    private async approveStake(amount: bigint, fromSubaccount?: Uint8Array): Promise<Result<void>> {
+    private async approveStake(amount: bigint, fromSubaccount?: Uint8Array): Promise<Result<Approval>> {
         const l = await this.ledger();
         if (!l.ok) return l;
         const ledger = l.value;
@@ -670,10 +712,26 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         const bal = await ledger.balance({ owner: me, subaccount: fromSubaccount });
         if (!bal.ok) return bal;
         const needed = amount + 2n * fee.value;
-        if (bal.value < needed) return fail('InsufficientFunds', `balance ${emc(bal.value)}, needed ${emc(needed)} (stake ${emc(amount)} + 2 ledger fees)`);
-        const r = await ledger.approve({ spender: { owner: this.canisterId }, amount: amount + fee.value, expiresAt: this.now() + this.approvalTtlNs, fromSubaccount });
-        return r.ok ? ok(undefined) : r;
+        if (bal.value < needed) return { ok: false, error: refused('InsufficientFunds', `balance ${emc(bal.value)}, needed ${emc(needed)} (stake ${emc(amount)} + 2 ledger fees)`) };
+        const expiresAt = this.now() + this.approvalTtlNs;
+        const r = await ledger.approve({ spender: { owner: this.canisterId }, amount: amount + fee.value, expiresAt, fromSubaccount });
+        return r.ok ? ok({ amount: amount + fee.value, fee: fee.value, expiresAt, block: r.value.blockIndex }) : r;
     }
+}
+
+/** A stake approval the client made (amount includes the transfer's fee). */
+interface Approval {
+    amount: bigint;
+    fee: bigint;
+    expiresAt: bigint;
+    block: bigint;
+}
+
+/** A definite refusal after an approval says that the approval (and its spent fee) stays until it lapses. */
+function afterApproval(r: Result<Node>, a: Approval | undefined): Result<Node> {
+    if (r.ok || a === undefined || ['UnknownOutcome', 'Transport', 'OperationPending'].includes(r.error.kind)) return r;
+    const until = new Date(Number(a.expiresAt / 1_000_000n)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    return { ok: false, error: { ...r.error, message: `${r.error.message} (the approval of ${emc(a.amount)} for the protocol made for it, ledger block ${a.block}, stays until ${until}; its fee of ${emc(a.fee)} was spent)` } };
 }
 
 // ----- conversions ------------------------------------------------------------------------
@@ -738,7 +796,7 @@ function payoutsOf(ps: ValueOf<typeof P.PayoutT>[]): Payout[] {
     return ps.map(payoutOf);
 }
 
-function paramsOf(p: ValueOf<typeof P.ParamsViewT>): Params {
+export function paramsOf(p: ValueOf<typeof P.ParamsViewT>): Params {
     return {
         epochSeconds: p.epoch_seconds,
         validatorPenaltyE8s: p.validator_penalty_e8s,

@@ -29,13 +29,15 @@ export function writeStableSnapshot(file: string, snap: StableSnapshot): void {
 
 export function readStableSnapshot(file: string): StableSnapshot {
     const buf = readFileSync(file);
-    if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error(`${file} is not a stable-memory snapshot`);
+    if (buf.length < MAGIC.length + 8 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error(`${file} is not a stable-memory snapshot`);
     const sizePages = buf.readUInt32LE(MAGIC.length);
     const count = buf.readUInt32LE(MAGIC.length + 4);
     const pages: [number, Uint8Array][] = [];
     let at = MAGIC.length + 8;
     for (let i = 0; i < count; i++) {
+        if (at + 4 + WASM_PAGE > buf.length) throw new Error(`${file} is truncated: ${buf.length} bytes, page ${i + 1} of ${count} ends at byte ${at + 4 + WASM_PAGE}`);
         const index = buf.readUInt32LE(at);
+        if (index >= sizePages) throw new Error(`${file} is corrupt: page index ${index} is beyond its size of ${sizePages} pages`);
         pages.push([index, new Uint8Array(buf.subarray(at + 4, at + 4 + WASM_PAGE))]);
         at += 4 + WASM_PAGE;
     }

@@ -166,18 +166,21 @@ describe('client SDK against the built canisters (embedded network in a state di
         const s = value(await protocol.nodeStatus('router1'));
         expect(s.operator.toText()).toBe(principalOf(owner).toText());
         expect(s.rewards).toEqual({ weight: 10n * E8S, credited: 0n, claimed: 0n, claimable: 0n });
-        expect(errorOf(await protocol.registerNode({ nodeId: 'router1', type: 'compute' })).message).toBe('NodeIdTaken: node id "router1" is already registered');
+        expect(errorOf(await protocol.registerNode({ nodeId: 'router1', type: 'compute' }))).toEqual({ kind: 'NodeIdTaken', message: `NodeIdTaken: node id "router1" is already registered (router, active, operator ${principalOf(owner).toText()}); nothing was sent`, checkedBeforeSending: true });
     });
 
     it('refuses doomed stake operations before approving anything', async () => {
         const { ledger, protocol } = clients(computeOp);
         expect(value(await protocol.registerNode({ nodeId: 'gpu1', type: 'compute' }))).toMatchObject({ status: 'awaiting_poc', eValue: 0n });
         const before = value(await ledger.balance());
-        expect(errorOf(await protocol.stakeCompute({ nodeId: 'gpu1', amount: 2_000n * E8S, lockDays: 30 })).message).toBe(
-            'InsufficientFunds: balance 1000 EMC, needed 2000.002 EMC (stake 2000 EMC + 2 ledger fees)',
-        );
-        expect(errorOf(await protocol.topUp({ nodeId: 'router1', amount: E8S })).message).toMatch(/^NotAuthorized: node "router1" is operated by /);
-        expect(errorOf(await protocol.topUp({ nodeId: 'nosuch', amount: E8S })).message).toBe('NodeNotFound: no node "nosuch"');
+        expect(errorOf(await protocol.stakeCompute({ nodeId: 'gpu1', amount: 2_000n * E8S, lockDays: 30 }))).toEqual({
+            kind: 'InsufficientFunds',
+            message: 'InsufficientFunds: balance 1000 EMC, needed 2000.002 EMC (stake 2000 EMC + 2 ledger fees); nothing was sent',
+            checkedBeforeSending: true,
+        });
+        expect(errorOf(await protocol.stakeCompute({ nodeId: 'gpu1', amount: 100n * E8S, lockDays: 31 }))).toMatchObject({ kind: 'InvalidArgument', checkedBeforeSending: true });
+        expect(errorOf(await protocol.topUp({ nodeId: 'router1', amount: E8S })).message).toMatch(/^NotAuthorized: node "router1" is operated by .*; nothing was sent$/);
+        expect(errorOf(await protocol.topUp({ nodeId: 'nosuch', amount: E8S }))).toEqual({ kind: 'NodeNotFound', message: 'NodeNotFound: no node "nosuch"; nothing was sent', checkedBeforeSending: true });
         expect(errorOf(await protocol.nodeStatus('nosuch'))).toEqual({ kind: 'NodeNotFound', message: 'NodeNotFound: no node "nosuch"' });
         expect(errorOf(await protocol.getNode('bad id!'))).toEqual({ kind: 'BadInput', message: "BadInput: node id 'bad id!' may only contain A-Z, a-z and 0-9" });
         expect(value(await ledger.balance())).toBe(before);
@@ -558,7 +561,7 @@ describe('client SDK against the built canisters (embedded network in a state di
         expect(errorOf(await other.pause('upgrade to 1.1'))).toEqual(notAuthorized);
         expect(value(await gov.pause('upgrade to 1.1'))).toBe(pauseText);
         expect(value(await other.protocolInfo()).paused).toBe('upgrade to 1.1');
-        expect(errorOf(await other.registerNode({ nodeId: 'gpu9', type: 'compute' }))).toEqual({ kind: 'Paused', message: 'Paused: the protocol is paused by governance (upgrade to 1.1); try again after it resumes' });
+        expect(errorOf(await other.registerNode({ nodeId: 'gpu9', type: 'compute' }))).toEqual({ kind: 'Paused', message: 'Paused: the protocol is paused by governance (upgrade to 1.1); try again after it resumes; nothing was sent', checkedBeforeSending: true });
         expect(errorOf(await clients(validators[0]).protocol.openImpeachment({ nodeId: 'val1', accuser: 'val0', reason: 'x' })).kind).toBe('Paused');
         expect(errorOf(await gov.validatePause('again'))).toEqual({ kind: 'Invalid', message: 'Invalid: the protocol is already paused' });
         const resumeText = value(await other.validateResume());
@@ -599,5 +602,31 @@ describe('client SDK against the built canisters (embedded network in a state di
         expect(log[2].after).toBe(`${grantText} Payouts 0..0.`);
         expect(log[3].after).toBe(`${dropText} Payouts 1..2.`);
         expect(value(await other.governanceLog({ start: 7n }))).toEqual([log[7]]);
+    });
+
+    it('a stake refused after its approval (the state changed in between) says that the approval and its fee remain', async () => {
+        const gov = clients(owner).protocol;
+        expect(value(await clients(stranger).protocol.getNode('gpu9'))?.stake).toBeUndefined();
+        // The protocol's state changes between the pre-check and the call (governance pauses in between):
+        // the canister's refusal says that the approval made for it, and its fee, remain.
+        const inner = net.agent(stranger);
+        const racing = new Proxy(inner, {
+            get(target, prop) {
+                const v = Reflect.get(target, prop, target) as unknown;
+                if (prop !== 'call') return typeof v === 'function' ? v.bind(target) : v;
+                return async (canisterId: unknown, fields: { methodName: string }) => {
+                    if (fields.methodName === 'stake_compute') value(await gov.pause('a race'));
+                    return (v as (...a: unknown[]) => Promise<unknown>).call(target, canisterId, fields);
+                };
+            },
+        });
+        const raced = clients(stranger, { agent: racing });
+        const sBefore = value(await raced.ledger.balance());
+        const lost = errorOf(await raced.protocol.stakeCompute({ nodeId: 'gpu9', amount: 10n * E8S, lockDays: 30 }));
+        expect(lost.kind).toBe('Paused');
+        expect(lost.message).toMatch(/^Paused: the protocol is paused by governance \(a race\); try again after it resumes \(the approval of 10\.001 EMC for the protocol made for it, ledger block \d+, stays until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; its fee of 0\.001 EMC was spent\)$/);
+        expect(value(await raced.ledger.balance())).toBe(sBefore - FEE);
+        expect(value(await raced.ledger.allowance({ spender: { owner: net.protocolId } })).allowance).toBe(10n * E8S + FEE);
+        expect(value(await gov.resume())).toMatch(/^Resume the EMC protocol/);
     });
 });

@@ -13,9 +13,10 @@ import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { decodeIcrcAccount, encodeIcrcAccount } from '@dfinity/ledger-icrc';
 import { Principal } from '@dfinity/principal';
 import { formatAccount, parseAccount } from '../../src/client/account';
-import { identityFromPem, identityFromSeedPhrase, loadIdentity } from '../../src/client/identity';
+import { identityFromBytes, identityFromPem, identityFromSeedPhrase, loadIdentity } from '../../src/client/identity';
 import { emc, exitCodeOf, parseAmount, toJson } from '../../src/client/result';
 import { classifyFailure } from '../../src/client/transport';
+import { LedgerClient } from '../../src/client/ledger';
 import { parseArgs } from '../../src/cli/args';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -120,6 +121,45 @@ describe('identities', () => {
         expect(r.ok && r.value.getPrincipal().toText()).toBe(Secp256k1KeyIdentity.fromSeedPhrase(phrase).getPrincipal().toText());
         expect(identityFromSeedPhrase(`${'abandon '.repeat(12)}`.trim())).toMatchObject({ ok: false, error: { message: expect.stringContaining('checksum') } });
         expect(identityFromSeedPhrase('one two three')).toMatchObject({ ok: false, error: { message: expect.stringContaining('12, 15, 18, 21 or 24 words') } });
+    });
+});
+
+describe('identity files that are not keys (issue 12, defect 12c)', () => {
+    it('says what the file is, and never repeats its words or key bytes', () => {
+        const phrase = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+        const cases: [string | Uint8Array, RegExp][] = [
+            ['', /^BadInput: the file is empty: /],
+            [new Uint8Array([0x30, 0x82, 0x01, 0x00, 0xff]), /DER-encoded key/],
+            [new Uint8Array([0x00, 0x01, 0x02]), /^BadInput: the file is binary, not text \(3 bytes\)/],
+            ['-----BEGIN EC PRIVATE KEY-----\nMHQCAQEEIA==\n', /has no -----END EC PRIVATE KEY----- line \(the file is cut short\?\)/],
+            ['-----END EC PRIVATE KEY-----\n', /ends a PEM block EC PRIVATE KEY that never began/],
+            ['-----BEGIN PRIVATE KEY-----\nMC4CAQ==\n-----END EC PRIVATE KEY-----\n', /ends with -----END EC PRIVATE KEY-----/],
+            ['-----BEGIN CERTIFICATE-----\nMC4CAQ==\n-----END CERTIFICATE-----\n', /holds CERTIFICATE, not a private key/],
+            ['----BEGIN PRIVATE KEY----\nMC4CAQ==\n', /line 1 is not a PEM armor line/],
+            ['ab'.repeat(32), /32 bytes of hex \(a raw key\?\)/],
+            ['MHQCAQEEIGq3xH0k5l2m9vJv1eB7y2x0c2F0b3NoaSBuYWthbW90bw==', /base64 body of a PEM key without its -----BEGIN/],
+            ['hello world', /^BadInput: neither a PEM key \(no -----BEGIN … PRIVATE KEY----- line\) nor a seed phrase \(a seed phrase has 12, 15, 18, 21 or 24 words, this one has 2\)$/],
+            [phrase.replace('yellow', 'yellowish'), /^BadInput: the seed phrase's word 12 is not in the BIP-39 English word list$/],
+            [phrase.replace('yellow', 'thank'), /bad checksum/],
+        ];
+        for (const [content, why] of cases) {
+            const r = identityFromBytes(typeof content === 'string' ? new TextEncoder().encode(content) : content);
+            expect({ content, ok: r.ok }).toEqual({ content, ok: false });
+            if (r.ok) continue;
+            expect(r.error.message).toMatch(why);
+            for (const secret of ['yellowish', 'sausage', 'MHQCAQEE', 'ababab']) expect(r.error.message).not.toContain(secret);
+        }
+        expect(identityFromBytes(new TextEncoder().encode(`${phrase}\n`)).ok).toBe(true);
+    });
+});
+
+describe('a transfer of 0 (issue 12, defect 12d)', () => {
+    it('is refused before anything is sent unless allowZero asks for it', async () => {
+        let calls = 0;
+        const agent = new Proxy({}, { get: () => () => { calls += 1; throw new Error('nothing may be sent'); } });
+        const ledger = new LedgerClient({ agent: agent as never, canisterId: Principal.fromText('vhljx-suaaa-aaaab-aaaba-cai'), now: () => 1n, retries: 0 });
+        expect(await ledger.transfer({ to: { owner: Principal.fromText('aaaaa-aa') }, amount: 0n })).toEqual({ ok: false, error: { kind: 'BadInput', message: 'BadInput: a transfer of 0 EMC moves nothing and still costs the ledger fee (allowZero: true sends it anyway)' } });
+        expect(calls).toBe(0);
     });
 });
 

@@ -1,0 +1,139 @@
+/**
+ * Rule: a stake operation the protocol would refuse is refused here, before the client approves
+ * anything on the ledger, so that a refused stake costs no fee and leaves no allowance (docs/client.md
+ * "Stake operations"). Each check is the protocol canister's own (src/protocol/protocol.ts:
+ * registerNode, stakeCompute, topUp, renew and their helpers), in the same order, applied to the
+ * canister's current parameters (`protocol_params`), its pause state (`protocol_info`) and the
+ * node as `get_node` answers it; the only values not published by `protocol_params` are taken
+ * from the protocol's source, never copied: the compute minimum (MIN_COMPUTE_STAKE_FEES ledger
+ * fees + 1 e8s) and the squatter grace period (not governable). The answer names the canister's
+ * error case and its rule; the error is marked `checkedBeforeSending` (the CLI exits 2).
+ * Storage: none. Cost: pure, constant work (the caller makes 3–4 queries to gather the context).
+ */
+import type { Principal } from '@dfinity/principal';
+import { accountProblem } from '../ledger/account';
+import { DEFAULT_PARAMS } from '../protocol/params';
+import { MIN_COMPUTE_STAKE_FEES } from '../protocol/protocol';
+import { nodeIdProblem } from '../protocol/nodes';
+import type { Account } from './account';
+import type { Node, NodeType, Params } from './protocol';
+import { emc, type ClientError } from './result';
+
+/** What the client knows of the canister when it checks. */
+export interface PrecheckContext {
+    params: Params;
+    /** Why governance paused the protocol, while it is paused. */
+    paused?: string;
+    caller: Principal;
+    /** The network's clock, ns. */
+    now: bigint;
+}
+
+export type StakeOperation =
+    | { op: 'register'; nodeId: string; type: NodeType; wallet: Account; stake?: { amount: bigint; lockDays: number; fromSubaccount?: Uint8Array }; existing?: Node }
+    | { op: 'stake'; node: Node; amount: bigint; lockDays: number; fromSubaccount?: Uint8Array }
+    | { op: 'top_up'; node: Node; amount: bigint; fromSubaccount?: Uint8Array }
+    | { op: 'renew'; node: Node; days: number; topUp: bigint; fromSubaccount?: Uint8Array };
+
+/** The error the protocol would answer for this operation, or undefined when it would accept it. */
+export function stakeOperationProblem(o: StakeOperation, ctx: PrecheckContext): ClientError | undefined {
+    if (ctx.caller.isAnonymous()) return refused('NotAuthorized', 'the anonymous principal cannot register or change nodes');
+    if (o.op === 'register') return registerProblem(o, ctx);
+    const n = o.node;
+    if (n.operator.toText() !== ctx.caller.toText()) return refused('NotAuthorized', `node "${n.nodeId}" is operated by ${n.operator.toText()}, not by ${ctx.caller.toText()}`);
+    if (ctx.paused !== undefined) return paused(ctx.paused);
+    if (n.frozen) return refused('WrongStatus', `node "${n.nodeId}" is frozen (its key is reported compromised): no changes until the report is decided`);
+    if (n.pendingOperation !== undefined) return refused('NodeBusy', `node "${n.nodeId}" has a ${n.pendingOperation} operation in progress; try again shortly (or \`emc node retry ${n.nodeId}\`)`);
+    const sub = subaccountProblem(o.fromSubaccount);
+    if (sub !== undefined) return sub;
+    if (o.op === 'stake') {
+        if (n.type !== 'compute') return refused('WrongStatus', `node "${n.nodeId}" is a ${n.type}: only compute nodes stake separately (validators and routers stake when they register, then renew or top up)`);
+        if (n.stake !== undefined) return refused('WrongStatus', `node "${n.nodeId}" already has a stake term (top it up, or stake again after it ends)`);
+        if (n.status !== 'active' && n.status !== 'awaiting_poc') return refused('WrongStatus', `node "${n.nodeId}" is ${n.status}: a compute node stakes while active or awaiting_poc`);
+        return computeStakeProblem(o.amount, o.lockDays, ctx.params);
+    }
+    if (o.op === 'top_up') {
+        if (n.stake === undefined) return refused('WrongStatus', `node "${n.nodeId}" has no stake to top up (a compute node stakes with \`emc node stake\`)`);
+        if (o.amount <= 0n) return refused('InvalidArgument', 'the top-up amount must be positive');
+        return undefined;
+    }
+    return renewalProblem(n, o.days, ctx);
+}
+
+function registerProblem(o: Extract<StakeOperation, { op: 'register' }>, ctx: PrecheckContext): ClientError | undefined {
+    const p = ctx.params;
+    if (ctx.paused !== undefined) return paused(ctx.paused);
+    const idProblem = nodeIdProblem(o.nodeId);
+    if (idProblem !== undefined) return refused('InvalidArgument', `the node id ${idProblem}`);
+    const walletProblem = accountProblem({ owner: o.wallet.owner.toUint8Array(), subaccount: o.wallet.subaccount });
+    if (walletProblem !== undefined) return refused('InvalidArgument', `wallet: ${walletProblem}`);
+    const s = o.stake;
+    if (o.type === 'validator' || o.type === 'router') {
+        if (s === undefined) return refused('InvalidArgument', `a ${o.type} registers with its stake`);
+        const min = o.type === 'validator' ? p.validatorMinStakeE8s : p.routerMinStakeE8s;
+        const days = o.type === 'validator' ? p.validatorMinTermDays : p.routerMinTermDays;
+        if (s.amount < min) return refused('StakeTooLow', `a ${o.type}'s stake is at least ${emc(min)} (protocol parameter ${o.type}_min_stake_e8s), not ${emc(s.amount)}`);
+        if (s.lockDays < days) return refused('TermTooShort', `a ${o.type}'s stake locks for at least ${days} days (protocol parameter ${o.type}_min_term_days), not ${s.lockDays}`);
+    } else if (o.type === 'compute') {
+        if (s !== undefined) {
+            const c = computeStakeProblem(s.amount, s.lockDays, p);
+            if (c !== undefined) return c;
+        }
+    } else {
+        return refused('InvalidArgument', `unknown node type ${String(o.type)}`);
+    }
+    const sub = subaccountProblem(s?.fromSubaccount);
+    if (sub !== undefined) return sub;
+    const e = o.existing;
+    if (e === undefined) return undefined;
+    // The node id is taken unless its node ended, or it is an unconfirmed squatter past its grace period.
+    const mine = e.operator.toText() === ctx.caller.toText();
+    if (e.status === 'evicted' || e.status === 'withdrawn' || e.status === 'expired') {
+        return e.pendingOperation === undefined && e.stake === undefined ? undefined : taken(e);
+    }
+    if (mine) return e.status === 'staking' && e.pendingOperation !== undefined ? undefined : taken(e); // a registration's retry resumes it
+    const squatter = e.type === 'compute' && e.status === 'awaiting_poc' && e.stake === undefined && e.pendingOperation === undefined && e.pocMs === undefined;
+    if (squatter && ctx.now - e.registeredAt >= DEFAULT_PARAMS.squatterGraceNs) return undefined;
+    return taken(e);
+}
+
+function computeStakeProblem(amount: bigint, lockDays: number, p: Params): ClientError | undefined {
+    const periods = p.computeMultipliers.map((m) => m.days);
+    if (!periods.includes(lockDays)) return refused('InvalidArgument', `a compute stake locks for one of ${periods.join(', ')} days (protocol parameter compute_multipliers), not ${lockDays}`);
+    const min = MIN_COMPUTE_STAKE_FEES * p.ledgerFeeE8s + 1n;
+    if (amount < min) return refused('StakeTooLow', `a compute node's stake is at least ${emc(min)} (more than ${MIN_COMPUTE_STAKE_FEES} ledger fees), not ${emc(amount)}`);
+    return undefined;
+}
+
+function renewalProblem(n: Node, days: number, ctx: PrecheckContext): ClientError | undefined {
+    const p = ctx.params;
+    const no = (why: string) => refused('RenewalNotAllowed', `node "${n.nodeId}" cannot renew: ${why}`);
+    if (n.stake === undefined) return no('it has no stake term');
+    if (n.type === 'compute') return no('compute nodes stake again when their term ends (`emc node stake`)');
+    if (n.status !== 'active') return no(`it is ${n.status}`);
+    if (ctx.now >= n.stake.termEnd) return no('its term has already ended');
+    if (n.type === 'validator') {
+        if (n.stake.renewals >= p.validatorMaxRenewals) return no(`a validator renews at most ${p.validatorMaxRenewals} time(s) (protocol parameter validator_max_renewals)`);
+        if (days < p.validatorRenewalMinDays) return no(`a validator renews for at least ${p.validatorRenewalMinDays} days (protocol parameter validator_renewal_min_days), not ${days}`);
+    } else if (days < p.routerRenewalMinDays) {
+        return no(`a router renews for at least ${p.routerRenewalMinDays} days (protocol parameter router_renewal_min_days), not ${days}`);
+    }
+    return undefined;
+}
+
+function subaccountProblem(s: Uint8Array | undefined): ClientError | undefined {
+    return s !== undefined && s.length !== 32 ? refused('InvalidArgument', 'from_subaccount must be 32 bytes') : undefined;
+}
+
+function paused(reason: string): ClientError {
+    return refused('Paused', `the protocol is paused by governance (${reason}); try again after it resumes`);
+}
+
+function taken(e: Node): ClientError {
+    return refused('NodeIdTaken', `node id "${e.nodeId}" is already registered (${e.type}, ${e.status}, operator ${e.operator.toText()})`);
+}
+
+/** The canister's error case, found before sending: nothing was sent or spent. */
+export function refused(kind: string, message: string): ClientError {
+    return { kind, message: `${kind}: ${message}; nothing was sent`, checkedBeforeSending: true };
+}
