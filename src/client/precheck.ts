@@ -4,16 +4,14 @@
  * "Stake operations"). Each check is the protocol canister's own (src/protocol/protocol.ts:
  * registerNode, stakeCompute, topUp, renew and their helpers), in the same order, applied to the
  * canister's current parameters (`protocol_params`), its pause state (`protocol_info`) and the
- * node as `get_node` answers it; the only values not published by `protocol_params` are taken
- * from the protocol's source, never copied: the compute minimum (MIN_COMPUTE_STAKE_FEES ledger
- * fees + 1 e8s) and the squatter grace period (not governable). The answer names the canister's
+ * node as `get_node` answers it, including the fixed bounds `protocol_params` publishes (the
+ * compute minimum, the squatter grace period, the longest term, the largest amount). The answer
+ * names the canister's
  * error case and its rule; the error is marked `checkedBeforeSending` (the CLI exits 2).
  * Storage: none. Cost: pure, constant work (the caller makes 3–4 queries to gather the context).
  */
 import type { Principal } from '@dfinity/principal';
 import { accountProblem } from '../ledger/account';
-import { DEFAULT_PARAMS } from '../protocol/params';
-import { MIN_COMPUTE_STAKE_FEES } from '../protocol/protocol';
 import { nodeIdProblem } from '../protocol/nodes';
 import type { Account } from './account';
 import type { Node, NodeType, Params } from './protocol';
@@ -44,20 +42,35 @@ export function stakeOperationProblem(o: StakeOperation, ctx: PrecheckContext): 
     if (ctx.paused !== undefined) return paused(ctx.paused);
     if (n.frozen) return refused('WrongStatus', `node "${n.nodeId}" is frozen (its key is reported compromised): no changes until the report is decided`);
     if (n.pendingOperation !== undefined) return refused('NodeBusy', `node "${n.nodeId}" has a ${n.pendingOperation} operation in progress; try again shortly (or \`emc node retry ${n.nodeId}\`)`);
-    const sub = subaccountProblem(o.fromSubaccount);
-    if (sub !== undefined) return sub;
+    const p = ctx.params;
     if (o.op === 'stake') {
         if (n.type !== 'compute') return refused('WrongStatus', `node "${n.nodeId}" is a ${n.type}: only compute nodes stake separately (validators and routers stake when they register, then renew or top up)`);
         if (n.stake !== undefined) return refused('WrongStatus', `node "${n.nodeId}" already has a stake term (top it up, or stake again after it ends)`);
         if (n.status !== 'active' && n.status !== 'awaiting_poc') return refused('WrongStatus', `node "${n.nodeId}" is ${n.status}: a compute node stakes while active or awaiting_poc`);
-        return computeStakeProblem(o.amount, o.lockDays, ctx.params);
+        return computeStakeProblem(o.amount, o.lockDays, p) ?? subaccountProblem(o.fromSubaccount);
     }
     if (o.op === 'top_up') {
         if (n.stake === undefined) return refused('WrongStatus', `node "${n.nodeId}" has no stake to top up (a compute node stakes with \`emc node stake\`)`);
         if (o.amount <= 0n) return refused('InvalidArgument', 'the top-up amount must be positive');
-        return undefined;
+        return amountProblem('the top-up amount', o.amount, p) ?? subaccountProblem(o.fromSubaccount) ?? totalProblem(n.stake.amount + o.amount, p);
     }
-    return renewalProblem(n, o.days, ctx);
+    const bad = daysProblem('the renewal', o.days, 1, p) ?? amountProblem('the top-up amount', o.topUp, p) ?? subaccountProblem(o.fromSubaccount);
+    if (bad !== undefined) return bad;
+    return renewalProblem(n, o.days, ctx) ?? totalProblem((n.stake?.amount ?? 0n) + o.topUp, p);
+}
+
+function amountProblem(name: string, amount: bigint, p: Params): ClientError | undefined {
+    return amount > p.maxAmountE8s ? refused('InvalidArgument', `${name} exceeds the maximum supply (${p.maxAmountE8s} e8s)`) : undefined;
+}
+
+function daysProblem(name: string, days: number, min: number, p: Params): ClientError | undefined {
+    if (days < min) return refused('InvalidArgument', `${name} must be at least ${min} days`);
+    if (days > p.maxTermDays) return refused('InvalidArgument', `${name} must be at most ${p.maxTermDays} days`);
+    return undefined;
+}
+
+function totalProblem(total: bigint, p: Params): ClientError | undefined {
+    return total > p.maxAmountE8s ? refused('InvalidArgument', 'the stake would exceed the maximum supply') : undefined;
 }
 
 function registerProblem(o: Extract<StakeOperation, { op: 'register' }>, ctx: PrecheckContext): ClientError | undefined {
@@ -74,6 +87,8 @@ function registerProblem(o: Extract<StakeOperation, { op: 'register' }>, ctx: Pr
         const days = o.type === 'validator' ? p.validatorMinTermDays : p.routerMinTermDays;
         if (s.amount < min) return refused('StakeTooLow', `a ${o.type}'s stake is at least ${emc(min)} (protocol parameter ${o.type}_min_stake_e8s), not ${emc(s.amount)}`);
         if (s.lockDays < days) return refused('TermTooShort', `a ${o.type}'s stake locks for at least ${days} days (protocol parameter ${o.type}_min_term_days), not ${s.lockDays}`);
+        const bad = amountProblem('the stake', s.amount, p) ?? daysProblem('lock_days', s.lockDays, days, p);
+        if (bad !== undefined) return bad;
     } else if (o.type === 'compute') {
         if (s !== undefined) {
             const c = computeStakeProblem(s.amount, s.lockDays, p);
@@ -93,16 +108,16 @@ function registerProblem(o: Extract<StakeOperation, { op: 'register' }>, ctx: Pr
     }
     if (mine) return e.status === 'staking' && e.pendingOperation !== undefined ? undefined : taken(e); // a registration's retry resumes it
     const squatter = e.type === 'compute' && e.status === 'awaiting_poc' && e.stake === undefined && e.pendingOperation === undefined && e.pocMs === undefined;
-    if (squatter && ctx.now - e.registeredAt >= DEFAULT_PARAMS.squatterGraceNs) return undefined;
+    if (squatter && ctx.now - e.registeredAt >= p.squatterGraceSeconds * 1_000_000_000n) return undefined;
     return taken(e);
 }
 
 function computeStakeProblem(amount: bigint, lockDays: number, p: Params): ClientError | undefined {
     const periods = p.computeMultipliers.map((m) => m.days);
     if (!periods.includes(lockDays)) return refused('InvalidArgument', `a compute stake locks for one of ${periods.join(', ')} days (protocol parameter compute_multipliers), not ${lockDays}`);
-    const min = MIN_COMPUTE_STAKE_FEES * p.ledgerFeeE8s + 1n;
-    if (amount < min) return refused('StakeTooLow', `a compute node's stake is at least ${emc(min)} (more than ${MIN_COMPUTE_STAKE_FEES} ledger fees), not ${emc(amount)}`);
-    return undefined;
+    const min = p.computeMinStakeE8s;
+    if (amount < min) return refused('StakeTooLow', `a compute node's stake is at least ${emc(min)} (protocol bound compute_min_stake_e8s), not ${emc(amount)}`);
+    return amountProblem('the stake', amount, p);
 }
 
 function renewalProblem(n: Node, days: number, ctx: PrecheckContext): ClientError | undefined {
@@ -118,6 +133,7 @@ function renewalProblem(n: Node, days: number, ctx: PrecheckContext): ClientErro
     } else if (days < p.routerRenewalMinDays) {
         return no(`a router renews for at least ${p.routerRenewalMinDays} days (protocol parameter router_renewal_min_days), not ${days}`);
     }
+    if (n.stake.termEnd + BigInt(days) * 86_400_000_000_000n - ctx.now > BigInt(p.maxTermDays) * 86_400_000_000_000n) return no(`a renewal may leave at most ${p.maxTermDays} days of term`);
     return undefined;
 }
 

@@ -231,10 +231,21 @@ export interface Params {
     impeachmentWindowSeconds: bigint;
     keyRotationWindowSeconds: bigint;
     ledgerFeeE8s: bigint;
+    /** Fixed bounds the protocol checks (not governable), so that a client checks them before it pays. */
+    computeMinStakeE8s: bigint;
+    squatterGraceSeconds: bigint;
+    maxTermDays: number;
+    maxAmountE8s: bigint;
+    maxReasonBytes: number;
+    maxUnstakedPerOperator: number;
+    maxUnstakedTotal: number;
 }
 
+/** The fields of Params that are bounds, not governance parameters. */
+export type FixedBound = 'ledgerFeeE8s' | 'computeMinStakeE8s' | 'squatterGraceSeconds' | 'maxTermDays' | 'maxAmountE8s' | 'maxReasonBytes' | 'maxUnstakedPerOperator' | 'maxUnstakedTotal';
+
 /** What `update_params` may change: only the fields present change. */
-export type ParamsUpdate = Partial<Omit<Params, 'ledgerFeeE8s'>>;
+export type ParamsUpdate = Partial<Omit<Params, FixedBound>>;
 
 /** A treasury payment (a developer grant or an airdrop payment). */
 export interface Payout {
@@ -815,6 +826,13 @@ export function paramsOf(p: ValueOf<typeof P.ParamsViewT>): Params {
         impeachmentWindowSeconds: p.impeachment_window_seconds,
         keyRotationWindowSeconds: p.key_rotation_window_seconds,
         ledgerFeeE8s: p.ledger_fee_e8s,
+        computeMinStakeE8s: p.compute_min_stake_e8s,
+        squatterGraceSeconds: p.squatter_grace_seconds,
+        maxTermDays: p.max_term_days,
+        maxAmountE8s: p.max_amount_e8s,
+        maxReasonBytes: p.max_reason_bytes,
+        maxUnstakedPerOperator: p.max_unstaked_per_operator,
+        maxUnstakedTotal: p.max_unstaked_total,
     };
 }
 

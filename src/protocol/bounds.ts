@@ -19,6 +19,9 @@ export const MAX_AMOUNT_E8S = 2_100_000_000n * 100_000_000n;
  */
 export const MAX_TERM_DAYS = 3_650;
 
+/** A compute stake must exceed this many ledger fees, so that releasing it moves something. */
+export const MIN_COMPUTE_STAKE_FEES = 10n;
+
 /** Reasons (impeachments, grants, airdrops, pauses): one rule for validate_m and m alike. */
 export const MAX_REASON_BYTES = 1_000;
 

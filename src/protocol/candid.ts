@@ -8,6 +8,7 @@ import type { VoteRecord } from '../penalties/votes';
 import type { PenaltyRecord } from '../penalties/liveness';
 import type { LogEntry, ParamsUpdate, Payout } from '../governance/governance';
 import type { ProtocolParams } from './params';
+import { MAX_AMOUNT_E8S, MAX_REASON_BYTES, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR, MAX_UNSTAKED_TOTAL, MIN_COMPUTE_STAKE_FEES } from './bounds';
 
 
 const variantOf = (names: readonly string[]) => C.variant(Object.fromEntries(names.map((n) => [n, C.null])));
@@ -272,6 +273,14 @@ export const ParamsViewT = C.record({
     impeachment_window_seconds: C.nat64,
     key_rotation_window_seconds: C.nat64,
     ledger_fee_e8s: C.nat,
+    // Fixed bounds (not governable; src/protocol/bounds.ts), published so clients check before they pay.
+    compute_min_stake_e8s: C.nat,
+    squatter_grace_seconds: C.nat64,
+    max_term_days: C.nat32,
+    max_amount_e8s: C.nat,
+    max_reason_bytes: C.nat32,
+    max_unstaked_per_operator: C.nat32,
+    max_unstaked_total: C.nat32,
 });
 export const PaymentT = C.record({ to: CAccount, amount: C.nat });
 export const GrantArgsT = C.record({ to: CAccount, amount: C.nat, reason: C.text });
@@ -378,6 +387,13 @@ export function paramsView(p: ProtocolParams, epochLength: bigint): ValueOf<type
         compute_multipliers: p.computeMultipliers.map(([days, t]) => ({ days, multiplier_tenths: Number(t) })),
         impeachment_window_seconds: p.impeachmentWindowNs / SEC,
         key_rotation_window_seconds: p.keyRotationWindowNs / SEC,
+        compute_min_stake_e8s: MIN_COMPUTE_STAKE_FEES * p.ledgerFee + 1n,
+        squatter_grace_seconds: p.squatterGraceNs / SEC,
+        max_term_days: MAX_TERM_DAYS,
+        max_amount_e8s: MAX_AMOUNT_E8S,
+        max_reason_bytes: MAX_REASON_BYTES,
+        max_unstaked_per_operator: MAX_UNSTAKED_PER_OPERATOR,
+        max_unstaked_total: MAX_UNSTAKED_TOTAL,
         ledger_fee_e8s: p.ledgerFee,
     };
 }

@@ -14,7 +14,7 @@ import { accountProblem, isAnonymous, sameAccount, type Account } from '../ledge
 import type { Result } from '../ledger/ledger';
 import type { KV } from '../storage/kv';
 import { bytesEqual, describeVariant, readU64be, u64be } from '../storage/bytes';
-import { amountProblem, clipText, daysProblem, MAX_AMOUNT_E8S, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR, MAX_UNSTAKED_TOTAL, OPERATION_LEASE_NS } from './bounds';
+import { amountProblem, clipText, daysProblem, MAX_AMOUNT_E8S, MAX_TERM_DAYS, MIN_COMPUTE_STAKE_FEES, MAX_UNSTAKED_PER_OPERATOR, MAX_UNSTAKED_TOTAL, OPERATION_LEASE_NS } from './bounds';
 import { computeE, DEFAULT_MULTIPLIERS_TENTHS, routerE, validatorE } from './evalue';
 import { settle, type LedgerClient, type Movement } from './ledger-client';
 import { nodeIdProblem, type NodeRecord, type NodeType, type OperationKind, type PendingOperation } from './nodes';
@@ -75,8 +75,7 @@ export const TREASURY_SUBACCOUNT = (() => {
     s.set(new TextEncoder().encode('treasury'));
     return s;
 })();
-/** A compute stake must exceed this many ledger fees, so that releasing it moves something. */
-export const MIN_COMPUTE_STAKE_FEES = 10n;
+export { MIN_COMPUTE_STAKE_FEES };
 
 export interface ProtocolStores {
     config: KV;

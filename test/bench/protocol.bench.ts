@@ -1,15 +1,17 @@
 /**
- * emc_protocol instruction counts with 100 and with 100,000 registered compute nodes: registering
+ * emc_protocol instruction counts with 100 and with 100,000 active compute nodes: registering
  * a node (with and without stake), one vote, confirming and applying a batch of 100 state bits, a
- * node query, a page of 1,000 nodes, and the upgrade. The large network's stable memory is cached
- * in .bench/ (building it takes minutes) and reloaded through the upgrade path.
+ * node query, a page of 1,000 nodes, and the upgrade. The network is built as a real one grows:
+ * compute nodes register unstaked (at most 20,000 may await their first PoC at a time) and are
+ * activated by confirmed PoC batches, 10,000 at a time. The large network's stable memory is
+ * cached in .bench/ (building it takes minutes) and reloaded through the upgrade path.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { decode, encode, type Type } from '../../src/candid/candid';
 import * as L from '../../src/ledger/candid';
-import { batchDigest, type BatchPayload } from '../../src/protocol/batches';
+import { batchDigest, MAX_STATE_BITS, type BatchPayload } from '../../src/protocol/batches';
 import { PROTOCOL_METHODS, ProposeArgsT, VoteArgsT, type ProtocolMethod } from '../../src/protocol/interface';
 import * as P from '../../src/protocol/candid';
 import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../src/replica';
@@ -18,7 +20,9 @@ import { LEDGER_ID, PROTOCOL_ID, protocolInitArg, protocolUpgradeArg } from '../
 import { builtWasm } from '../helpers/wasm';
 import { measure, type BenchResult, type BenchSuite } from './harness';
 
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
+/** Batch heights the network's activation uses; measurements use heights above them. */
+const MEASURE_HEIGHT = 1_000_000n;
 const SECOND = 1_000_000_000n;
 const T0 = 1_760_000_000n * SECOND;
 export const VALIDATORS = 13;
@@ -78,13 +82,30 @@ export async function buildNetwork(replica: EmbeddedReplica, nodes: number, log:
         await update(replica, PROTOCOL_ID, validator(i), 'register_node', arg(P.RegisterNodeArgsT, { node_id: `v${i}`, node_type: { validator: null }, wallet: { owner: validator(i), subaccount: [] }, stake: [{ amount: 1_000_000n * E8S, lock_days: 360, from_subaccount: [] }] }));
     }
     await update(replica, PROTOCOL_ID, GOVERNANCE, 'admit_validators', arg(PROTOCOL_METHODS.admit_validators.args[0], Array.from({ length: VALIDATORS }, (_, i) => `v${i}`)));
-    for (let i = 0; i < nodes; i++) {
-        await update(replica, PROTOCOL_ID, computeOp(i), 'register_node', registerCompute(i));
-        if ((i + 1) % 10_000 === 0) log(`  ${i + 1} compute nodes`);
+    const CHUNK = 10_000;
+    let height = 1_000n;
+    for (let first = 0; first < nodes; first += CHUNK) {
+        const count = Math.min(CHUNK, nodes - first);
+        for (let i = first; i < first + count; i++) await update(replica, PROTOCOL_ID, computeOp(i), 'register_node', registerCompute(i));
+        height = await activate(replica, first, count, height);
+        log(`  ${first + count} compute nodes, active`);
     }
     writeStableSnapshot(`${base}.protocol.stable`, replica.canisterMemory(PROTOCOL_ID).stable);
     writeStableSnapshot(`${base}.ledger.stable`, replica.canisterMemory(LEDGER_ID).stable);
     log(`  saved ${base}.*`);
+}
+
+/** Confirms PoC results for compute nodes first … first + count − 1, MAX_STATE_BITS per batch; returns the next height. */
+async function activate(replica: EmbeddedReplica, first: number, count: number, height: bigint): Promise<bigint> {
+    for (let at = first; at < first + count; at += MAX_STATE_BITS) {
+        const n = Math.min(MAX_STATE_BITS, first + count - at);
+        const payload: BatchPayload = { poc_results: Array.from({ length: n }, (_, i) => ({ node_id: `c${at + i}`, operator: computeOp(at + i), poc_ms: 8_000 + ((at + i) % 7_000) })), observations: [] };
+        const digest = batchDigest(payload);
+        await update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height, payload, digest }));
+        for (let v = 1; v < 9; v++) await update(replica, PROTOCOL_ID, validator(v), 'vote_batch', arg(VoteArgsT, { height, digest }));
+        height++;
+    }
+    return height;
 }
 
 async function measureNetwork(prefix: string, nodes: number, report: (key: string, r: BenchResult) => void, log: (s: string) => void): Promise<void> {
@@ -119,20 +140,20 @@ async function measureNetwork(prefix: string, nodes: number, report: (key: strin
     // A batch of 100 PoC results for existing compute nodes.
     const payload: BatchPayload = { poc_results: Array.from({ length: 100 }, (_, i) => ({ node_id: `c${i}`, operator: computeOp(i), poc_ms: 10_000 + i })), observations: [] };
     const digest = batchDigest(payload);
-    await protocolSide('propose_batch_100', 'propose a batch of 100 state bits (digest recomputed)', () => update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height: 1n, payload, digest })));
-    await protocolSide('vote', 'one vote that does not confirm', () => update(replica, PROTOCOL_ID, validator(1), 'vote_batch', arg(VoteArgsT, { height: 1n, digest })));
-    for (let v = 2; v < 8; v++) await update(replica, PROTOCOL_ID, validator(v), 'vote_batch', arg(VoteArgsT, { height: 1n, digest }));
-    await protocolSide('confirm_apply_batch_100', 'the ninth vote: confirms and applies 100 state bits, certifies the tip', () => update(replica, PROTOCOL_ID, validator(8), 'vote_batch', arg(VoteArgsT, { height: 1n, digest })));
+    await protocolSide('propose_batch_100', 'propose a batch of 100 state bits (digest recomputed)', () => update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height: MEASURE_HEIGHT, payload, digest })));
+    await protocolSide('vote', 'one vote that does not confirm', () => update(replica, PROTOCOL_ID, validator(1), 'vote_batch', arg(VoteArgsT, { height: MEASURE_HEIGHT, digest })));
+    for (let v = 2; v < 8; v++) await update(replica, PROTOCOL_ID, validator(v), 'vote_batch', arg(VoteArgsT, { height: MEASURE_HEIGHT, digest }));
+    await protocolSide('confirm_apply_batch_100', 'the ninth vote: confirms and applies 100 state bits, certifies the tip', () => update(replica, PROTOCOL_ID, validator(8), 'vote_batch', arg(VoteArgsT, { height: MEASURE_HEIGHT, digest })));
 
     const query = (method: ProtocolMethod, a: Uint8Array) => async () => {
         const r = replica.query({ canisterId: PROTOCOL_ID, method, arg: a, sender: GOVERNANCE });
         if (!('reply' in r)) throw new Error(`${method} rejected: ${r.reject.message}`);
     };
     await protocolSide('get_node', 'query one node by id', query('get_node', arg(PROTOCOL_METHODS.get_node.args[0], `c${Math.floor(nodes / 2)}`)));
-    await protocolSide('list_nodes_100', 'query a page of the 100 active compute nodes', query('list_nodes', arg(P.ListNodesArgsT, { node_type: { compute: null }, status: { active: null }, start: 0n, limit: 100 })));
+    await protocolSide('list_nodes_100', 'query a page of 100 active compute nodes', query('list_nodes', arg(P.ListNodesArgsT, { node_type: { compute: null }, status: { active: null }, start: 0n, limit: 100 })));
     if (nodes >= 1000) {
-        await protocolSide('list_nodes_1000', 'query the first page of 1,000 nodes', query('list_nodes', arg(P.ListNodesArgsT, { node_type: { compute: null }, status: { awaiting_poc: null }, start: 0n, limit: 1000 })));
-        await protocolSide('list_nodes_1000_last', 'query the last page of 1,000 nodes (the offset is skipped inside the B-tree)', query('list_nodes', arg(P.ListNodesArgsT, { node_type: { compute: null }, status: { awaiting_poc: null }, start: BigInt(nodes - 1100), limit: 1000 })));
+        await protocolSide('list_nodes_1000', 'query the first page of 1,000 nodes', query('list_nodes', arg(P.ListNodesArgsT, { node_type: { compute: null }, status: { active: null }, start: 0n, limit: 1000 })));
+        await protocolSide('list_nodes_1000_last', 'query the last page of 1,000 nodes (the offset is skipped inside the B-tree)', query('list_nodes', arg(P.ListNodesArgsT, { node_type: { compute: null }, status: { active: null }, start: BigInt(nodes - 1100), limit: 1000 })));
     }
     await protocolSide('upgrade', 'pre_upgrade + post_upgrade (evaluating the bundle) and the timers it arms', () => replica.upgradeCanister(PROTOCOL_ID, { wasm: builtWasm('protocol'), arg: protocolUpgradeArg() }));
 }

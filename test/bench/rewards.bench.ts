@@ -1,22 +1,16 @@
 /**
  * Reward costs with 100 and with 100,000 eligible compute nodes: closing an epoch (the timer),
- * a claim (protocol side), and the schedule query. The networks come from the protocol benchmark's
- * cache; their compute nodes are activated here by confirmed PoC batches (cached again afterwards).
+ * a claim (protocol side), and the schedule query. The networks (every compute node active by a
+ * confirmed PoC) come from the protocol benchmark's cache.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { decode, encode } from '../../src/candid/candid';
-import { batchDigest, MAX_STATE_BITS, type BatchPayload } from '../../src/protocol/batches';
-import { PROTOCOL_METHODS, ProposeArgsT, VoteArgsT } from '../../src/protocol/interface';
-import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../src/replica';
-import { ledgerUpgradeArg } from '../helpers/ledger';
-import { LEDGER_ID, PROTOCOL_ID, protocolUpgradeArg } from '../helpers/network';
-import { builtWasm } from '../helpers/wasm';
+import { PROTOCOL_METHODS } from '../../src/protocol/interface';
+import { EmbeddedReplica } from '../../src/replica';
+import { PROTOCOL_ID } from '../helpers/network';
 import { measure, type BenchResult, type BenchSuite } from './harness';
-import { buildNetwork, computeOp, validator, VALIDATORS } from './protocol.bench';
+import { buildNetwork, computeOp, VALIDATORS } from './protocol.bench';
 
-const STATE_VERSION = 1;
 const DAY = 86_400n * 1_000_000_000n;
 let requests = 0;
 
@@ -28,35 +22,9 @@ async function call(replica: EmbeddedReplica, sender: Principal, method: keyof t
     return v;
 }
 
-/** Confirms PoC results for every compute node, MAX_STATE_BITS per batch. */
-async function activateAll(replica: EmbeddedReplica, nodes: number, log: (s: string) => void): Promise<void> {
-    let height = 1_000n;
-    for (let first = 0; first < nodes; first += MAX_STATE_BITS) {
-        const count = Math.min(MAX_STATE_BITS, nodes - first);
-        const payload: BatchPayload = { poc_results: Array.from({ length: count }, (_, i) => ({ node_id: `c${first + i}`, operator: computeOp(first + i), poc_ms: 8_000 + ((first + i) % 7_000) })), observations: [] };
-        const digest = batchDigest(payload);
-        await call(replica, validator(0), 'propose_batch', encode([ProposeArgsT], [{ height, payload, digest }]));
-        for (let v = 1; v < 9; v++) await call(replica, validator(v), 'vote_batch', encode([VoteArgsT], [{ height, digest }]));
-        height++;
-        if ((first + count) % 10_000 === 0) log(`  ${first + count} compute nodes active`);
-    }
-}
-
 async function activeNetwork(nodes: number, log: (s: string) => void): Promise<EmbeddedReplica> {
-    const dir = resolve(__dirname, '..', '..', '.bench');
-    const base = join(dir, `rewards-${nodes}-v${STATE_VERSION}`);
     const replica = await EmbeddedReplica.create({ time: 1_760_000_000n * 1_000_000_000n });
-    if (existsSync(`${base}.protocol.stable`)) {
-        log(`loading the cached network ${base}.*`);
-        await replica.loadCanister({ wasm: builtWasm('protocol'), stable: readStableSnapshot(`${base}.protocol.stable`), arg: protocolUpgradeArg(), canisterId: PROTOCOL_ID });
-        await replica.loadCanister({ wasm: builtWasm('ledger'), stable: readStableSnapshot(`${base}.ledger.stable`), arg: ledgerUpgradeArg(undefined), canisterId: LEDGER_ID });
-        return replica;
-    }
     await buildNetwork(replica, nodes, log);
-    log(`activating ${nodes} compute nodes by PoC batches (cached afterwards in ${base}.*) …`);
-    await activateAll(replica, nodes, log);
-    writeStableSnapshot(`${base}.protocol.stable`, replica.canisterMemory(PROTOCOL_ID).stable);
-    writeStableSnapshot(`${base}.ledger.stable`, replica.canisterMemory(LEDGER_ID).stable);
     return replica;
 }
 
