@@ -14,6 +14,7 @@ import * as T from '../../src/ledger/candid';
 import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
 import { blockToValue, decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
 import { LEDGER_METHODS, ledgerIngressPolicy, type LedgerMethod } from '../../src/ledger/interface';
+import { legacyBlockValue, legacyRange, legacyTransaction } from '../../src/ledger/legacy/blocks';
 import { Ledger, MAX_TAKE_ALLOWANCES } from '../../src/ledger/ledger';
 import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../../src/ledger/metadata';
 import { LedgerState } from '../../src/ledger/state';
@@ -42,6 +43,13 @@ const env: Env = {
 let memoLength = 32;
 /** Inspect rules and execution's argument limits, computed per method when asked. */
 const policy = ledgerIngressPolicy(() => memoLength);
+
+/** CBOR of the certified tip's hash tree (ICRC-3 labels), or the empty tree before block 0. */
+function tipHashTree(ledger: Ledger): Uint8Array {
+    const count = ledger.state.blockCount();
+    const tip = ledger.state.tipHash();
+    return count === 0n || tip === undefined ? EMPTY_HASH_TREE : tipHashTreeCbor(count - 1n, tip);
+}
 
 function arg<V>(t: Type<V>): V {
     const bytes = msgArgData();
@@ -195,10 +203,7 @@ export default class {
             reply(T.OptDataCertificate, []);
             return;
         }
-        const count = this.ledger.state.blockCount();
-        const tip = this.ledger.state.tipHash();
-        const hashTree = count === 0n || tip === undefined ? EMPTY_HASH_TREE : tipHashTreeCbor(count - 1n, tip);
-        reply(T.OptDataCertificate, [{ certificate, hash_tree: hashTree }]);
+        reply(T.OptDataCertificate, [{ certificate, hash_tree: tipHashTree(this.ledger) }]);
     }
 
     @query(...sig('icrc3_supported_block_types'))
@@ -248,5 +253,34 @@ export default class {
     @query(...sig('archives'))
     archives(): void {
         reply(T.ArchiveInfos, []);
+    }
+
+    // ----- DFINITY's legacy block access (ICRC Rosetta, the old index, explorers) ---------------
+
+    @query(...sig('get_blocks'))
+    get_blocks(): void {
+        const a = arg(T.GetBlocksArgs) as { start: bigint; length: bigint };
+        const count = this.ledger.state.blockCount();
+        const { first, end } = legacyRange(a.start, a.length, count);
+        const blocks = [];
+        for (let i = first; i < end; i++) blocks.push(legacyBlockValue(decodeBlock(this.ledger.state.blockBytes(i) as Uint8Array)));
+        const certificate = dataCertificate();
+        reply(T.GetBlocksResponse, { first_index: first, chain_length: count, certificate: certificate === undefined ? [] : [certificate], blocks, archived_blocks: [] });
+    }
+
+    @query(...sig('get_transactions'))
+    get_transactions(): void {
+        const a = arg(T.GetBlocksArgs) as { start: bigint; length: bigint };
+        const count = this.ledger.state.blockCount();
+        const { first, end } = legacyRange(a.start, a.length, count);
+        const transactions = [];
+        for (let i = first; i < end; i++) transactions.push(legacyTransaction(decodeBlock(this.ledger.state.blockBytes(i) as Uint8Array)));
+        reply(T.GetTransactionsResponse, { log_length: count, transactions, first_index: first, archived_transactions: [] });
+    }
+
+    @query(...sig('get_data_certificate'))
+    get_data_certificate(): void {
+        const certificate = dataCertificate();
+        reply(T.DataCertificate, { certificate: certificate === undefined ? [] : [certificate], hash_tree: tipHashTree(this.ledger) });
     }
 }

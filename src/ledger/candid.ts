@@ -161,6 +161,62 @@ export const GetArchivesResult = C.vec(C.record({ canister_id: C.principal, star
 export const ICRC3DataCertificate = C.record({ certificate: C.blob, hash_tree: C.blob });
 export const ArchiveInfo = C.record({ canister_id: C.principal, block_range_start: C.nat, block_range_end: C.nat });
 
+// Legacy (pre-ICRC-3) block access, as DFINITY's ledger.did keeps it for ICRC Rosetta, the old
+// index and explorers: get_blocks, get_transactions, get_data_certificate.
+
+/** The legacy generic value: ICRC3Value plus `Nat64` (every integer ≤ 2^64 − 1 in a legacy block). */
+export const LegacyValue: Type = C.rec((self) =>
+    C.variant({ Blob: C.blob, Text: C.text, Nat: C.nat, Nat64: C.nat64, Int: C.int, Array: C.vec(self), Map: C.vec(C.tuple(C.text, self)) }),
+);
+export const BlockRange = C.record({ blocks: C.vec(LegacyValue) });
+export const GetBlocksResponse = C.record({
+    first_index: C.nat,
+    chain_length: C.nat64,
+    certificate: C.opt(C.blob),
+    blocks: C.vec(LegacyValue),
+    archived_blocks: C.vec(C.record({ start: C.nat, length: C.nat, callback: C.func([GetBlocksArgs], [BlockRange], ['query']) })),
+});
+export const DataCertificate = C.record({ certificate: C.opt(C.blob), hash_tree: C.blob });
+
+const TxMint = C.record({ to: CAccount, memo: C.opt(C.blob), created_at_time: C.opt(Timestamp), amount: C.nat, fee: C.opt(C.nat) });
+const TxBurn = C.record({ from: CAccount, memo: C.opt(C.blob), created_at_time: C.opt(Timestamp), amount: C.nat, spender: C.opt(CAccount), fee: C.opt(C.nat) });
+const TxTransfer = C.record({
+    to: CAccount,
+    fee: C.opt(C.nat),
+    from: CAccount,
+    memo: C.opt(C.blob),
+    created_at_time: C.opt(Timestamp),
+    amount: C.nat,
+    spender: C.opt(CAccount),
+});
+const TxApprove = C.record({
+    fee: C.opt(C.nat),
+    from: CAccount,
+    memo: C.opt(C.blob),
+    created_at_time: C.opt(Timestamp),
+    amount: C.nat,
+    expected_allowance: C.opt(C.nat),
+    expires_at: C.opt(Timestamp),
+    spender: CAccount,
+});
+const TxFeeCollector = C.record({ caller: C.opt(C.principal), fee_collector: C.opt(CAccount), ts: C.opt(C.nat64), mthd: C.opt(C.text) });
+export const LegacyTransaction = C.record({
+    burn: C.opt(TxBurn),
+    kind: C.text,
+    mint: C.opt(TxMint),
+    approve: C.opt(TxApprove),
+    fee_collector: C.opt(TxFeeCollector),
+    timestamp: Timestamp,
+    transfer: C.opt(TxTransfer),
+});
+export const TransactionRange = C.record({ transactions: C.vec(LegacyTransaction) });
+export const GetTransactionsResponse = C.record({
+    log_length: C.nat,
+    transactions: C.vec(LegacyTransaction),
+    first_index: C.nat,
+    archived_transactions: C.vec(C.record({ start: C.nat, length: C.nat, callback: C.func([GetBlocksArgs], [TransactionRange], ['query']) })),
+});
+
 export const ConsentMessageMetadata = C.record({ language: C.text, utc_offset_minutes: C.opt(C.int16) });
 export const ConsentMessageSpec = C.record({
     metadata: ConsentMessageMetadata,

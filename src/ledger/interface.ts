@@ -37,6 +37,9 @@ export const LEDGER_METHODS = {
     icrc106_get_index_principal: q([], T.GetIndexPrincipalResult),
     is_ledger_ready: q([], C.bool),
     archives: q([], T.ArchiveInfos),
+    get_blocks: q([T.GetBlocksArgs], T.GetBlocksResponse),
+    get_transactions: q([T.GetBlocksArgs], T.GetTransactionsResponse),
+    get_data_certificate: q([], T.DataCertificate),
 } satisfies Record<string, MethodSig>;
 
 export type LedgerMethod = keyof typeof LEDGER_METHODS;

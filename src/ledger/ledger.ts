@@ -270,7 +270,8 @@ export class Ledger {
             effectiveFee = s.fee;
             debit = args.amount + s.fee;
         }
-        const full = withUserFields(tx, args);
+        // As DFINITY's ledger: a mint or burn records no fee, even a fee of 0 the caller gave.
+        const full = withUserFields(tx, isMint || isBurn ? { memo: args.memo, created_at_time: args.created_at_time } : args);
         const timing = this.timeChecks(args.created_at_time, full);
         if (timing !== undefined) return { Err: timing };
         if (tx.op === 'mint') {
@@ -347,7 +348,7 @@ export class Ledger {
             need = args.amount + s.fee;
             effectiveFee = s.fee;
         }
-        const full = withUserFields(tx, args);
+        const full = withUserFields(tx, isBurn ? { memo: args.memo, created_at_time: args.created_at_time } : args);
         const timing = this.timeChecks(args.created_at_time, full);
         if (timing !== undefined) return { Err: timing };
         const now = this.env.now();

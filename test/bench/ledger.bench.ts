@@ -109,6 +109,15 @@ async function measureLedger(prefix: string, replica: EmbeddedReplica, id: Princ
     await mean('icrc1_balance_of', 'query', async () => replica.query({ canisterId: id, method: 'icrc1_balance_of', arg: balanceArg, sender: WHALE }));
     const blocksArg = encode([T.GetBlocksArgsVec], [[{ start: 1_000n, length: 100n }]]);
     await mean('icrc3_get_blocks_100', 'query of 100 blocks', async () => replica.query({ canisterId: id, method: 'icrc3_get_blocks', arg: blocksArg, sender: WHALE }));
+    // DFINITY's legacy block access (ICRC Rosetta, the old index): transfer blocks on the large ledger
+    const legacyStart = accounts > 1_000 ? 100_000n : 0n;
+    const legacyArg = (length: bigint) => encode([T.GetBlocksArgs], [{ start: legacyStart, length }]);
+    for (const n of accounts > 1_000 ? [100n, 2_000n] : [100n]) {
+        await mean(`get_blocks_${n}`, `query of ${n} blocks as legacy values${n === 2_000n ? ' (the most one call returns)' : ''}`, async () => replica.query({ canisterId: id, method: 'get_blocks', arg: legacyArg(n), sender: WHALE }));
+        await mean(`get_transactions_${n}`, `query of ${n} transactions`, async () => replica.query({ canisterId: id, method: 'get_transactions', arg: legacyArg(n), sender: WHALE }));
+    }
+    const noArg = encode([], []);
+    await mean('get_data_certificate', 'query', async () => replica.query({ canisterId: id, method: 'get_data_certificate', arg: noArg, sender: WHALE }));
     const up = await measure(replica, id, () => replica.upgradeCanister(id, { wasm: builtWasm('ledger'), arg: ledgerUpgradeArg(undefined) }));
     report(`${prefix}.upgrade`, { ...up, note: `pre_upgrade + post_upgrade (evaluating the bundle) and the timers it arms; ${note}` });
 }

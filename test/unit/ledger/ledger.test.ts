@@ -123,6 +123,17 @@ describe('icrc1_transfer', () => {
         expect(ledger.totalSupply()).toBe(1000n * E8S);
     });
 
+    it('records no fee in mint and burn blocks, so a mint with fee 0 and one without are the same transaction (as DFINITY)', () => {
+        const { ledger, env } = newLedger({ initial_balances: [[alice, 10n * E8S]] });
+        env.as(MINTER);
+        expect(ledger.transfer({ to: bob, amount: E8S, fee: 0n, created_at_time: T0 })).toEqual({ Ok: 1n });
+        expect(decodeBlock(ledger.state.blockBytes(1n) as Uint8Array).tx).toEqual({ op: 'mint', to: bob, amount: E8S, createdAtTime: T0 });
+        expect(ledger.transfer({ to: bob, amount: E8S, created_at_time: T0 })).toEqual({ Err: { Duplicate: { duplicate_of: 1n } } });
+        env.as(alice.owner);
+        expect(ledger.transfer({ to: { owner: MINTER }, amount: E8S, fee: 0n })).toEqual({ Ok: 2n });
+        expect(decodeBlock(ledger.state.blockBytes(2n) as Uint8Array).tx).toEqual({ op: 'burn', from: alice, amount: E8S });
+    });
+
     it('burns to the minting account without a fee; BadBurn below min(fee, balance) and at zero', () => {
         const { ledger, env, kv } = fund([
             [alice, 10n * E8S],
