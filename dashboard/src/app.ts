@@ -88,7 +88,7 @@ ${card('certified tip', `<span data-testid="tip-height" data-value="${tip.value?
 </section>
 <h2>Emission</h2>
 <section class="cards">
-${card('emitted so far (EMC)', amount('emitted', r.emitted), `schedule for ${count(o.epochs.length)} closed epochs: <span data-testid="schedule-so-far" data-value="${expected}" title="${emcExact(expected)} EMC">${emc2(expected)}</span>`)}
+${card('emitted so far (EMC)', amount('emitted', r.emitted), `the current epoch accrues pro rata; the schedule for the ${count(o.epochs.length)} closed epochs: <span data-testid="schedule-so-far" data-value="${expected}" title="${emcExact(expected)} EMC">${emc2(expected)}</span>, their records: <span data-testid="emitted-closed" data-value="${emitted}" title="${emcExact(emitted)} EMC">${emc2(emitted)}</span>`)}
 ${card('distributed to nodes (EMC)', amount('distributed', r.distributed))}
 ${card('claimed (EMC)', amount('claimed', r.claimed))}
 ${card('unallocated (EMC)', amount('unallocated', r.unallocated))}
@@ -98,7 +98,7 @@ ${card('unallocated (EMC)', amount('unallocated', r.unallocated))}
 <section class="cards">
 ${card('total supply (EMC)', amount('total-supply', o.ledger.totalSupply))}
 ${card('treasury (EMC)', amount('treasury', o.ledger.treasury), `penalties charged ${emc2(o.penalties.charged)}, moved ${emc2(o.penalties.moved)}`)}
-${card('transfer fee (EMC)', amount('fee', o.ledger.fee))}
+${card('transfer fee (EMC)', `<span data-testid="fee" data-value="${o.ledger.fee}">${emcExact(o.ledger.fee)}</span>`, 'exact: a fee has more than 2 decimals')}
 ${card('ledger tip', `<span data-testid="ledger-tip" data-value="${o.ledger.tip.value?.index ?? ''}">${o.ledger.tip.value === undefined ? '—' : `block ${count(o.ledger.tip.value.index)}`}</span>`, o.ledger.tip.verified ? '<span class="ok" data-testid="ledger-tip-status" data-value="verified">✓ verified in this browser</span>' : `<span class="fail" data-testid="ledger-tip-status" data-value="unverified">✗ ${esc(o.ledger.tip.problem ?? '')}</span>`)}
 </section>
 <h2>Nodes</h2>
