@@ -42,9 +42,9 @@ export function count(n: bigint | number): string {
 /** A chart tick: `1.5M`, `250k`, `12`, `0.5`. */
 export function compact(v: number): string {
     const a = Math.abs(v);
-    if (a >= 1e9) return `${+(v / 1e9).toFixed(1)}B`;
-    if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
-    if (a >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;
+    if (a >= 1e9) return `${+(v / 1e9).toFixed(2)}B`;
+    if (a >= 1e6) return `${+(v / 1e6).toFixed(2)}M`;
+    if (a >= 1e3) return `${+(v / 1e3).toFixed(2)}k`;
     if (a >= 1 || a === 0) return `${+v.toFixed(1)}`;
     return `${+v.toPrecision(2)}`;
 }
