@@ -1,6 +1,7 @@
 /**
  * `npm run build`: builds every canister with `azle build`, offline (no dfx needed).
- * Output: .azle/<name>/<name>.wasm and .did (the fixture's under test/fixture/.azle/).
+ * Output: .azle/<name>/<name>.wasm and .did (the fixture's under test/fixture/.azle/); without
+ * names, the dashboard's static bundle too (dashboard/dist/, dashboard/build.ts).
  * Usage: npm run build [-- name ...]
  */
 import { execFileSync } from 'node:child_process';
@@ -39,5 +40,15 @@ if (require.main === module) {
         const t0 = Date.now();
         buildCanister(name);
         process.stdout.write(`built ${name} -> ${wasmPath(name)} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+    }
+    if (wanted.length === 0) {
+        // the dashboard's static bundle (dashboard/build.ts), what an asset canister ships
+        import('../dashboard/build').then(
+            (d) => d.buildDashboard().then((dir) => process.stdout.write(`built the dashboard -> ${dir}\n`)),
+            (e: unknown) => {
+                process.stderr.write(`dashboard: ${e instanceof Error ? e.message : String(e)}\n`);
+                process.exitCode = 1;
+            },
+        );
     }
 }

@@ -8,6 +8,7 @@ import { Principal } from '@dfinity/principal';
 import { accountText } from '../ledger/consent';
 import type { CAccount } from '../ledger/candid';
 import { badInput, ok, type Result } from './result';
+import { fromHex } from '../storage/bytes';
 
 export interface Account {
     owner: Principal;
@@ -32,7 +33,7 @@ export function parsePrincipal(text: string, what = 'principal'): Result<Princip
 export function parseSubaccount(hex: string): Result<Uint8Array> {
     const h = hex.trim().toLowerCase().replace(/^0x/, '');
     if (!/^[0-9a-f]{1,64}$/.test(h)) return badInput(`malformed subaccount '${hex}': expected up to 64 hex digits`);
-    return ok(new Uint8Array(Buffer.from(h.padStart(64, '0'), 'hex')));
+    return ok(fromHex(h.padStart(64, '0')));
 }
 
 export function parseAccount(text: string): Result<Account> {

@@ -15,6 +15,7 @@ import type { MethodSig } from '../candid/service';
 import type { IdlLike } from '../candid/to-idl';
 import { fail, LOCAL_KINDS, ok, type ClientError, type Result } from './result';
 import { classifyFailure } from './transport';
+import { toHex } from '../storage/bytes';
 
 /** An agent-js Agent (HttpAgent, or the embedded replica's EmbeddedAgent). */
 export type AnyAgent = { getPrincipal(): Promise<Principal> } & object;
@@ -135,7 +136,7 @@ export function genericDetails(v: unknown): string {
 }
 
 function showValue(v: unknown): string {
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+    if (v instanceof Uint8Array) return toHex(v);
     if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map(showValue).join(' ');
     if (v !== null && typeof v === 'object' && (v as { _isPrincipal?: boolean })._isPrincipal === true) return (v as { toText(): string }).toText();
     if (v !== null && typeof v === 'object') {

@@ -26,7 +26,7 @@ import { CertifiedTipT, PROTOCOL_METHODS, protocolServiceIdl } from '../protocol
 import { nodeIdProblem, NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType, type StakeTerm } from '../protocol/nodes';
 import type * as P from '../protocol/candid';
 import type { EpochRecord } from '../rewards/rewards';
-import { decodeLeb128 } from '../storage/bytes';
+import { bytesEqual, decodeLeb128, toHex } from '../storage/bytes';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
 import { CanisterClient, genericDetails, type ClientOptions } from './canister';
 import { LedgerClient } from './ledger';
@@ -478,9 +478,9 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
             const tree = Cbor.decode(new Uint8Array(t.hash_tree)) as never;
             const root = await reconstruct(tree);
             const found = certified.status === LookupPathStatus.Found ? (certified as { value: Uint8Array }).value : undefined;
-            if (found === undefined || Buffer.compare(Buffer.from(root), Buffer.from(found)) !== 0) return fail('Unverified', 'the tip does not match the certified data');
+            if (found === undefined || !bytesEqual(new Uint8Array(root), new Uint8Array(found))) return fail('Unverified', 'the tip does not match the certified data');
             const d = lookup_path(['last_batch_digest'], tree);
-            if (digest !== undefined && (d.status !== LookupPathStatus.Found || Buffer.compare(Buffer.from((d as { value: Uint8Array }).value), Buffer.from(digest)) !== 0)) {
+            if (digest !== undefined && (d.status !== LookupPathStatus.Found || !bytesEqual(new Uint8Array((d as { value: Uint8Array }).value), digest))) {
                 return fail('Unverified', 'the digest is not the certified one');
             }
             const h = lookup_path(['last_batch_height'], tree);
@@ -911,7 +911,7 @@ function notFound<T>(nodeId: string): Result<T> {
     return { ok: false, error: { kind: 'NodeNotFound', message: `NodeNotFound: no node "${nodeId}"` } };
 }
 
-const hex = (b: unknown): string => Buffer.from(b as Uint8Array).toString('hex');
+const hex = (b: unknown): string => toHex(b as Uint8Array);
 
 /** One-line messages for the protocol's error cases (and the batch errors); others fall back to the generic form. */
 export function describeProtocolError(e: Err): string | undefined {

@@ -4,6 +4,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import { formatAmount } from '../ledger/consent';
+import { toHex } from '../storage/bytes';
 
 export interface ClientError {
     /** The canister's error case (`InsufficientFunds`, `NodeNotFound`, …) or one of `LOCAL_KINDS`. */
@@ -161,7 +162,7 @@ export function toJson(value: unknown, indent?: number): string {
 
 function jsonValue(v: unknown): unknown {
     if (typeof v === 'bigint') return v.toString();
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+    if (v instanceof Uint8Array) return toHex(v);
     if (v !== null && typeof v === 'object' && (v as { _isPrincipal?: boolean })._isPrincipal === true) return Principal.from(v).toText();
     return v;
 }

@@ -9,7 +9,11 @@ import type { Principal } from '@dfinity/principal';
 import type { LedgerClient } from '../client/ledger';
 import type { Node, PenaltyRecord, ProtocolClient } from '../client/protocol';
 import type { Account } from '../client/account';
-import { emc, type Result } from '../client/result';
+import type { Result } from '../client/result';
+import { emcExact } from '../client/display';
+
+/** Exact amounts with thousands separators (the one display format; invariants need every e8s). */
+const emc = (e8s: bigint): string => `${emcExact(e8s)} EMC`;
 import { EPOCH_SECONDS, type Kind, type PlannedNode } from './plan';
 
 export interface Check {

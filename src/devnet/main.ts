@@ -1,7 +1,9 @@
 /**
- * `emc devnet [--epochs N] [--state DIR] [--report FILE] [--json]`, also what `npm start` runs.
- * Builds the canisters if their Wasm is missing, runs the devnet (src/devnet/run.ts), and exits
- * 0 when every invariant holds, 1 when one fails, 2 on bad input.
+ * `emc devnet [--epochs N] [--state DIR] [--report FILE] [--json] [--serve [--port P]]`, also what
+ * `npm start` runs. Builds the canisters if their Wasm is missing, runs the devnet
+ * (src/devnet/run.ts), and exits 0 when every invariant holds, 1 when one fails, 2 on bad input.
+ * With --serve the network then keeps running in real time behind the IC HTTP interface until
+ * Ctrl-C (SIGINT) or SIGTERM, which stop it after the slot in progress and save it with --state.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,12 +12,15 @@ import { EXIT, toJson } from '../client/result';
 import { parseArgs, flag, type FlagSpec } from '../cli/args';
 import { DevnetError, runDevnet } from './run';
 import { MIN_EPOCHS } from './plan';
+import { DEFAULT_PORT } from '../replica/http/server';
 
 export const DEVNET_FLAGS: FlagSpec[] = [
     { name: 'epochs', value: 'N', help: `epochs to run (default 30, at least ${MIN_EPOCHS}); each is one hour of network time` },
     { name: 'state', value: 'DIR', help: 'keep the network in DIR; run again to resume it (through both canisters’ upgrade path)' },
-    { name: 'report', value: 'FILE', help: 'where the HTML report goes (default: DIR/devnet-report.html, else ./devnet-report.html)' },
+    { name: 'report', value: 'FILE', help: 'where the HTML report goes (default: DIR/devnet-report.html, else devnet-report.html in the system temp directory)' },
     { name: 'json', help: 'print the result (figures, invariants, report path) as JSON at the end' },
+    { name: 'serve', help: 'then keep the network running in real time and serve the IC HTTP interface and the dashboard on 127.0.0.1 until Ctrl-C (--epochs 0: no scripted run first)' },
+    { name: 'port', value: 'P', help: `the port --serve listens on (default 4943, dfx's; 0 picks a free one)` },
     { name: 'help', help: 'this text' },
 ];
 
@@ -27,12 +32,14 @@ faults: a validator down for 3 hours, routers dropping out (one at its minimum s
 and tops up), compute nodes failing PoC, an impeachment that passes, a key rotation. Prints the
 figures of each epoch and the invariants at the end, and writes a self-contained HTML report.
 
-Usage: emc devnet [--epochs N] [--state DIR] [--report FILE] [--json]
+Usage: emc devnet [--epochs N] [--state DIR] [--report FILE] [--json] [--serve [--port P]]
 
 ${DEVNET_FLAGS.map((f) => `  --${f.name}${f.value === undefined ? '' : ` ${f.value}`}`.padEnd(18) + f.help).join('\n')}
 
 Every emc command acts on a saved devnet with --network embedded --state DIR; the keys of
-governance and of one node of each type are written to DIR/identities/*.pem.
+governance and of one node of each type are written to DIR/identities/*.pem. A served devnet is a
+local IC network: emc --network local --host http://127.0.0.1:P, dfx canister call --network
+http://127.0.0.1:P, agent-js HttpAgent (fetch the root key) and the dashboard at http://127.0.0.1:P/.
 `;
 
 export async function devnetMain(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
@@ -49,19 +56,35 @@ export async function devnetMain(argv: string[], out: (s: string) => void = (s) 
         err(`BadInput: unexpected argument '${p.value.positional[0]}' (see --help)\n`);
         return EXIT.usage;
     }
+    const serve = p.value.switches.has('serve');
     const epochsText = flag(p.value, 'epochs');
     const epochs = epochsText === undefined ? 30 : /^\d{1,4}$/.test(epochsText) ? Number(epochsText) : NaN;
-    if (!Number.isInteger(epochs) || epochs < MIN_EPOCHS || epochs > 1000) {
-        err(`BadInput: --epochs '${epochsText}' must be a whole number from ${MIN_EPOCHS} to 1000\n`);
+    if (!Number.isInteger(epochs) || ((epochs < MIN_EPOCHS || epochs > 1000) && !(serve && epochs === 0))) {
+        err(`BadInput: --epochs '${epochsText}' must be a whole number from ${MIN_EPOCHS} to 1000${serve ? ', or 0 (serve without a scripted run)' : ''}\n`);
+        return EXIT.usage;
+    }
+    const portText = flag(p.value, 'port');
+    const port = portText === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+    if (!(port >= 0 && port <= 65535) || (portText !== undefined && !serve)) {
+        err(`BadInput: ${serve ? `--port '${portText}' must be a port number (0–65535)` : '--port is only for --serve'}\n`);
         return EXIT.usage;
     }
     const json = p.value.switches.has('json');
     const state = flag(p.value, 'state');
     const report = flag(p.value, 'report');
     const log = (l: string) => (json ? err : out)(`${l}\n`);
+    const stop = new AbortController();
+    const onSignal = () => {
+        if (!stop.signal.aborted) log('devnet: stopping after the slot in progress …');
+        stop.abort();
+    };
+    if (serve) {
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+    }
     try {
         await ensureBuilt(log);
-        const r = await runDevnet({ epochs, state: state === undefined ? undefined : resolve(state), report: report === undefined ? undefined : resolve(report), out: log });
+        const r = await runDevnet({ epochs, state: state === undefined ? undefined : resolve(state), report: report === undefined ? undefined : resolve(report), out: log, serve: serve ? { port, signal: stop.signal } : undefined });
         if (json) out(`${toJson({ ok: r.ok, run: r.run, report: r.report, state: r.state, seconds: r.seconds, epochs: r.epochs, samples: r.samples, checks: r.checks }, 1)}\n`);
         return r.ok ? EXIT.ok : EXIT.refused;
     } catch (e) {
@@ -70,6 +93,9 @@ export async function devnetMain(argv: string[], out: (s: string) => void = (s) 
             return e instanceof StateError ? EXIT.usage : EXIT.refused;
         }
         throw e;
+    } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
     }
 }
 

@@ -15,7 +15,8 @@
  * canisters through their upgrade path and continues the same network with a new fault script.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Identity } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import { EmbeddedNetwork } from '../client/embedded';
@@ -24,8 +25,11 @@ import { ProtocolClient, type Node } from '../client/protocol';
 import { emc, type Result } from '../client/result';
 import type { BatchPayload } from '../protocol/batches';
 import { checkInvariants, type Check, type ScriptRecord } from './checks';
-import { E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, makePlan, MIN_EPOCHS, pemOf, SLOT_NS, SLOTS_PER_EPOCH, type Kind, type Plan, type PlannedNode } from './plan';
-import { writeReport } from './report';
+import { E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, makePlan, MIN_EPOCHS, pemOf, SLOT_MINUTES, SLOT_NS, SLOTS_PER_EPOCH, type Kind, type Plan, type PlannedNode } from './plan';
+import { writeReport, type NodeRow } from './report';
+import { emc2 } from '../client/display';
+import { serveReplica } from '../replica/http/server';
+import { dashboardDir } from '../../dashboard/build';
 
 export interface DevnetOptions {
     /** Epochs to run (default 30; at least MIN_EPOCHS). */
@@ -40,6 +44,11 @@ export interface DevnetOptions {
     compute?: number;
     /** Progress and figures, one line at a time (default: stdout). */
     out?: (line: string) => void;
+    /**
+     * After the scripted run (none when `epochs` is 0), keep the network running in real time and
+     * serve the IC HTTP interface and the dashboard until `signal` aborts (Ctrl-C); see `live`.
+     */
+    serve?: { port: number; signal: AbortSignal; onListening?: (url: string) => void };
 }
 
 export interface EpochRow {
@@ -111,47 +120,132 @@ export async function runDevnet(o: DevnetOptions = {}): Promise<DevnetResult> {
     const started = Date.now();
     const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
     const epochs = o.epochs ?? 30;
-    if (!Number.isInteger(epochs) || epochs < MIN_EPOCHS || epochs > 1000) throw new DevnetError(`--epochs must be a whole number from ${MIN_EPOCHS} to 1000 (every scripted fault must fit)`);
+    const scripted = !(epochs === 0 && o.serve !== undefined);
+    if (scripted && (!Number.isInteger(epochs) || epochs < MIN_EPOCHS || epochs > 1000)) throw new DevnetError(`--epochs must be a whole number from ${MIN_EPOCHS} to 1000 (every scripted fault must fit), or 0 with --serve`);
     const saved = o.state !== undefined && existsSync(join(o.state, STATE_FILE)) ? (JSON.parse(readFileSync(join(o.state, STATE_FILE), 'utf8')) as Saved) : undefined;
     const counts = saved?.nodes ?? { validators: o.validators ?? 13, routers: o.routers ?? 20, compute: o.compute ?? 200 };
     const run = saved?.runs ?? 0;
-    const plan = makePlan({ epochs, run, ...counts });
+    const plan = makePlan({ epochs: scripted ? epochs : MIN_EPOCHS, run, ...counts });
+    if (!scripted) plan.slots = 0;
     const all = [...plan.validators, ...plan.routers, ...plan.compute];
 
     const balances: [Principal, bigint][] = all.map((n) => [identityOf(n.operator).getPrincipal(), n.stake + FEE_ALLOWANCE]);
     const gov = identityOf(GOVERNANCE);
+    // A served network's genesis lies as far in the past as the scripted run lasts, so that the
+    // run ends at about the wall clock and the network then simply follows it.
+    const genesisTime = o.serve === undefined ? undefined : wallNs() - BigInt(plan.slots) * SLOT_NS;
     let net: EmbeddedNetwork;
     if (o.state !== undefined) {
         if (saved === undefined && existsSync(join(o.state, 'network.json'))) throw new DevnetError(`${o.state} holds a network that is not a devnet (no ${STATE_FILE})`);
         // time 0: a saved devnet resumes exactly where it stopped (not at the wall clock)
-        net = await EmbeddedNetwork.open(o.state, { genesisOwner: gov.getPrincipal(), epochSeconds: EPOCH_SECONDS, balances, time: saved === undefined ? undefined : 0n });
+        net = await EmbeddedNetwork.open(o.state, { genesisOwner: gov.getPrincipal(), epochSeconds: EPOCH_SECONDS, balances, time: saved === undefined ? genesisTime : 0n });
     } else {
-        net = await EmbeddedNetwork.inMemory({ genesisOwner: gov.getPrincipal(), epochSeconds: EPOCH_SECONDS, balances });
+        net = await EmbeddedNetwork.inMemory({ genesisOwner: gov.getPrincipal(), epochSeconds: EPOCH_SECONDS, balances, time: genesisTime });
     }
     try {
         const sim = new Sim(net, plan, run, saved, out);
+        sim.savesTo = o.state;
         out(saved === undefined ? `devnet: deployed emc_ledger ${net.ledgerId.toText()} and emc_protocol ${net.protocolId.toText()} on the embedded replica (epoch ${EPOCH_SECONDS} s, batch every ${Number(SLOT_NS / 60_000_000_000n)} min)` : `devnet: resumed ${o.state} (run ${run + 1}, slot ${saved.slot}; both canisters went through post_upgrade)`);
         if (saved === undefined) await sim.setup();
-        await sim.simulate();
-        out('devnet: checking invariants …');
-        const checks = await checkInvariants(sim.checkInput());
+        let checks: Check[] = [];
+        if (scripted) {
+            await sim.simulate();
+            out('devnet: checking invariants …');
+            checks = await checkInvariants(sim.checkInput());
+            for (const c of checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : ` — ${c.detail}`}`);
+        }
         const okAll = checks.every((c) => c.ok);
-        for (const c of checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : ` — ${c.detail}`}`);
-        if (o.state !== undefined) {
-            identities(o.state, sim);
-            sim.save(o.state);
+        const reportPath = o.report ?? join(o.state ?? defaultReportDir(), 'devnet-report.html');
+        const finish = async (): Promise<DevnetResult> => {
+            if (o.state !== undefined) {
+                // the canisters' memory first: devnet.json must never run ahead of the network it describes
+                await net.save();
+                identities(o.state, sim);
+                sim.save(o.state);
+            }
+            const seconds = (Date.now() - started) / 1000;
+            const result: DevnetResult = { ok: okAll, run: run + 1, epochs: sim.rows, samples: sim.samples, checks, report: reportPath, state: o.state, protocol: net.protocolId.toText(), ledger: net.ledgerId.toText(), seconds };
+            mkdirSync(dirname(reportPath), { recursive: true });
+            writeReport(reportPath, { result, plan, emission: sim.emission, nodes: await sim.nodeTable() });
+            return result;
+        };
+        let result = await finish();
+        if (scripted) out(`devnet: ${okAll ? 'all invariants hold' : `${checks.filter((c) => !c.ok).length} invariant(s) FAILED`}; report: ${reportPath} (${result.seconds.toFixed(0)} s)`);
+        if (o.serve !== undefined) {
+            await live(net, sim, o.serve, out);
+            result = await finish();
+            out(`devnet: stopped${o.state === undefined ? '' : `; the network is saved in ${o.state}`}; report: ${reportPath}`);
         }
         await net.close();
-        const reportPath = o.report ?? join(o.state ?? process.cwd(), 'devnet-report.html');
-        const seconds = (Date.now() - started) / 1000;
-        const result: DevnetResult = { ok: okAll, run: run + 1, epochs: sim.rows, samples: sim.samples, checks, report: reportPath, state: o.state, protocol: net.protocolId.toText(), ledger: net.ledgerId.toText(), seconds };
-        writeReport(reportPath, { result, plan, emission: sim.emission });
-        out(`devnet: ${okAll ? 'all invariants hold' : `${checks.filter((c) => !c.ok).length} invariant(s) FAILED`}; report: ${reportPath} (${seconds.toFixed(0)} s)`);
         return result;
     } catch (e) {
         await net.close(false);
         throw e;
     }
+}
+
+/** Where the report goes without --state or --report: the system's temporary directory, never the working tree. */
+function defaultReportDir(): string {
+    return join(tmpdir(), 'emc-devnet');
+}
+
+/**
+ * The served network: first it catches up with the wall clock (slots run at full speed, so a
+ * network resumed after a pause has had its batches and epochs in between), then the HTTP
+ * interface and the dashboard are served while the clock follows the wall clock: a batch is
+ * confirmed every 10 minutes, epochs close every hour, the rotating claims go on. Stops when
+ * `signal` aborts, after the slot in progress.
+ */
+async function live(net: EmbeddedNetwork, sim: Sim, o: NonNullable<DevnetOptions['serve']>, out: (l: string) => void): Promise<void> {
+    await sim.prepareLive();
+    let caughtUp = 0;
+    while (!o.signal.aborted && sim.nextSlotTime() <= wallNs()) {
+        await net.replica.advanceTime(sim.nextSlotTime() - net.now());
+        await sim.plainSlot();
+        if (++caughtUp % SLOTS_PER_EPOCH === 0) out(`  caught up ${caughtUp} slots with the wall clock`);
+    }
+    if (o.signal.aborted) return;
+    const candid = (name: string) => new Uint8Array(readFileSync(join(__dirname, '..', '..', 'candid', `${name}.did`)));
+    const metadata = new Map([[net.ledgerId.toText(), candid('emc_ledger')], [net.protocolId.toText(), candid('emc_protocol')]]);
+    const server = await serveReplica(net.replica, {
+        port: o.port,
+        static: { dir: await dashboardDir(), config: () => ({ ledger: net.ledgerId.toText(), protocol: net.protocolId.toText(), network: 'local' }) },
+        metadata: (id, name) => (name === 'candid:service' ? metadata.get(id.toText()) : undefined),
+        log: (l) => out(`  http: ${l}`),
+    });
+    const clock = server.clock as NonNullable<typeof server.clock>;
+    out(`devnet: serving the IC HTTP interface and the dashboard on ${server.url} (root key fetched: local network; ledger ${net.ledgerId.toText()}, protocol ${net.protocolId.toText()})`);
+    out(`  the clock follows the wall clock${clock.offsetNs() > 0n ? ` (${clock.offsetNs() / 1_000_000_000n} s ahead of it)` : ''}: a batch every ${SLOT_MINUTES} minutes, an epoch every ${EPOCH_SECONDS / 60n} minutes; Ctrl-C stops${sim.savesTo === undefined ? '' : ' and saves'}`);
+    o.onListening?.(server.url);
+    try {
+        while (!o.signal.aborted) {
+            const wait = Number((sim.nextSlotTime() - clock.target()) / 1_000_000n);
+            if (wait > 0) await sleep(Math.min(wait, 1000), o.signal);
+            if (o.signal.aborted) break;
+            if (clock.target() < sim.nextSlotTime()) continue;
+            await clock.sync();
+            await sim.plainSlot();
+        }
+    } finally {
+        await server.close();
+        await net.replica.idle();
+    }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((ok) => {
+        const t = setTimeout(done, ms);
+        function done() {
+            clearTimeout(t);
+            signal.removeEventListener('abort', done);
+            ok();
+        }
+        signal.addEventListener('abort', done);
+    });
+}
+
+function wallNs(): bigint {
+    return BigInt(Date.now()) * 1_000_000n;
 }
 
 /** Writes PEM keys for governance and a node of each type, so `emc --identity` can act on the saved network. */
@@ -172,6 +266,7 @@ interface FaultWindow {
 }
 
 class Sim {
+    savesTo: string | undefined;
     readonly rows: EpochRow[];
     readonly samples: Sample[];
     emission: { period: number; epochReward: bigint; cumulative: bigint }[] = [];
@@ -328,6 +423,26 @@ class Sim {
         }
     }
 
+    /** Before the live slots: what `simulate` sets up, when there was no scripted run. */
+    async prepareLive(): Promise<void> {
+        if (this.current !== undefined) return;
+        if (this.emission.length === 0) this.emission = must(await this.anon.emissionSchedule(70), 'emission_schedule').map((r) => ({ period: r.period, epochReward: r.epochReward, cumulative: r.cumulative }));
+        this.penaltySeq = must(await this.anon.penaltiesSummary(), 'penalties_summary').records;
+        this.openEpochRow();
+    }
+
+    /** The network time of the next slot's batch. */
+    nextSlotTime(): bigint {
+        return this.slotTime(this.slot + 1);
+    }
+
+    /** One slot of normal operation, without script (the clock is already at the slot's time): a batch, and the epoch's close when it ends one. */
+    async plainSlot(): Promise<void> {
+        this.slot++;
+        await this.batch();
+        if (this.slot % SLOTS_PER_EPOCH === 0) await this.closeEpoch();
+    }
+
     /** The slot (absolute) at which a scripted router/compute fault starts or ends. */
     private faultSlot(nodeId: string, which: 'start' | 'end'): number {
         const f = this.plan.faults;
@@ -455,11 +570,25 @@ class Sim {
         this.rows.push(row);
         const done = Math.floor((this.slot - this.startSlot) / SLOTS_PER_EPOCH);
         const total = this.plan.slots / SLOTS_PER_EPOCH;
+        const live = done > total;
+        if (this.rows.length === 1 || done === 1) this.out(EPOCH_LINE_LEGEND);
         this.out(
-            `epoch ${String(row.epoch).padStart(3)} (${String(done).padStart(2)}/${total})  emitted ${fmt(row.emitted)}  claimed ${fmt(row.claimed)}  penalties ${fmt(row.penalties)}  ΣE ${fmtE(row.totalE)}  eligible ${row.eligible}${row.events.length > 0 ? `  | ${row.events.join(', ')}` : ''}`,
+            `epoch ${String(row.epoch).padStart(3)} (${live ? 'live' : `${String(done).padStart(2)}/${total}`})  emitted ${fmt(row.emitted)}  claims paid ${fmt(row.claimed)}  penalties ${fmt(row.penalties)}  ΣE ${fmtE(row.totalE)}  eligible nodes ${row.eligible}${row.events.length > 0 ? `  | ${row.events.join(', ')}` : ''}`,
         );
-        if (done % 5 === 0 || done === total) this.samples.push({ epoch: row.epoch, earned: await this.earned() });
+        if (live ? row.epoch % 5 === 4 : done % 5 === 0 || done === total) this.samples.push({ epoch: row.epoch, earned: await this.earned() });
         this.openEpochRow();
+    }
+
+    /** Every node as the canisters see it now, for the report's per-node table. */
+    async nodeTable(): Promise<NodeRow[]> {
+        const out: NodeRow[] = [];
+        for (const n of this.byId.values()) {
+            const node = must(await this.anon.getNode(n.nodeId), `get_node ${n.nodeId}`);
+            const r = must(await this.anon.nodeRewards(n.nodeId), `node_rewards ${n.nodeId}`);
+            if (node === undefined) continue;
+            out.push({ nodeId: n.nodeId, kind: n.kind, status: node.status, stake: node.stake?.amount ?? 0n, lockDays: node.stake?.lockDays ?? 0, eValue: node.eValue, claimed: r.claimed, claimable: r.claimable, penalized: node.penalized + node.penaltyDue, suspended: node.suspended });
+        }
+        return out;
     }
 
     /** Claimed + claimable by node type, over every node. */
@@ -505,17 +634,15 @@ class Sim {
     }
 }
 
-/** e8s → `720,000.00` (2 decimals, truncated; display only). */
-export function fmt(e8s: bigint): string {
-    const whole = e8s / E8S;
-    const cents = (e8s % E8S) / 1_000_000n;
-    return `${whole.toLocaleString('en-US')}.${cents.toString().padStart(2, '0')}`;
-}
+/** What the epoch lines count (printed once above them). */
+export const EPOCH_LINE_LEGEND =
+    'amounts in EMC (2 decimals, truncated; exact e8s in --json and the report): emitted = the epoch\'s emission r(n); claims paid = rewards claimed during the epoch, accrued in it or in earlier epochs (so it can exceed what the epoch emitted); penalties = liveness charges and impeachment slashes in the epoch; ΣE = the eligible nodes\' total E-value at its close';
+
+/** e8s → `720,000.00` (2 decimals, truncated; display only: src/client/display.ts). */
+export const fmt = emc2;
 
 /** E × 10^8 → `8,123.45` */
-export function fmtE(e: bigint): string {
-    return fmt(e);
-}
+export const fmtE = emc2;
 
 function toJson(v: unknown): unknown {
     if (typeof v === 'bigint') return `${v}n`;

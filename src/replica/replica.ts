@@ -427,15 +427,27 @@ export class EmbeddedReplica {
      * is not executed again (the IC deduplicates identical ingress messages).
      */
     async submitUpdate(req: { canisterId: Principal; method: string; arg: Uint8Array; sender: Principal; requestId: string }): Promise<IngressStatus> {
-        const known = this.ingress.get(req.requestId);
-        if (known !== undefined) return known.status === 'processing' ? this.waitIngress(req.requestId) : known;
-        const target = this.canisters.get(req.canisterId.toText());
-        const immediate = this.admitIngress(target, req);
-        if (immediate !== undefined) {
-            const status: IngressStatus = { status: 'rejected', reject: immediate };
+        const submitted = this.submitIngress(req);
+        if ('refused' in submitted) {
+            const status: IngressStatus = { status: 'rejected', reject: submitted.refused };
             this.ingress.set(req.requestId, status);
             return status;
         }
+        return submitted.done;
+    }
+
+    /**
+     * Submits an ingress update as the IC's HTTP interface does: a message refused before it is
+     * executed (no such canister or method, refused by `canister_inspect_message`) is answered at
+     * once and not recorded in the ingress history (the HTTP endpoint returns it uncertified);
+     * otherwise `done` resolves when the message has completed.
+     */
+    submitIngress(req: { canisterId: Principal; method: string; arg: Uint8Array; sender: Principal; requestId: string }): { refused: Reject } | { done: Promise<IngressStatus> } {
+        const known = this.ingress.get(req.requestId);
+        if (known !== undefined) return { done: known.status === 'processing' ? this.waitIngress(req.requestId) : Promise.resolve(known) };
+        const target = this.canisters.get(req.canisterId.toText());
+        const refused = this.admitIngress(target, req);
+        if (refused !== undefined) return { refused };
         this.ingress.set(req.requestId, { status: 'processing' });
         const done = this.waitIngress(req.requestId);
         const state = target as CanisterState;
@@ -444,7 +456,7 @@ export class EmbeddedReplica {
             this.executeCall(state, ctx, req.method, req.arg, 0n);
         });
         void this.schedule();
-        return done;
+        return { done };
     }
 
     /** Status of an ingress message (undefined if unknown to the replica). */
