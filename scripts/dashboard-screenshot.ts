@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runDevnet } from '../src/devnet/run';
+import { runDevnet } from '../tools/devnet/run';
 import { launchChromium } from '../dashboard/browser';
 
 const OUT = resolve(__dirname, '..', 'docs', 'img');

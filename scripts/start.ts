@@ -1,9 +1,9 @@
 /**
  * `npm start` = `emc devnet`: builds what is missing, deploys the ledger and the protocol on the
- * embedded replica, and runs a simulated EMC network through the client SDK (src/devnet/).
+ * embedded replica, and runs a simulated EMC network through the client SDK (tools/devnet/).
  * Arguments go through: `npm start -- --state DIR`, `npm start -- --epochs 10`, `npm start -- --help`.
  */
-import { devnetMain } from '../src/devnet/main';
+import { devnetMain } from '../tools/devnet/main';
 
 devnetMain(process.argv.slice(2)).then(
     (code) => process.exit(code),

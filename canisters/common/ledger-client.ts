@@ -6,11 +6,11 @@
  */
 import { call, Principal } from 'azle';
 
-import { decode, encode, type Type } from '../../src/candid/candid';
+import { decode, encode, type Type } from '../../src/lib/candid/candid';
 import type { Account } from '../../src/ledger/account';
-import * as L from '../../src/ledger/candid';
-import type { CallOutcome, LedgerClient, LedgerTransfer, LedgerTransferFrom } from '../../src/protocol/ledger-client';
-import { SYS_UNKNOWN } from '../../src/protocol/ledger-client';
+import * as L from '../../src/ledger/api/candid';
+import type { CallOutcome, LedgerClient, LedgerTransfer, LedgerTransferFrom } from '../../src/protocol/model/ledger-port';
+import { SYS_UNKNOWN } from '../../src/protocol/model/ledger-port';
 
 export class IcLedgerClient implements LedgerClient {
     constructor(private readonly ledgerId: () => Uint8Array) {}

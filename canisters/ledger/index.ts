@@ -5,21 +5,21 @@
  */
 import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
 
-import { decode, encode, type Type } from '../../src/candid/candid';
-import { checkArgLength } from '../../src/candid/inspect';
-import { primeService } from '../../src/candid/service';
-import { toIdl } from '../../src/candid/to-idl';
-import type { Env } from '../../src/env';
-import * as T from '../../src/ledger/candid';
+import { decode, encode, type Type } from '../../src/lib/candid/candid';
+import { checkArgLength } from '../../src/lib/candid/inspect';
+import { primeService } from '../../src/lib/candid/service';
+import { toIdl } from '../../src/lib/candid/to-idl';
+import type { Env } from '../../src/lib/env';
+import * as T from '../../src/ledger/api/candid';
 import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
 import { blockToValue, decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
-import { LEDGER_METHODS, ledgerIngressPolicy, type LedgerMethod } from '../../src/ledger/interface';
+import { LEDGER_METHODS, ledgerIngressPolicy, type LedgerMethod } from '../../src/ledger/api/interface';
 import { legacyBlockValue, legacyRange, legacyTransaction } from '../../src/ledger/legacy/blocks';
 import { Ledger, MAX_TAKE_ALLOWANCES } from '../../src/ledger/ledger';
 import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../../src/ledger/metadata';
 import { LedgerState } from '../../src/ledger/state';
-import { LEDGER_MEMORY } from '../../src/storage/memory-ids';
-import { StableKV } from '../../src/storage/stable-kv';
+import { LEDGER_MEMORY } from '../../src/lib/storage/memory-ids';
+import { StableKV } from '../../src/lib/storage/stable-kv';
 import { inspectOrTrap } from '../common/inspect';
 
 const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);

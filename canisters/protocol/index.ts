@@ -5,25 +5,25 @@
  */
 import { canisterCycleBalance, canisterVersion, dataCertificate, IDL, init, inspectMessage, msgArgData, msgReply, postUpgrade, Principal, query, setTimer, time, update } from 'azle';
 
-import { decode, encode, type Type } from '../../src/candid/candid';
-import { primeService } from '../../src/candid/service';
-import { toIdl } from '../../src/candid/to-idl';
-import { accountIn, accountOut, opt, toOpt, type CAccount } from '../../src/ledger/candid';
-import { describeParamsCheck } from '../../src/governance/governance';
-import { describeVariant } from '../../src/storage/bytes';
-import type { VoteRecord } from '../../src/penalties/votes';
-import type { BatchPayload } from '../../src/protocol/batches';
-import * as T from '../../src/protocol/candid';
-import { batchTipHashTreeCbor } from '../../src/protocol/certified-tip';
-import { previewComputeE } from '../../src/protocol/evalue';
-import { PROTOCOL_METHODS, protocolIngressPolicy, type ProtocolMethod } from '../../src/protocol/interface';
-import type { NodeRecord, NodeType } from '../../src/protocol/nodes';
+import { decode, encode, type Type } from '../../src/lib/candid/candid';
+import { primeService } from '../../src/lib/candid/service';
+import { toIdl } from '../../src/lib/candid/to-idl';
+import { accountIn, accountOut, opt, toOpt, type CAccount } from '../../src/ledger/api/candid';
+import { describeParamsCheck } from '../../src/protocol/governance/governance';
+import { describeVariant } from '../../src/lib/storage/bytes';
+import type { VoteRecord } from '../../src/protocol/votes/votes';
+import type { BatchPayload } from '../../src/protocol/batches/batches';
+import * as T from '../../src/protocol/api/candid';
+import { batchTipHashTreeCbor } from '../../src/protocol/batches/certified-tip';
+import { previewComputeE } from '../../src/protocol/nodes/evalue';
+import { PROTOCOL_METHODS, protocolIngressPolicy, type ProtocolMethod } from '../../src/protocol/api/interface';
+import type { NodeRecord, NodeType } from '../../src/protocol/nodes/record';
 import { protocolSystem } from '../../src/protocol/system';
-import { INDEX_SCALE } from '../../src/rewards/rewards';
-import { emissionSchedule } from '../../src/rewards/schedule';
-import { StableKV } from '../../src/storage/stable-kv';
+import { INDEX_SCALE } from '../../src/protocol/rewards/rewards';
+import { emissionSchedule } from '../../src/protocol/rewards/schedule';
+import { StableKV } from '../../src/lib/storage/stable-kv';
 import { icEnv } from '../common/env';
-import { checkArgLength } from '../../src/candid/inspect';
+import { checkArgLength } from '../../src/lib/candid/inspect';
 import { inspectOrTrap } from '../common/inspect';
 import { IcLedgerClient } from '../common/ledger-client';
 

@@ -15,8 +15,8 @@ import { Principal } from '@dfinity/principal';
 import { LedgerClient } from '../../src/client/ledger';
 import { NODE_STATUSES, NODE_TYPES, ProtocolClient, type CertifiedTip, type GovernanceLogEntry, type Node, type NodeRewards, type PenaltiesSummary, type PenaltyRecord, type ProtocolInfo, type RewardsSummary, type ScheduleRow, type ValidatorSet, type Vote } from '../../src/client/protocol';
 import type { Result } from '../../src/client/result';
-import type { EpochRecord } from '../../src/rewards/rewards';
-import { bytesEqual, decodeLeb128 } from '../../src/storage/bytes';
+import type { EpochRecord } from '../../src/protocol/rewards/rewards';
+import { bytesEqual, decodeLeb128 } from '../../src/lib/storage/bytes';
 
 export const DEFAULT_LEDGER = 'vhljx-suaaa-aaaab-aaaba-cai';
 export const DEFAULT_PROTOCOL = 'voicl-e4aaa-aaaab-aaaaq-cai';

@@ -9,7 +9,7 @@ import { connect, NETWORKS, type NetworkName } from '../client/network';
 import { EXIT, exitCodeOf, toJson, type ClientError } from '../client/result';
 import { flag, parseArgs, type FlagSpec } from './args';
 import { COMMANDS, GROUPS, type Command } from './commands';
-import { devnetMain } from '../devnet/main';
+import { devnetMain } from '../../tools/devnet/main';
 import { devnetInit } from './devnet-init';
 
 export const GLOBAL_FLAGS: FlagSpec[] = [
@@ -40,7 +40,7 @@ const processIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process
 
 /** Runs one command line; answers the exit code. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-    // `emc devnet` runs a whole network rather than one call on a connection (src/devnet/main.ts).
+    // `emc devnet` runs a whole network rather than one call on a connection (tools/devnet/main.ts).
     if (argv[0] === 'devnet') {
         // `emc devnet init` deploys a genesis only (src/cli/devnet-init.ts); `emc devnet` a whole devnet.
         if (argv[1] === 'init') return devnetInit(argv.slice(2), (s) => io.out(s), (s) => io.err(s), io.env);

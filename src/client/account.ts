@@ -6,9 +6,9 @@
  */
 import { Principal } from '@dfinity/principal';
 import { accountText } from '../ledger/consent';
-import type { CAccount } from '../ledger/candid';
+import type { CAccount } from '../ledger/api/candid';
 import { badInput, ok, type Result } from './result';
-import { fromHex } from '../storage/bytes';
+import { fromHex } from '../lib/storage/bytes';
 
 export interface Account {
     owner: Principal;

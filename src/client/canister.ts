@@ -11,11 +11,11 @@
  */
 import { Actor, type ActorSubclass } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
-import type { MethodSig } from '../candid/service';
-import type { IdlLike } from '../candid/to-idl';
+import type { MethodSig } from '../lib/candid/service';
+import type { IdlLike } from '../lib/candid/to-idl';
 import { fail, LOCAL_KINDS, ok, type ClientError, type Result } from './result';
 import { classifyFailure } from './transport';
-import { toHex } from '../storage/bytes';
+import { toHex } from '../lib/storage/bytes';
 
 /** An agent-js Agent (HttpAgent, or the embedded replica's EmbeddedAgent). */
 export type AnyAgent = { getPrincipal(): Promise<Principal> } & object;

@@ -4,7 +4,7 @@
  *
  * State directory:
  *   network.json        { format, time_ns, seed, ledger, protocol, governance, genesis_owner, created_at, wasm }
- *   emc_ledger.stable   the ledger's stable memory     (src/replica/snapshot.ts format)
+ *   emc_ledger.stable   the ledger's stable memory     (tools/replica/snapshot.ts format)
  *   emc_protocol.stable the protocol's stable memory
  *   lock                the pid of the process that has the directory open
  *
@@ -29,11 +29,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, resolve } from 'node:path';
 import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { encode } from '../candid/candid';
-import * as L from '../ledger/candid';
+import { encode } from '../lib/candid/candid';
+import * as L from '../ledger/api/candid';
 import { ledgerInitArg } from '../ledger/init-arg';
-import * as P from '../protocol/candid';
-import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../replica';
+import * as P from '../protocol/api/candid';
+import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../../tools/replica';
 
 export const DEFAULT_LEDGER_ID = Principal.fromText('vhljx-suaaa-aaaab-aaaba-cai');
 export const DEFAULT_PROTOCOL_ID = Principal.fromText('voicl-e4aaa-aaaab-aaaaq-cai');

@@ -6,7 +6,7 @@
  * `Duplicate`, which counts as success (`duplicate: true`, the original block index).
  */
 import type { Principal } from '@dfinity/principal';
-import { LEDGER_METHODS, ledgerServiceIdl } from '../ledger/interface';
+import { LEDGER_METHODS, ledgerServiceIdl } from '../ledger/api/interface';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
 import { CanisterClient, type ClientOptions } from './canister';
 import { badInput, emc, ok, type Result } from './result';

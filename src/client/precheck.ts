@@ -1,7 +1,7 @@
 /**
  * Rule: a stake operation the protocol would refuse is refused here, before the client approves
  * anything on the ledger, so that a refused stake costs no fee and leaves no allowance (docs/client.md
- * "Stake operations"). Each check is the protocol canister's own (src/protocol/protocol.ts:
+ * "Stake operations"). Each check is the protocol canister's own (src/protocol/stakes/stakes.ts:
  * registerNode, stakeCompute, topUp, renew and their helpers), in the same order, applied to the
  * canister's current parameters (`protocol_params`), its pause state (`protocol_info`) and the
  * node as `get_node` answers it, including the fixed bounds `protocol_params` publishes (the
@@ -12,7 +12,7 @@
  */
 import type { Principal } from '@dfinity/principal';
 import { accountProblem } from '../ledger/account';
-import { nodeIdProblem } from '../protocol/nodes';
+import { nodeIdProblem } from '../protocol/nodes/record';
 import type { Account } from './account';
 import type { Node, NodeType, Params } from './protocol';
 import { emc, type ClientError } from './result';

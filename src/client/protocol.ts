@@ -19,14 +19,14 @@
  */
 import { Cbor, Certificate, lookup_path, LookupPathStatus, reconstruct } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import type { ValueOf } from '../candid/candid';
-import { batchDigest, type BatchPayload } from '../protocol/batches';
-import type { NodeView } from '../protocol/candid';
-import { CertifiedTipT, PROTOCOL_METHODS, protocolServiceIdl } from '../protocol/interface';
-import { nodeIdProblem, NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType, type StakeTerm } from '../protocol/nodes';
-import type * as P from '../protocol/candid';
-import type { EpochRecord } from '../rewards/rewards';
-import { bytesEqual, decodeLeb128, toHex } from '../storage/bytes';
+import type { ValueOf } from '../lib/candid/candid';
+import { batchDigest, type BatchPayload } from '../protocol/batches/batches';
+import type { NodeView } from '../protocol/api/candid';
+import { CertifiedTipT, PROTOCOL_METHODS, protocolServiceIdl } from '../protocol/api/interface';
+import { nodeIdProblem, NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType, type StakeTerm } from '../protocol/nodes/record';
+import type * as P from '../protocol/api/candid';
+import type { EpochRecord } from '../protocol/rewards/rewards';
+import { bytesEqual, decodeLeb128, toHex } from '../lib/storage/bytes';
 import { fromCandidAccount, toCandidAccount, type Account } from './account';
 import { CanisterClient, genericDetails, type ClientOptions } from './canister';
 import { LedgerClient } from './ledger';
@@ -35,7 +35,7 @@ import { badInput, emc, fail, mapResult, ok, type Result } from './result';
 
 export { NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType };
 
-/** A node's stake term as the canister records it (src/protocol/nodes.ts), with the owner as the client's Account. */
+/** A node's stake term as the canister records it (src/protocol/nodes/record.ts), with the owner as the client's Account. */
 export type Stake = Omit<StakeTerm, 'owner'> & {
     /** Where the stake came from and goes back to at term end. */
     owner: Account;
@@ -193,7 +193,7 @@ export interface PenaltiesSummary {
     records: bigint;
 }
 
-/** An epoch's record, as the canister keeps it (src/rewards/rewards.ts). */
+/** An epoch's record, as the canister keeps it (src/protocol/rewards/rewards.ts). */
 export type { EpochRecord };
 
 export interface ScheduleRow {

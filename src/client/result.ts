@@ -4,7 +4,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import { formatAmount } from '../ledger/consent';
-import { toHex } from '../storage/bytes';
+import { toHex } from '../lib/storage/bytes';
 
 export interface ClientError {
     /** The canister's error case (`InsufficientFunds`, `NodeNotFound`, …) or one of `LOCAL_KINDS`. */

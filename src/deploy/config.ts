@@ -17,13 +17,13 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { encode } from '../candid/candid';
-import { toIdl } from '../candid/to-idl';
+import { encode } from '../lib/candid/candid';
+import { toIdl } from '../lib/candid/to-idl';
 import { parseAccount, parsePrincipal } from '../client/account';
 import { parseAmount } from '../client/result';
-import * as L from '../ledger/candid';
+import * as L from '../ledger/api/candid';
 import { EMC_FEE, ledgerInitArg } from '../ledger/init-arg';
-import * as P from '../protocol/candid';
+import * as P from '../protocol/api/candid';
 
 export const E8S_PER_EMC = 100_000_000n;
 export const MAX_SUPPLY_E8S = 2_100_000_000n * E8S_PER_EMC;

@@ -15,9 +15,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Principal } from '@dfinity/principal';
-import { decode } from '../candid/candid';
-import * as L from '../ledger/candid';
-import * as P from '../protocol/candid';
+import { decode } from '../lib/candid/candid';
+import * as L from '../ledger/api/candid';
+import * as P from '../protocol/api/candid';
 import { candidText, ledgerInstallArg, ledgerUpgradeArg, protocolInitArg, protocolUpgradeArg, resolveConfig, toHex, type DeployConfig } from './config';
 
 export const LEDGER = 'emc_ledger';

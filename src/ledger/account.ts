@@ -3,7 +3,7 @@
  * subaccount. `subaccount` absent and 32 zero bytes name the same account (one balance), but are
  * distinct in transaction contents (deduplication, block encoding), as on the DFINITY ledger.
  */
-import { bytesEqual } from '../storage/bytes';
+import { bytesEqual } from '../lib/storage/bytes';
 
 export interface Account {
     owner: Uint8Array;

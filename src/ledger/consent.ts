@@ -4,10 +4,10 @@
  * the returned metadata); GenericDisplay (Markdown) or FieldsDisplay.
  */
 import { Principal } from '@dfinity/principal';
-import { CandidError } from '../candid/error';
-import { decode } from '../candid/decode';
+import { CandidError } from '../lib/candid/error';
+import { decode } from '../lib/candid/decode';
 import { isAnonymous, type Account } from './account';
-import { ApproveArgsT, TransferArg, TransferFromArgsT, approveArgsIn, transferArgsIn, transferFromArgsIn } from './candid';
+import { ApproveArgsT, TransferArg, TransferFromArgsT, approveArgsIn, transferArgsIn, transferFromArgsIn } from './api/candid';
 import type { LedgerSettings } from './settings';
 
 export interface ConsentRequest {

@@ -5,8 +5,8 @@
  * networks of the SDK and the devnet, and the tests.
  */
 import type { Principal } from '@dfinity/principal';
-import { encode } from '../candid/candid';
-import * as T from './candid';
+import { encode } from '../lib/candid/candid';
+import * as T from './api/candid';
 
 export const EMC_FEE = 100_000n;
 

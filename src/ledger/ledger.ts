@@ -4,8 +4,8 @@
  * DFINITY ICRC ledger's behaviour (../shared/reference/icrc.md §2) except where docs/ledger.md says
  * otherwise. Every error leaves the state untouched: all checks come before the first write.
  */
-import type { Env } from '../env';
-import { concat, leb128, u64be } from '../storage/bytes';
+import type { Env } from '../lib/env';
+import { concat, leb128, u64be } from '../lib/storage/bytes';
 import { accountKey, accountProblem, isAnonymous, isDefaultSubaccount, sameAccount, type Account } from './account';
 import { AccountHashCache, blockHash, encodeBlock, tipTreeRootHash, type Block, type Tx } from './icrc3/block';
 import { EMC_DEFAULTS, type LedgerSettings, type MetadataValue, type ArchiveOptions } from './settings';

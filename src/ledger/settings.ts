@@ -2,7 +2,7 @@
  * The ledger's configuration (what DFINITY's InitArgs/UpgradeArgs set), stored as versioned JSON:
  * read once per canister instance and cached, so its encoding is not on the hot path.
  */
-import { fromHex, toHex } from '../storage/bytes';
+import { fromHex, toHex } from '../lib/storage/bytes';
 import type { Account } from './account';
 
 export type MetadataValue = { Nat: bigint } | { Int: bigint } | { Text: string } | { Blob: Uint8Array };

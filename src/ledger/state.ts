@@ -3,8 +3,8 @@
  * configuration, balances, allowances and their indexes, blocks, and the deduplication window.
  * Heap fields here are caches of stable values only; every write goes through to a KV.
  */
-import type { KV } from '../storage/kv';
-import { concat, readU64be, u64be } from '../storage/bytes';
+import type { KV } from '../lib/storage/kv';
+import { concat, readU64be, u64be } from '../lib/storage/bytes';
 import { ACCOUNT_KEY_LENGTH, accountFromKey, accountKey, MAX_PRINCIPAL_LENGTH, SUBACCOUNT_LENGTH, type Account } from './account';
 import { decodeSettings, encodeSettings, type LedgerSettings } from './settings';
 

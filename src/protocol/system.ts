@@ -3,18 +3,18 @@
  * liveness), the state-bit batches and the peer votes, each on its stable maps. The canister opens
  * the maps as StableBTreeMaps; unit tests and tools open in-memory maps with the same ids.
  */
-import type { Env } from '../env';
-import type { KV } from '../storage/kv';
-import { PROTOCOL_MEMORY as M } from '../storage/memory-ids';
-import { Rewards } from '../rewards/rewards';
-import { Batches } from './batches';
-import type { LedgerClient } from './ledger-client';
-import type { NodeStatus, NodeType } from './nodes';
-import { Protocol } from './protocol';
-import { isVotingValidator, Registry, typeStatusIndex } from './registry';
-import { Votes } from '../penalties/votes';
-import { Governance } from '../governance/governance';
-import { TREASURY_SUBACCOUNT } from './protocol';
+import type { Env } from '../lib/env';
+import type { KV } from '../lib/storage/kv';
+import { PROTOCOL_MEMORY as M } from '../lib/storage/memory-ids';
+import { Rewards } from './rewards/rewards';
+import { Batches } from './batches/batches';
+import type { LedgerClient } from './model/ledger-port';
+import type { NodeStatus, NodeType } from './nodes/record';
+import { Protocol } from './stakes/stakes';
+import { isVotingValidator, Registry, typeStatusIndex } from './nodes/registry';
+import { Votes } from './votes/votes';
+import { Governance } from './governance/governance';
+import { TREASURY_SUBACCOUNT } from './stakes/stakes';
 
 export interface ProtocolSystem {
     /** Governance admits validators (recorded in the governance log). */

@@ -2,7 +2,7 @@
 import { Actor } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { EmbeddedReplica } from '../../src/replica';
+import { EmbeddedReplica } from '../../tools/replica';
 import { fixtureIdl, fixtureInit, type FixtureService } from '../fixture/idl';
 import { builtWasm } from '../helpers/wasm';
 import { measure, type BenchSuite } from './harness';

@@ -2,7 +2,7 @@
  * Benchmark harness: instructions per message measured through the embedded replica.
  * A benchmark is never a test: nothing here asserts on time or instructions.
  */
-import type { EmbeddedReplica } from '../../src/replica';
+import type { EmbeddedReplica } from '../../tools/replica';
 import type { Principal } from '@dfinity/principal';
 
 export interface BenchResult {

@@ -10,11 +10,11 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { toIdl } from '../../src/candid/to-idl';
-import * as L from '../../src/ledger/candid';
-import * as P from '../../src/protocol/candid';
-import { PROTOCOL_METHODS } from '../../src/protocol/interface';
-import { EmbeddedReplica, type ReplicaOptions } from '../../src/replica';
+import { toIdl } from '../../src/lib/candid/to-idl';
+import * as L from '../../src/ledger/api/candid';
+import * as P from '../../src/protocol/api/candid';
+import { PROTOCOL_METHODS } from '../../src/protocol/api/interface';
+import { EmbeddedReplica, type ReplicaOptions } from '../../tools/replica';
 import { identity, ledgerInitArg } from '../helpers/ledger';
 import { LEDGER_ID, PROTOCOL_ID, principalOf, protocolInitArg, T0 } from '../helpers/network';
 import { builtWasm } from '../helpers/wasm';

@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
-import { encode } from '../../src/candid/candid';
-import * as T from '../../src/ledger/candid';
-import { LEDGER_METHODS } from '../../src/ledger/interface';
-import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../src/replica';
+import { encode } from '../../src/lib/candid/candid';
+import * as T from '../../src/ledger/api/candid';
+import { LEDGER_METHODS } from '../../src/ledger/api/interface';
+import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../tools/replica';
 import { E8S, ledgerInitArg, ledgerUpgradeArg } from '../helpers/ledger';
 import { builtWasm } from '../helpers/wasm';
 import { measure, type BenchSuite } from './harness';

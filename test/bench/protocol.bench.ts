@@ -9,12 +9,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
-import { decode, encode, type Type } from '../../src/candid/candid';
-import * as L from '../../src/ledger/candid';
-import { batchDigest, MAX_STATE_BITS, type BatchPayload } from '../../src/protocol/batches';
-import { PROTOCOL_METHODS, ProposeArgsT, VoteArgsT, type ProtocolMethod } from '../../src/protocol/interface';
-import * as P from '../../src/protocol/candid';
-import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../src/replica';
+import { decode, encode, type Type } from '../../src/lib/candid/candid';
+import * as L from '../../src/ledger/api/candid';
+import { batchDigest, MAX_STATE_BITS, type BatchPayload } from '../../src/protocol/batches/batches';
+import { PROTOCOL_METHODS, ProposeArgsT, VoteArgsT, type ProtocolMethod } from '../../src/protocol/api/interface';
+import * as P from '../../src/protocol/api/candid';
+import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../tools/replica';
 import { E8S, FEE, ledgerInitArg, ledgerUpgradeArg } from '../helpers/ledger';
 import { LEDGER_ID, PROTOCOL_ID, protocolInitArg, protocolUpgradeArg } from '../helpers/network';
 import { builtWasm } from '../helpers/wasm';

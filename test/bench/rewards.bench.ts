@@ -4,9 +4,9 @@
  * confirmed PoC) come from the protocol benchmark's cache.
  */
 import { Principal } from '@dfinity/principal';
-import { decode, encode } from '../../src/candid/candid';
-import { PROTOCOL_METHODS } from '../../src/protocol/interface';
-import { EmbeddedReplica } from '../../src/replica';
+import { decode, encode } from '../../src/lib/candid/candid';
+import { PROTOCOL_METHODS } from '../../src/protocol/api/interface';
+import { EmbeddedReplica } from '../../tools/replica';
 import { PROTOCOL_ID } from '../helpers/network';
 import { measure, type BenchResult, type BenchSuite } from './harness';
 import { buildNetwork, computeOp, VALIDATORS } from './protocol.bench';

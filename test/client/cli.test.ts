@@ -12,11 +12,11 @@ import { join, resolve } from 'node:path';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { formatAccount } from '../../src/client/account';
-import { batchDigest } from '../../src/protocol/batches';
+import { batchDigest } from '../../src/protocol/batches/batches';
 import { run } from '../../src/cli/main';
 import { COMMANDS } from '../../src/cli/commands';
 import { Principal } from '@dfinity/principal';
-import { TREASURY_SUBACCOUNT } from '../../src/protocol/protocol';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/stakes/stakes';
 import { parseArgs } from '../../src/cli/args';
 import { GLOBAL_FLAGS } from '../../src/cli/main';
 

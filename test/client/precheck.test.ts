@@ -1,6 +1,6 @@
 /**
  * The client's stake pre-check (src/client/precheck.ts) against the protocol's own domain code
- * (src/protocol/protocol.ts on in-memory stores and the real ledger domain): for random
+ * (src/protocol/stakes/stakes.ts on in-memory stores and the real ledger domain): for random
  * parameters, pause states, clocks, callers and stake operations on nodes of every type and state,
  * the pre-check refuses exactly when the protocol refuses, with the same error case. So an
  * operation that passes the pre-check is not refused by the protocol (its approval is not wasted),
@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { Principal } from '@dfinity/principal';
 import { stakeOperationProblem, type StakeOperation } from '../../src/client/precheck';
 import { nodeOf, paramsOf, type Node, type NodeType } from '../../src/client/protocol';
-import { nodeView, paramsView } from '../../src/protocol/candid';
+import { nodeView, paramsView } from '../../src/protocol/api/candid';
 import { DAY, EMC, newProtocol, operator } from '../unit/protocol/helpers';
 
 const ANONYMOUS = new Uint8Array([4]);

@@ -14,10 +14,10 @@ import { Actor, type Identity } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
-import { ledgerServiceIdl } from '../../src/ledger/interface';
-import { protocolServiceIdl } from '../../src/protocol/interface';
-import { NNS_GOVERNANCE } from '../../src/protocol/candid';
-import { EmbeddedReplica } from '../../src/replica';
+import { ledgerServiceIdl } from '../../src/ledger/api/interface';
+import { protocolServiceIdl } from '../../src/protocol/api/interface';
+import { NNS_GOVERNANCE } from '../../src/protocol/api/candid';
+import { EmbeddedReplica } from '../../tools/replica';
 import { parseDid } from '../helpers/did';
 import { builtWasm } from '../helpers/wasm';
 

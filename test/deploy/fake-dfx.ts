@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Principal } from '@dfinity/principal';
-import { decode, encode } from '../../src/candid/candid';
-import * as L from '../../src/ledger/candid';
-import * as P from '../../src/protocol/candid';
+import { decode, encode } from '../../src/lib/candid/candid';
+import * as L from '../../src/ledger/api/candid';
+import * as P from '../../src/protocol/api/candid';
 
 /** The ids a fresh `dfx start` hands out, in order. */
 const LOCAL_IDS = ['bkyz2-fmaaa-aaaaa-qaaaq-cai', 'bd3sg-teaaa-aaaaa-qaaba-cai', 'be2us-64aaa-aaaaa-qaabq-cai'];

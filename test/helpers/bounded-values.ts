@@ -6,9 +6,9 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import fc from 'fast-check';
-import { MAX_INT_BYTES, type Type } from '../../src/candid/candid';
-import type { SizeBounds } from '../../src/candid/size';
-import { toIdl } from '../../src/candid/to-idl';
+import { MAX_INT_BYTES, type Type } from '../../src/lib/candid/candid';
+import type { SizeBounds } from '../../src/lib/candid/size';
+import { toIdl } from '../../src/lib/candid/to-idl';
 
 type Any = any;
 

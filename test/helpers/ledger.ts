@@ -2,10 +2,10 @@
 import type { Identity } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
-import { encode } from '../../src/candid/candid';
-import * as T from '../../src/ledger/candid';
+import { encode } from '../../src/lib/candid/candid';
+import * as T from '../../src/ledger/api/candid';
 import * as Base from '../../src/ledger/init-arg';
-import type { EmbeddedReplica } from '../../src/replica';
+import type { EmbeddedReplica } from '../../tools/replica';
 import { builtWasm } from './wasm';
 
 export const E8S = 100_000_000n;

@@ -2,12 +2,12 @@
 import { Actor, type ActorSubclass, type Identity } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { encode } from '../../src/candid/candid';
-import { ledgerServiceIdl } from '../../src/ledger/interface';
-import { batchDigest, type BatchPayload } from '../../src/protocol/batches';
-import * as P from '../../src/protocol/candid';
-import { protocolServiceIdl } from '../../src/protocol/interface';
-import { EmbeddedReplica, type ReplicaOptions } from '../../src/replica';
+import { encode } from '../../src/lib/candid/candid';
+import { ledgerServiceIdl } from '../../src/ledger/api/interface';
+import { batchDigest, type BatchPayload } from '../../src/protocol/batches/batches';
+import * as P from '../../src/protocol/api/candid';
+import { protocolServiceIdl } from '../../src/protocol/api/interface';
+import { EmbeddedReplica, type ReplicaOptions } from '../../tools/replica';
 import { E8S, FEE, identity, ledgerInitArg } from './ledger';
 import { builtWasm } from './wasm';
 

@@ -20,13 +20,13 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import fc from 'fast-check';
-import { decode, encode, type Type } from '../../src/candid/candid';
-import type { SizeBounds } from '../../src/candid/size';
-import * as L from '../../src/ledger/candid';
-import { LEDGER_METHODS, ledgerArgBounds, type LedgerMethod } from '../../src/ledger/interface';
-import * as P from '../../src/protocol/candid';
-import { PROTOCOL_ARG_BOUNDS, PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/interface';
-import { IC_INSTRUCTION_LIMITS } from '../../src/replica';
+import { decode, encode, type Type } from '../../src/lib/candid/candid';
+import type { SizeBounds } from '../../src/lib/candid/size';
+import * as L from '../../src/ledger/api/candid';
+import { LEDGER_METHODS, ledgerArgBounds, type LedgerMethod } from '../../src/ledger/api/interface';
+import * as P from '../../src/protocol/api/candid';
+import { PROTOCOL_ARG_BOUNDS, PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/api/interface';
+import { IC_INSTRUCTION_LIMITS } from '../../tools/replica';
 import { boundedArb, encodeArgs, type FieldPicks } from '../helpers/bounded-values';
 import { deployNetwork, E8S, FEE, identity, LEDGER_ID, principalOf, PROTOCOL_ID, T0, type Network } from '../helpers/network';
 
@@ -195,7 +195,7 @@ function encodeIdl(t: Type): IDL.Type {
     let x = idlCache.get(t);
     if (x === undefined) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        x = require('../../src/candid/to-idl').toIdl(IDL as never, t) as IDL.Type;
+        x = require('../../src/lib/candid/to-idl').toIdl(IDL as never, t) as IDL.Type;
         idlCache.set(t, x);
     }
     return x;

@@ -5,8 +5,8 @@
  * are capped per operator; a term-end release while the ledger refuses every call tries once per
  * maintenance interval instead of spinning.
  */
-import { MAX_REASON_BYTES, MAX_UNSTAKED_PER_OPERATOR } from '../../src/protocol/bounds';
-import { TREASURY_SUBACCOUNT } from '../../src/protocol/protocol';
+import { MAX_REASON_BYTES, MAX_UNSTAKED_PER_OPERATOR } from '../../src/protocol/model/bounds';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/stakes/stakes';
 import { builtWasm } from '../helpers/wasm';
 import { DAY, EMC, FEE, LEDGER_ID, PROTOCOL_ID, SECOND, approveProtocol, deployNetwork, identity, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 

@@ -13,13 +13,13 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { decode, type Type } from '../../src/candid/candid';
-import { toIdl } from '../../src/candid/to-idl';
-import * as L from '../../src/ledger/candid';
-import { LEDGER_METHODS, ledgerArgBounds, ledgerIngressPolicy, ledgerIngressRules, type LedgerMethod } from '../../src/ledger/interface';
-import { PROTOCOL_ARG_BOUNDS, PROTOCOL_METHODS, protocolIngressPolicy, protocolIngressRules, type ProtocolMethod } from '../../src/protocol/interface';
-import * as P from '../../src/protocol/candid';
-import { DEFAULT_CONTROLLER, type ExecutionRecord } from '../../src/replica';
+import { decode, type Type } from '../../src/lib/candid/candid';
+import { toIdl } from '../../src/lib/candid/to-idl';
+import * as L from '../../src/ledger/api/candid';
+import { LEDGER_METHODS, ledgerArgBounds, ledgerIngressPolicy, ledgerIngressRules, type LedgerMethod } from '../../src/ledger/api/interface';
+import { PROTOCOL_ARG_BOUNDS, PROTOCOL_METHODS, protocolIngressPolicy, protocolIngressRules, type ProtocolMethod } from '../../src/protocol/api/interface';
+import * as P from '../../src/protocol/api/candid';
+import { DEFAULT_CONTROLLER, type ExecutionRecord } from '../../tools/replica';
 import { encodeArgs, largestValue, NAT_MAX } from '../helpers/bounded-values';
 import { deployNetwork, E8S, identity, LEDGER_ID, principalOf, PROTOCOL_ID, type Network } from '../helpers/network';
 

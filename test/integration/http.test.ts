@@ -1,5 +1,5 @@
 /**
- * The IC HTTP interface in front of the embedded replica (src/replica/http), driven by unmodified
+ * The IC HTTP interface in front of the embedded replica (tools/replica/http), driven by unmodified
  * agents over real HTTP on 127.0.0.1:
  *  - agent-js `HttpAgent` (root key fetched, query signatures verified, v3 certificates verified)
  *    runs the ledger and protocol calls the SDK runs in process, with Ed25519, secp256k1 and
@@ -24,8 +24,8 @@ import { EmbeddedNetwork } from '../../src/client/embedded';
 import { connect } from '../../src/client/network';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient } from '../../src/client/protocol';
-import { serveReplica, type ReplicaHttpServer } from '../../src/replica/http';
-import { identityOf, pemOf } from '../../src/devnet/plan';
+import { serveReplica, type ReplicaHttpServer } from '../../tools/replica/http';
+import { identityOf, pemOf } from '../../tools/devnet/plan';
 
 const E8S = 100_000_000n;
 const BIN = resolve(__dirname, '..', '..', 'bin', 'emc.js');

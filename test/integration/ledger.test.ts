@@ -8,9 +8,9 @@ import { Actor, Certificate, type ActorSubclass, type Identity } from '@dfinity/
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { IcrcLedgerCanister } from '@dfinity/ledger-icrc';
-import { reconstruct, fromAgentHashTree } from '../../src/replica/certification';
+import { reconstruct, fromAgentHashTree } from '../../tools/replica/certification';
 import { hashValue, type Value } from '../../src/ledger/icrc3/value';
-import { EmbeddedReplica, ReplicaError } from '../../src/replica';
+import { EmbeddedReplica, ReplicaError } from '../../tools/replica';
 import { ErrorCodes } from '../../src/ledger/ledger';
 import { idlFactory as dfinityLedgerIdl } from '../../node_modules/@icp-sdk/canisters/declarations/ledger-icrc/icrc_ledger.idl.js';
 import { E8S, FEE, acct, deployLedger, identity, ledgerUpgradeArg } from '../helpers/ledger';
@@ -119,7 +119,7 @@ describe('emc_ledger through IcrcLedgerCanister (@dfinity/ledger-icrc)', () => {
         expect(Buffer.from(reconstruct(tree)).equals(Buffer.from(certified))).toBe(true);
         expect(Buffer.from(certified).equals(Buffer.from(env.replica.certifiedData(env.id)))).toBe(true);
         // the tip names the last block and its hash
-        const { lookupPath } = await import('../../src/replica/certification');
+        const { lookupPath } = await import('../../tools/replica/certification');
         expect(Buffer.from(lookupPath(tree, ['last_block_hash']) as Uint8Array).equals(Buffer.from(previous as Uint8Array))).toBe(true);
         expect(lookupPath(tree, ['last_block_index'])).toEqual(new Uint8Array([4]));
         // as an update call there is no data certificate, as on the IC

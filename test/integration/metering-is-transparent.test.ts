@@ -7,7 +7,7 @@ import { Actor } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import type { Principal } from '@dfinity/principal';
-import { EmbeddedReplica } from '../../src/replica';
+import { EmbeddedReplica } from '../../tools/replica';
 import { fixtureIdl, fixtureInit, type FixtureService } from '../fixture/idl';
 import { builtWasm } from '../helpers/wasm';
 

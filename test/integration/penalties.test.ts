@@ -6,8 +6,8 @@
  */
 import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { batchDigest, type BatchPayload } from '../../src/protocol/batches';
-import { TREASURY_SUBACCOUNT } from '../../src/protocol/protocol';
+import { batchDigest, type BatchPayload } from '../../src/protocol/batches/batches';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/stakes/stakes';
 import { builtWasm } from '../helpers/wasm';
 import { EMC, PROTOCOL_ID, SECOND, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 

@@ -5,8 +5,8 @@
  */
 import { Certificate, Cbor, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { fromAgentHashTree, lookupPath, reconstruct } from '../../src/replica/certification';
-import type { BatchPayload } from '../../src/protocol/batches';
+import { fromAgentHashTree, lookupPath, reconstruct } from '../../tools/replica/certification';
+import type { BatchPayload } from '../../src/protocol/batches/batches';
 import { builtWasm } from '../helpers/wasm';
 import { DAY, EMC, FEE, LEDGER_ID, PROTOCOL_ID, T0, approveProtocol, clientDigest, deployNetwork, identity, payloadDigest, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 

@@ -10,7 +10,7 @@ import * as icp from '@icp-sdk/core/agent';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CONTROLLER, DEFAULT_CONTROLLER_IDENTITY, EmbeddedReplica, executionFee, IC_INSTRUCTION_LIMITS, ingressInductionFee, readStableSnapshot, writeStableSnapshot, type ExecutionRecord } from '../../src/replica';
+import { DEFAULT_CONTROLLER, DEFAULT_CONTROLLER_IDENTITY, EmbeddedReplica, executionFee, IC_INSTRUCTION_LIMITS, ingressInductionFee, readStableSnapshot, writeStableSnapshot, type ExecutionRecord } from '../../tools/replica';
 import { fixtureIdl, fixtureInit, type FixtureService } from '../fixture/idl';
 import { builtWasm } from '../helpers/wasm';
 

@@ -5,7 +5,7 @@
  * claimed + claimable + unallocated = emitted, and the ledger minted exactly what was claimed.
  */
 import { Principal } from '@dfinity/principal';
-import { epochReward } from '../../src/rewards/schedule';
+import { epochReward } from '../../src/protocol/rewards/schedule';
 import { builtWasm } from '../helpers/wasm';
 import { DAY, EMC, LEDGER_ID, PROTOCOL_ID, SECOND, T0, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, type Network } from '../helpers/network';
 

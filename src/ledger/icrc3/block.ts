@@ -43,7 +43,7 @@
  *    [1,l,r] / [2,label,t] / [3,value], labels and leaves as byte strings, no self-describe tag).
  *    (Older ledgers certified "tip_hash" + big-endian u64 index; ICRC-3 uses the above.)
  *
- * Runs inside the canister: no Node built-ins, no imports from src/replica.
+ * Runs inside the canister: no Node built-ins, no imports from tools/replica.
  */
 import {
   COMPRESS_PAD,
@@ -56,8 +56,8 @@ import {
   hashNatLeb,
   hashPair,
   sha256Words,
-} from '../../crypto/sha256';
-import { concat, leb128 } from '../../storage/bytes';
+} from '../../lib/crypto/sha256';
+import { concat, leb128 } from '../../lib/storage/bytes';
 import { Value, utf8 } from './value';
 
 export { BLOCK_FORMAT, decodeBlock, encodeBlock } from './codec';

@@ -15,7 +15,7 @@
  *
  * Runs inside the canister: no Node built-ins.
  */
-import { COMPRESS_PAD, MAX_PAD_BLOCKS, Sha256, compressPair, digestToBytes, hashNatLeb, sha256Words, slebBytes, SHA256_IV } from '../../crypto/sha256';
+import { COMPRESS_PAD, MAX_PAD_BLOCKS, Sha256, compressPair, digestToBytes, hashNatLeb, sha256Words, slebBytes, SHA256_IV } from '../../lib/crypto/sha256';
 
 export type Value =
   | { Blob: Uint8Array }

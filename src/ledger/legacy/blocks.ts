@@ -23,7 +23,7 @@
  * Storage: none (blocks are read by the caller). Cost: one pass over the block's fields.
  * Runs inside the canister: no Node built-ins.
  */
-import { accountOut, type CAccount } from '../candid';
+import { accountOut, type CAccount } from '../api/candid';
 import { blockToValue, type Block } from '../icrc3/block';
 import type { Value } from '../icrc3/value';
 

@@ -3,9 +3,9 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { formatAccount } from '../../../src/client/account';
 import { candidText, DeployConfigError, ledgerInstallArg, MAX_GENESIS_ACCOUNTS, protocolInitArg, resolveConfig } from '../../../src/deploy/config';
-import { decode } from '../../../src/candid/candid';
-import * as L from '../../../src/ledger/candid';
-import * as P from '../../../src/protocol/candid';
+import { decode } from '../../../src/lib/candid/candid';
+import * as L from '../../../src/ledger/api/candid';
+import * as P from '../../../src/protocol/api/candid';
 
 const deployer = Principal.fromText('xkbqi-2qaaa-aaaah-qbpqq-cai');
 const other = Principal.fromText('ryjl3-tyaaa-aaaaa-aaaba-cai');

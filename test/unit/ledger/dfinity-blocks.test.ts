@@ -18,7 +18,7 @@ import {
     rosettaValue,
     type DBlock,
     type DOperation,
-} from '../../../src/ledger/dfinity-decoder';
+} from '../../helpers/dfinity-decoder';
 import { blockHash, blockToValue, decodeBlock, type Block } from '../../../src/ledger/icrc3/block';
 import { hashValue, type Value } from '../../../src/ledger/icrc3/value';
 import { LegacyRangeError, legacyBlockValue, legacyRange, legacyTransaction, toLegacyValue, U64_MAX } from '../../../src/ledger/legacy/blocks';

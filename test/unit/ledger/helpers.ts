@@ -1,10 +1,10 @@
 /** A ledger over in-memory stores with a hand-driven clock, for unit tests of the domain. */
-import { FakeEnv } from '../../../src/env';
+import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
 import { blockHash, decodeBlock } from '../../../src/ledger/icrc3/block';
 import { Ledger, type InitSettings } from '../../../src/ledger/ledger';
 import { LedgerState, type LedgerStores } from '../../../src/ledger/state';
-import { MemoryKV } from '../../../src/storage/kv';
+import { MemoryKV } from '../../../src/lib/storage/kv';
 
 export const E8S = 100_000_000n;
 export const FEE = 100_000n;

@@ -7,11 +7,11 @@
  */
 import { Principal } from '@dfinity/principal';
 import fc from 'fast-check';
-import { FakeEnv } from '../../../src/env';
-import { Batches, batchDigest, type BatchPayload, type BatchResult, type StateBitSink } from '../../../src/protocol/batches';
-import { batchTipRootHash, EMPTY_TREE_HASH } from '../../../src/protocol/certified-tip';
-import { quorum } from '../../../src/protocol/quorum';
-import { MemoryKV } from '../../../src/storage/kv';
+import { FakeEnv } from '../../../src/lib/env';
+import { Batches, batchDigest, type BatchPayload, type BatchResult, type StateBitSink } from '../../../src/protocol/batches/batches';
+import { batchTipRootHash, EMPTY_TREE_HASH } from '../../../src/protocol/batches/certified-tip';
+import { quorum } from '../../../src/protocol/validators/quorum';
+import { MemoryKV } from '../../../src/lib/storage/kv';
 import { principal, T0 } from '../ledger/helpers';
 import { FakeValidators, hex } from './fake-validators';
 

@@ -6,8 +6,8 @@ import { createHash } from 'crypto';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import fc from 'fast-check';
-import { encode } from '../../../src/candid/candid';
-import { FakeEnv } from '../../../src/env';
+import { encode } from '../../../src/lib/candid/candid';
+import { FakeEnv } from '../../../src/lib/env';
 import { EMPTY_TREE_HASH as LEDGER_EMPTY_TREE_HASH } from '../../../src/ledger/ledger';
 import {
     BatchErrorT,
@@ -23,13 +23,13 @@ import {
     type BatchResult,
     type BatchStores,
     type StateBitSink,
-} from '../../../src/protocol/batches';
-import { EMPTY_TREE_HASH, batchTipHashTreeCbor, batchTipRootHash } from '../../../src/protocol/certified-tip';
-import { quorum } from '../../../src/protocol/quorum';
-import { encodeTreeCbor } from '../../../src/replica/certification/cbor';
-import { empty, fork, labeled, leaf, reconstruct } from '../../../src/replica/certification/hashTree';
-import { leb128 as refLeb128 } from '../../../src/replica/certification';
-import { MemoryKV, type KV } from '../../../src/storage/kv';
+} from '../../../src/protocol/batches/batches';
+import { EMPTY_TREE_HASH, batchTipHashTreeCbor, batchTipRootHash } from '../../../src/protocol/batches/certified-tip';
+import { quorum } from '../../../src/protocol/validators/quorum';
+import { encodeTreeCbor } from '../../../tools/replica/certification/cbor';
+import { empty, fork, labeled, leaf, reconstruct } from '../../../tools/replica/certification/hashTree';
+import { leb128 as refLeb128 } from '../../../tools/replica/certification';
+import { MemoryKV, type KV } from '../../../src/lib/storage/kv';
 import { principal, SECOND, T0 } from '../ledger/helpers';
 import { FakeValidators, hex } from './fake-validators';
 

@@ -3,11 +3,11 @@
  * a call can be rejected before the ledger executes it, or after (the response is lost: SYS_UNKNOWN),
  * and responses can be held back to interleave concurrent operations.
  */
-import { FakeEnv } from '../../../src/env';
+import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
 import { Ledger } from '../../../src/ledger/ledger';
 import { LedgerState } from '../../../src/ledger/state';
-import type { CallOutcome, LedgerClient, LedgerTransfer, LedgerTransferFrom } from '../../../src/protocol/ledger-client';
+import type { CallOutcome, LedgerClient, LedgerTransfer, LedgerTransferFrom } from '../../../src/protocol/model/ledger-port';
 import { stores } from '../ledger/helpers';
 
 export type Fault = { when: 'before' | 'after'; code: number; message?: string };

@@ -1,5 +1,5 @@
-/** The validator view the batch tests run against (unit tests of src/protocol/batches.ts). */
-import type { ValidatorView } from '../../../src/protocol/batches';
+/** The validator view the batch tests run against (unit tests of src/protocol/batches/batches.ts). */
+import type { ValidatorView } from '../../../src/protocol/batches/batches';
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 

@@ -9,10 +9,10 @@
  *  8. texts that validate are stored: validate_m is Ok exactly when m succeeds.
  */
 import fc from 'fast-check';
-import { OPERATION_LEASE_NS, MAX_REASON_BYTES, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR } from '../../../src/protocol/bounds';
-import { TREASURY_SUBACCOUNT } from '../../../src/protocol/protocol';
-import { Reader, Writer, utf8Length } from '../../../src/storage/binary';
-import { PROTOCOL_MEMORY as M } from '../../../src/storage/memory-ids';
+import { OPERATION_LEASE_NS, MAX_REASON_BYTES, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR } from '../../../src/protocol/model/bounds';
+import { TREASURY_SUBACCOUNT } from '../../../src/protocol/stakes/stakes';
+import { Reader, Writer, utf8Length } from '../../../src/lib/storage/binary';
+import { PROTOCOL_MEMORY as M } from '../../../src/lib/storage/memory-ids';
 import { DAY, EMC, GOVERNANCE, PROTOCOL_ID, T0, escrowInvariant, newProtocol, operator } from './helpers';
 import { icProtocol } from './ic-semantics';
 

@@ -1,9 +1,9 @@
 /** A protocol over in-memory stores and a fake ledger (the real ledger domain), for unit tests. */
-import { FakeEnv } from '../../../src/env';
+import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
-import { escrowSubaccount, Protocol } from '../../../src/protocol/protocol';
+import { escrowSubaccount, Protocol } from '../../../src/protocol/stakes/stakes';
 import { protocolSystem } from '../../../src/protocol/system';
-import { MemoryKV } from '../../../src/storage/kv';
+import { MemoryKV } from '../../../src/lib/storage/kv';
 import { principal } from '../ledger/helpers';
 import { FakeLedgerClient } from './fake-ledger';
 

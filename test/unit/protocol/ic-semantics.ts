@@ -10,10 +10,10 @@
  * after the next ledger call throw, the way a storage writer refusing an oversize value traps a
  * callback.
  */
-import { FakeEnv } from '../../../src/env';
+import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
 import { protocolSystem, type ProtocolSystem } from '../../../src/protocol/system';
-import { MemoryKV, type KV } from '../../../src/storage/kv';
+import { MemoryKV, type KV } from '../../../src/lib/storage/kv';
 import { FakeLedgerClient } from './fake-ledger';
 import { GOVERNANCE, LEDGER_ID, operator, PROTOCOL_ID, T0 } from './helpers';
 

@@ -1,6 +1,6 @@
 /** The node record's binary codec round-trips every field combination. */
 import fc from 'fast-check';
-import { decodeNode, encodeNode, NODE_STATUSES, NODE_TYPES, nodeIdProblem, type NodeRecord } from '../../../src/protocol/nodes';
+import { decodeNode, encodeNode, NODE_STATUSES, NODE_TYPES, nodeIdProblem, type NodeRecord } from '../../../src/protocol/nodes/record';
 
 const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
 const account = fc.record({ owner: bytes(0, 29), subaccount: fc.option(bytes(32, 32), { nil: undefined }) }, { requiredKeys: ['owner'] });

@@ -1,8 +1,8 @@
 /** Registry, stakes, terms, renewals, the validator set and the state-bit sink, on in-memory stores. */
 import fc from 'fast-check';
-import { computeBaseE, computeE, previewComputeE, requiredComputeStake, routerE, validatorE } from '../../../src/protocol/evalue';
-import { escrowSubaccount, memoFor } from '../../../src/protocol/protocol';
-import { admissionBatchSize, faultTolerance, nextSetSize, quorum } from '../../../src/protocol/quorum';
+import { computeBaseE, computeE, previewComputeE, requiredComputeStake, routerE, validatorE } from '../../../src/protocol/nodes/evalue';
+import { escrowSubaccount, memoFor } from '../../../src/protocol/stakes/stakes';
+import { admissionBatchSize, faultTolerance, nextSetSize, quorum } from '../../../src/protocol/validators/quorum';
 import { DAY, EMC, GOVERNANCE, PROTOCOL_ID, T0, escrowInvariant, newProtocol, operator } from './helpers';
 
 const wallet = (n: number) => ({ owner: operator(n + 500) });

@@ -17,9 +17,9 @@ import {
   tipTreeRootHash,
 } from '../../../../src/ledger/icrc3/block';
 import { hashValue, Value } from '../../../../src/ledger/icrc3/value';
-import { encodeTreeCbor } from '../../../../src/replica/certification/cbor';
-import { fork, labeled, leaf, reconstruct } from '../../../../src/replica/certification/hashTree';
-import { leb128 as refLeb128 } from '../../../../src/replica/certification';
+import { encodeTreeCbor } from '../../../../tools/replica/certification/cbor';
+import { fork, labeled, leaf, reconstruct } from '../../../../tools/replica/certification/hashTree';
+import { leb128 as refLeb128 } from '../../../../tools/replica/certification';
 import { hex, refHash } from './reference';
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -1,0 +1,99 @@
+/**
+ * The registry of stable-memory ids (StableBTreeMap memory ids) of every canister.
+ *
+ * Rules (see docs/storage.md):
+ * - An id is assigned once and never reused or renumbered, even after the map is abandoned: an
+ *   abandoned id stays here, commented `DEPRECATED_…`, so nobody takes it again.
+ * - The key encoding of a map never changes (order and equality are bytewise).
+ * - Values carry a leading format byte, so a layout can evolve with migrate-on-read.
+ * - Azle reserves 254 (its WASI file system) and 255 (ic-stable-structures' memory manager).
+ *
+ * Memory layout of each canister: Azle's WASI area (~64 MiB) followed by 8 MiB buckets allocated to
+ * the maps below by ic-stable-structures' MemoryManager as they grow.
+ */
+
+/** emc_ledger */
+export const LEDGER_MEMORY = {
+    /** Configuration and counters: fixed small keys → encoded values. */
+    CONFIG: 0,
+    /** Account key (62 bytes) → balance (u64 big-endian). */
+    BALANCES: 1,
+    /** from key ‖ spender key → allowance { amount, expires_at }. */
+    ALLOWANCES: 2,
+    /** from key → sorted list of its spender keys (ICRC-103 listing). */
+    SPENDERS: 3,
+    /** expires_at (u64 BE) ‖ from key ‖ spender key → empty: expired approvals are pruned oldest first. */
+    APPROVAL_EXPIRIES: 4,
+    /** Block index (u64 BE) → encoded block. */
+    BLOCKS: 5,
+    /** created_at_time (u64 BE) ‖ transaction bytes → block index: the deduplication window. */
+    DEDUP: 6,
+} as const;
+
+/** emc_protocol (ids 32 and up, so the two canisters' ids can never be confused in reviews). */
+export const PROTOCOL_MEMORY = {
+    /** Configuration: governance, ledger, parameters, the next node index (versioned JSON). */
+    CONFIG: 32,
+    /** Node index (u64 BE) → retry mark (started_at, attempt, in flight) of its ledger operation in flight (src/protocol/model/operation-marks.ts). */
+    PENDING_OPS: 33,
+    /** Node index (u64 BE) → node record (versioned JSON). */
+    NODES: 34,
+    /** Network node id (UTF-8) → node index. */
+    NODE_IDS: 35,
+    /** term end (u64 BE) ‖ node index → empty: stakes to release, earliest first. */
+    EXPIRIES: 36,
+    /** Operator principal → node index of its active validator. */
+    VALIDATORS: 37,
+    /** State-bit batches (src/protocol/batches/batches.ts): tip and counters. */
+    BATCH_CONFIG: 38,
+    /** height ‖ digest → proposal. */
+    BATCH_PROPOSALS: 39,
+    /** height ‖ validator → vote. */
+    BATCH_VOTES: 40,
+    /** Confirmed batches and the confirmation-time index. */
+    BATCH_CONFIRMED: 41,
+    /** Validator → last participation (height, time). */
+    BATCH_PARTICIPATION: 42,
+    /** The reward index, its books and the epoch clock (src/protocol/rewards/rewards.ts). */
+    REWARDS_STATE: 43,
+    /** Node index → the node's reward weight, snapshot, credited and claimed e8s. */
+    NODE_REWARDS: 44,
+    /** Epoch (u64 BE) → the epoch's record: emitted, distributed, unallocated, ΣE, eligible nodes. */
+    EPOCHS: 45,
+    /** Liveness (src/protocol/penalties/liveness.ts): due ‖ node → empty, the nodes judged by the end of their next window. */
+    LIVENESS_QUEUE: 46,
+    /** Node → its due time in the liveness queue. */
+    LIVENESS_DUE: 47,
+    /** node ‖ fault start → until ‖ windows evaluated: ended faults with windows left to evaluate. */
+    FAULT_EPISODES: 48,
+    /** Node → empty: penalties due to move from the node's escrow to the treasury. */
+    DEDUCTIONS: 49,
+    /** seq → penalty record (every charge, in order). */
+    PENALTY_LOG: 50,
+    /** Penalty totals: charged, moved, forgiven, records. */
+    PENALTY_STATE: 51,
+    /** Peer votes (src/protocol/votes/votes.ts): id → impeachment or key-compromise report. */
+    VOTES: 52,
+    /** vote id ‖ voter node → ballot. */
+    VOTE_BALLOTS: 53,
+    /** closes_at ‖ vote id → empty: votes to close, earliest first. */
+    VOTE_DEADLINES: 54,
+    /** kind ‖ node → vote id: the open vote of each kind per node. */
+    VOTE_OPEN: 55,
+    /** The next vote id. */
+    VOTE_STATE: 56,
+    /** Governance (src/protocol/governance/governance.ts): seq → log entry (caller, time, method, old and new value). */
+    GOVERNANCE_LOG: 57,
+    /** Payout id → grant or airdrop payment from the treasury. */
+    PAYOUTS: 58,
+    /** Governance counters and pool totals. */
+    GOVERNANCE_STATE: 59,
+    /** Payout id → retry mark of its ledger transfer in flight (src/protocol/model/operation-marks.ts). */
+    PAYOUT_RETRIES: 60,
+    /** registered_at (u64 BE) ‖ node index → empty: unstaked compute registrations awaiting their first PoC (src/protocol/nodes/unstaked.ts). */
+    UNSTAKED_QUEUE: 61,
+    /** Operator principal → u32 count of its unstaked compute registrations awaiting a PoC. */
+    UNSTAKED_BY_OPERATOR: 62,
+    /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
+    TYPE_STATUS_BASE: 64,
+} as const;

@@ -1,0 +1,399 @@
+/** The protocol canister's Candid types and the conversions between them and the domain's. */
+import { Principal } from '@dfinity/principal';
+import { C, type ValueOf } from '../../lib/candid/candid';
+import { accountIn, accountOut, CAccount, opt, toOpt } from '../../ledger/api/candid';
+import { NODE_STATUSES, NODE_TYPES, type NodeRecord, type NodeStatus, type NodeType } from '../nodes/record';
+import type { ProtocolError, RegisterArgs } from '../stakes/stakes';
+import type { VoteRecord } from '../votes/votes';
+import type { PenaltyRecord } from '../penalties/liveness';
+import type { LogEntry, ParamsUpdate, Payout } from '../governance/governance';
+import type { ProtocolParams } from '../model/params';
+import { MAX_AMOUNT_E8S, MAX_REASON_BYTES, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR, MAX_UNSTAKED_TOTAL, MIN_COMPUTE_STAKE_FEES } from '../model/bounds';
+
+
+const variantOf = (names: readonly string[]) => C.variant(Object.fromEntries(names.map((n) => [n, C.null])));
+
+export const NodeTypeT = variantOf(NODE_TYPES);
+export const NodeStatusT = variantOf(NODE_STATUSES);
+
+export const StakeTermT = C.record({
+    amount: C.nat,
+    lock_days: C.nat32,
+    term_start: C.nat64,
+    term_end: C.nat64,
+    renewals: C.nat32,
+    owner: CAccount,
+});
+
+export const NodeViewT = C.record({
+    node_id: C.text,
+    node_type: NodeTypeT,
+    status: NodeStatusT,
+    operator: C.principal,
+    wallet: CAccount,
+    registered_at: C.nat64,
+    admitted_at: C.opt(C.nat64),
+    stake: C.opt(StakeTermT),
+    e_value: C.nat,
+    poc_ms: C.opt(C.nat32),
+    online: C.opt(C.bool),
+    observed_at: C.opt(C.nat64),
+    escrow: CAccount,
+    pending_operation: C.opt(C.text),
+    /** Below its minimum stake after penalties: no rewards, no votes, until it tops up. */
+    suspended: C.bool,
+    /** Its key is reported compromised: no votes, claims or changes until the report is decided. */
+    frozen: C.bool,
+    /** Penalties charged and not yet moved to the treasury, and the total moved (e8s). */
+    penalty_due: C.nat,
+    penalized: C.nat,
+});
+export type NodeView = ValueOf<typeof NodeViewT>;
+
+export const ProtocolErrorT = C.variant({
+    NotAuthorized: C.record({ reason: C.text }),
+    InvalidArgument: C.record({ reason: C.text }),
+    NodeIdTaken: C.record({ node_id: C.text }),
+    NodeNotFound: C.record({ node_id: C.text }),
+    NodeBusy: C.record({ node_id: C.text, operation: C.text }),
+    WrongStatus: C.record({ node_id: C.text, status: C.text, expected: C.text }),
+    StakeTooLow: C.record({ minimum: C.nat }),
+    TermTooShort: C.record({ minimum_days: C.nat32 }),
+    RenewalNotAllowed: C.record({ reason: C.text }),
+    WrongBatchSize: C.record({ expected: C.nat32, got: C.nat32 }),
+    LedgerRefused: C.record({ reason: C.text }),
+    LedgerUnavailable: C.record({ reason: C.text }),
+    OperationPending: C.record({ node_id: C.text, operation: C.text, reason: C.text }),
+    NothingToClaim: C.record({ node_id: C.text }),
+    Paused: C.record({ reason: C.text }),
+    NotFound: C.record({ what: C.text, id: C.text }),
+    VoteClosed: C.record({ id: C.nat64, outcome: C.text }),
+    AlreadyVoted: C.record({ id: C.nat64 }),
+});
+
+export const NodeResultT = C.variant({ Ok: NodeViewT, Err: ProtocolErrorT });
+export const NodesResultT = C.variant({ Ok: C.vec(NodeViewT), Err: ProtocolErrorT });
+
+export const StakeArgT = C.record({ amount: C.nat, lock_days: C.nat32, from_subaccount: C.opt(C.blob) });
+export const RegisterNodeArgsT = C.record({
+    node_id: C.text,
+    node_type: NodeTypeT,
+    wallet: CAccount,
+    stake: C.opt(StakeArgT),
+});
+export const StakeComputeArgsT = C.record({ node_id: C.text, amount: C.nat, lock_days: C.nat32, from_subaccount: C.opt(C.blob) });
+export const TopUpArgsT = C.record({ node_id: C.text, amount: C.nat, from_subaccount: C.opt(C.blob) });
+export const RenewArgsT = C.record({ node_id: C.text, days: C.nat32, top_up: C.nat, from_subaccount: C.opt(C.blob) });
+
+export const ListNodesArgsT = C.record({ node_type: NodeTypeT, status: NodeStatusT, start: C.nat64, limit: C.nat32 });
+export const NodePageT = C.record({ nodes: C.vec(NodeViewT), total: C.nat64 });
+export const ValidatorSetT = C.record({ validators: C.vec(NodeViewT), size: C.nat32, f: C.opt(C.nat32), quorum: C.nat32 });
+export const PreviewArgsT = C.record({ poc_ms: C.nat64, stake_e8s: C.nat, lock_days: C.nat32 });
+
+export const ProtocolInitT = C.record({
+    /** The $EMC ledger (the protocol canister is its minting account). */
+    ledger: C.principal,
+    /** Default: the NNS governance canister rrkah-fqaaa-aaaaa-aaaaq-cai. */
+    governance: C.opt(C.principal),
+    /** When epoch 0 starts (ns since the Unix epoch); default: the install time. */
+    genesis_time: C.opt(C.nat64),
+    /** Epoch length in seconds; default 86,400. */
+    epoch_seconds: C.opt(C.nat64),
+});
+export const ProtocolArgT = C.variant({ Init: ProtocolInitT, Upgrade: C.opt(C.record({})) });
+
+export const ProtocolInfoT = C.record({
+    governance: C.principal,
+    ledger: C.principal,
+    treasury: CAccount,
+    ledger_fee: C.nat,
+    validators: C.nat32,
+    pending_releases: C.nat64,
+    /** Why governance paused the protocol, while it is paused. */
+    paused: C.opt(C.text),
+});
+
+export const NNS_GOVERNANCE = 'rrkah-fqaaa-aaaaa-aaaaq-cai';
+
+export function tagOf<T extends string>(v: Record<string, null>): T {
+    return Object.keys(v)[0] as T;
+}
+
+export function registerArgsIn(a: ValueOf<typeof RegisterNodeArgsT>): RegisterArgs {
+    const s = opt(a.stake);
+    return {
+        node_id: a.node_id,
+        node_type: tagOf<NodeType>(a.node_type as Record<string, null>),
+        wallet: accountIn(a.wallet as CAccount),
+        stake: s === undefined ? undefined : { amount: s.amount, lock_days: s.lock_days, from_subaccount: opt(s.from_subaccount) },
+    };
+}
+
+export function nodeView(n: NodeRecord, escrow: { owner: Uint8Array; subaccount?: Uint8Array }): NodeView {
+    return {
+        node_id: n.id,
+        node_type: { [n.type]: null } as never,
+        status: { [n.status]: null } as never,
+        operator: Principal.fromUint8Array(n.operator),
+        wallet: accountOut(n.wallet),
+        registered_at: n.registeredAt,
+        admitted_at: toOpt(n.admittedAt),
+        stake: toOpt(
+            n.stake === undefined
+                ? undefined
+                : { amount: n.stake.amount, lock_days: n.stake.lockDays, term_start: n.stake.termStart, term_end: n.stake.termEnd, renewals: n.stake.renewals, owner: accountOut(n.stake.owner) },
+        ),
+        e_value: n.e,
+        poc_ms: toOpt(n.pocMs),
+        online: toOpt(n.online),
+        observed_at: toOpt(n.observedAt),
+        escrow: accountOut(escrow),
+        pending_operation: toOpt(n.op?.kind),
+        suspended: n.suspended === true,
+        frozen: n.frozen === true,
+        penalty_due: n.penaltyDue ?? 0n,
+        penalized: n.penalized ?? 0n,
+    } as NodeView;
+}
+
+/** Domain errors are already in their Candid shape; numbers the Candid type wants as nat32 stay numbers. */
+export function errorOut(e: ProtocolError): ProtocolError {
+    return e;
+}
+
+export function statusIn(v: Record<string, null>): NodeStatus {
+    return tagOf<NodeStatus>(v);
+}
+
+/** A claim answers what was minted, and where to. */
+export const ClaimResultT = C.variant({ Ok: C.record({ node_id: C.text, amount: C.nat, wallet: CAccount }), Err: ProtocolErrorT });
+export const NodeRewardsT = C.record({ weight: C.nat, credited: C.nat, claimed: C.nat, claimable: C.nat });
+export const RewardsSummaryT = C.record({
+    epoch: C.nat64,
+    epoch_start: C.nat64,
+    epoch_end: C.nat64,
+    epoch_seconds: C.nat64,
+    emitted: C.nat,
+    distributed: C.nat,
+    unallocated: C.nat,
+    claimed: C.nat,
+    total_e: C.nat,
+    eligible: C.nat64,
+});
+export const EpochRecordT = C.record({
+    epoch: C.nat64,
+    start: C.nat64,
+    end: C.nat64,
+    emitted: C.nat,
+    distributed: C.nat,
+    unallocated: C.nat,
+    total_e: C.nat,
+    eligible: C.nat64,
+});
+export const EpochRangeT = C.record({ start: C.nat64, count: C.nat32 });
+export const ScheduleRowT = C.record({ period: C.nat32, epoch_reward_e8s: C.nat, period_total_e8s: C.nat, cumulative_e8s: C.nat });
+
+// ----- penalties, votes and governance (issue 6) --------------------------------------------------
+
+export const VoteViewT = C.record({
+    id: C.nat64,
+    kind: C.variant({ impeachment: C.null, key_rotation: C.null }),
+    node_id: C.text,
+    node_type: NodeTypeT,
+    opened_by: C.text,
+    reason: C.text,
+    new_operator: C.opt(C.principal),
+    opened_at: C.nat64,
+    closes_at: C.nat64,
+    electorate: C.nat32,
+    yes: C.nat32,
+    no: C.nat32,
+    status: C.variant({ open: C.null, passed: C.null, failed: C.null }),
+    decided_at: C.opt(C.nat64),
+    closed: C.bool,
+    /** Key reports: the validators that never answered (node ids), recorded at the deadline. */
+    non_responders: C.vec(C.text),
+});
+export const VoteResultT = C.variant({ Ok: VoteViewT, Err: ProtocolErrorT });
+export const OpenImpeachmentArgsT = C.record({ accuser: C.text, node_id: C.text, reason: C.text });
+export const ImpeachmentVoteArgsT = C.record({ id: C.nat64, voter: C.text, yes: C.bool });
+export const KeyReportArgsT = C.record({ node_id: C.text, new_operator: C.principal });
+export const KeyAnswerArgsT = C.record({ id: C.nat64, voter: C.text, confirm: C.bool });
+export const RangeT = C.record({ start: C.nat64, count: C.nat32 });
+
+export const PenaltyRecordT = C.record({
+    seq: C.nat64,
+    node_id: C.text,
+    kind: C.variant({ liveness: C.null, impeachment: C.null }),
+    windows: C.nat32,
+    first_window: C.nat64,
+    last_window: C.nat64,
+    amount: C.nat,
+    time: C.nat64,
+});
+export const PenaltiesSummaryT = C.record({ charged: C.nat, moved: C.nat, forgiven: C.nat, pending_deductions: C.nat64, records: C.nat64 });
+
+/** SNS generic-proposal validators answer this. */
+export const ValidationResultT = C.variant({ Ok: C.text, Err: C.text });
+export const GovResultT = C.variant({ Ok: C.text, Err: ProtocolErrorT });
+export const MultiplierT = C.record({ days: C.nat32, multiplier_tenths: C.nat32 });
+export const ParamsUpdateT = C.record({
+    epoch_seconds: C.opt(C.nat64),
+    validator_penalty_e8s: C.opt(C.nat),
+    validator_window_seconds: C.opt(C.nat64),
+    router_penalty_e8s: C.opt(C.nat),
+    router_window_seconds: C.opt(C.nat64),
+    compute_window_seconds: C.opt(C.nat64),
+    validator_min_stake_e8s: C.opt(C.nat),
+    router_min_stake_e8s: C.opt(C.nat),
+    validator_min_term_days: C.opt(C.nat32),
+    validator_renewal_min_days: C.opt(C.nat32),
+    validator_max_renewals: C.opt(C.nat32),
+    router_min_term_days: C.opt(C.nat32),
+    router_renewal_min_days: C.opt(C.nat32),
+    compute_multipliers: C.opt(C.vec(MultiplierT)),
+    impeachment_window_seconds: C.opt(C.nat64),
+    key_rotation_window_seconds: C.opt(C.nat64),
+});
+export const ParamsViewT = C.record({
+    epoch_seconds: C.nat64,
+    validator_penalty_e8s: C.nat,
+    validator_window_seconds: C.nat64,
+    router_penalty_e8s: C.nat,
+    router_window_seconds: C.nat64,
+    compute_window_seconds: C.nat64,
+    validator_min_stake_e8s: C.nat,
+    router_min_stake_e8s: C.nat,
+    validator_min_term_days: C.nat32,
+    validator_renewal_min_days: C.nat32,
+    validator_max_renewals: C.nat32,
+    router_min_term_days: C.nat32,
+    router_renewal_min_days: C.nat32,
+    compute_multipliers: C.vec(MultiplierT),
+    impeachment_window_seconds: C.nat64,
+    key_rotation_window_seconds: C.nat64,
+    ledger_fee_e8s: C.nat,
+    // Fixed bounds (not governable; src/protocol/model/bounds.ts), published so clients check before they pay.
+    compute_min_stake_e8s: C.nat,
+    squatter_grace_seconds: C.nat64,
+    max_term_days: C.nat32,
+    max_amount_e8s: C.nat,
+    max_reason_bytes: C.nat32,
+    max_unstaked_per_operator: C.nat32,
+    max_unstaked_total: C.nat32,
+});
+export const PaymentT = C.record({ to: CAccount, amount: C.nat });
+export const GrantArgsT = C.record({ to: CAccount, amount: C.nat, reason: C.text });
+export const AirdropArgsT = C.record({ payments: C.vec(PaymentT), reason: C.text });
+export const PayoutT = C.record({
+    id: C.nat64,
+    kind: C.variant({ grant: C.null, airdrop: C.null }),
+    to: CAccount,
+    amount: C.nat,
+    reason: C.text,
+    created_at: C.nat64,
+    status: C.variant({ pending: C.null, paid: C.null, failed: C.null }),
+    block: C.opt(C.nat),
+    error: C.opt(C.text),
+});
+export const PayoutsResultT = C.variant({ Ok: C.vec(PayoutT), Err: ProtocolErrorT });
+export const LogEntryT = C.record({ seq: C.nat64, time: C.nat64, caller: C.principal, method: C.text, before: C.text, after: C.text });
+
+// ----- conversions ------------------------------------------------------------------------------------
+
+
+const SEC = 1_000_000_000n;
+
+export function voteView(v: VoteRecord, idOf: (index: bigint) => string): ValueOf<typeof VoteViewT> {
+    return {
+        id: v.id,
+        kind: { [v.kind]: null } as never,
+        node_id: v.nodeId,
+        node_type: { [v.nodeType]: null } as never,
+        opened_by: v.openerId,
+        reason: v.reason,
+        new_operator: toOpt(v.newOperator === undefined ? undefined : Principal.fromUint8Array(v.newOperator)),
+        opened_at: v.openedAt,
+        closes_at: v.closesAt,
+        electorate: v.electorate,
+        yes: v.yes,
+        no: v.no,
+        status: { [v.status]: null } as never,
+        decided_at: toOpt(v.decidedAt),
+        closed: v.closed,
+        non_responders: v.nonResponders.map(idOf),
+    };
+}
+
+export function penaltyView(r: PenaltyRecord): ValueOf<typeof PenaltyRecordT> {
+    return { seq: r.seq, node_id: r.nodeId, kind: { [r.kind]: null } as never, windows: r.windows, first_window: r.from, last_window: r.to, amount: r.amount, time: r.time };
+}
+
+export function payoutView(p: Payout): ValueOf<typeof PayoutT> {
+    return {
+        id: p.id,
+        kind: { [p.kind]: null } as never,
+        to: accountOut(p.to),
+        amount: p.amount,
+        reason: p.reason,
+        created_at: p.createdAt,
+        status: { [p.status]: null } as never,
+        block: toOpt(p.block),
+        error: toOpt(p.error),
+    } as ValueOf<typeof PayoutT>;
+}
+
+export function logView(e: LogEntry): ValueOf<typeof LogEntryT> {
+    return { seq: e.seq, time: e.time, caller: Principal.fromUint8Array(e.caller), method: e.method, before: e.before, after: e.after };
+}
+
+export function paramsUpdateIn(a: ValueOf<typeof ParamsUpdateT>): ParamsUpdate {
+    const m = opt(a.compute_multipliers);
+    return {
+        epochSeconds: opt(a.epoch_seconds),
+        validatorPenalty: opt(a.validator_penalty_e8s),
+        validatorWindowSeconds: opt(a.validator_window_seconds),
+        routerPenalty: opt(a.router_penalty_e8s),
+        routerWindowSeconds: opt(a.router_window_seconds),
+        computeWindowSeconds: opt(a.compute_window_seconds),
+        validatorMinStake: opt(a.validator_min_stake_e8s),
+        routerMinStake: opt(a.router_min_stake_e8s),
+        validatorMinTermDays: opt(a.validator_min_term_days),
+        validatorRenewalMinDays: opt(a.validator_renewal_min_days),
+        validatorMaxRenewals: opt(a.validator_max_renewals),
+        routerMinTermDays: opt(a.router_min_term_days),
+        routerRenewalMinDays: opt(a.router_renewal_min_days),
+        computeMultipliers: m === undefined ? undefined : m.map((x) => [x.days, BigInt(x.multiplier_tenths)] as [number, bigint]),
+        impeachmentWindowSeconds: opt(a.impeachment_window_seconds),
+        keyRotationWindowSeconds: opt(a.key_rotation_window_seconds),
+    };
+}
+
+export function paramsView(p: ProtocolParams, epochLength: bigint): ValueOf<typeof ParamsViewT> {
+    return {
+        epoch_seconds: epochLength / SEC,
+        validator_penalty_e8s: p.validatorPenalty,
+        validator_window_seconds: p.validatorWindowNs / SEC,
+        router_penalty_e8s: p.routerPenalty,
+        router_window_seconds: p.routerWindowNs / SEC,
+        compute_window_seconds: p.computeWindowNs / SEC,
+        validator_min_stake_e8s: p.validatorMinStake,
+        router_min_stake_e8s: p.routerMinStake,
+        validator_min_term_days: p.validatorMinTermDays,
+        validator_renewal_min_days: p.validatorRenewalMinDays,
+        validator_max_renewals: p.validatorMaxRenewals,
+        router_min_term_days: p.routerMinTermDays,
+        router_renewal_min_days: p.routerRenewalMinDays,
+        compute_multipliers: p.computeMultipliers.map(([days, t]) => ({ days, multiplier_tenths: Number(t) })),
+        impeachment_window_seconds: p.impeachmentWindowNs / SEC,
+        key_rotation_window_seconds: p.keyRotationWindowNs / SEC,
+        compute_min_stake_e8s: MIN_COMPUTE_STAKE_FEES * p.ledgerFee + 1n,
+        squatter_grace_seconds: p.squatterGraceNs / SEC,
+        max_term_days: MAX_TERM_DAYS,
+        max_amount_e8s: MAX_AMOUNT_E8S,
+        max_reason_bytes: MAX_REASON_BYTES,
+        max_unstaked_per_operator: MAX_UNSTAKED_PER_OPERATOR,
+        max_unstaked_total: MAX_UNSTAKED_TOTAL,
+        ledger_fee_e8s: p.ledgerFee,
+    };
+}

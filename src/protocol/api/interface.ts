@@ -1,0 +1,145 @@
+/**
+ * The protocol canister's service interface: one table for the canister's decorators and for
+ * clients; and next to it the ingress rules of its `canister_inspect_message`: the length bounds
+ * of every text, blob and vector in the arguments, each from the rule that execution applies, from
+ * which each method's argument limit is derived (docs/security.md).
+ */
+import { C } from '../../lib/candid/candid';
+import { ingressPolicy, ingressRules, type IngressPolicy, type IngressRules } from '../../lib/candid/inspect';
+import { maxArgBytes, type SizeBounds } from '../../lib/candid/size';
+import { MAX_AIRDROP_RECIPIENTS } from '../governance/governance';
+import { MAX_REASON_BYTES } from '../model/bounds';
+import { MAX_NODE_ID_LENGTH, MAX_STATE_BITS } from '../batches/batches';
+import { FIRST_VALIDATOR_BATCH } from '../validators/quorum';
+import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type MethodSig } from '../../lib/candid/service';
+import { toIdl, type IdlLike } from '../../lib/candid/to-idl';
+import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from '../batches/batches';
+import * as T from './candid';
+
+export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
+export const VoteArgsT = C.record({ height: C.nat64, digest: C.blob });
+export const CertifiedTipT = C.record({ height: C.opt(C.nat64), digest: C.opt(C.blob), certificate: C.opt(C.blob), hash_tree: C.blob });
+
+export const PROTOCOL_METHODS = {
+    register_node: u([T.RegisterNodeArgsT], T.NodeResultT),
+    stake_compute: u([T.StakeComputeArgsT], T.NodeResultT),
+    top_up: u([T.TopUpArgsT], T.NodeResultT),
+    renew: u([T.RenewArgsT], T.NodeResultT),
+    withdraw_candidacy: u([C.text], T.NodeResultT),
+    retry_operation: u([C.text], T.NodeResultT),
+    admit_validators: u([C.vec(C.text)], T.NodesResultT),
+    propose_batch: u([ProposeArgsT], ProposeResultT),
+    vote_batch: u([VoteArgsT], VoteResultT),
+    get_node: q([C.text], C.opt(T.NodeViewT)),
+    list_nodes: q([T.ListNodesArgsT], T.NodePageT),
+    validator_set: q([], T.ValidatorSetT),
+    get_batch: q([C.nat64], BatchInfoT),
+    certified_tip: q([], CertifiedTipT),
+    preview_e_value: q([T.PreviewArgsT], C.nat),
+    protocol_info: q([], T.ProtocolInfoT),
+    claim_rewards: u([C.text], T.ClaimResultT),
+    node_rewards: q([C.text], C.opt(T.NodeRewardsT)),
+    rewards_summary: q([], T.RewardsSummaryT),
+    epoch_records: q([T.EpochRangeT], C.vec(T.EpochRecordT)),
+    emission_schedule: q([C.nat32], C.vec(T.ScheduleRowT)),
+    open_impeachment: u([T.OpenImpeachmentArgsT], T.VoteResultT),
+    vote_impeachment: u([T.ImpeachmentVoteArgsT], T.VoteResultT),
+    report_key_compromise: u([T.KeyReportArgsT], T.VoteResultT),
+    answer_key_report: u([T.KeyAnswerArgsT], T.VoteResultT),
+    get_vote: q([C.nat64], C.opt(T.VoteViewT)),
+    list_votes: q([T.RangeT], C.vec(T.VoteViewT)),
+    penalty_log: q([T.RangeT], C.vec(T.PenaltyRecordT)),
+    penalties_summary: q([], T.PenaltiesSummaryT),
+    set_governance: u([C.principal], T.GovResultT),
+    validate_set_governance: q([C.principal], T.ValidationResultT),
+    update_params: u([T.ParamsUpdateT], T.GovResultT),
+    validate_update_params: q([T.ParamsUpdateT], T.ValidationResultT),
+    validate_admit_validators: q([C.vec(C.text)], T.ValidationResultT),
+    pay_grant: u([T.GrantArgsT], T.PayoutsResultT),
+    validate_pay_grant: q([T.GrantArgsT], T.ValidationResultT),
+    airdrop_batch: u([T.AirdropArgsT], T.PayoutsResultT),
+    validate_airdrop_batch: q([T.AirdropArgsT], T.ValidationResultT),
+    pause: u([C.text], T.GovResultT),
+    validate_pause: q([C.text], T.ValidationResultT),
+    resume: u([], T.GovResultT),
+    validate_resume: q([], T.ValidationResultT),
+    governance_log: q([T.RangeT], C.vec(T.LogEntryT)),
+    get_payout: q([C.nat64], C.opt(T.PayoutT)),
+    protocol_params: q([], T.ParamsViewT),
+    health: q([], C.record({ canister: C.text, version: C.text, time_ns: C.nat64, canister_version: C.nat64, cycles: C.nat })),
+} satisfies Record<string, MethodSig>;
+
+export type ProtocolMethod = keyof typeof PROTOCOL_METHODS;
+
+/** Subaccounts are 32 bytes; a batch digest is a SHA-256. */
+const SUBACCOUNT_BYTES = 32;
+const DIGEST_BYTES = 32;
+/** Governance compute multipliers: 1 to 8 entries (governance.checkParams). */
+const MAX_COMPUTE_MULTIPLIERS = 8;
+
+const NODE = { node_id: MAX_NODE_ID_LENGTH, subaccount: SUBACCOUNT_BYTES, from_subaccount: SUBACCOUNT_BYTES };
+const ID_ARG = { '': MAX_NODE_ID_LENGTH };
+const ADMIT = { '': FIRST_VALIDATOR_BATCH, '[]': MAX_NODE_ID_LENGTH };
+const REASON = MAX_REASON_BYTES;
+const PARAMS = { compute_multipliers: MAX_COMPUTE_MULTIPLIERS };
+const GRANT = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
+const AIRDROP = { payments: MAX_AIRDROP_RECIPIENTS, subaccount: SUBACCOUNT_BYTES, reason: REASON };
+const NONE = {};
+
+/**
+ * The bound of every text, blob and vector of each method's argument (paths as in `maxArgBytes`):
+ * node ids are 1..64 characters of [A-Za-z0-9] (nodes.ts); an admission batch has at most 13 ids
+ * (the first batch; later ones 3); reasons at most MAX_REASON_BYTES bytes of UTF-8 (bounds.ts); an airdrop at most
+ * MAX_AIRDROP_RECIPIENTS payments. A batch payload carries at most MAX_STATE_BITS state bits in
+ * its two vectors together (batches.ts): each vector is bounded by MAX_STATE_BITS here, and
+ * `propose_batch`'s limit is the larger of the two ways to fill the payload (`protocolIngressRules`).
+ */
+export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
+    propose_batch: { node_id: MAX_NODE_ID_LENGTH, digest: DIGEST_BYTES, poc_results: MAX_STATE_BITS, observations: MAX_STATE_BITS },
+    register_node: NODE, stake_compute: NODE, top_up: NODE, renew: NODE,
+    withdraw_candidacy: ID_ARG, retry_operation: ID_ARG, claim_rewards: ID_ARG, get_node: ID_ARG, node_rewards: ID_ARG,
+    admit_validators: ADMIT, validate_admit_validators: ADMIT,
+    vote_batch: { digest: DIGEST_BYTES },
+    list_nodes: NONE, validator_set: NONE, get_batch: NONE, certified_tip: NONE, preview_e_value: NONE, protocol_info: NONE,
+    rewards_summary: NONE, epoch_records: NONE, emission_schedule: NONE,
+    open_impeachment: { accuser: MAX_NODE_ID_LENGTH, node_id: MAX_NODE_ID_LENGTH, reason: REASON },
+    vote_impeachment: { voter: MAX_NODE_ID_LENGTH },
+    report_key_compromise: { node_id: MAX_NODE_ID_LENGTH },
+    answer_key_report: { voter: MAX_NODE_ID_LENGTH },
+    get_vote: NONE, list_votes: NONE, penalty_log: NONE, penalties_summary: NONE,
+    set_governance: NONE, validate_set_governance: NONE,
+    update_params: PARAMS, validate_update_params: PARAMS,
+    pay_grant: GRANT, validate_pay_grant: GRANT,
+    airdrop_batch: AIRDROP, validate_airdrop_batch: AIRDROP,
+    pause: { '': REASON }, validate_pause: { '': REASON },
+    resume: NONE, validate_resume: NONE, governance_log: NONE, get_payout: NONE, protocol_params: NONE, health: NONE,
+};
+
+/** propose_batch's limit: MAX_STATE_BITS PoC results (the larger element) or as many observations. */
+function proposeBatchBytes(): number {
+    const bounds = PROTOCOL_ARG_BOUNDS.propose_batch;
+    const args = PROTOCOL_METHODS.propose_batch.args;
+    return Math.max(maxArgBytes(args, { ...bounds, observations: 0 }), maxArgBytes(args, { ...bounds, poc_results: 0 }));
+}
+
+/**
+ * The protocol's inspect policy: every method's argument limit, and the anonymous principal
+ * refused by every update method (each refuses it when it executes: nodes, batches, rewards,
+ * votes and governance all need an identified caller); queries accept it.
+ */
+export function protocolIngressPolicy(): IngressPolicy {
+    return ingressPolicy(PROTOCOL_METHODS, (m) => PROTOCOL_ARG_BOUNDS[m], (_name, sig) => sig.query, (m) => (m === 'propose_batch' ? proposeBatchBytes() : undefined));
+}
+
+/** Every rule (tests, documentation). */
+export function protocolIngressRules(): IngressRules {
+    return ingressRules(protocolIngressPolicy(), PROTOCOL_METHODS);
+}
+
+export const protocolService = serviceOf(PROTOCOL_METHODS);
+
+export const protocolServiceIdl = idlFactoryOf(protocolService);
+
+export function protocolInitIdl({ IDL }: { IDL: IdlLike }): unknown[] {
+    return [toIdl(IDL, T.ProtocolArgT)];
+}

@@ -1,0 +1,194 @@
+/**
+ * The devnet's report: one self-contained HTML file (inline SVG charts, no scripts, no external
+ * resources) with the invariants, the emission schedule (log scale, the run's epochs shaded), the
+ * emission of the run against the schedule, rewards by node type, penalties, ΣE and the eligible
+ * node count (each on its own chart), the per-epoch figures and a per-node table.
+ *
+ * Figures use one format (src/client/display.ts): EMC with 2 decimals, the exact amount in each
+ * cell's tooltip and in `--json`. Amounts become numbers only to be drawn (tools/devnet/charts.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import type { DevnetResult, EpochRow } from './run';
+import { EPOCH_SECONDS, SLOT_MINUTES, type Kind, type Plan } from './plan';
+import { count, emc2, emcExact, toNumber } from '../../src/client/display';
+import { esc, lineChart, stackedBars } from './charts';
+
+/** What the report shows of one node (read from the canisters at the end of the run). */
+export interface NodeRow {
+    nodeId: string;
+    kind: Kind;
+    status: string;
+    stake: bigint;
+    lockDays: number;
+    eValue: bigint;
+    claimed: bigint;
+    claimable: bigint;
+    penalized: bigint;
+    suspended: boolean;
+}
+
+export interface ReportInput {
+    result: DevnetResult;
+    plan: Plan;
+    emission: { period: number; epochReward: bigint; cumulative: bigint }[];
+    nodes?: NodeRow[];
+}
+
+const COLORS: Record<string, string> = { validator: '#3b6fb6', router: '#e08a1e', compute: '#3a9d5d', impeachment: '#b23a48' };
+const KINDS: Kind[] = ['validator', 'router', 'compute'];
+/** Epochs per emission period (spec §5). */
+const PERIOD_EPOCHS = 90;
+
+/** A table cell: 2 decimals, the exact amount on hover. */
+const cell = (e8s: bigint): string => `<td title="${emcExact(e8s)} EMC">${emc2(e8s)}</td>`;
+
+export function renderReport(r: ReportInput): string {
+    const res = r.result;
+    const rows = res.epochs;
+    const labels = rows.map((e) => String(e.epoch));
+    const first = rows[0]?.epoch ?? 0;
+    const last = rows[rows.length - 1]?.epoch ?? 0;
+    const sched = r.emission;
+    const periodOf = (epoch: number) => Math.floor(epoch / PERIOD_EPOCHS) + 1;
+    const runBand = rows.length === 0 ? [] : [{ from: sched.findIndex((p) => p.period === periodOf(first)), to: sched.findIndex((p) => p.period === periodOf(last)), label: `this network: epochs ${first}–${last}` }].filter((b) => b.from >= 0 && b.to >= 0);
+    const rewardOf = (epoch: number): bigint => sched.find((p) => p.period === periodOf(epoch))?.epochReward ?? 0n;
+    let expected = 0n;
+    let actual = 0n;
+    const cumExpected: bigint[] = [];
+    const cumActual: bigint[] = [];
+    for (const e of rows) {
+        expected += rewardOf(e.epoch);
+        actual += e.emitted;
+        cumExpected.push(expected);
+        cumActual.push(actual);
+    }
+    const emissionCharts = [
+        lineChart({
+            title: 'Emission schedule: EMC emitted per epoch in each 90-epoch period (spec §5)',
+            labels: sched.map((p) => String(p.period)),
+            xLabel: 'emission period (90 epochs each)',
+            yLabel: 'EMC per epoch',
+            log: true,
+            bands: runBand,
+            series: [{ name: 'EMC per epoch', color: '#3b6fb6', values: sched.map((p) => toNumber(p.epochReward)), tips: sched.map((p) => `${emcExact(p.epochReward)} EMC`) }],
+        }),
+        lineChart({
+            title: `Cumulative emission by the end of each period (converges to ≈ ${emc2(sched[sched.length - 1]?.cumulative ?? 0n)} EMC)`,
+            labels: sched.map((p) => String(p.period)),
+            xLabel: 'emission period (90 epochs each)',
+            yLabel: 'EMC',
+            bands: runBand,
+            series: [{ name: 'cumulative EMC', color: '#6a4c93', values: sched.map((p) => toNumber(p.cumulative)), tips: sched.map((p) => `${emcExact(p.cumulative)} EMC`) }],
+        }),
+        lineChart({
+            title: 'Emitted so far against the schedule (cumulative, this network)',
+            labels,
+            xLabel: 'epoch',
+            yLabel: 'EMC',
+            series: [
+                { name: 'emitted (epoch records)', color: '#3b6fb6', values: cumActual.map(toNumber), tips: cumActual.map((v) => `${emcExact(v)} EMC`) },
+                { name: 'schedule', color: '#bbb', values: cumExpected.map(toNumber), tips: cumExpected.map((v) => `${emcExact(v)} EMC`) },
+            ],
+        }),
+    ].join('\n');
+    const samples = res.samples;
+    const byType = [
+        stackedBars({
+            title: 'Rewards earned by node type (cumulative: claimed + claimable)',
+            labels: samples.map((s) => String(s.epoch)),
+            xLabel: 'after epoch',
+            yLabel: 'EMC',
+            series: KINDS.map((k) => ({ name: k, color: COLORS[k], values: samples.map((s) => toNumber(s.earned[k])), tips: samples.map((s) => `${emcExact(s.earned[k])} EMC`) })),
+        }),
+        stackedBars({
+            title: 'Claims paid per epoch, by node type (rewards accrued in that epoch or earlier)',
+            labels,
+            xLabel: 'epoch',
+            yLabel: 'EMC',
+            series: KINDS.map((k) => ({ name: k, color: COLORS[k], values: rows.map((e) => toNumber(e.claimedByKind[k])), tips: rows.map((e) => `${emcExact(e.claimedByKind[k])} EMC`) })),
+        }),
+    ].join('\n');
+    const penalties = stackedBars({
+        title: 'Liveness penalties per epoch, by node type',
+        labels,
+        xLabel: 'epoch',
+        yLabel: 'EMC',
+        series: KINDS.map((k) => ({ name: k, color: COLORS[k], values: rows.map((e) => toNumber(e.penaltiesByKind[k])), tips: rows.map((e) => `${emcExact(e.penaltiesByKind[k])} EMC`) })),
+    });
+    const weight = [
+        lineChart({ title: 'ΣE: total E-value of the eligible nodes at each epoch’s close', labels, xLabel: 'epoch', yLabel: 'ΣE (E-value)', series: [{ name: 'ΣE', color: '#3a9d5d', values: rows.map((e) => toNumber(e.totalE)), tips: rows.map((e) => emcExact(e.totalE)) }] }),
+        lineChart({ title: 'Eligible nodes at each epoch’s close', labels, xLabel: 'epoch', yLabel: 'nodes', series: [{ name: 'eligible nodes', color: '#777', values: rows.map((e) => Number(e.eligible)) }] }),
+    ].join('\n');
+    const slashed = rows.reduce((s, e) => s + e.penaltiesByKind.impeachment, 0n);
+    const figure = (e: EpochRow) => `<tr><td>${e.epoch}</td>${cell(e.emitted)}${cell(e.distributed)}${cell(e.claimed)}${cell(e.penalties)}${cell(e.totalE)}<td>${count(e.eligible)}</td><td class="ev">${esc(e.events.join(', '))}</td></tr>`;
+    const nodes = [...(r.nodes ?? [])].sort((a, b) => (b.claimed + b.claimable > a.claimed + a.claimable ? 1 : b.claimed + b.claimable < a.claimed + a.claimable ? -1 : a.nodeId < b.nodeId ? -1 : 1));
+    const nodeRow = (n: NodeRow, i: number) =>
+        `<tr><td>${i + 1}</td><td class="l">${esc(n.nodeId)}</td><td class="l">${n.kind}</td><td class="l">${esc(n.status)}${n.suspended ? ' (suspended)' : ''}</td>${cell(n.stake)}<td>${n.lockDays}</td>${cell(n.eValue)}${cell(n.claimed + n.claimable)}${cell(n.claimed)}${cell(n.claimable)}${cell(n.penalized)}</tr>`;
+    const nodeHead = '<tr><th>#</th><th class="l">node</th><th class="l">type</th><th class="l">status</th><th>stake (EMC)</th><th>lock (days)</th><th>E-value</th><th>earned (EMC)</th><th>claimed</th><th>claimable</th><th>penalized</th></tr>';
+    const penalizedNodes = nodes.filter((n) => n.penalized > 0n).sort((a, b) => (b.penalized > a.penalized ? 1 : b.penalized < a.penalized ? -1 : 0));
+    const f = r.plan.faults;
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>EMC devnet report</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#222}
+h1{font-size:22px}h2{font-size:17px;margin-top:32px}
+table{border-collapse:collapse;width:100%;font-size:12px}td,th{border-bottom:1px solid #ddd;padding:3px 6px;text-align:right}
+th{background:#f4f4f4}td.ev,th.ev,td.l,th.l{text-align:left}.ok{color:#217a3c}.fail{color:#b23a48;font-weight:600}
+.note{color:#555}td[title]{cursor:help}
+</style></head><body>
+<h1>EMC devnet — run ${res.run}</h1>
+<p class="note">${r.plan.validators.length} validators, ${r.plan.routers.length} routers, ${count(r.plan.compute.length)} compute nodes on the embedded replica, driven through the client SDK.
+Epoch ${count(EPOCH_SECONDS)} s (governance parameter; mainnet 86,400 s), one batch confirmed every ${SLOT_MINUTES} minutes.
+Protocol ${esc(res.protocol)}, ledger ${esc(res.ledger)}${res.state === undefined ? '' : `, state ${esc(res.state)}`}. Ran in ${res.seconds.toFixed(0)} s.
+Amounts are EMC with 2 decimals (truncated); hover a figure for its exact value.</p>
+<p><b class="${res.ok ? 'ok' : 'fail'}">${res.checks.length === 0 ? 'No scripted run: no invariants were checked.' : res.ok ? 'All invariants hold.' : 'Some invariants FAILED.'}</b></p>
+<h2>Invariants</h2>
+<table><tr><th class="ev">check</th><th class="ev">result</th><th class="ev">detail</th></tr>
+${res.checks.map((c) => `<tr><td class="l">${esc(c.name)}</td><td class="l ${c.ok ? 'ok' : 'fail'}">${c.ok ? 'ok' : 'FAILED'}</td><td class="l">${esc(c.detail)}</td></tr>`).join('\n')}
+</table>
+<h2>Emission schedule</h2>
+${emissionCharts}
+<h2>Rewards by node type</h2>
+${byType}
+<h2>Penalties over time</h2>
+${penalties}
+<p class="note">Impeachment slashes are not in the liveness chart: ${emc2(slashed)} EMC in this history (${esc(f.impeachment.nodeId)} this run).</p>
+<h2>Reward weight</h2>
+${weight}
+<h2>The script (this run)</h2>
+<ul>
+<li>${esc(f.validatorDown.nodeId)} takes part in no batch for ${f.validatorDown.minutes} minutes.</li>
+<li>Routers offline: ${f.routersOffline.map((x) => `${esc(x.nodeId)} ${x.minutes} min`).join(', ')}${f.topUp === undefined ? '' : ` (${esc(f.topUp.nodeId)} stakes exactly the minimum: suspended, then a top-up of ${emc2(f.topUp.amount)} EMC)`}.</li>
+<li>Compute nodes without a valid state, back with a new PoC: ${f.computeFailing.map((x) => `${esc(x.nodeId)} ${x.minutes} min`).join(', ')}.</li>
+<li>${esc(f.impeachment.accuser)} opens an impeachment of ${esc(f.impeachment.nodeId)}; a majority of routers votes yes.</li>
+<li>${esc(f.keyRotation.nodeId)}’s operator reports its key compromised and names a new key; the other validators confirm.</li>
+</ul>
+<h2>Per epoch</h2>
+<p class="note">Amounts in EMC. <i>claims paid</i>: rewards claimed during the epoch, accrued in it or in earlier epochs (so it can exceed what the epoch emitted). <i>distributed</i>: the part of the emission allocated to eligible nodes.</p>
+<table><tr><th>epoch</th><th>emitted</th><th>distributed</th><th>claims paid</th><th>penalties</th><th>ΣE</th><th>eligible nodes</th><th class="ev">events</th></tr>
+${rows.map(figure).join('\n')}
+</table>
+${
+    nodes.length === 0
+        ? ''
+        : `<h2>Per node</h2>
+<p class="note">Top earners (earned = claimed + claimable; amounts in EMC). Penalized: charged by liveness penalties and slashes (moved to the treasury or still due).</p>
+<table>${nodeHead}
+${nodes.slice(0, 20).map(nodeRow).join('\n')}
+</table>
+<h3>Most penalized</h3>
+<table>${nodeHead}
+${penalizedNodes.slice(0, 15).map(nodeRow).join('\n')}
+</table>
+<details><summary>All ${count(nodes.length)} nodes</summary>
+<table>${nodeHead}
+${nodes.map(nodeRow).join('\n')}
+</table></details>`
+}
+</body></html>
+`;
+}
+
+export function writeReport(path: string, r: ReportInput): void {
+    writeFileSync(path, renderReport(r));
+}
