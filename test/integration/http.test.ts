@@ -247,7 +247,7 @@ describe('requests are authenticated as the IC does', () => {
         expect(r.text).toMatch(/delegation 0: Invalid Ed25519 signature/);
     });
 
-    it('a wrong canister id: another canister than the URL’s is 400; a missing canister or method is a non-replicated rejection (reject code 3)', async () => {
+    it('a wrong canister id: another canister than the URL’s is 400; a missing canister is a non-replicated rejection (reject code 3), an unknown method refused by inspect (reject code 5)', async () => {
         const mismatch = await post(url(), await envelope(gov, callContent({ sender: gov.getPrincipal(), canister: net.protocolId })));
         expect(mismatch.status).toBe(400);
         expect(mismatch.text).toBe(`Specified CanisterId ${net.protocolId.toText()} does not match effective canister id in URL ${net.ledgerId.toText()}`);
@@ -256,7 +256,10 @@ describe('requests are authenticated as the IC does', () => {
         expect(noCanister.status).toBe(200);
         expect(noCanister.cbor).toMatchObject({ status: 'non_replicated_rejection', reject_code: 3, error_code: 'IC0301' });
         const noMethod = await post(url(), await envelope(gov, callContent({ sender: gov.getPrincipal(), canister: net.ledgerId, method: 'no_such_method' })));
-        expect(noMethod.cbor).toMatchObject({ status: 'non_replicated_rejection', reject_code: 3, error_code: 'IC0536' });
+        // Our canisters' canister_inspect_message refuses unknown methods (docs/security.md §3): it traps with
+        // the reason, which the IC answers as the canister's error (reject code 5, IC0503), not as a missing method.
+        expect(noMethod.cbor).toMatchObject({ status: 'non_replicated_rejection', reject_code: 5, error_code: 'IC0503' });
+        expect(String((noMethod.cbor as { reject_message: string }).reject_message)).toContain('no_such_method');
         const query = await post(`/api/v2/canister/${missing.toText()}/query`, await envelope(gov, callContent({ type: 'query', sender: gov.getPrincipal(), canister: missing })));
         expect(query.cbor).toMatchObject({ status: 'rejected', reject_code: 3, error_code: 'IC0301' });
         // agent-js surfaces the same through its errors
