@@ -1,32 +1,71 @@
 /**
- * The protocol canister's domain wired together: the registry, the protocol (stakes, rewards,
- * liveness), the state-bit batches and the peer votes, each on its stable maps. The canister opens
- * the maps as StableBTreeMaps; unit tests and tools open in-memory maps with the same ids.
+ * The protocol canister's domain wired together, each section on its stable maps (the canister
+ * opens them as StableBTreeMaps; unit tests and tools open in-memory maps with the same ids).
+ *
+ *   model/      config (governance, ledger, parameters, pause), bounds, errors, supply, ledger port
+ *   nodes/      the node book (records, registry indexes, E-values, weights), activation by PoC,
+ *               unstaked registrations
+ *   stakes/     registration and stakes, releases, every ledger operation in flight (operations.ts)
+ *   validators/ admission and the 3F+1 set
+ *   batches/    state-bit consensus, the certified tip, the sink routing confirmed bits
+ *   rewards/    the emission schedule, the reward index, claims
+ *   penalties/  liveness windows and charges, observations, deductions to the treasury
+ *   votes/      impeachments and key reports, and what a decided vote does
+ *   governance/ parameters, the governance principal, pause, the log
+ *   treasury/   grants and airdrops
+ *   jobs/       maintenance (the timer's work)
+ *
+ * Sections receive what they need at construction; where two need each other at run time (the
+ * node book keeps the liveness queue in step, liveness writes nodes through the book) the edge is
+ * a function that reads the other once both exist. Storage: the memory ids of
+ * src/lib/storage/memory-ids.ts. Cost: construction only (no map is read).
  */
 import type { Env } from '../lib/env';
 import type { KV } from '../lib/storage/kv';
 import { PROTOCOL_MEMORY as M } from '../lib/storage/memory-ids';
-import { Rewards } from './rewards/rewards';
 import { Batches } from './batches/batches';
-import type { LedgerClient } from './model/ledger-port';
-import type { NodeStatus, NodeType } from './nodes/record';
-import { Protocol } from './stakes/stakes';
-import { isVotingValidator, Registry, typeStatusIndex } from './nodes/registry';
-import { Votes } from './votes/votes';
+import { stateBitSink } from './batches/sink';
 import { Governance } from './governance/governance';
-import { TREASURY_SUBACCOUNT } from './stakes/stakes';
+import { GovernanceLog } from './governance/log';
+import { Maintenance } from './jobs/maintenance';
+import { Config } from './model/config';
+import type { LedgerPort } from './model/ledger-port';
+import type { ProtocolParams } from './model/params';
+import { Activation } from './nodes/activation';
+import { NodeBook } from './nodes/book';
+import type { NodeStatus, NodeType } from './nodes/record';
+import { isVotingValidator, Registry, typeStatusIndex } from './nodes/registry';
+import { UnstakedRegistrations } from './nodes/unstaked';
+import { Deductions } from './penalties/deductions';
+import { Liveness } from './penalties/liveness';
+import { Observations } from './penalties/observations';
+import { Claims } from './rewards/claims';
+import { Rewards } from './rewards/rewards';
+import { Operations } from './stakes/operations';
+import { Releases } from './stakes/releases';
+import { Stakes } from './stakes/stakes';
+import { Treasury } from './treasury/payouts';
+import { Admission } from './validators/admission';
+import { VoteEffects } from './votes/effects';
+import { Votes } from './votes/votes';
 
-export interface ProtocolSystem {
-    /** Governance admits validators (recorded in the governance log). */
-    admitValidators(caller: Uint8Array, ids: string[]): ReturnType<Protocol['admitValidators']>;
-    registry: Registry;
-    protocol: Protocol;
-    batches: Batches;
-    votes: Votes;
-    governance: Governance;
+/** Epochs last a day by default (spec §5; a governance parameter). */
+export const DEFAULT_EPOCH_NS = 86_400n * 1_000_000_000n;
+
+export type ProtocolSystem = ReturnType<typeof protocolSystem>;
+
+export interface InitArgs {
+    governance: Uint8Array;
+    ledger: Uint8Array;
+    params?: Partial<ProtocolParams>;
+    genesis?: bigint;
+    epochLength?: bigint;
 }
 
-export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger: LedgerClient | ((p: () => Protocol) => LedgerClient)): ProtocolSystem {
+export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerPort: LedgerPort | ((config: Config) => LedgerPort)) {
+    const now = () => env.now();
+    const config = new Config(open(M.CONFIG), env);
+    const ledger = typeof ledgerPort === 'function' ? ledgerPort(config) : ledgerPort;
     const typeStatus = new Map<number, KV>();
     const registry = new Registry({
         nodes: open(M.NODES),
@@ -43,70 +82,89 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledger:
             return kv;
         },
     });
-    const stores = {
-        config: open(M.CONFIG),
-        pendingOps: open(M.PENDING_OPS),
-        liveness: { queue: open(M.LIVENESS_QUEUE), due: open(M.LIVENESS_DUE), episodes: open(M.FAULT_EPISODES), deductions: open(M.DEDUCTIONS), log: open(M.PENALTY_LOG), state: open(M.PENALTY_STATE) },
-        unstaked: { queue: open(M.UNSTAKED_QUEUE), perOperator: open(M.UNSTAKED_BY_OPERATOR) },
-    };
     const rewards = new Rewards({ state: open(M.REWARDS_STATE), nodes: open(M.NODE_REWARDS), epochs: open(M.EPOCHS) });
-    // The canister's ledger client needs the ledger id from the protocol's configuration.
-    const client = typeof ledger === 'function' ? ledger(() => protocol) : ledger;
-    const protocol: Protocol = new Protocol(registry, stores, env, client, rewards);
-    const batches = new Batches(
-        { config: open(M.BATCH_CONFIG), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
-        { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount(), paused: () => protocol.config().paused?.reason },
+    const unstaked = new UnstakedRegistrations(open(M.UNSTAKED_QUEUE), open(M.UNSTAKED_BY_OPERATOR));
+    const book: NodeBook = new NodeBook(registry, config, now, { track: (next, previous) => liveness.track(next, previous) }, unstaked, rewards);
+    const liveness: Liveness = new Liveness(
+        { queue: open(M.LIVENESS_QUEUE), due: open(M.LIVENESS_DUE), episodes: open(M.FAULT_EPISODES), deductions: open(M.DEDUCTIONS), log: open(M.PENALTY_LOG), state: open(M.PENALTY_STATE) },
         {
-            applyPoc: (id, op, ms) => protocol.applyPoc(id, op, ms),
-            applyObservation: (id, online) => protocol.applyObservation(id, online),
-            participated: (v, previous, at) => protocol.participated(v, previous, at),
+            params: () => config.params(),
+            now,
+            get: (i) => book.get(i),
+            save: (next, previous) => book.save(next, previous),
+            participationTime: (i) => batches.participation(i)?.time,
+            times: { firstConfirmationAtOrAfter: (t) => batches.firstConfirmationAtOrAfter(t) },
         },
+    );
+
+    // Ledger operations in flight, settled by the section that owns each kind.
+    const ops: Operations = new Operations(open(M.PENDING_OPS), book, config, env, ledger, {
+        stake: (n) => stakes.settle(n),
+        top_up: (n) => stakes.settle(n),
+        renew: (n) => stakes.settle(n),
+        release: (n) => releases.settle(n),
+        withdraw: (n) => releases.settle(n),
+        claim: (n) => claims.settle(n),
+        penalty: (n) => deductions.settle(n),
+    });
+    const stakes = new Stakes(book, config, env, ops, liveness);
+    const releases = new Releases(book, config, ops, liveness, stakes);
+    const claims = new Claims(book, config, env, ops, rewards);
+    const deductions = new Deductions(book, config, ops, liveness);
+
+    const activation = new Activation(book, liveness, env);
+    const observations = new Observations(book, liveness, env);
+    const batches: Batches = new Batches(
+        { config: open(M.BATCH_CONFIG), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
+        { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount(), paused: () => config.get().paused?.reason },
+        stateBitSink({ poc: activation, observation: observations, participation: liveness }),
         env,
     );
-    protocol.attachBatches({
-        firstConfirmationAtOrAfter: (t) => batches.firstConfirmationAtOrAfter(t),
-        participationTime: (v) => batches.participation(v)?.time,
-    });
+
+    const effects = new VoteEffects(book, liveness, env);
     const votes = new Votes(
         { records: open(M.VOTES), ballots: open(M.VOTE_BALLOTS), deadlines: open(M.VOTE_DEADLINES), open: open(M.VOTE_OPEN), state: open(M.VOTE_STATE) },
         {
-            params: () => protocol.params(),
-            now: () => env.now(),
-            byId: (id) => registry.byId(id),
-            get: (i) => registry.get(i),
+            params: () => config.params(),
+            now,
+            byId: (id) => book.byId(id),
+            get: (i) => book.get(i),
             count: (type) => registry.count(type, 'active'),
             votingValidators: (max) => registry.page('validator', 'active', 0, max).filter(isVotingValidator),
             isVotingValidator: (op) => registry.validatorIndex(op) !== undefined,
-            pausedError: () => protocol.pausedError(),
-            disqualify: (i) => protocol.disqualify(i),
-            impeachmentProblem: (n) => protocol.impeachmentProblem(n),
-            holdStake: (i, until) => protocol.holdStake(i, until),
-            freeze: (i) => protocol.freeze(i),
-            unfreeze: (i, op) => protocol.unfreeze(i, op),
+            pausedError: () => config.pausedError(),
+            effects,
         },
     );
-    protocol.attachVotes(votes);
+
+    const governanceLog = new GovernanceLog(open(M.GOVERNANCE_LOG), open(M.GOVERNANCE_STATE), now);
     const governance = new Governance(
-        { log: open(M.GOVERNANCE_LOG), payouts: open(M.PAYOUTS), state: open(M.GOVERNANCE_STATE), retries: open(M.PAYOUT_RETRIES) },
         {
-            governance: () => protocol.config().governance,
-            setGovernance: (g) => protocol.saveConfig({ ...protocol.config(), governance: g }),
-            paused: () => protocol.config().paused,
-            setPaused: (p) => protocol.saveConfig({ ...protocol.config(), paused: p }),
-            params: () => protocol.params(),
-            setParams: (p) => protocol.saveConfig({ ...protocol.config(), params: p }),
-            epochLength: () => protocol.rewards.state().epochLength,
-            changeEpochLength: (ns) => protocol.rewards.changeEpochLength(ns, env.now()),
-            treasurySubaccount: () => TREASURY_SUBACCOUNT,
-            now: () => env.now(),
+            governance: () => config.get().governance,
+            setGovernance: (g) => config.save({ ...config.get(), governance: g }),
+            paused: () => config.get().paused,
+            setPaused: (p) => config.save({ ...config.get(), paused: p }),
+            params: () => config.params(),
+            setParams: (p) => config.save({ ...config.get(), params: p }),
+            epochLength: () => rewards.state().epochLength,
+            changeEpochLength: (ns) => rewards.changeEpochLength(ns, env.now()),
+            now,
         },
-        client,
+        governanceLog,
     );
-    protocol.attachPayouts(governance);
-    const admitValidators = (caller: Uint8Array, ids: string[]) => {
-        const r = protocol.admitValidators(caller, ids);
-        if ('Ok' in r) governance.append(caller, 'admit_validators', `${protocol.registry.count('validator', 'active') - ids.length} validators`, `admitted ${ids.join(', ')}`);
-        return r;
+    const treasury = new Treasury(open(M.PAYOUTS), open(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now);
+    const admission = new Admission(book, config, env, governanceLog);
+    const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury });
+
+    /** Installs the protocol: its configuration and its reward clock. */
+    const init = (a: InitArgs): void => {
+        config.create({ governance: a.governance, ledger: a.ledger, params: a.params });
+        rewards.init(a.genesis ?? env.now(), a.epochLength ?? DEFAULT_EPOCH_NS);
     };
-    return { registry, protocol, batches, votes, governance, admitValidators };
+    /** For a protocol installed before rewards existed: start the reward clock now. */
+    const ensureRewards = (): void => {
+        if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
+    };
+
+    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance };
 }

@@ -16,7 +16,7 @@ import { batchDigest } from '../../src/protocol/batches/batches';
 import { run } from '../../src/cli/main';
 import { COMMANDS } from '../../src/cli/commands';
 import { Principal } from '@dfinity/principal';
-import { TREASURY_SUBACCOUNT } from '../../src/protocol/stakes/stakes';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { parseArgs } from '../../src/cli/args';
 import { GLOBAL_FLAGS } from '../../src/cli/main';
 

@@ -208,7 +208,7 @@ describe('client SDK against the built canisters (embedded network in a state di
         const ids = Array.from({ length: 13 }, (_, i) => `val${i}`);
         expect(value(await clients(stranger).protocol.validateAdmitValidators(ids))).toBe(`Admit 13 validator(s): ${ids.join(', ')}; the set grows to 13.`);
         expect(errorOf(await clients(owner).protocol.validateAdmitValidators(['val0']))).toEqual({ kind: 'Invalid', message: 'Invalid: WrongBatchSize expected=13 got=1' });
-        expect(errorOf(await clients(stranger).protocol.admitValidators(ids))).toEqual({ kind: 'NotAuthorized', message: 'NotAuthorized: only governance admits validators' });
+        expect(errorOf(await clients(stranger).protocol.admitValidators(ids))).toEqual({ kind: 'NotAuthorized', message: 'NotAuthorized: only the governance principal may call this method' });
         const admitted = value(await clients(owner).protocol.admitValidators(ids));
         expect(admitted.map((n) => [n.nodeId, n.status, n.suspended, n.frozen, n.penaltyDue, n.penalized])).toEqual(ids.map((id) => [id, 'active', false, false, 0n, 0n]));
         const set = value(await clients(stranger).protocol.validatorSet());

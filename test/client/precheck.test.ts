@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { Principal } from '@dfinity/principal';
 import { stakeOperationProblem, type StakeOperation } from '../../src/client/precheck';
 import { nodeOf, paramsOf, type Node, type NodeType } from '../../src/client/protocol';
-import { nodeView, paramsView } from '../../src/protocol/api/candid';
+import { nodeView, paramsView } from '../../src/protocol/api/views';
 import { DAY, EMC, newProtocol, operator } from '../unit/protocol/helpers';
 
 const ANONYMOUS = new Uint8Array([4]);
@@ -69,7 +69,7 @@ describe('the client’s stake pre-check agrees with the protocol', () => {
                 ledger.approve(operator(2), 10_000_000n * EMC);
                 const reg = async (n: number, nodeId: string, type: NodeType, stake?: { amount: bigint; lock_days: number }) => {
                     env.as(operator(n));
-                    const r = await protocol.registerNode({ node_id: nodeId, node_type: type, wallet: { owner: operator(n) }, stake });
+                    const r = await protocol.stakes.registerNode({ node_id: nodeId, node_type: type, wallet: { owner: operator(n) }, stake });
                     if (!('Ok' in r)) throw new Error(`setup ${nodeId} failed`);
                 };
                 await reg(1, 'r1', 'router', { amount: 120_000n * EMC, lock_days: 180 });
@@ -80,14 +80,14 @@ describe('the client’s stake pre-check agrees with the protocol', () => {
                 // v1 as if governance had admitted it (its term starts now), so that the validator renewal rules apply.
                 const v = protocol.registry.byId('v1');
                 if (v?.stake === undefined) throw new Error('setup v1 failed');
-                protocol.save({ ...v, status: 'active', admittedAt: env.time, stake: { ...v.stake, termStart: env.time, termEnd: env.time + 360n * DAY } }, v);
-                protocol.saveConfig({ ...protocol.config(), params: { ...protocol.params(), ...params }, paused: paused ? { reason: 'upgrade', since: '0' } : undefined });
+                protocol.book.save({ ...v, status: 'active', admittedAt: env.time, stake: { ...v.stake, termStart: env.time, termEnd: env.time + 360n * DAY } }, v);
+                protocol.config.save({ ...protocol.config.get(), params: { ...protocol.config.params(), ...params }, paused: paused ? { reason: 'upgrade', since: '0' } : undefined });
                 env.time += advance;
 
                 const caller = who === 0 ? ANONYMOUS : operator(who);
                 const record = protocol.registry.byId(op.nodeId);
-                const node: Node | undefined = record === undefined ? undefined : nodeOf(nodeView(record, protocol.escrowAccount(record.index)));
-                const ctx = { params: paramsOf(paramsView(protocol.params(), 86_400n * 1_000_000_000n)), paused: paused ? 'upgrade' : undefined, caller: Principal.fromUint8Array(caller), now: env.time };
+                const node: Node | undefined = record === undefined ? undefined : nodeOf(nodeView(record, protocol.config.escrowAccount(record.index)));
+                const ctx = { params: paramsOf(paramsView(protocol.config.params(), 86_400n * 1_000_000_000n)), paused: paused ? 'upgrade' : undefined, caller: Principal.fromUint8Array(caller), now: env.time };
                 // What the client answers (for a missing node: NodeNotFound, before the rules).
                 let expected: string | undefined;
                 if (op.op !== 'register' && node === undefined) expected = 'NodeNotFound';
@@ -108,12 +108,12 @@ describe('the client’s stake pre-check agrees with the protocol', () => {
                 env.as(caller);
                 const r =
                     op.op === 'register'
-                        ? await protocol.registerNode({ node_id: op.nodeId, node_type: op.type, wallet: { owner: caller }, stake: op.stake === undefined ? undefined : { amount: op.stake.amount, lock_days: op.stake.lockDays } })
+                        ? await protocol.stakes.registerNode({ node_id: op.nodeId, node_type: op.type, wallet: { owner: caller }, stake: op.stake === undefined ? undefined : { amount: op.stake.amount, lock_days: op.stake.lockDays } })
                         : op.op === 'stake'
-                          ? await protocol.stakeCompute(op.nodeId, op.amount, op.lockDays)
+                          ? await protocol.stakes.stakeCompute(op.nodeId, op.amount, op.lockDays)
                           : op.op === 'top_up'
-                            ? await protocol.topUp(op.nodeId, op.amount)
-                            : await protocol.renew(op.nodeId, op.days, op.topUp);
+                            ? await protocol.stakes.topUp(op.nodeId, op.amount)
+                            : await protocol.stakes.renew(op.nodeId, op.days, op.topUp);
                 const actual = 'Ok' in r ? undefined : Object.keys(r.Err)[0];
                 expect({ op, who, paused, advance, params, answer: actual }).toEqual({ op, who, paused, advance, params, answer: expected });
             }),

@@ -8,7 +8,7 @@ import { AnonymousIdentity, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { batchDigest } from '../../src/protocol/batches/batches';
 import { PROTOCOL_METHODS } from '../../src/protocol/api/interface';
-import { TREASURY_SUBACCOUNT } from '../../src/protocol/stakes/stakes';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { builtWasm } from '../helpers/wasm';
 import { EMC, PROTOCOL_ID, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 

@@ -6,7 +6,7 @@
  * maintenance interval instead of spinning.
  */
 import { MAX_REASON_BYTES, MAX_UNSTAKED_PER_OPERATOR } from '../../src/protocol/model/bounds';
-import { TREASURY_SUBACCOUNT } from '../../src/protocol/stakes/stakes';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { builtWasm } from '../helpers/wasm';
 import { DAY, EMC, FEE, LEDGER_ID, PROTOCOL_ID, SECOND, approveProtocol, deployNetwork, identity, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 

@@ -207,7 +207,7 @@ describe('emc_protocol with emc_ledger: registry, stakes, validator set, state-b
         // router1 renewed for 90 more days
         expect(((await net.protocol().get_node('router1')) as any[])[0].status).toEqual({ active: null });
         await checkEscrow(net, allIds);
-    });
+    }, 900_000); // 180 simulated days of timer messages: ~100 s alone, slower on a shared machine
 
     it('validator candidates that were not admitted withdraw their stake', async () => {
         await registerValidator(net, validators[13], 'val13');

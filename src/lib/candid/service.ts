@@ -6,14 +6,15 @@
 import { C, prime, type Type } from './candid';
 import { toIdl, type IdlLike } from './to-idl';
 
-export interface MethodSig {
-    args: Type[];
-    ret: Type;
+/** A method's Candid signature; the tuple and result types are kept, so handlers can be typed from the table. */
+export interface MethodSig<A extends Type[] = Type[], R extends Type = Type> {
+    args: A;
+    ret: R;
     query: boolean;
 }
 
-export const queryMethod = (args: Type[], ret: Type): MethodSig => ({ args, ret, query: true });
-export const updateMethod = (args: Type[], ret: Type): MethodSig => ({ args, ret, query: false });
+export const queryMethod = <A extends Type[], R extends Type>(args: [...A], ret: R): MethodSig<A, R> => ({ args, ret, query: true });
+export const updateMethod = <A extends Type[], R extends Type>(args: [...A], ret: R): MethodSig<A, R> => ({ args, ret, query: false });
 
 export function serviceOf(methods: Record<string, MethodSig>): Type {
     return C.service(Object.fromEntries(Object.entries(methods).map(([name, m]) => [name, C.func(m.args, [m.ret], m.query ? ['query'] : [])])));

@@ -7,7 +7,7 @@
 import { C } from '../../lib/candid/candid';
 import { ingressPolicy, ingressRules, type IngressPolicy, type IngressRules } from '../../lib/candid/inspect';
 import { maxArgBytes, type SizeBounds } from '../../lib/candid/size';
-import { MAX_AIRDROP_RECIPIENTS } from '../governance/governance';
+import { MAX_AIRDROP_RECIPIENTS } from '../treasury/payouts';
 import { MAX_REASON_BYTES } from '../model/bounds';
 import { MAX_NODE_ID_LENGTH, MAX_STATE_BITS } from '../batches/batches';
 import { FIRST_VALIDATOR_BATCH } from '../validators/quorum';

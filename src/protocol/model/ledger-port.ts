@@ -27,7 +27,7 @@ export interface LedgerTransfer {
     created_at_time: bigint;
 }
 
-export interface LedgerClient {
+export interface LedgerPort {
     /** icrc2_transfer_from with the protocol as spender (its default account). */
     transferFrom(args: LedgerTransferFrom): Promise<CallOutcome<Result<bigint, TransferFromError>>>;
     /** icrc1_transfer from one of the protocol's subaccounts (an escrow, the treasury). */

@@ -61,6 +61,20 @@ export interface EpochRecord {
     eligible: bigint;
 }
 
+/** The reward books at a moment (`rewards_summary`); amounts in e8s, E × 10^8. */
+export interface RewardsSummary {
+    epoch: bigint;
+    epoch_start: bigint;
+    epoch_end: bigint;
+    epoch_seconds: bigint;
+    emitted: bigint;
+    distributed: bigint;
+    unallocated: bigint;
+    claimed: bigint;
+    total_e: bigint;
+    eligible: bigint;
+}
+
 export interface RewardsStores {
     state: KV;
     nodes: KV;
@@ -239,6 +253,32 @@ export class Rewards {
         this.kv.nodes.set(u64be(index), encodeNode({ ...n, claimed: n.claimed + amount }));
         const s = this.state();
         this.save({ ...s, claimed: s.claimed + amount });
+    }
+
+    /** The reward books as of `now` (read-only: the index is advanced in a copy): what `rewards_summary` answers. */
+    summary(now: bigint): RewardsSummary {
+        const { state } = this.simulate(now);
+        const epoch = this.epochOf(now, state);
+        const emitted = this.emittedUntil(state.lastUpdate, state);
+        const distributed = state.distributedScaled / INDEX_SCALE;
+        return {
+            epoch,
+            epoch_start: this.epochStart(epoch, state),
+            epoch_end: this.epochEnd(epoch, state),
+            epoch_seconds: state.epochLength / 1_000_000_000n,
+            emitted,
+            distributed,
+            unallocated: emitted - distributed,
+            claimed: state.claimed,
+            total_e: state.totalWeight,
+            eligible: state.eligible,
+        };
+    }
+
+    /** Node `index`'s rewards as of `now`: weight, credited, claimed and claimable e8s. */
+    nodeAt(index: bigint, now: bigint): { weight: bigint; credited: bigint; claimed: bigint; claimable: bigint } {
+        const settled = this.settled(this.node(index), this.simulate(now).state);
+        return { weight: settled.weight, credited: settled.credited, claimed: settled.claimed, claimable: settled.credited - settled.claimed };
     }
 
     epochRecord(epoch: bigint): EpochRecord | undefined {

@@ -26,7 +26,8 @@ import { bytesEqual, concat, readU64be, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { isAnonymous } from '../../ledger/account';
 import { NODE_TYPES, type NodeRecord, type NodeType } from '../nodes/record';
-import type { ProtocolError } from '../stakes/stakes';
+import type { ProtocolError } from '../model/errors';
+import type { VoteEffects } from './effects';
 import type { ProtocolParams } from '../model/params';
 import { reasonProblem } from '../model/bounds';
 
@@ -79,13 +80,8 @@ export interface VoteHost {
     votingValidators(max: number): NodeRecord[];
     isVotingValidator(operator: Uint8Array): boolean;
     pausedError(): ProtocolError | undefined;
-    disqualify(index: bigint): void;
-    /** Why the node cannot be impeached now (its stake is on its way back), or undefined. */
-    impeachmentProblem(n: NodeRecord): string | undefined;
-    /** Holds the node's stake at least until `until` (the vote's close). */
-    holdStake(index: bigint, until: bigint): void;
-    freeze(index: bigint): void;
-    unfreeze(index: bigint, newOperator?: Uint8Array): void;
+    /** What a decided vote does to the node (src/protocol/votes/effects.ts). */
+    effects: Pick<VoteEffects, 'disqualify' | 'freeze' | 'unfreeze' | 'impeachmentProblem' | 'holdStake'>;
 }
 
 type Result<T> = { Ok: T } | { Err: ProtocolError };
@@ -116,7 +112,7 @@ export class Votes {
         if (accused.index === a.index) return err({ InvalidArgument: { reason: 'a node cannot impeach itself' } });
         if (accused.type !== a.type) return err({ InvalidArgument: { reason: `a ${a.type} can only impeach another ${a.type}` } });
         if (accused.status !== 'active') return err({ WrongStatus: { node_id: accusedId, status: accused.status, expected: 'active' } });
-        const ended = this.host.impeachmentProblem(accused);
+        const ended = this.host.effects.impeachmentProblem(accused);
         if (ended !== undefined) return err({ WrongStatus: { node_id: accusedId, status: ended, expected: 'a node whose stake term has not ended' } });
         const bad = reasonProblem(reason);
         if (bad !== undefined) return err({ InvalidArgument: { reason: bad } });
@@ -146,7 +142,7 @@ export class Votes {
         };
         this.kv.open.set(openKey, u64be(v.id));
         this.kv.deadlines.set(concat([u64be(v.closesAt), u64be(v.id)]), EMPTY);
-        this.host.holdStake(accused.index, v.closesAt);
+        this.host.effects.holdStake(accused.index, v.closesAt);
         // Opening is the accuser's yes.
         return { Ok: this.cast(v, a.index, true) };
     }
@@ -201,7 +197,7 @@ export class Votes {
             voters,
             nonResponders: [],
         };
-        this.host.freeze(n.index);
+        this.host.effects.freeze(n.index);
         this.kv.open.set(this.openKey('key_rotation', n.index), u64be(v.id));
         this.kv.deadlines.set(concat([u64be(v.closesAt), u64be(v.id)]), EMPTY);
         this.save(v);
@@ -243,9 +239,9 @@ export class Votes {
         const next: VoteRecord = { ...v, status, decidedAt: this.host.now() };
         this.kv.open.delete(this.openKey(v.kind, v.node));
         if (v.kind === 'impeachment') {
-            if (status === 'passed') this.host.disqualify(v.node);
+            if (status === 'passed') this.host.effects.disqualify(v.node);
         } else {
-            this.host.unfreeze(v.node, status === 'passed' ? v.newOperator : undefined);
+            this.host.effects.unfreeze(v.node, status === 'passed' ? v.newOperator : undefined);
         }
         this.save(next);
         return next;

@@ -7,12 +7,12 @@ import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
 import { Ledger } from '../../../src/ledger/ledger';
 import { LedgerState } from '../../../src/ledger/state';
-import type { CallOutcome, LedgerClient, LedgerTransfer, LedgerTransferFrom } from '../../../src/protocol/model/ledger-port';
+import type { CallOutcome, LedgerPort, LedgerTransfer, LedgerTransferFrom } from '../../../src/protocol/model/ledger-port';
 import { stores } from '../ledger/helpers';
 
 export type Fault = { when: 'before' | 'after'; code: number; message?: string };
 
-export class FakeLedgerClient implements LedgerClient {
+export class FakeLedgerClient implements LedgerPort {
     readonly env: FakeEnv;
     readonly ledger: Ledger;
     readonly faults: Fault[] = [];

@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { OPERATION_LEASE_NS, MAX_REASON_BYTES, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR } from '../../../src/protocol/model/bounds';
-import { TREASURY_SUBACCOUNT } from '../../../src/protocol/stakes/stakes';
+import { TREASURY_SUBACCOUNT } from '../../../src/protocol/model/supply';
 import { Reader, Writer, utf8Length } from '../../../src/lib/storage/binary';
 import { PROTOCOL_MEMORY as M } from '../../../src/lib/storage/memory-ids';
 import { DAY, EMC, GOVERNANCE, PROTOCOL_ID, T0, escrowInvariant, newProtocol, operator } from './helpers';
@@ -55,13 +55,13 @@ describe('1. values that would wrap in storage are refused', () => {
             ['router', 180, U64],
             ['router', 180, U64 + 100_000n * EMC],
         ] as const) {
-            const r = await protocol.registerNode({ node_id: `n${days}x${amount}`, node_type: type, wallet: wallet(1), stake: { amount, lock_days: days } });
+            const r = await protocol.stakes.registerNode({ node_id: `n${days}x${amount}`, node_type: type, wallet: wallet(1), stake: { amount, lock_days: days } });
             expect(r).toMatchObject({ Err: { InvalidArgument: {} } });
         }
         expect(ledger.calls).toEqual([]);
-        expect(protocol.nextIndex()).toBe(0n);
+        expect(protocol.config.nextIndex()).toBe(0n);
         // The longest term is accepted and kept exactly.
-        const ok = await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: MAX_TERM_DAYS } });
+        const ok = await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: MAX_TERM_DAYS } });
         expect(ok).toMatchObject({ Ok: { stake: { lockDays: MAX_TERM_DAYS, termEnd: T0 + BigInt(MAX_TERM_DAYS) * DAY } } });
     });
 
@@ -69,16 +69,16 @@ describe('1. values that would wrap in storage are refused', () => {
         const { protocol, env, ledger } = newProtocol([[1, 300_000n * EMC]]);
         ledger.approve(operator(1), 250_000n * EMC);
         env.as(operator(1));
-        expect(await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } })).toHaveProperty('Ok');
+        expect(await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } })).toHaveProperty('Ok');
         const calls = ledger.calls.length;
-        expect(await protocol.renew('router1', 65_536, 0n)).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.renew('router1', MAX_TERM_DAYS, 0n)).toMatchObject({ Err: { RenewalNotAllowed: { reason: `a renewal may leave at most ${MAX_TERM_DAYS} days of term` } } });
-        expect(await protocol.renew('router1', 90, U64)).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.topUp('router1', U64)).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.topUp('router1', 1n, new Uint8Array(40))).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.renew('router1', 65_536, 0n)).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.renew('router1', MAX_TERM_DAYS, 0n)).toMatchObject({ Err: { RenewalNotAllowed: { reason: `a renewal may leave at most ${MAX_TERM_DAYS} days of term` } } });
+        expect(await protocol.stakes.renew('router1', 90, U64)).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.topUp('router1', U64)).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.topUp('router1', 1n, new Uint8Array(40))).toMatchObject({ Err: { InvalidArgument: {} } });
         expect(ledger.calls.length).toBe(calls);
         expect(protocol.registry.byId('router1')?.stake).toMatchObject({ termEnd: T0 + 180n * DAY, renewals: 0 });
-        expect(await protocol.renew('router1', 90, 0n)).toMatchObject({ Ok: { stake: { termEnd: T0 + 270n * DAY, renewals: 1 } } });
+        expect(await protocol.stakes.renew('router1', 90, 0n)).toMatchObject({ Ok: { stake: { termEnd: T0 + 270n * DAY, renewals: 1 } } });
     });
 });
 
@@ -87,66 +87,66 @@ describe('4. a trap after the await leaves an operation that maintenance retries
         const t = icProtocol();
         fundTreasury(t.ledger, 1_000n * EMC);
         t.trapInCallback(M.PAYOUTS);
-        const r = await t.message((s) => s.governance.pay(GOVERNANCE, 'airdrop', [{ to: { owner: operator(5) }, amount: 7n * EMC }, { to: { owner: operator(6) }, amount: 8n * EMC }], 'batch 1'));
+        const r = await t.message((s) => s.treasury.pay(GOVERNANCE, 'airdrop', [{ to: { owner: operator(5) }, amount: 7n * EMC }, { to: { owner: operator(6) }, amount: 8n * EMC }], 'batch 1'));
         expect(r).toHaveProperty('trapped');
         // The first transfer executed at the ledger; the callback's writes were rolled back.
         expect(t.ledger.balance({ owner: operator(5) })).toBe(7n * EMC);
-        expect(t.sys.governance.payout(0n)).toMatchObject({ status: 'pending' });
+        expect(t.sys.treasury.payout(0n)).toMatchObject({ status: 'pending' });
         // Within the lease the attempt may still be in flight: maintenance leaves it alone.
-        await t.message((s) => s.protocol.runMaintenance());
-        expect(t.sys.governance.payout(0n)).toMatchObject({ status: 'pending' });
+        await t.message((s) => s.maintenance.run());
+        expect(t.sys.treasury.payout(0n)).toMatchObject({ status: 'pending' });
         t.env.time += OPERATION_LEASE_NS;
-        await t.message((s) => s.protocol.runMaintenance());
-        expect(t.sys.governance.payout(0n)).toMatchObject({ status: 'paid' });
-        expect(t.sys.governance.payout(1n)).toMatchObject({ status: 'paid' });
+        await t.message((s) => s.maintenance.run());
+        expect(t.sys.treasury.payout(0n)).toMatchObject({ status: 'paid' });
+        expect(t.sys.treasury.payout(1n)).toMatchObject({ status: 'paid' });
         expect(t.ledger.balance({ owner: operator(5) })).toBe(7n * EMC);
         expect(t.ledger.balance({ owner: operator(6) })).toBe(8n * EMC);
-        expect(t.sys.governance.totals().airdropped).toBe(15n * EMC);
-        expect(t.sys.protocol.nextMaintenanceAt()).toBeGreaterThan(t.env.time + 60n * 1_000_000_000n - 1n);
+        expect(t.sys.governanceLog.totals().airdropped).toBe(15n * EMC);
+        expect(t.sys.maintenance.nextAt()).toBeGreaterThan(t.env.time + 60n * 1_000_000_000n - 1n);
     });
 
     it('a payout refused with the long reject text the IC produces is recorded as failed and its amount returns to the pool', async () => {
         const t = icProtocol();
         fundTreasury(t.ledger, 1_000n * EMC);
         t.ledger.faults.push({ when: 'before', code: 5, message: `IC0503: Error from Canister ${'x'.repeat(2_000)}` });
-        const r = await t.message((s) => s.governance.pay(GOVERNANCE, 'grant', [{ to: { owner: operator(5) }, amount: 7n * EMC }], 'grant 1'));
+        const r = await t.message((s) => s.treasury.pay(GOVERNANCE, 'grant', [{ to: { owner: operator(5) }, amount: 7n * EMC }], 'grant 1'));
         expect(r).toMatchObject({ ok: { Ok: [{ status: 'failed' }] } });
-        const p = t.sys.governance.payout(0n);
+        const p = t.sys.treasury.payout(0n);
         expect(p).toMatchObject({ status: 'failed' });
         expect(utf8Length(p?.error ?? '')).toBeLessThanOrEqual(1_000);
-        expect(t.sys.governance.totals().granted).toBe(0n);
+        expect(t.sys.governanceLog.totals().granted).toBe(0n);
     });
 
     it('a top-up whose callback traps is not stuck NodeBusy: it is retried after the lease and lands once', async () => {
         const t = icProtocol([[1, 300_000n * EMC]]);
         t.ledger.approve(operator(1), 200_000n * EMC);
         t.env.as(operator(1));
-        await t.message((s) => s.protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } }));
+        await t.message((s) => s.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } }));
         t.trapInCallback(M.NODES);
-        expect(await t.message((s) => s.protocol.topUp('router1', 5_000n * EMC))).toHaveProperty('trapped');
+        expect(await t.message((s) => s.stakes.topUp('router1', 5_000n * EMC))).toHaveProperty('trapped');
         expect(t.sys.registry.byId('router1')).toMatchObject({ op: { kind: 'top_up' }, stake: { amount: 100_000n * EMC } });
-        expect(await t.message((s) => s.protocol.retryOperation('router1'))).toMatchObject({ ok: { Err: { NodeBusy: {} } } });
+        expect(await t.message((s) => s.stakes.retryOperation('router1'))).toMatchObject({ ok: { Err: { NodeBusy: {} } } });
         t.env.time += OPERATION_LEASE_NS;
         t.env.as(GOVERNANCE);
-        await t.message((s) => s.protocol.runMaintenance());
+        await t.message((s) => s.maintenance.run());
         const n = t.sys.registry.byId('router1');
         expect(n?.op).toBeUndefined();
         expect(n?.stake?.amount).toBe(105_000n * EMC);
-        const inv = escrowInvariant(t.sys.protocol, t.ledger);
+        const inv = escrowInvariant(t.sys, t.ledger);
         expect(inv.recorded).toBe(inv.onLedger);
-        expect(t.sys.protocol.marks.size()).toBe(0);
+        expect(t.sys.ops.marks.size()).toBe(0);
     });
 
     it('an older attempt’s late answer changes nothing once a later attempt owns the outcome', async () => {
         const { protocol, env, ledger } = newProtocol([[1, 300_000n * EMC]]);
         ledger.approve(operator(1), 200_000n * EMC);
         env.as(operator(1));
-        await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
+        await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
         ledger.hold();
-        const first = protocol.topUp('router1', 5_000n * EMC);
+        const first = protocol.stakes.topUp('router1', 5_000n * EMC);
         await Promise.resolve();
         env.time += OPERATION_LEASE_NS;
-        const second = protocol.retryOperation('router1');
+        const second = protocol.stakes.retryOperation('router1');
         ledger.release();
         const [a, b] = await Promise.all([first, second]);
         expect(a).toMatchObject({ Err: { OperationPending: {} } });
@@ -163,9 +163,9 @@ describe('5. the maintenance timer never spins', () => {
         const end = env.time + span;
         let runs = 0;
         while (env.time <= end && runs < 200) {
-            await p.runMaintenance();
+            await p.maintenance.run();
             runs++;
-            const next = p.nextMaintenanceAt() as bigint;
+            const next = p.maintenance.nextAt() as bigint;
             if (next > env.time) env.time = next;
         }
         return runs;
@@ -175,7 +175,7 @@ describe('5. the maintenance timer never spins', () => {
         const { protocol, env, ledger } = newProtocol([[1, 300_000n * EMC]]);
         ledger.approve(operator(1), 200_000n * EMC);
         env.as(operator(1));
-        await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
+        await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
         env.time = T0 + 180n * DAY + 1n;
         for (let i = 0; i < 500; i++) ledger.faults.push({ when: 'before', code: 5, message: 'IC0508: canister is stopping' });
         const calls = ledger.calls.length;
@@ -194,9 +194,9 @@ describe('5. the maintenance timer never spins', () => {
         const { protocol, env, ledger, governance } = newProtocol([[1, 300_000n * EMC]]);
         ledger.approve(operator(1), 200_000n * EMC);
         env.as(operator(1));
-        await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
+        await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
         const n = protocol.registry.byId('router1')!;
-        protocol.save({ ...n, penaltyDue: 386_000_000n }, n);
+        protocol.book.save({ ...n, penaltyDue: 386_000_000n }, n);
         expect(governance.pause(GOVERNANCE, 'ledger upgrade')).toHaveProperty('Ok');
         env.time = T0 + 180n * DAY + 1n;
         expect(await drive(protocol, env, 2n * 1_000_000_000n)).toBe(1);
@@ -210,7 +210,7 @@ describe('6. an impeachment holds the stake', () => {
         for (let i = 1; i <= n; i++) {
             t.ledger.approve(operator(i), 150_000n * EMC);
             t.env.as(operator(i));
-            expect(await t.protocol.registerNode({ node_id: `r${i}`, node_type: 'router', wallet: { owner: operator(i) }, stake: { amount: 100_000n * EMC, lock_days: i === 1 ? 180 : 360 } })).toHaveProperty('Ok');
+            expect(await t.protocol.stakes.registerNode({ node_id: `r${i}`, node_type: 'router', wallet: { owner: operator(i) }, stake: { amount: 100_000n * EMC, lock_days: i === 1 ? 180 : 360 } })).toHaveProperty('Ok');
         }
         return t;
     }
@@ -224,30 +224,30 @@ describe('6. an impeachment holds the stake', () => {
         expect(t.registry.byId('r1')?.stake?.termEnd).toBe(T0 + 179n * DAY + 7n * DAY);
         // The original term end passes: nothing is released while the vote is open.
         t.env.time = T0 + 181n * DAY;
-        await t.protocol.runMaintenance();
+        await t.protocol.maintenance.run();
         expect(t.registry.byId('r1')).toMatchObject({ status: 'active', stake: { amount: 100_000n * EMC } });
         t.env.as(operator(3));
         expect(t.votes.voteImpeachment(operator(3), (v as { Ok: { id: bigint } }).Ok.id, 'r3', true)).toMatchObject({ Ok: { status: 'passed' } });
-        await t.protocol.runMaintenance();
+        await t.protocol.maintenance.run();
         expect(t.registry.byId('r1')).toMatchObject({ status: 'disqualified' });
         expect(t.ledger.balance(treasury)).toBe(100_000n * EMC - 100_000n);
         const s = t.protocol.liveness.totals();
         expect(s.charged).toBe(s.moved + s.forgiven);
         // The id stays taken: the impeached operator cannot register it again.
         t.env.as(operator(1));
-        expect(await t.protocol.registerNode({ node_id: 'r1', node_type: 'router', wallet: { owner: operator(1) }, stake: { amount: 100_000n * EMC, lock_days: 180 } })).toMatchObject({ Err: { NodeIdTaken: {} } });
+        expect(await t.protocol.stakes.registerNode({ node_id: 'r1', node_type: 'router', wallet: { owner: operator(1) }, stake: { amount: 100_000n * EMC, lock_days: 180 } })).toMatchObject({ Err: { NodeIdTaken: {} } });
     });
 
     it('refuses to open a vote once the term has ended, and a release never turns a disqualified node back into expired', async () => {
         const t = await routers(3);
         t.env.time = T0 + 180n * DAY + 1n;
         t.ledger.hold();
-        const release = t.protocol.runMaintenance();
+        const release = t.protocol.maintenance.run();
         await Promise.resolve();
         expect(t.registry.byId('r1')?.op?.kind).toBe('release');
         expect(t.votes.openImpeachment(operator(2), 'r2', 'r1', 'late')).toMatchObject({ Err: { WrongStatus: {} } });
         // Even if a decision lands while the transfer is in flight, the outcome stays disqualified and the books add up.
-        t.protocol.disqualify(0n);
+        t.protocol.effects.disqualify(0n);
         t.ledger.release();
         await release;
         expect(t.registry.byId('r1')).toMatchObject({ status: 'disqualified' });
@@ -262,24 +262,24 @@ describe('7. free registrations are bounded', () => {
     it(`caps an operator at ${MAX_UNSTAKED_PER_OPERATOR} unstaked registrations, never a staked one, and sweeps them after the grace period`, async () => {
         const { protocol, env, ledger } = newProtocol([[1, 1_000n * EMC]]);
         env.as(operator(1));
-        for (let i = 0; i < MAX_UNSTAKED_PER_OPERATOR; i++) expect(await protocol.registerNode({ node_id: `gpu${i}`, node_type: 'compute', wallet: wallet(1) })).toHaveProperty('Ok');
-        expect(await protocol.registerNode({ node_id: 'gpuX', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
+        for (let i = 0; i < MAX_UNSTAKED_PER_OPERATOR; i++) expect(await protocol.stakes.registerNode({ node_id: `gpu${i}`, node_type: 'compute', wallet: wallet(1) })).toHaveProperty('Ok');
+        expect(await protocol.stakes.registerNode({ node_id: 'gpuX', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
         ledger.approve(operator(1), 100n * EMC);
-        expect(await protocol.registerNode({ node_id: 'gpuS', node_type: 'compute', wallet: wallet(1), stake: { amount: 10n * EMC, lock_days: 7 } })).toHaveProperty('Ok');
+        expect(await protocol.stakes.registerNode({ node_id: 'gpuS', node_type: 'compute', wallet: wallet(1), stake: { amount: 10n * EMC, lock_days: 7 } })).toHaveProperty('Ok');
         // A PoC confirmation frees a place.
-        expect(protocol.applyPoc('gpu0', operator(1), 9_000)).toBe('applied');
-        expect(await protocol.registerNode({ node_id: 'gpuY', node_type: 'compute', wallet: wallet(1) })).toHaveProperty('Ok');
+        expect(protocol.activation.applyPoc('gpu0', operator(1), 9_000)).toBe('applied');
+        expect(await protocol.stakes.registerNode({ node_id: 'gpuY', node_type: 'compute', wallet: wallet(1) })).toHaveProperty('Ok');
         // After the grace period, maintenance removes the unconfirmed ones and frees their ids.
         env.time += DAY;
-        await protocol.runMaintenance();
+        await protocol.maintenance.run();
         expect(protocol.registry.byId('gpu1')).toBeUndefined();
         expect(protocol.registry.byId('gpuY')).toBeUndefined();
         expect(protocol.registry.byId('gpu0')).toMatchObject({ status: 'active' });
         expect(protocol.registry.byId('gpuS')).toMatchObject({ status: 'awaiting_poc' });
-        expect(protocol.unstaked.total()).toBe(0);
-        expect(protocol.unstaked.countOf(operator(1))).toBe(0);
+        expect(protocol.book.unstaked.total()).toBe(0);
+        expect(protocol.book.unstaked.countOf(operator(1))).toBe(0);
         env.as(operator(2));
-        expect(await protocol.registerNode({ node_id: 'gpu1', node_type: 'compute', wallet: wallet(2) })).toHaveProperty('Ok');
+        expect(await protocol.stakes.registerNode({ node_id: 'gpu1', node_type: 'compute', wallet: wallet(2) })).toHaveProperty('Ok');
     });
 });
 
@@ -298,10 +298,10 @@ describe('8. what validates executes: one text rule for validate_m and m', () =>
                 fundTreasury(t.ledger, 1_000n * EMC);
                 const payment = [{ to: { owner: operator(5) }, amount }];
                 for (const kind of ['grant', 'airdrop'] as const) {
-                    const check = t.governance.checkPayout(kind, payment, reason);
-                    const run = await t.governance.pay(GOVERNANCE, kind, payment, reason);
+                    const check = t.treasury.checkPayout(kind, payment, reason);
+                    const run = await t.treasury.pay(GOVERNANCE, kind, payment, reason);
                     expect('Ok' in run).toBe('Ok' in check);
-                    if ('Ok' in run) expect(t.governance.payout(run.Ok[0].id)?.reason).toBe(reason);
+                    if ('Ok' in run) expect(t.treasury.payout(run.Ok[0].id)?.reason).toBe(reason);
                 }
                 const check = t.governance.checkPause(reason);
                 const run = t.governance.pause(GOVERNANCE, reason);
@@ -317,7 +317,7 @@ describe('8. what validates executes: one text rule for validate_m and m', () =>
         for (const i of [1, 2]) {
             t.ledger.approve(operator(i), 150_000n * EMC);
             t.env.as(operator(i));
-            await t.protocol.registerNode({ node_id: `r${i}`, node_type: 'router', wallet: { owner: operator(i) }, stake: { amount: 100_000n * EMC, lock_days: 180 } });
+            await t.protocol.stakes.registerNode({ node_id: `r${i}`, node_type: 'router', wallet: { owner: operator(i) }, stake: { amount: 100_000n * EMC, lock_days: 180 } });
         }
         const long = `${'é'.repeat(499)}xx`;
         expect(utf8Length(long)).toBe(MAX_REASON_BYTES);
@@ -335,10 +335,10 @@ describe('8. what validates executes: one text rule for validate_m and m', () =>
             ids.push(id);
             t.ledger.approve(operator(i), 1_000_001n * EMC);
             t.env.as(operator(i));
-            expect(await t.protocol.registerNode({ node_id: id, node_type: 'validator', wallet: { owner: operator(i) }, stake: { amount: 1_000_000n * EMC, lock_days: 360 } })).toHaveProperty('Ok');
+            expect(await t.protocol.stakes.registerNode({ node_id: id, node_type: 'validator', wallet: { owner: operator(i) }, stake: { amount: 1_000_000n * EMC, lock_days: 360 } })).toHaveProperty('Ok');
         }
-        expect(t.protocol.checkAdmission(ids)).toHaveProperty('Ok');
-        expect(t.admitValidators(GOVERNANCE, ids)).toHaveProperty('Ok');
+        expect(t.protocol.admission.check(ids)).toHaveProperty('Ok');
+        expect(t.protocol.admission.admit(GOVERNANCE, ids)).toHaveProperty('Ok');
         expect(t.governance.log(0n, 10)[0].after).toBe(`admitted ${ids.join(', ')}`);
     });
 });

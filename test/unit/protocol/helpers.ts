@@ -1,8 +1,8 @@
 /** A protocol over in-memory stores and a fake ledger (the real ledger domain), for unit tests. */
 import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
-import { escrowSubaccount, Protocol } from '../../../src/protocol/stakes/stakes';
-import { protocolSystem } from '../../../src/protocol/system';
+import { escrowSubaccount } from '../../../src/protocol/model/supply';
+import { protocolSystem, type ProtocolSystem } from '../../../src/protocol/system';
 import { MemoryKV } from '../../../src/lib/storage/kv';
 import { principal } from '../ledger/helpers';
 import { FakeLedgerClient } from './fake-ledger';
@@ -35,16 +35,17 @@ export function newProtocol(balances: [number, bigint][] = []) {
         }
         return kv;
     };
-    const { registry, protocol, batches, votes, governance, admitValidators } = protocolSystem(open, env, ledger);
+    const protocol = protocolSystem(open, env, ledger);
     protocol.init({ governance: GOVERNANCE, ledger: LEDGER_ID });
-    return { protocol, env, ledger, registry, batches, votes, governance, admitValidators, open };
+    const { registry, batches, votes, governance, treasury } = protocol;
+    return { protocol, env, ledger, registry, batches, votes, governance, treasury, open };
 }
 
 /** Σ stakes the registry records = Σ balances of every node's escrow on the ledger. */
-export function escrowInvariant(p: Protocol, ledger: FakeLedgerClient): { recorded: bigint; onLedger: bigint } {
+export function escrowInvariant(p: ProtocolSystem, ledger: FakeLedgerClient): { recorded: bigint; onLedger: bigint } {
     let recorded = 0n;
     let onLedger = 0n;
-    const next = p.nextIndex();
+    const next = p.config.nextIndex();
     for (let i = 0n; i < next; i++) {
         const n = p.registry.get(i);
         if (n?.stake !== undefined) recorded += n.stake.amount;

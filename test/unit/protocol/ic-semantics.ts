@@ -97,6 +97,6 @@ export function icProtocol(balances: [number, bigint][] = []): IcProtocol {
             armAtCall = memoryId;
         },
     };
-    t.sys.protocol.init({ governance: GOVERNANCE, ledger: LEDGER_ID });
+    t.sys.init({ governance: GOVERNANCE, ledger: LEDGER_ID });
     return t;
 }

@@ -1,7 +1,8 @@
 /** Registry, stakes, terms, renewals, the validator set and the state-bit sink, on in-memory stores. */
 import fc from 'fast-check';
 import { computeBaseE, computeE, previewComputeE, requiredComputeStake, routerE, validatorE } from '../../../src/protocol/nodes/evalue';
-import { escrowSubaccount, memoFor } from '../../../src/protocol/stakes/stakes';
+import { escrowSubaccount } from '../../../src/protocol/model/supply';
+import { memoFor } from '../../../src/protocol/stakes/operations';
 import { admissionBatchSize, faultTolerance, nextSetSize, quorum } from '../../../src/protocol/validators/quorum';
 import { DAY, EMC, GOVERNANCE, PROTOCOL_ID, T0, escrowInvariant, newProtocol, operator } from './helpers';
 
@@ -67,7 +68,7 @@ describe('registration and stakes', () => {
         const { protocol, env, ledger } = newProtocol([[1, 200_000n * EMC]]);
         ledger.approve(operator(1), 150_000n * EMC);
         env.as(operator(1));
-        const r = await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 120_000n * EMC, lock_days: 180 } });
+        const r = await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 120_000n * EMC, lock_days: 180 } });
         expect('Ok' in r).toBe(true);
         const node = protocol.registry.byId('router1');
         expect(node).toMatchObject({ status: 'active', type: 'router', e: 12n * 100_000_000n });
@@ -82,28 +83,28 @@ describe('registration and stakes', () => {
     it('refuses stakes below the minimum, terms too short, the anonymous principal and bad input, changing nothing', async () => {
         const { protocol, env } = newProtocol();
         env.as(operator(1));
-        expect(await protocol.registerNode({ node_id: 'v1', node_type: 'validator', wallet: wallet(1), stake: { amount: 999_999n * EMC, lock_days: 360 } })).toEqual({ Err: { StakeTooLow: { minimum: 1_000_000n * EMC } } });
-        expect(await protocol.registerNode({ node_id: 'v1', node_type: 'validator', wallet: wallet(1), stake: { amount: 1_000_000n * EMC, lock_days: 359 } })).toEqual({ Err: { TermTooShort: { minimum_days: 360 } } });
-        expect(await protocol.registerNode({ node_id: 'r1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 179 } })).toEqual({ Err: { TermTooShort: { minimum_days: 180 } } });
-        expect(await protocol.registerNode({ node_id: 'r1', node_type: 'router', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.registerNode({ node_id: 'c1', node_type: 'compute', wallet: wallet(1), stake: { amount: 10n * EMC, lock_days: 60 } })).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.registerNode({ node_id: 'c 1', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.registerNode({ node_id: 'x'.repeat(65), node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.registerNode({ node_id: 'c1', node_type: 'compute', wallet: { owner: operator(2), subaccount: new Uint8Array(3) } })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.registerNode({ node_id: 'v1', node_type: 'validator', wallet: wallet(1), stake: { amount: 999_999n * EMC, lock_days: 360 } })).toEqual({ Err: { StakeTooLow: { minimum: 1_000_000n * EMC } } });
+        expect(await protocol.stakes.registerNode({ node_id: 'v1', node_type: 'validator', wallet: wallet(1), stake: { amount: 1_000_000n * EMC, lock_days: 359 } })).toEqual({ Err: { TermTooShort: { minimum_days: 360 } } });
+        expect(await protocol.stakes.registerNode({ node_id: 'r1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 179 } })).toEqual({ Err: { TermTooShort: { minimum_days: 180 } } });
+        expect(await protocol.stakes.registerNode({ node_id: 'r1', node_type: 'router', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.registerNode({ node_id: 'c1', node_type: 'compute', wallet: wallet(1), stake: { amount: 10n * EMC, lock_days: 60 } })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.registerNode({ node_id: 'c 1', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.registerNode({ node_id: 'x'.repeat(65), node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.registerNode({ node_id: 'c1', node_type: 'compute', wallet: { owner: operator(2), subaccount: new Uint8Array(3) } })).toMatchObject({ Err: { InvalidArgument: {} } });
         env.as(new Uint8Array([4]));
-        expect(await protocol.registerNode({ node_id: 'c1', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { NotAuthorized: {} } });
-        expect(protocol.nextIndex()).toBe(0n);
+        expect(await protocol.stakes.registerNode({ node_id: 'c1', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(protocol.config.nextIndex()).toBe(0n);
     });
 
     it('a ledger refusal (no allowance) registers nothing and frees the id', async () => {
         const { protocol, env, ledger } = newProtocol([[1, 200_000n * EMC]]);
         env.as(operator(1));
-        const r = await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
+        const r = await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
         expect(r).toEqual({ Err: { LedgerRefused: { reason: 'InsufficientAllowance allowance=0' } } });
         expect(protocol.registry.byId('router1')).toBeUndefined();
         ledger.approve(operator(1), 150_000n * EMC);
         env.as(operator(1));
-        expect('Ok' in (await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } }))).toBe(true);
+        expect('Ok' in (await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } }))).toBe(true);
     });
 
     it('a call rejected before the ledger ran it is compensated; a lost response is retried with the same key and moves money once', async () => {
@@ -112,16 +113,16 @@ describe('registration and stakes', () => {
         env.as(operator(1));
         const args = { node_id: 'router1', node_type: 'router' as const, wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } };
         ledger.faults.push({ when: 'before', code: 2 });
-        expect(await protocol.registerNode(args)).toMatchObject({ Err: { LedgerUnavailable: {} } });
+        expect(await protocol.stakes.registerNode(args)).toMatchObject({ Err: { LedgerUnavailable: {} } });
         expect(protocol.registry.byId('router1')).toBeUndefined();
         // the response is lost three times in a row: the outcome stays unknown, the node waits
         ledger.faults.push({ when: 'after', code: 6 }, { when: 'after', code: 6 });
-        expect(await protocol.registerNode(args)).toMatchObject({ Err: { OperationPending: { node_id: 'router1', operation: 'stake' } } });
+        expect(await protocol.stakes.registerNode(args)).toMatchObject({ Err: { OperationPending: { node_id: 'router1', operation: 'stake' } } });
         expect(protocol.registry.byId('router1')?.status).toBe('staking');
         const inFlight = escrowInvariant(protocol, ledger);
         expect(inFlight).toEqual({ recorded: 0n, onLedger: 100_000n * EMC });
         // the retry (the same call again) is answered Duplicate by the ledger: done, nothing moved twice
-        const retried = await protocol.registerNode(args);
+        const retried = await protocol.stakes.registerNode(args);
         expect('Ok' in retried).toBe(true);
         expect(ledger.balance({ owner: operator(1) })).toBe(400_000n * EMC - 2n * 100_000n);
         const inv = escrowInvariant(protocol, ledger);
@@ -136,11 +137,11 @@ describe('registration and stakes', () => {
         env.as(operator(3));
         const args = { node_id: 'r1', node_type: 'router' as const, wallet: wallet(3), stake: { amount: 100_000n * EMC, lock_days: 180 } };
         ledger.faults.push({ when: 'after', code: 6 }, { when: 'after', code: 6 });
-        expect(await protocol.registerNode(args)).toMatchObject({ Err: { OperationPending: {} } });
+        expect(await protocol.stakes.registerNode(args)).toMatchObject({ Err: { OperationPending: {} } });
         ledger.faults.push({ when: 'before', code: 2 }, { when: 'before', code: 2 });
-        expect(await protocol.registerNode(args)).toMatchObject({ Err: { OperationPending: {} } });
+        expect(await protocol.stakes.registerNode(args)).toMatchObject({ Err: { OperationPending: {} } });
         expect(protocol.registry.byId('r1')).toMatchObject({ status: 'staking', op: { uncertain: true } });
-        expect(await protocol.registerNode(args)).toMatchObject({ Ok: { status: 'active' } });
+        expect(await protocol.stakes.registerNode(args)).toMatchObject({ Ok: { status: 'active' } });
         expect(escrowInvariant(protocol, ledger)).toEqual({ recorded: 100_000n * EMC, onLedger: 100_000n * EMC });
     });
 
@@ -148,10 +149,10 @@ describe('registration and stakes', () => {
         const { protocol, env, ledger } = newProtocol([[1, 500_000n * EMC]]);
         ledger.approve(operator(1), 500_000n * EMC);
         env.as(operator(1));
-        await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
+        await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
         ledger.hold();
-        const first = protocol.topUp('router1', 10_000n * EMC);
-        const second = await protocol.topUp('router1', 20_000n * EMC);
+        const first = protocol.stakes.topUp('router1', 10_000n * EMC);
+        const second = await protocol.stakes.topUp('router1', 20_000n * EMC);
         expect(second).toEqual({ Err: { NodeBusy: { node_id: 'router1', operation: 'top_up' } } });
         ledger.release();
         expect('Ok' in (await first)).toBe(true);
@@ -165,11 +166,11 @@ describe('registration and stakes', () => {
         const { protocol, env, ledger } = newProtocol([[1, 500_000n * EMC]]);
         ledger.approve(operator(1), 500_000n * EMC);
         env.as(operator(1));
-        await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
+        await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
         env.time = T0 + 179n * DAY;
-        expect(await protocol.runMaintenance()).toMatchObject({ released: 0, retried: 0 });
+        expect(await protocol.maintenance.run()).toMatchObject({ released: 0, retried: 0 });
         env.time = T0 + 180n * DAY;
-        expect(await protocol.runMaintenance()).toMatchObject({ released: 1, retried: 0 });
+        expect(await protocol.maintenance.run()).toMatchObject({ released: 1, retried: 0 });
         const node = protocol.registry.byId('router1');
         expect(node?.status).toBe('expired');
         expect(node?.stake).toBeUndefined();
@@ -177,24 +178,24 @@ describe('registration and stakes', () => {
         expect(ledger.balance({ owner: operator(1) })).toBe(500_000n * EMC - 3n * 100_000n); // approve, transfer_from, release fees
         expect(escrowInvariant(protocol, ledger)).toEqual({ recorded: 0n, onLedger: 0n });
         // the same operator may register the id again
-        expect('Ok' in (await protocol.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } }))).toBe(true);
+        expect('Ok' in (await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } }))).toBe(true);
     });
 
     it('renews: routers any number of times ≥ 90 days, validators once ≥ 180 days, before expiry', async () => {
         const { protocol, env, ledger } = newProtocol([[1, 2_000_000n * EMC]]);
         ledger.approve(operator(1), 2_000_000n * EMC);
         env.as(operator(1));
-        await protocol.registerNode({ node_id: 'r1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
-        expect(await protocol.renew('r1', 89, 0n)).toMatchObject({ Err: { RenewalNotAllowed: {} } });
-        expect('Ok' in (await protocol.renew('r1', 90, 0n))).toBe(true);
-        expect('Ok' in (await protocol.renew('r1', 90, 5_000n * EMC))).toBe(true);
+        await protocol.stakes.registerNode({ node_id: 'r1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } });
+        expect(await protocol.stakes.renew('r1', 89, 0n)).toMatchObject({ Err: { RenewalNotAllowed: {} } });
+        expect('Ok' in (await protocol.stakes.renew('r1', 90, 0n))).toBe(true);
+        expect('Ok' in (await protocol.stakes.renew('r1', 90, 5_000n * EMC))).toBe(true);
         const r1 = protocol.registry.byId('r1');
         expect(r1?.stake).toMatchObject({ termEnd: T0 + 360n * DAY, renewals: 2, amount: 105_000n * EMC });
         env.time = T0 + 359n * DAY;
-        expect(await protocol.runMaintenance()).toMatchObject({ released: 0, retried: 0 });
+        expect(await protocol.maintenance.run()).toMatchObject({ released: 0, retried: 0 });
         env.time = T0 + 361n * DAY;
-        expect(await protocol.renew('r1', 90, 0n)).toMatchObject({ Err: { RenewalNotAllowed: { reason: 'the term has already ended' } } });
-        expect(await protocol.runMaintenance()).toMatchObject({ released: 1, retried: 0 });
+        expect(await protocol.stakes.renew('r1', 90, 0n)).toMatchObject({ Err: { RenewalNotAllowed: { reason: 'the term has already ended' } } });
+        expect(await protocol.maintenance.run()).toMatchObject({ released: 1, retried: 0 });
     });
 
     it('admits validators in 3F+1 batches; candidates not admitted can withdraw', async () => {
@@ -203,32 +204,32 @@ describe('registration and stakes', () => {
         for (let i = 1; i <= 18; i++) {
             ledger.approve(operator(i), 1_100_000n * EMC);
             env.as(operator(i));
-            const r = await protocol.registerNode({ node_id: `val${i}`, node_type: 'validator', wallet: wallet(i), stake: { amount: 1_000_000n * EMC, lock_days: 360 } });
+            const r = await protocol.stakes.registerNode({ node_id: `val${i}`, node_type: 'validator', wallet: wallet(i), stake: { amount: 1_000_000n * EMC, lock_days: 360 } });
             expect(r).toMatchObject({ Ok: { status: 'candidate', e: 0n } });
         }
         const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `val${from + i}`);
-        expect(protocol.admitValidators(operator(1), ids(1, 13))).toMatchObject({ Err: { NotAuthorized: {} } });
-        expect(protocol.admitValidators(GOVERNANCE, ids(1, 12))).toEqual({ Err: { WrongBatchSize: { expected: 13, got: 12 } } });
+        expect(protocol.admission.admit(operator(1), ids(1, 13))).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(protocol.admission.admit(GOVERNANCE, ids(1, 12))).toEqual({ Err: { WrongBatchSize: { expected: 13, got: 12 } } });
         env.time = T0 + DAY;
-        expect(protocol.admitValidators(GOVERNANCE, ids(1, 13))).toHaveProperty('Ok');
-        expect(protocol.validatorSet()).toMatchObject({ size: 13, f: 4, quorum: 9 });
+        expect(protocol.admission.admit(GOVERNANCE, ids(1, 13))).toHaveProperty('Ok');
+        expect(protocol.admission.set()).toMatchObject({ size: 13, f: 4, quorum: 9 });
         const v1 = protocol.registry.byId('val1');
         expect(v1).toMatchObject({ status: 'active', admittedAt: T0 + DAY, e: 100n * 100_000_000n });
         expect(v1?.stake?.termEnd).toBe(T0 + DAY + 360n * DAY);
-        expect(protocol.admitValidators(GOVERNANCE, ids(14, 17))).toEqual({ Err: { WrongBatchSize: { expected: 3, got: 4 } } });
-        expect(protocol.admitValidators(GOVERNANCE, ['val1', 'val14', 'val15'])).toMatchObject({ Err: { WrongStatus: { node_id: 'val1' } } });
-        expect(protocol.admitValidators(GOVERNANCE, ids(14, 16))).toHaveProperty('Ok');
-        expect(protocol.validatorSet()).toMatchObject({ size: 16, f: 5, quorum: 11 });
+        expect(protocol.admission.admit(GOVERNANCE, ids(14, 17))).toEqual({ Err: { WrongBatchSize: { expected: 3, got: 4 } } });
+        expect(protocol.admission.admit(GOVERNANCE, ['val1', 'val14', 'val15'])).toMatchObject({ Err: { WrongStatus: { node_id: 'val1' } } });
+        expect(protocol.admission.admit(GOVERNANCE, ids(14, 16))).toHaveProperty('Ok');
+        expect(protocol.admission.set()).toMatchObject({ size: 16, f: 5, quorum: 11 });
         // val17 and val18 were not admitted: they withdraw
         env.as(operator(17));
-        expect(await protocol.withdrawCandidacy('val17')).toMatchObject({ Ok: { status: 'withdrawn' } });
+        expect(await protocol.releases.withdrawCandidacy('val17')).toMatchObject({ Ok: { status: 'withdrawn' } });
         expect(ledger.balance({ owner: operator(17) })).toBe(1_500_000n * EMC - 3n * 100_000n);
         env.as(operator(1));
-        expect(await protocol.withdrawCandidacy('val1')).toMatchObject({ Err: { WrongStatus: {} } });
+        expect(await protocol.releases.withdrawCandidacy('val1')).toMatchObject({ Err: { WrongStatus: {} } });
         // a validator renews once, for at least 180 days
-        expect(await protocol.renew('val1', 179, 0n)).toMatchObject({ Err: { RenewalNotAllowed: {} } });
-        expect('Ok' in (await protocol.renew('val1', 180, 0n))).toBe(true);
-        expect(await protocol.renew('val1', 180, 0n)).toMatchObject({ Err: { RenewalNotAllowed: { reason: 'a validator renews at most 1 time(s)' } } });
+        expect(await protocol.stakes.renew('val1', 179, 0n)).toMatchObject({ Err: { RenewalNotAllowed: {} } });
+        expect('Ok' in (await protocol.stakes.renew('val1', 180, 0n))).toBe(true);
+        expect(await protocol.stakes.renew('val1', 180, 0n)).toMatchObject({ Err: { RenewalNotAllowed: { reason: 'a validator renews at most 1 time(s)' } } });
         const inv = escrowInvariant(protocol, ledger);
         expect(inv.recorded).toBe(inv.onLedger);
     });
@@ -238,31 +239,31 @@ describe('compute nodes and PoC results', () => {
     it('become active only through a PoC result naming their node id and their operator', async () => {
         const { protocol, env } = newProtocol();
         env.as(operator(1));
-        await protocol.registerNode({ node_id: 'peerA', node_type: 'compute', wallet: wallet(1) });
+        await protocol.stakes.registerNode({ node_id: 'peerA', node_type: 'compute', wallet: wallet(1) });
         expect(protocol.registry.byId('peerA')).toMatchObject({ status: 'awaiting_poc', e: 0n });
-        expect(protocol.applyPoc('peerA', operator(2), 10_380)).toBe('wrong_operator');
-        expect(protocol.applyPoc('peerZ', operator(1), 10_380)).toBe('unknown_node');
-        expect(protocol.applyPoc('peerA', operator(1), 0)).toBe('invalid_poc_ms');
+        expect(protocol.activation.applyPoc('peerA', operator(2), 10_380)).toBe('wrong_operator');
+        expect(protocol.activation.applyPoc('peerZ', operator(1), 10_380)).toBe('unknown_node');
+        expect(protocol.activation.applyPoc('peerA', operator(1), 0)).toBe('invalid_poc_ms');
         expect(protocol.registry.byId('peerA')?.status).toBe('awaiting_poc');
-        expect(protocol.applyPoc('peerA', operator(1), 10_380)).toBe('applied');
+        expect(protocol.activation.applyPoc('peerA', operator(1), 10_380)).toBe('applied');
         expect(protocol.registry.byId('peerA')).toMatchObject({ status: 'active', pocMs: 10_380, e: 144_508_670n });
-        expect(protocol.applyObservation('peerA', false)).toBe('applied');
+        expect(protocol.observations.applyObservation('peerA', false)).toBe('applied');
         expect(protocol.registry.byId('peerA')?.online).toBe(false);
     });
 
     it('a forged registration of someone else’s node id earns nothing, and is taken over after the grace period', async () => {
         const { protocol, env } = newProtocol();
         env.as(operator(66));
-        await protocol.registerNode({ node_id: 'peerA', node_type: 'compute', wallet: wallet(66) });
+        await protocol.stakes.registerNode({ node_id: 'peerA', node_type: 'compute', wallet: wallet(66) });
         // validators see peerA run by operator 1, not by the squatter
-        expect(protocol.applyPoc('peerA', operator(1), 9_000)).toBe('wrong_operator');
+        expect(protocol.activation.applyPoc('peerA', operator(1), 9_000)).toBe('wrong_operator');
         expect(protocol.registry.byId('peerA')).toMatchObject({ status: 'awaiting_poc', e: 0n });
         env.as(operator(1));
-        expect(await protocol.registerNode({ node_id: 'peerA', node_type: 'compute', wallet: wallet(1) })).toEqual({ Err: { NodeIdTaken: { node_id: 'peerA' } } });
+        expect(await protocol.stakes.registerNode({ node_id: 'peerA', node_type: 'compute', wallet: wallet(1) })).toEqual({ Err: { NodeIdTaken: { node_id: 'peerA' } } });
         env.time = T0 + DAY;
-        expect(await protocol.registerNode({ node_id: 'peerA', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Ok: { index: 1n } });
+        expect(await protocol.stakes.registerNode({ node_id: 'peerA', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Ok: { index: 1n } });
         expect(protocol.registry.get(0n)?.status).toBe('evicted');
-        expect(protocol.applyPoc('peerA', operator(1), 9_000)).toBe('applied');
+        expect(protocol.activation.applyPoc('peerA', operator(1), 9_000)).toBe('applied');
         expect(protocol.registry.byId('peerA')).toMatchObject({ index: 1n, status: 'active', e: 166_666_666n });
     });
 
@@ -270,14 +271,14 @@ describe('compute nodes and PoC results', () => {
         const { protocol, env, ledger } = newProtocol([[1, 10_000n * EMC]]);
         ledger.approve(operator(1), 10_000n * EMC);
         env.as(operator(1));
-        await protocol.registerNode({ node_id: 'gpu1', node_type: 'compute', wallet: wallet(1), stake: { amount: 2_000n * EMC, lock_days: 90 } });
-        expect(protocol.applyPoc('gpu1', operator(1), 10_380)).toBe('applied');
+        await protocol.stakes.registerNode({ node_id: 'gpu1', node_type: 'compute', wallet: wallet(1), stake: { amount: 2_000n * EMC, lock_days: 90 } });
+        expect(protocol.activation.applyPoc('gpu1', operator(1), 10_380)).toBe('applied');
         expect(protocol.registry.byId('gpu1')?.e).toBe(895_953_754n);
         env.time = T0 + 90n * DAY;
-        expect(await protocol.runMaintenance()).toMatchObject({ released: 1, retried: 0 });
+        expect(await protocol.maintenance.run()).toMatchObject({ released: 1, retried: 0 });
         expect(protocol.registry.byId('gpu1')).toMatchObject({ status: 'active', e: 144_508_670n });
         expect(protocol.registry.byId('gpu1')?.stake).toBeUndefined();
-        expect('Ok' in (await protocol.stakeCompute('gpu1', 1_000n * EMC, 7))).toBe(true);
+        expect('Ok' in (await protocol.stakes.stakeCompute('gpu1', 1_000n * EMC, 7))).toBe(true);
         expect(new TextDecoder().decode(ledger.calls[ledger.calls.length - 1].memo)).toBe(new TextDecoder().decode(memoFor('stake', 0n, 2)));
     });
 });
@@ -300,18 +301,18 @@ describe('escrow invariant under random operations', () => {
                     for (const o of ops) {
                         if (o.k === 'time') {
                             env.time += BigInt(o.days) * DAY;
-                            await protocol.runMaintenance();
+                            await protocol.maintenance.run();
                         } else {
                             if (o.fault !== undefined) ledger.faults.push({ when: o.fault, code: o.fault === 'after' ? 6 : 2 }, { when: o.fault, code: o.fault === 'after' ? 6 : 2 });
                             env.as(operator(o.who));
-                            if (o.k === 'register') await protocol.registerNode({ node_id: `r${o.id}`, node_type: 'router', wallet: wallet(o.who), stake: { amount: o.amount * EMC, lock_days: 180 } });
-                            else await protocol.topUp(`r${o.id}`, o.amount * EMC);
+                            if (o.k === 'register') await protocol.stakes.registerNode({ node_id: `r${o.id}`, node_type: 'router', wallet: wallet(o.who), stake: { amount: o.amount * EMC, lock_days: 180 } });
+                            else await protocol.stakes.topUp(`r${o.id}`, o.amount * EMC);
                             ledger.faults.length = 0;
                         }
                     }
                     // settle everything that is still pending, then the books must balance exactly
-                    await protocol.runMaintenance();
-                    await protocol.runMaintenance();
+                    await protocol.maintenance.run();
+                    await protocol.maintenance.run();
                     const inv = escrowInvariant(protocol, ledger);
                     expect(inv.recorded).toBe(inv.onLedger);
                 },

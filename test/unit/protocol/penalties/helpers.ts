@@ -1,7 +1,7 @@
 /** A small EMC network on the in-memory protocol: 13 admitted validators, routers, compute nodes, and a batch clock. */
 import { batchDigest, type BatchPayload } from '../../../../src/protocol/batches/batches';
 import type { NodeRecord } from '../../../../src/protocol/nodes/record';
-import { TREASURY_SUBACCOUNT } from '../../../../src/protocol/stakes/stakes';
+import { TREASURY_SUBACCOUNT } from '../../../../src/protocol/model/supply';
 import { Principal } from '@dfinity/principal';
 import { EMC, GOVERNANCE, PROTOCOL_ID, T0, newProtocol, operator } from '../helpers';
 
@@ -28,19 +28,19 @@ export async function network(opts: { validatorStake?: (i: number) => bigint; ro
     for (const i of [...VALIDATORS, ...routers, ...compute]) ledger.approve(operator(i), 1_000_000_000n * EMC);
     for (const i of VALIDATORS) {
         env.as(operator(i));
-        const r = await protocol.registerNode({ node_id: `v${i}`, node_type: 'validator', wallet: wallet(i), stake: { amount: stakeOf(i), lock_days: 360 } });
+        const r = await protocol.stakes.registerNode({ node_id: `v${i}`, node_type: 'validator', wallet: wallet(i), stake: { amount: stakeOf(i), lock_days: 360 } });
         if (!('Ok' in r)) throw new Error(`validator ${i}: ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
     }
-    const admitted = protocol.admitValidators(GOVERNANCE, VALIDATORS.map((i) => `v${i}`));
+    const admitted = protocol.admission.admit(GOVERNANCE, VALIDATORS.map((i) => `v${i}`));
     if (!('Ok' in admitted)) throw new Error('admission failed');
     for (const i of routers) {
         env.as(operator(i));
-        const r = await protocol.registerNode({ node_id: `r${i}`, node_type: 'router', wallet: wallet(i), stake: { amount: (opts.routerStake ?? 100_100n * EMC), lock_days: 180 } });
+        const r = await protocol.stakes.registerNode({ node_id: `r${i}`, node_type: 'router', wallet: wallet(i), stake: { amount: (opts.routerStake ?? 100_100n * EMC), lock_days: 180 } });
         if (!('Ok' in r)) throw new Error(`router ${i}`);
     }
     for (const i of compute) {
         env.as(operator(i));
-        const r = await protocol.registerNode({ node_id: `c${i}`, node_type: 'compute', wallet: wallet(i), stake: { amount: 7_200n * EMC, lock_days: 30 } });
+        const r = await protocol.stakes.registerNode({ node_id: `c${i}`, node_type: 'compute', wallet: wallet(i), stake: { amount: 7_200n * EMC, lock_days: 30 } });
         if (!('Ok' in r)) throw new Error(`compute ${i}`);
     }
     let height = 0n;
@@ -71,7 +71,7 @@ export async function network(opts: { validatorStake?: (i: number) => bigint; ro
             const vs = voters(env.time);
             if (vs.length > 0) confirm(vs);
             if (sweep > 0n && env.time >= nextSweep) {
-                await protocol.runMaintenance();
+                await protocol.maintenance.run();
                 nextSweep += sweep;
             }
         }
@@ -80,7 +80,7 @@ export async function network(opts: { validatorStake?: (i: number) => bigint; ro
     const treasury = () => ledger.balance({ owner: PROTOCOL_ID, subaccount: TREASURY_SUBACCOUNT });
     /** Runs maintenance until no deduction is left (each run moves a bounded batch). */
     const settle = async () => {
-        for (let i = 0; i < 20 && protocol.liveness.pendingDeductions() > 0; i++) await protocol.runMaintenance();
+        for (let i = 0; i < 20 && protocol.liveness.pendingDeductions() > 0; i++) await protocol.maintenance.run();
     };
     return { ...t, confirm, confirmPoc, observe, run, node, treasury, settle, T0 };
 }

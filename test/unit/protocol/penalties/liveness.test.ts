@@ -30,8 +30,8 @@ describe('validators: 115.7 EMC per 60 minutes without taking part in a confirme
         await n.run(T0 + 5n * HOUR, down, 5n * MINUTE, 0n);
         expect(n.node('v13').penaltyDue).toBe(3n * VALIDATOR_PENALTY);
         // Evaluating again charges nothing twice.
-        await n.protocol.runMaintenance();
-        await n.protocol.runMaintenance();
+        await n.protocol.maintenance.run();
+        await n.protocol.maintenance.run();
         await n.settle();
         expect(n.node('v13').penalized).toBe(3n * VALIDATOR_PENALTY);
         expect(n.protocol.liveness.totals()).toMatchObject({ charged: 3n * VALIDATOR_PENALTY, moved: 3n * VALIDATOR_PENALTY, forgiven: 0n });
@@ -83,17 +83,17 @@ describe('validators: 115.7 EMC per 60 minutes without taking part in a confirme
         // Suspended: charged once only (it is not judged while suspended), no reward weight, no vote.
         await n.settle();
         expect(n.node('v13').penalized).toBe(VALIDATOR_PENALTY);
-        expect(n.protocol.weight(n.node('v13'))).toBe(0n);
+        expect(n.protocol.book.weight(n.node('v13'))).toBe(0n);
         n.env.as(operator(1));
         n.batches.propose(1000n, { poc_results: [], observations: [] }, (await import('../../../../src/protocol/batches/batches')).batchDigest({ poc_results: [], observations: [] }));
         n.env.as(operator(13));
         expect(n.batches.vote(1000n, (await import('../../../../src/protocol/batches/batches')).batchDigest({ poc_results: [], observations: [] }))).toEqual({ Err: { NotAValidator: null } });
-        expect(n.protocol.validatorSet()).toMatchObject({ size: 13, quorum: 9 });
+        expect(n.protocol.admission.set()).toMatchObject({ size: 13, quorum: 9 });
         // Topping up what was deducted (and the fee) brings it back; its windows start again now.
-        const r = await n.protocol.topUp('v13', VALIDATOR_PENALTY + 100_000n);
+        const r = await n.protocol.stakes.topUp('v13', VALIDATOR_PENALTY + 100_000n);
         expect(r).toMatchObject({ Ok: { suspended: undefined } });
         expect(n.node('v13').fault).toEqual({ from: n.env.time, k: 0 });
-        expect(n.protocol.weight(n.node('v13'))).toBeGreaterThan(0n);
+        expect(n.protocol.book.weight(n.node('v13'))).toBeGreaterThan(0n);
         const inv = escrowInvariant(n.protocol, n.ledger);
         expect(inv.recorded).toBe(inv.onLedger);
     });
@@ -128,7 +128,7 @@ describe('routers at their minimum stake', () => {
         await n.run(n.env.time + 60n * MINUTE, () => all());
         await n.settle();
         expect(n.node('r21')).toMatchObject({ suspended: true, penalized: ROUTER_PENALTY });
-        expect(n.protocol.weight(n.node('r21'))).toBe(0n);
+        expect(n.protocol.book.weight(n.node('r21'))).toBe(0n);
     });
 });
 
@@ -140,12 +140,12 @@ describe('staked compute nodes: stake / stake_days / 24 per 60 minutes without a
         expect(n.node('c41').status).toBe('active');
         n.env.time += MINUTE;
         n.observe(all(), [['c41', false]]);
-        expect(n.protocol.weight(n.node('c41'))).toBe(0n);
+        expect(n.protocol.book.weight(n.node('c41'))).toBe(0n);
         await n.run(n.env.time + 150n * MINUTE, () => all());
         n.observe(all(), [['c41', true]]);
         await n.settle();
         expect(n.node('c41').penalized).toBe(2n * 10n * EMC);
-        expect(n.protocol.weight(n.node('c41'))).toBeGreaterThan(0n);
+        expect(n.protocol.book.weight(n.node('c41'))).toBeGreaterThan(0n);
         const inv = escrowInvariant(n.protocol, n.ledger);
         expect(inv.recorded).toBe(inv.onLedger);
     });
@@ -156,12 +156,12 @@ describe('staked compute nodes: stake / stake_days / 24 per 60 minutes without a
         n.confirmPoc(all(), [42]);
         n.env.time += MINUTE;
         n.observe(all(), [['c42', false]]);
-        expect(n.protocol.weight(n.node('c42'))).toBe(0n);
+        expect(n.protocol.book.weight(n.node('c42'))).toBe(0n);
         await n.run(n.env.time + 130n * MINUTE, () => all());
         n.confirmPoc(all(), [42]); // back after 130 min: 2 complete windows
         expect(n.node('c42').online).toBe(true);
         expect(n.node('c42').fault).toBeUndefined();
-        expect(n.protocol.weight(n.node('c42'))).toBeGreaterThan(0n);
+        expect(n.protocol.book.weight(n.node('c42'))).toBeGreaterThan(0n);
         await n.run(n.env.time + 300n * MINUTE, () => all());
         await n.settle();
         expect(n.node('c42').penalized).toBe(2n * 10n * EMC);

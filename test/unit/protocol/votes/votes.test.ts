@@ -41,7 +41,7 @@ describe('impeachment', () => {
         expect(n.votes.voteImpeachment(operator(1), 0n, 'v1', true)).toMatchObject({ Err: { NotAuthorized: {} } });
         n.env.time += 7n * DAY;
         expect(n.votes.voteImpeachment(operator(24), 0n, 'r24', true)).toMatchObject({ Err: { VoteClosed: { outcome: 'failed' } } });
-        await n.protocol.runMaintenance();
+        await n.protocol.maintenance.run();
         expect(n.votes.get(0n)).toMatchObject({ status: 'failed', closed: true });
         expect(n.node('r22').status).toBe('active');
         // A new vote may be opened; two no votes of four make a majority impossible.
@@ -65,12 +65,12 @@ describe('key compromise', () => {
         const r = n.votes.reportKeyCompromise(operator(13), 'v13', NEW_KEY);
         expect(r).toMatchObject({ Ok: { electorate: 12, status: 'open' } });
         expect(n.node('v13').frozen).toBe(true);
-        expect(n.protocol.validatorSet()).toMatchObject({ size: 13 });
+        expect(n.protocol.admission.set()).toMatchObject({ size: 13 });
         expect(n.registry.validatorIndex(operator(13))).toBeUndefined();
         // Frozen: no claims, no changes.
         n.env.as(operator(13));
-        expect(await n.protocol.claimRewards('v13')).toMatchObject({ Err: { WrongStatus: { status: 'frozen' } } });
-        expect(await n.protocol.topUp('v13', 1n)).toMatchObject({ Err: { WrongStatus: { status: 'frozen' } } });
+        expect(await n.protocol.claims.claim('v13')).toMatchObject({ Err: { WrongStatus: { status: 'frozen' } } });
+        expect(await n.protocol.stakes.topUp('v13', 1n)).toMatchObject({ Err: { WrongStatus: { status: 'frozen' } } });
         n.env.time += HOUR;
         for (const i of [1, 2, 3, 4, 5, 6]) expect(n.votes.answerKeyReport(operator(i), 0n, `v${i}`, true)).toMatchObject({ Ok: { status: 'open' } });
         expect(n.votes.answerKeyReport(operator(7), 0n, 'v7', false)).toMatchObject({ Ok: { status: 'open' } });
@@ -82,11 +82,11 @@ describe('key compromise', () => {
         expect(n.registry.validatorIndex(operator(13))).toBeUndefined();
         // The old key controls nothing any more; the new one does.
         n.env.as(operator(13));
-        expect(await n.protocol.topUp('v13', 1n)).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(await n.protocol.stakes.topUp('v13', 1n)).toMatchObject({ Err: { NotAuthorized: {} } });
         // Late answers (before the deadline) are recorded; at the deadline the silent ones are listed.
         expect(n.votes.answerKeyReport(operator(9), 0n, 'v9', true)).toMatchObject({ Ok: { status: 'passed', yes: 8 } });
         n.env.time += HOUR;
-        await n.protocol.runMaintenance();
+        await n.protocol.maintenance.run();
         const v = n.votes.get(0n)!;
         expect(v.closed).toBe(true);
         expect(v.nonResponders.map((i) => n.registry.get(i)!.id).sort()).toEqual(['v10', 'v11', 'v12']);
@@ -99,7 +99,7 @@ describe('key compromise', () => {
         n.votes.reportKeyCompromise(operator(13), 'v13', NEW_KEY);
         n.env.time += 2n * HOUR;
         expect(n.votes.answerKeyReport(operator(1), 0n, 'v1', true)).toMatchObject({ Err: { VoteClosed: {} } });
-        await n.protocol.runMaintenance();
+        await n.protocol.maintenance.run();
         expect(n.votes.get(0n)).toMatchObject({ status: 'failed', closed: true });
         expect(n.votes.get(0n)!.nonResponders).toHaveLength(12);
         expect(n.node('v13').frozen).toBeUndefined();

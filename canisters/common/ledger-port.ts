@@ -1,5 +1,5 @@
 /**
- * The protocol's LedgerClient over real inter-canister calls (raw bytes, our Candid codec). A call
+ * The protocol's ledger port over real inter-canister calls (raw bytes, our Candid codec). A call
  * that is rejected is reported with its reject code; anything else that goes wrong after the
  * request left (a cleanup callback, an undecodable reply) is reported as SYS_UNKNOWN, because the
  * ledger may have executed it.
@@ -9,10 +9,10 @@ import { call, Principal } from 'azle';
 import { decode, encode, type Type } from '../../src/lib/candid/candid';
 import type { Account } from '../../src/ledger/account';
 import * as L from '../../src/ledger/api/candid';
-import type { CallOutcome, LedgerClient, LedgerTransfer, LedgerTransferFrom } from '../../src/protocol/model/ledger-port';
+import type { CallOutcome, LedgerPort, LedgerTransfer, LedgerTransferFrom } from '../../src/protocol/model/ledger-port';
 import { SYS_UNKNOWN } from '../../src/protocol/model/ledger-port';
 
-export class IcLedgerClient implements LedgerClient {
+export class IcLedger implements LedgerPort {
     constructor(private readonly ledgerId: () => Uint8Array) {}
 
     transferFrom(a: LedgerTransferFrom): Promise<CallOutcome<any>> {

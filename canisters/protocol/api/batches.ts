@@ -1,0 +1,32 @@
+/** State-bit batches (spec §3, §4): admission of validators, the set, proposals and votes, the certified tip. */
+import { dataCertificate } from 'azle';
+
+import { toOpt } from '../../../src/ledger/api/candid';
+import { describeVariant as describeError } from '../../../src/lib/storage/bytes';
+import { batchTipHashTreeCbor } from '../../../src/protocol/batches/certified-tip';
+import type { Handlers } from '../dispatch';
+import { sys } from '../lifecycle';
+import { view } from './views';
+import { icEnv } from '../../common/env';
+
+export const batchHandlers: Handlers<'admit_validators' | 'validate_admit_validators' | 'validator_set' | 'propose_batch' | 'vote_batch' | 'get_batch' | 'certified_tip'> = {
+    admit_validators: (ids) => {
+        const r = sys.admission.admit(icEnv.caller(), ids);
+        return 'Ok' in r ? { Ok: r.Ok.map(view) } : r;
+    },
+    validate_admit_validators: (ids) => {
+        const r = sys.admission.describe(ids);
+        return 'Ok' in r ? r : { Err: describeError(r.Err) };
+    },
+    validator_set: () => {
+        const s = sys.admission.set();
+        return { validators: s.validators.map(view), size: s.size, f: toOpt(s.f), quorum: s.quorum };
+    },
+    propose_batch: (a) => sys.rewards.deferred(() => sys.batches.propose(a.height, a.payload, a.digest)),
+    vote_batch: (a) => sys.rewards.deferred(() => sys.batches.vote(a.height, a.digest)),
+    get_batch: (height) => sys.batches.getBatch(height),
+    certified_tip: () => {
+        const tip = sys.batches.lastConfirmed();
+        return { height: toOpt(tip?.height), digest: toOpt(tip?.digest), certificate: toOpt(dataCertificate()), hash_tree: batchTipHashTreeCbor(tip) };
+    },
+};

@@ -1,0 +1,36 @@
+/**
+ * Stake terms (spec §2): when a validator or router may renew, and what a renewal does to its
+ * term. Validators renew once, for at least 180 days; routers any number of times, for at least
+ * 90 days; always before the term ends, and never leaving more than MAX_TERM_DAYS of term
+ * (src/protocol/model/bounds.ts). Compute nodes do not renew: they stake again at term end.
+ * Storage: none. Cost: constant.
+ */
+import { MAX_TERM_DAYS } from '../model/bounds';
+import { DAY_NS, type ProtocolParams } from '../model/params';
+import { routerE, validatorE } from '../nodes/evalue';
+import type { NodeRecord, StakeTerm } from '../nodes/record';
+
+/** Why node `n` may not renew for `days` now, or undefined. */
+export function renewalProblem(n: NodeRecord, days: number, now: bigint, p: ProtocolParams): string | undefined {
+    if (n.stake === undefined) return 'the node has no stake term';
+    if (n.type === 'compute') return 'compute nodes re-stake when their term ends';
+    if (n.status !== 'active') return `the node is ${n.status}`;
+    if (now >= n.stake.termEnd) return 'the term has already ended';
+    if (n.type === 'validator') {
+        if (n.stake.renewals >= p.validatorMaxRenewals) return `a validator renews at most ${p.validatorMaxRenewals} time(s)`;
+        if (days < p.validatorRenewalMinDays) return `a validator renews for at least ${p.validatorRenewalMinDays} days`;
+    } else if (days < p.routerRenewalMinDays) {
+        return `a router renews for at least ${p.routerRenewalMinDays} days`;
+    }
+    if (n.stake.termEnd + BigInt(days) * DAY_NS - now > BigInt(MAX_TERM_DAYS) * DAY_NS) return `a renewal may leave at most ${MAX_TERM_DAYS} days of term`;
+    return undefined;
+}
+
+/** The node with its term extended by `days` and `extra` e8s added to its stake (a renewal). */
+export function extendTerm(n: NodeRecord, days: number, extra: bigint): NodeRecord {
+    const stake = n.stake as StakeTerm;
+    const next: NodeRecord = { ...n, stake: { ...stake, amount: stake.amount + extra, termEnd: stake.termEnd + BigInt(days) * DAY_NS, renewals: stake.renewals + 1 } };
+    const amount = (next.stake as StakeTerm).amount;
+    next.e = n.type === 'validator' ? validatorE(amount) : n.type === 'router' ? routerE(amount) : n.e;
+    return next;
+}
