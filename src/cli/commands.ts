@@ -9,7 +9,7 @@ import type { Connection } from '../client/network';
 import type { Principal } from '@dfinity/principal';
 import { NODE_STATUSES, NODE_TYPES, type ComputeMultiplier, type Node, type NodeStatus, type NodeType, type ParamsUpdate, type Vote } from '../client/protocol';
 import { badInput, emc, fail, mapResult, ok, parseAmount, type Result } from '../client/result';
-import type { BatchPayload } from '../protocol/batches/batches';
+import type { BatchPayload } from '../protocol/batches/payload';
 import { nodeIdProblem } from '../protocol/nodes/record';
 import { flag, flags, type ArgSpec, type FlagSpec, type Parsed } from './args';
 import { account, eValue, governanceLogRows, jsonNode, jsonPayout, keyValues, majority, nodeRows, nodeTable, paramsTable, payoutRows, payoutTable, penaltiesText, time, voteRows, voteTable } from './format';

@@ -20,7 +20,7 @@
 import { Cbor, Certificate, lookup_path, LookupPathStatus, reconstruct } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import type { ValueOf } from '../lib/candid/candid';
-import { batchDigest, type BatchPayload } from '../protocol/batches/batches';
+import { batchDigest, type BatchPayload } from '../protocol/batches/payload';
 import type { NodeView } from '../protocol/api/candid';
 import { CertifiedTipT, PROTOCOL_METHODS, protocolServiceIdl } from '../protocol/api/interface';
 import { nodeIdProblem, NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType, type StakeTerm } from '../protocol/nodes/record';

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { decode, encode, type Type } from '../../src/lib/candid/candid';
 import * as L from '../../src/ledger/api/candid';
-import { batchDigest, MAX_STATE_BITS, type BatchPayload } from '../../src/protocol/batches/batches';
+import { batchDigest, MAX_STATE_BITS, type BatchPayload } from '../../src/protocol/batches/payload';
 import { PROTOCOL_METHODS, ProposeArgsT, VoteArgsT, type ProtocolMethod } from '../../src/protocol/api/interface';
 import * as P from '../../src/protocol/api/candid';
 import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../tools/replica';

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { formatAccount } from '../../src/client/account';
-import { batchDigest } from '../../src/protocol/batches/batches';
+import { batchDigest } from '../../src/protocol/batches/payload';
 import { run } from '../../src/cli/main';
 import { COMMANDS } from '../../src/cli/commands';
 import { Principal } from '@dfinity/principal';

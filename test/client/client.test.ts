@@ -19,7 +19,7 @@ import { EmbeddedNetwork, GENESIS_BALANCE } from '../../src/client/embedded';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient, type Node, type Vote } from '../../src/client/protocol';
 import type { Result } from '../../src/client/result';
-import { batchDigest, type BatchPayload } from '../../src/protocol/batches/batches';
+import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
 import { run } from '../../src/cli/main';
 import { writeFileSync } from 'node:fs';
 

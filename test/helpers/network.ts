@@ -4,7 +4,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { encode } from '../../src/lib/candid/candid';
 import { ledgerServiceIdl } from '../../src/ledger/api/interface';
-import { batchDigest, type BatchPayload } from '../../src/protocol/batches/batches';
+import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
 import * as P from '../../src/protocol/api/candid';
 import { protocolServiceIdl } from '../../src/protocol/api/interface';
 import { EmbeddedReplica, type ReplicaOptions } from '../../tools/replica';

@@ -6,7 +6,7 @@
  */
 import { AnonymousIdentity, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { batchDigest } from '../../src/protocol/batches/batches';
+import { batchDigest } from '../../src/protocol/batches/payload';
 import { PROTOCOL_METHODS } from '../../src/protocol/api/interface';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { builtWasm } from '../helpers/wasm';

@@ -6,7 +6,7 @@
  */
 import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { batchDigest, type BatchPayload } from '../../src/protocol/batches/batches';
+import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { builtWasm } from '../helpers/wasm';
 import { EMC, PROTOCOL_ID, SECOND, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';

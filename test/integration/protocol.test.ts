@@ -6,7 +6,7 @@
 import { Certificate, Cbor, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { fromAgentHashTree, lookupPath, reconstruct } from '../../tools/replica/certification';
-import type { BatchPayload } from '../../src/protocol/batches/batches';
+import type { BatchPayload } from '../../src/protocol/batches/payload';
 import { builtWasm } from '../helpers/wasm';
 import { DAY, EMC, FEE, LEDGER_ID, PROTOCOL_ID, T0, approveProtocol, clientDigest, deployNetwork, identity, payloadDigest, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 

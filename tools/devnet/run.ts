@@ -23,7 +23,7 @@ import { EmbeddedNetwork } from '../../src/client/embedded';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient, type Node } from '../../src/client/protocol';
 import { emc, type Result } from '../../src/client/result';
-import type { BatchPayload } from '../../src/protocol/batches/batches';
+import type { BatchPayload } from '../../src/protocol/batches/payload';
 import { checkInvariants, type Check, type ScriptRecord } from './checks';
 import { E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, makePlan, MIN_EPOCHS, pemOf, SLOT_MINUTES, SLOT_NS, SLOTS_PER_EPOCH, type Kind, type Plan, type PlannedNode } from './plan';
 import { writeReport, type NodeRow } from './report';

@@ -9,11 +9,11 @@ import { ingressPolicy, ingressRules, type IngressPolicy, type IngressRules } fr
 import { maxArgBytes, type SizeBounds } from '../../lib/candid/size';
 import { MAX_AIRDROP_RECIPIENTS } from '../treasury/payouts';
 import { MAX_REASON_BYTES } from '../model/bounds';
-import { MAX_NODE_ID_LENGTH, MAX_STATE_BITS } from '../batches/batches';
+import { MAX_NODE_ID_LENGTH, MAX_STATE_BITS } from '../batches/payload';
 import { FIRST_VALIDATOR_BATCH } from '../validators/quorum';
 import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type MethodSig } from '../../lib/candid/service';
 import { toIdl, type IdlLike } from '../../lib/candid/to-idl';
-import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from '../batches/batches';
+import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from '../batches/payload';
 import * as T from './candid';
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });

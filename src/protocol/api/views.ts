@@ -12,7 +12,7 @@ import type { ParamsUpdate } from '../governance/params-check';
 import { MAX_AMOUNT_E8S, MAX_REASON_BYTES, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR, MAX_UNSTAKED_TOTAL, MIN_COMPUTE_STAKE_FEES } from '../model/bounds';
 import type { ProtocolError } from '../model/errors';
 import type { ProtocolParams } from '../model/params';
-import { NODE_STATUSES, type NodeRecord, type NodeStatus, type NodeType } from '../nodes/record';
+import type { NodeRecord, NodeStatus, NodeType } from '../nodes/record';
 import type { PenaltyRecord } from '../penalties/liveness';
 import type { RegisterArgs } from '../stakes/stakes';
 import type { Payout } from '../treasury/payouts';

@@ -8,7 +8,8 @@
 import { Principal } from '@dfinity/principal';
 import fc from 'fast-check';
 import { FakeEnv } from '../../../src/lib/env';
-import { Batches, batchDigest, type BatchPayload, type BatchResult, type StateBitSink } from '../../../src/protocol/batches/batches';
+import { Batches, type StateBitSink } from '../../../src/protocol/batches/batches';
+import { batchDigest, type BatchPayload, type BatchResult } from '../../../src/protocol/batches/payload';
 import { batchTipRootHash, EMPTY_TREE_HASH } from '../../../src/protocol/batches/certified-tip';
 import { quorum } from '../../../src/protocol/validators/quorum';
 import { MemoryKV } from '../../../src/lib/storage/kv';

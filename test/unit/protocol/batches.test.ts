@@ -9,21 +9,9 @@ import fc from 'fast-check';
 import { encode } from '../../../src/lib/candid/candid';
 import { FakeEnv } from '../../../src/lib/env';
 import { EMPTY_TREE_HASH as LEDGER_EMPTY_TREE_HASH } from '../../../src/ledger/ledger';
-import {
-    BatchErrorT,
-    BatchInfoT,
-    Batches,
-    KEEP_CONFIRMED_PAYLOADS,
-    MAX_PENDING_PROPOSALS,
-    MAX_STATE_BITS,
-    ProposeResultT,
-    batchDigest,
-    type BatchOptions,
-    type BatchPayload,
-    type BatchResult,
-    type BatchStores,
-    type StateBitSink,
-} from '../../../src/protocol/batches/batches';
+import { Batches, type BatchOptions, type StateBitSink } from '../../../src/protocol/batches/batches';
+import type { BatchStores } from '../../../src/protocol/batches/store';
+import { BatchErrorT, BatchInfoT, KEEP_CONFIRMED_PAYLOADS, MAX_PENDING_PROPOSALS, MAX_STATE_BITS, ProposeResultT, batchDigest, type BatchPayload, type BatchResult } from '../../../src/protocol/batches/payload';
 import { EMPTY_TREE_HASH, batchTipHashTreeCbor, batchTipRootHash } from '../../../src/protocol/batches/certified-tip';
 import { quorum } from '../../../src/protocol/validators/quorum';
 import { encodeTreeCbor } from '../../../tools/replica/certification/cbor';

@@ -1,5 +1,5 @@
 /** A small EMC network on the in-memory protocol: 13 admitted validators, routers, compute nodes, and a batch clock. */
-import { batchDigest, type BatchPayload } from '../../../../src/protocol/batches/batches';
+import { batchDigest, type BatchPayload } from '../../../../src/protocol/batches/payload';
 import type { NodeRecord } from '../../../../src/protocol/nodes/record';
 import { TREASURY_SUBACCOUNT } from '../../../../src/protocol/model/supply';
 import { Principal } from '@dfinity/principal';
