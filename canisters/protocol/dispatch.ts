@@ -7,10 +7,9 @@
  */
 import { msgArgData, msgReply } from 'azle';
 
-import { decode, encode, type ValueOf } from '../../src/lib/candid/candid';
+import { decode, encode } from '../../src/lib/candid/candid';
 import { CandidError } from '../../src/lib/candid/error';
 import { checkArgLength } from '../../src/lib/candid/inspect';
-import type { ValuesOf } from '../../src/lib/candid/types';
 import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/api/interface';
 import { batchHandlers } from './api/batches';
 import { governanceHandlers } from './api/governance';
@@ -18,12 +17,9 @@ import { infoHandlers } from './api/info';
 import { nodeHandlers } from './api/nodes';
 import { rewardHandlers } from './api/rewards';
 import { voteHandlers } from './api/votes';
+import type { Handlers } from './handlers';
 import { INGRESS, scheduleMaintenance } from './lifecycle';
 
-type Methods = typeof PROTOCOL_METHODS;
-export type Reply<M extends ProtocolMethod> = ValueOf<Methods[M]['ret']>;
-export type Handler<M extends ProtocolMethod> = (...args: ValuesOf<Methods[M]['args']>) => Reply<M> | Promise<Reply<M>>;
-export type Handlers<K extends ProtocolMethod> = { [M in K]: Handler<M> };
 
 const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers };
 

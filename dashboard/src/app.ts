@@ -13,7 +13,7 @@
  * tooltip and in the element's `data-value` (what the browser test compares with the canisters).
  */
 import { count, emc2, emcExact, toNumber, utc } from '../../src/client/display';
-import { esc, lineChart } from '../../tools/devnet/charts';
+import { esc, lineChart } from './charts';
 import { loadConfig, Network, type NodeEntry, type Overview } from './data';
 
 const REFRESH_MS = 10_000;

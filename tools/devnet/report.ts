@@ -8,24 +8,13 @@
  * cell's tooltip and in `--json`. Amounts become numbers only to be drawn (tools/devnet/charts.ts).
  */
 import { writeFileSync } from 'node:fs';
-import type { DevnetResult, EpochRow } from './run';
+import type { DevnetResult, EpochRow, NodeRow } from './types';
+
+export type { NodeRow };
 import { EPOCH_SECONDS, SLOT_MINUTES, type Kind, type Plan } from './plan';
 import { count, emc2, emcExact, toNumber } from '../../src/client/display';
-import { esc, lineChart, stackedBars } from './charts';
+import { esc, lineChart, stackedBars } from '../../dashboard/src/charts';
 
-/** What the report shows of one node (read from the canisters at the end of the run). */
-export interface NodeRow {
-    nodeId: string;
-    kind: Kind;
-    status: string;
-    stake: bigint;
-    lockDays: number;
-    eValue: bigint;
-    claimed: bigint;
-    claimable: bigint;
-    penalized: bigint;
-    suspended: boolean;
-}
 
 export interface ReportInput {
     result: DevnetResult;

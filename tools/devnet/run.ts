@@ -26,7 +26,10 @@ import { emc, type Result } from '../../src/client/result';
 import type { BatchPayload } from '../../src/protocol/batches/payload';
 import { checkInvariants, type Check, type ScriptRecord } from './checks';
 import { E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, makePlan, MIN_EPOCHS, pemOf, SLOT_MINUTES, SLOT_NS, SLOTS_PER_EPOCH, type Kind, type Plan, type PlannedNode } from './plan';
-import { writeReport, type NodeRow } from './report';
+import { writeReport } from './report';
+import type { DevnetResult, EpochRow, NodeRow, Sample } from './types';
+
+export type { DevnetResult, EpochRow, NodeRow, Sample };
 import { emc2 } from '../../src/client/display';
 import { serveReplica } from '../replica/http/server';
 import { dashboardDir } from '../../dashboard/build';
@@ -51,38 +54,8 @@ export interface DevnetOptions {
     serve?: { port: number; signal: AbortSignal; onListening?: (url: string) => void };
 }
 
-export interface EpochRow {
-    epoch: number;
-    emitted: bigint;
-    distributed: bigint;
-    unallocated: bigint;
-    claimed: bigint;
-    claimedByKind: Record<Kind, bigint>;
-    penalties: bigint;
-    penaltiesByKind: Record<Kind | 'impeachment', bigint>;
-    totalE: bigint;
-    eligible: bigint;
-    events: string[];
-}
 
-/** Cumulative rewards earned (claimed + claimable) by node type, sampled after an epoch. */
-export interface Sample {
-    epoch: number;
-    earned: Record<Kind, bigint>;
-}
 
-export interface DevnetResult {
-    ok: boolean;
-    run: number;
-    epochs: EpochRow[];
-    samples: Sample[];
-    checks: Check[];
-    report: string;
-    state?: string;
-    protocol: string;
-    ledger: string;
-    seconds: number;
-}
 
 interface Saved {
     format: 1;

@@ -15,8 +15,22 @@ import { randomBytes } from 'node:crypto';
 import { requestIdOf, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import * as icp from '@icp-sdk/core/agent';
-import type { EmbeddedReplica, IngressStatus } from './replica';
 import { bytesToHex, utf8 } from './bytes';
+import type { Reject } from './errors';
+
+/** Where an update call stands: in flight, answered, or rejected. */
+export type IngressStatus = { status: 'processing' } | { status: 'replied'; reply: Uint8Array } | { status: 'rejected'; reject: Reject };
+
+/** What the agent asks of the replica (tools/replica/replica.ts). */
+export interface AgentReplica {
+    readonly rootKey: Uint8Array;
+    time(): bigint;
+    query(req: { canisterId: Principal; method: string; arg: Uint8Array; sender: Principal }): { reply: Uint8Array } | { reject: Reject };
+    submitUpdate(req: { canisterId: Principal; method: string; arg: Uint8Array; sender: Principal; requestId: string }): Promise<IngressStatus>;
+    ingressStatus(requestId: string): IngressStatus | undefined;
+    requestCertificate(requestId: string): Uint8Array;
+    readState(paths: Uint8Array[][]): Uint8Array;
+}
 
 type PrincipalLike = Principal | string | { toText(): string };
 
@@ -37,7 +51,7 @@ export class EmbeddedAgent {
     private identity: Identity | undefined;
 
     constructor(
-        private readonly replica: EmbeddedReplica,
+        private readonly replica: AgentReplica,
         identity?: Identity,
     ) {
         this.identity = identity;

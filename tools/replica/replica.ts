@@ -17,7 +17,7 @@ import { CanisterRuntime, type Callback, type ExecInput, type ExecKind, type Exe
 import { ErrorCode, RejectCode, ReplicaError, type Reject } from './errors';
 import { ReplicaKey, buildTree, leb128, witness, type HashTree, type StateNode } from './certification';
 import { StableMemory } from './stable-memory';
-import { EmbeddedAgent } from './agent';
+import { EmbeddedAgent, type IngressStatus } from './agent';
 import { bytesEqual, bytesToHex, concatBytes, hexToBytes, sha256, utf8 } from './bytes';
 import { instrumentWasm, type InstrumentedWasm } from './wasm/instrument';
 
@@ -80,10 +80,7 @@ export function ingressInductionFee(method: string, arg: Uint8Array): bigint {
     return FEES.ingressMessageReception + FEES.ingressByteReception * BigInt(utf8(method).length + arg.length);
 }
 
-export type IngressStatus =
-    | { status: 'processing' }
-    | { status: 'replied'; reply: Uint8Array }
-    | { status: 'rejected'; reject: Reject };
+export type { IngressStatus };
 
 export interface ExecutionRecord {
     canister: string;

@@ -4,7 +4,7 @@ import { dataCertificate } from 'azle';
 import { toOpt } from '../../../src/ledger/api/candid';
 import { describeVariant as describeError } from '../../../src/lib/storage/bytes';
 import { batchTipHashTreeCbor } from '../../../src/protocol/batches/certified-tip';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 import { view } from './views';
 import { icEnv } from '../../common/env';

@@ -2,7 +2,7 @@
 import { accountIn, toOpt, type CAccount } from '../../../src/ledger/api/candid';
 import { logView, paramsUpdateIn, payoutView } from '../../../src/protocol/api/views';
 import { describeParamsCheck } from '../../../src/protocol/governance/params-check';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 import { icEnv } from '../../common/env';
 

@@ -3,7 +3,7 @@ import { canisterCycleBalance, canisterVersion, Principal, time } from 'azle';
 
 import { accountOut, toOpt } from '../../../src/ledger/api/candid';
 import { paramsView } from '../../../src/protocol/api/views';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 
 const VERSION = '0.3.0';

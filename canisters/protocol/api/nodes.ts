@@ -3,7 +3,7 @@ import { opt, toOpt } from '../../../src/ledger/api/candid';
 import { registerArgsIn, statusIn, tagOf } from '../../../src/protocol/api/views';
 import { previewComputeE } from '../../../src/protocol/nodes/evalue';
 import type { NodeType } from '../../../src/protocol/nodes/record';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 import { nodeResult, view } from './views';
 

@@ -3,7 +3,7 @@ import { time } from 'azle';
 
 import { accountOut } from '../../../src/ledger/api/candid';
 import { emissionSchedule } from '../../../src/protocol/rewards/schedule';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 
 const MAX_RECORDS = 100;

@@ -1,7 +1,7 @@
 /** Peer votes (spec §7) and penalties (spec §6): impeachments, key reports, their queries; the penalty log. */
 import { toOpt } from '../../../src/ledger/api/candid';
 import { penaltyView, voteView } from '../../../src/protocol/api/views';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 import { icEnv } from '../../common/env';
 import { idOf, voteResult } from './views';

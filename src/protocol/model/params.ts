@@ -2,7 +2,7 @@
  * Protocol parameters (spec §2): minimum stakes, terms, renewals, the compute multiplier table.
  * Governance may change them (a later issue); they are stored with the configuration.
  */
-import { E8S_PER_EMC } from '../nodes/evalue';
+import { E8S_PER_EMC } from './supply';
 
 export const DAY_NS = 86_400n * 1_000_000_000n;
 

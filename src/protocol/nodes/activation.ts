@@ -7,14 +7,18 @@
  */
 import type { Env } from '../../lib/env';
 import { bytesEqual } from '../../lib/storage/bytes';
-import type { Liveness } from '../penalties/liveness';
 import type { NodeBook } from './book';
 import type { NodeRecord } from './record';
+
+/** What activation asks of liveness (src/protocol/penalties/liveness.ts): a valid state ends an outage. */
+export interface OutageEnd {
+    observed(n: NodeRecord, online: boolean, now: bigint): NodeRecord;
+}
 
 export class Activation {
     constructor(
         private readonly book: NodeBook,
-        private readonly liveness: Liveness,
+        private readonly liveness: OutageEnd,
         private readonly env: Env,
     ) {}
 

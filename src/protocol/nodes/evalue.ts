@@ -6,7 +6,9 @@
  *              E = min(E_base, covered) × m + max(0, E_base − covered)
  */
 export const E_ONE = 100_000_000n;
-export const E8S_PER_EMC = 100_000_000n;
+import { E8S_PER_EMC } from '../model/supply';
+
+export { E8S_PER_EMC };
 
 /** Compute-node multipliers by lock days, in tenths (1.4 → 14). No stake or another duration → 1.0. */
 export const DEFAULT_MULTIPLIERS_TENTHS: ReadonlyMap<number, bigint> = new Map([

@@ -16,16 +16,21 @@ import type { Config } from '../model/config';
 import { err, type Outcome } from '../model/errors';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, PendingOperation, StakeTerm } from '../nodes/record';
-import type { Liveness } from '../penalties/liveness';
 import type { Operations } from './operations';
 import type { Stakes } from './stakes';
+
+/** The penalty books a release settles (src/protocol/penalties/liveness.ts). */
+export interface PenaltyBooks {
+    booked(moved: bigint, forgiven: bigint): void;
+    deductionDone(index: bigint): void;
+}
 
 export class Releases {
     constructor(
         private readonly book: NodeBook,
         private readonly config: Config,
         private readonly ops: Operations,
-        private readonly liveness: Liveness,
+        private readonly liveness: PenaltyBooks,
         private readonly stakes: Pick<Stakes, 'ownedNode'>,
     ) {}
 

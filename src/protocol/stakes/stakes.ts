@@ -24,7 +24,6 @@ import { settle, type Movement } from '../model/ledger-port';
 import { DAY_NS, type ProtocolParams } from '../model/params';
 import type { NodeBook } from '../nodes/book';
 import { nodeIdProblem, type NodeRecord, type NodeType, type PendingOperation, type StakeTerm } from '../nodes/record';
-import type { Liveness } from '../penalties/liveness';
 import { refusal, type Operations } from './operations';
 import { extendTerm, renewalProblem } from './terms';
 
@@ -35,13 +34,19 @@ export interface RegisterArgs {
     stake?: { amount: bigint; lock_days: number; from_subaccount?: Uint8Array };
 }
 
+/** What a landed top-up asks of liveness (src/protocol/penalties/liveness.ts): settle the node's windows, end a suspension it covers. */
+export interface TopUpLiveness {
+    evaluate(n: NodeRecord, until: bigint): NodeRecord;
+    resumeIfCovered(n: NodeRecord): NodeRecord;
+}
+
 export class Stakes {
     constructor(
         private readonly book: NodeBook,
         private readonly config: Config,
         private readonly env: Env,
         private readonly ops: Operations,
-        private readonly liveness: Liveness,
+        private readonly liveness: TopUpLiveness,
     ) {}
 
     async registerNode(args: RegisterArgs): Promise<Outcome<NodeRecord>> {
