@@ -24,11 +24,10 @@ import { parseAmount } from '../client/result';
 import * as L from '../ledger/api/candid';
 import { EMC_FEE, ledgerInitArg } from '../ledger/init-arg';
 import * as P from '../protocol/api/candid';
+import { E8S_PER_EMC, MAX_GENESIS_E8S, MAX_SUPPLY_E8S } from '../protocol/model/supply';
 
-export const E8S_PER_EMC = 100_000_000n;
-export const MAX_SUPPLY_E8S = 2_100_000_000n * E8S_PER_EMC;
-/** Spec §1: genesis balances total at most 2.1 B − 420 M − 378 M EMC. */
-export const MAX_GENESIS_E8S = 1_302_000_000n * E8S_PER_EMC;
+export { E8S_PER_EMC, MAX_GENESIS_E8S, MAX_SUPPLY_E8S };
+
 /** Keeps the ledger's install argument well under a command line's 128 KiB (it is passed as hex). */
 export const MAX_GENESIS_ACCOUNTS = 1_000;
 export const MAX_EPOCH_SECONDS = 366n * 86_400n;

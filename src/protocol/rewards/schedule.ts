@@ -17,6 +17,7 @@
  * so tests can make it bind). Pure TypeScript, no Node built-ins, no floating point: it runs in Node
  * tests and inside the canister's QuickJS.
  */
+import { NODE_REWARD_POOL_E8S } from '../model/supply';
 
 /** 1 EMC = 10^8 e8s. */
 export const E8S_PER_EMC = 100_000_000n;
@@ -28,7 +29,7 @@ export const EPOCHS_PER_PERIOD = 90;
 export const PERIOD_BASE_E8S = 64_800_000n * E8S_PER_EMC;
 
 /** The node-reward pool: 420,000,000 EMC in e8s (spec §1, §5). */
-export const NODE_REWARD_CAP_E8S = 420_000_000n * 10n ** 8n;
+export const NODE_REWARD_CAP_E8S = NODE_REWARD_POOL_E8S;
 
 /** The largest number of periods {@link emissionSchedule} returns. */
 export const MAX_SCHEDULE_PERIODS = 1000;
