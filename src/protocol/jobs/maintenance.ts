@@ -38,6 +38,18 @@ export interface PayoutRetries {
     nextRetryAt(now: bigint, max: number): bigint | undefined;
 }
 
+/**
+ * A section's own timer work (e.g. the market's settlements, a lock-up period's close), run by
+ * maintenance after the core work: bounded per run, and saying when it next has something to do.
+ */
+export interface Job {
+    readonly name: string;
+    /** Does at most a bounded amount of due work; returns how many items made progress. */
+    run(now: bigint): Promise<number>;
+    /** When the job next has work (undefined: none). Overdue work without progress waits one interval. */
+    nextAt(now: bigint): bigint | undefined;
+}
+
 export interface MaintenanceReport {
     released: number;
     retried: number;
@@ -45,6 +57,8 @@ export interface MaintenanceReport {
     deducted: number;
     swept: number;
     closed: number;
+    /** Progress of each section job, by name. */
+    jobs: Record<string, number>;
 }
 
 export interface MaintenanceParts {
@@ -58,6 +72,8 @@ export interface MaintenanceParts {
     releases: Releases;
     deductions: Deductions;
     payouts: PayoutRetries;
+    /** The sections' own jobs, run after the core work, in this order. */
+    jobs?: Job[];
 }
 
 export class Maintenance {
@@ -118,8 +134,14 @@ export class Maintenance {
         }
         retried += await payouts.retryPayouts(p.releaseBatch, now);
         swept += this.sweepUnstaked(now, p);
-        this.lastRun = { at: now, progress: released + retried + evaluated + deducted + swept + closed > 0 };
-        return { released, retried, evaluated, deducted, swept, closed };
+        const jobs: Record<string, number> = {};
+        let jobProgress = 0;
+        for (const job of this.x.jobs ?? []) {
+            jobs[job.name] = await job.run(now);
+            jobProgress += jobs[job.name];
+        }
+        this.lastRun = { at: now, progress: released + retried + evaluated + deducted + swept + closed + jobProgress > 0 };
+        return { released, retried, evaluated, deducted, swept, closed, jobs };
     }
 
     /** When the timer should run next (see the file's comment); undefined when nothing is due. */
@@ -142,6 +164,10 @@ export class Maintenance {
         if (windowEnd !== undefined) candidates.push(windowEnd > soon ? windowEnd : soon);
         const oldest = book.unstaked.oldest();
         if (oldest !== undefined) candidates.push(oldest + p.squatterGraceNs);
+        for (const job of this.x.jobs ?? []) {
+            const at = job.nextAt(now);
+            if (at !== undefined) candidates.push(at);
+        }
         let next = candidates.reduce((a, b) => (a < b ? a : b));
         if (next <= now && this.lastRun !== undefined && !this.lastRun.progress && this.lastRun.at + interval > next) next = this.lastRun.at + interval;
         return next;
