@@ -10,7 +10,7 @@ import { EXIT, exitCodeOf, toJson, type ClientError } from '../client/result';
 import { flag, parseArgs, type FlagSpec } from './args';
 import { COMMANDS, GROUPS, type Command } from './commands';
 import { devnetMain } from '../../tools/devnet/main';
-import { devnetInit } from './devnet-init';
+import { devnetInit } from '../../tools/devnet/init';
 
 export const GLOBAL_FLAGS: FlagSpec[] = [
     { name: 'network', value: 'embedded|local|ic', help: 'where the canisters run (default: embedded with --state, else $EMC_NETWORK, else local)' },
@@ -42,7 +42,7 @@ const processIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
     // `emc devnet` runs a whole network rather than one call on a connection (tools/devnet/main.ts).
     if (argv[0] === 'devnet') {
-        // `emc devnet init` deploys a genesis only (src/cli/devnet-init.ts); `emc devnet` a whole devnet.
+        // `emc devnet init` deploys a genesis only (tools/devnet/init.ts); `emc devnet` a whole devnet.
         if (argv[1] === 'init') return devnetInit(argv.slice(2), (s) => io.out(s), (s) => io.err(s), io.env);
         const code = await devnetMain(argv.slice(1), (s) => io.out(s), (s) => io.err(s));
         if (argv.includes('--help') || argv.includes('-h')) io.out(`\nemc devnet init --state DIR --identity PATH deploys a genesis only (no nodes): the identity holds 2,000,000 EMC and is governance (emc devnet init --help).\n`);

@@ -2,7 +2,7 @@
  * The base of the typed clients: an agent-js Actor built from the canister's own service table
  * (the one its decorators and .did come from), calls that answer `Result`s, and the retry policy.
  *
- * Retry policy (`src/client/transport.ts` classifies failures): a call that certainly did not run
+ * Retry policy (`src/client/errors/transport.ts` classifies failures): a call that certainly did not run
  * is sent again (up to `retries` more times, with doubling delays); a call whose outcome is
  * unknown is sent again only if it is a query or marked `idempotent` (the canister answers a
  * repeat without doing the work twice: ledger calls with `created_at_time`, batch votes, claims);
@@ -14,7 +14,7 @@ import type { Principal } from '@dfinity/principal';
 import type { MethodSig } from '../lib/candid/service';
 import type { IdlLike } from '../lib/candid/to-idl';
 import { fail, LOCAL_KINDS, ok, type ClientError, type Result } from './result';
-import { classifyFailure } from './transport';
+import { classifyFailure } from './errors/transport';
 import { toHex } from '../lib/storage/bytes';
 
 /** An agent-js Agent (HttpAgent, or the embedded replica's EmbeddedAgent). */

@@ -1,7 +1,7 @@
 /**
  * Connecting the clients to a network:
  *  - `embedded`: the two built canisters in the in-process embedded replica; with `state` the
- *    network is loaded from / saved to that directory (src/client/embedded.ts);
+ *    network is loaded from / saved to that directory (tools/devnet/embedded-network.ts);
  *  - `local`: a dfx replica at http://127.0.0.1:4943 (its root key is fetched: local only);
  *  - `ic`: mainnet through https://icp-api.io (the root key is the IC's, built into agent-js; never fetched).
  * Canister ids default to the ones `npm start` and the tests deploy at, and can be overridden
@@ -9,11 +9,11 @@
  */
 import { HttpAgent, type Identity } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
-import { DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, EmbeddedNetwork, StateError } from './embedded';
+import { DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, EmbeddedNetwork, StateError } from '../../tools/devnet/embedded-network';
 import { LedgerClient } from './ledger';
 import { ProtocolClient } from './protocol';
 import { badInput, fail, LOCAL_KINDS, ok, type Result } from './result';
-import { classifyFailure } from './transport';
+import { classifyFailure } from './errors/transport';
 
 export const NETWORKS = ['embedded', 'local', 'ic'] as const;
 export type NetworkName = (typeof NETWORKS)[number];

@@ -15,7 +15,7 @@ import { CertifiedRejectErrorCode, HttpFetchErrorCode, RejectError, TransportErr
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { Principal } from '@dfinity/principal';
-import { EmbeddedNetwork, GENESIS_BALANCE } from '../../src/client/embedded';
+import { EmbeddedNetwork, GENESIS_BALANCE } from '../../tools/devnet/embedded-network';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient, type Node, type Vote } from '../../src/client/protocol';
 import type { Result } from '../../src/client/result';

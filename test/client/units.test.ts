@@ -15,7 +15,7 @@ import { Principal } from '@dfinity/principal';
 import { formatAccount, parseAccount } from '../../src/client/account';
 import { identityFromBytes, identityFromPem, identityFromSeedPhrase, loadIdentity } from '../../src/client/identity';
 import { emc, exitCodeOf, parseAmount, toJson } from '../../src/client/result';
-import { classifyFailure } from '../../src/client/transport';
+import { classifyFailure } from '../../src/client/errors/transport';
 import { LedgerClient } from '../../src/client/ledger';
 import { parseArgs } from '../../src/cli/args';
 

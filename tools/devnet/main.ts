@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { StateError, WASM_PATHS } from '../../src/client/embedded';
+import { StateError, WASM_PATHS } from './embedded-network';
 import { EXIT, toJson } from '../../src/client/result';
 import { parseArgs, flag, type FlagSpec } from '../../src/cli/args';
 import { DevnetError, runDevnet } from './run';

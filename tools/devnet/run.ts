@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Identity } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
-import { EmbeddedNetwork } from '../../src/client/embedded';
+import { EmbeddedNetwork } from './embedded-network';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient, type Node } from '../../src/client/protocol';
 import { emc, type Result } from '../../src/client/result';

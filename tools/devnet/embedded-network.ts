@@ -29,11 +29,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, resolve } from 'node:path';
 import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { encode } from '../lib/candid/candid';
-import * as L from '../ledger/api/candid';
-import { ledgerInitArg } from '../ledger/init-arg';
-import * as P from '../protocol/api/candid';
-import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../../tools/replica';
+import { encode } from '../../src/lib/candid/candid';
+import * as L from '../../src/ledger/api/candid';
+import { ledgerInitArg } from '../../src/ledger/init-arg';
+import * as P from '../../src/protocol/api/candid';
+import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../replica';
 
 export const DEFAULT_LEDGER_ID = Principal.fromText('vhljx-suaaa-aaaab-aaaba-cai');
 export const DEFAULT_PROTOCOL_ID = Principal.fromText('voicl-e4aaa-aaaab-aaaaq-cai');

@@ -3,17 +3,17 @@
  * directory (no nodes, no epochs run): the protocol canister with the identity as governance, then
  * the ledger with GENESIS_BALANCE for the identity. Besides `emc devnet` (a whole devnet), this is
  * the only command that creates a state directory; every other command opens a saved one and
- * refuses a missing or mistyped path (src/client/embedded.ts). DIR must be missing or empty.
+ * refuses a missing or mistyped path (tools/devnet/embedded-network.ts). DIR must be missing or empty.
  * Cost: one genesis deployment on the embedded replica (about as long as one `emc` command).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadIdentity } from '../client/identity';
-import { connect } from '../client/network';
-import { emc, EXIT, exitCodeOf, toJson, type ClientError } from '../client/result';
-import { GENESIS_BALANCE } from '../client/embedded';
-import { flag, parseArgs, type FlagSpec } from './args';
-import { keyValues } from './format';
+import { loadIdentity } from '../../src/client/identity';
+import { connect } from '../../src/client/network';
+import { emc, EXIT, exitCodeOf, toJson, type ClientError } from '../../src/client/result';
+import { GENESIS_BALANCE } from './embedded-network';
+import { flag, parseArgs, type FlagSpec } from '../../src/cli/args';
+import { keyValues } from '../../src/cli/format';
 
 const FLAGS: FlagSpec[] = [
     { name: 'state', value: 'DIR', help: 'the new state directory (missing or empty; $EMC_STATE)' },
