@@ -164,7 +164,7 @@ const ledgerApprove = command<{ spender: Account; amount: bigint; expiresIn?: bi
             ([spender, amount, expiresIn, expected, memo, fromSubaccount]) => ({ spender, amount, expiresIn, expected, memo, fromSubaccount }),
         ),
     async run(c, i) {
-        const now = c.embedded?.now() ?? BigInt(Date.now()) * 1_000_000n;
+        const now = c.now();
         const expiresAt = i.expiresIn === undefined ? undefined : now + i.expiresIn;
         const r = await c.ledger.approve({ spender: i.spender, amount: i.amount, expiresAt, expectedAllowance: i.expected, memo: i.memo, fromSubaccount: i.fromSubaccount });
         if (!r.ok) return r;
@@ -1045,8 +1045,8 @@ const whoami = command<Record<string, never>>({
     input: () => ok({}),
     async run(c) {
         return ok({
-            json: { principal: c.principal, network: c.network, ledger: c.ledger.canisterId, protocol: c.protocol.canisterId, state: c.embedded?.dir },
-            human: keyValues([['principal', c.principal.toText()], ['network', c.network], ['state', c.embedded?.dir], ['emc_ledger', c.ledger.canisterId.toText()], ['emc_protocol', c.protocol.canisterId.toText()]]),
+            json: { principal: c.principal, network: c.network, ledger: c.ledger.canisterId, protocol: c.protocol.canisterId, state: c.state },
+            human: keyValues([['principal', c.principal.toText()], ['network', c.network], ['state', c.state], ['emc_ledger', c.ledger.canisterId.toText()], ['emc_protocol', c.protocol.canisterId.toText()]]),
         });
     },
 });

@@ -34,8 +34,7 @@ export {
     type GovernanceLogEntry,
 } from './protocol';
 export { CanisterClient, type ClientOptions, type CallOptions } from './canister';
-export { connect, NETWORKS, HOSTS, type NetworkName, type ConnectOptions, type Connection } from './network';
-export { EmbeddedNetwork, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, GENESIS_BALANCE, StateError } from '../../tools/devnet/embedded-network';
+export { connect, connectAgent, NETWORKS, HOSTS, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, type NetworkName, type ConnectOptions, type AgentConnectOptions, type Connection } from './network';
 export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identity';
 export { parseAccount, parsePrincipal, parseSubaccount, formatAccount, type Account } from './account';
 export { ok, fail, badInput, mapResult, unwrap, emc, parseAmount, toJson, exitCodeOf, EXIT, LOCAL_KINDS, E8S_PER_EMC, type Result, type ClientError } from './result';

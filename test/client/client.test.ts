@@ -21,6 +21,7 @@ import { ProtocolClient, type Node, type Vote } from '../../src/client/protocol'
 import type { Result } from '../../src/client/result';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches/batches';
 import { run } from '../../src/cli/main';
+import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
 import { writeFileSync } from 'node:fs';
 
 const E8S = 100_000_000n;
@@ -355,7 +356,7 @@ describe('client SDK against the built canisters (embedded network in a state di
         const cli = async (args: string[]) => {
             let out = '';
             let err = '';
-            const code = await run(args, { out: (s) => (out += s), err: (s) => (err += s), env: { EMC_RETRY_DELAY_MS: '0' } });
+            const code = await run(args, DEVNET_EXTENSIONS, { out: (s) => (out += s), err: (s) => (err += s), env: { EMC_RETRY_DELAY_MS: '0' } });
             return { code, out, err };
         };
         const p: BatchPayload = { poc_results: [], observations: [{ node_id: 'gpu1', online: false }] };

@@ -9,9 +9,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadIdentity } from '../../src/client/identity';
-import { connect } from '../../src/client/network';
 import { emc, EXIT, exitCodeOf, toJson, type ClientError } from '../../src/client/result';
-import { GENESIS_BALANCE } from './embedded-network';
+import { connectEmbedded, GENESIS_BALANCE } from './embedded-network';
 import { flag, parseArgs, type FlagSpec } from '../../src/cli/args';
 import { keyValues } from '../../src/cli/format';
 
@@ -55,11 +54,11 @@ export async function devnetInit(argv: string[], out: (s: string) => void, err: 
     if (existsSync(join(state, 'network.json'))) return fail(usage(`${resolve(state)} already holds an emc network; it was left as it is (a new network needs a missing or empty directory)`));
     const identity = loadIdentity(idPath);
     if (!identity.ok) return fail(identity.error);
-    const conn = await connect({ network: 'embedded', state, identity: identity.value, create: true });
+    const conn = await connectEmbedded({ state, identity: identity.value, create: true });
     if (!conn.ok) return fail(conn.error);
     const net = conn.value.embedded;
-    if (net === undefined || !net.created) {
-        await net?.close(false);
+    if (!net.created) {
+        await net.close(false);
         return fail(usage(`${resolve(state)} already holds an emc network; it was left as it is (a new network needs a missing or empty directory)`));
     }
     try {
