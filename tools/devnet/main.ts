@@ -103,7 +103,9 @@ export async function devnetMain(argv: string[], out: (s: string) => void = (s) 
 async function ensureBuilt(log: (l: string) => void): Promise<void> {
     const missing = (Object.keys(WASM_PATHS) as (keyof typeof WASM_PATHS)[]).filter((name) => !existsSync(WASM_PATHS[name]));
     if (missing.length === 0) return;
-    const { buildCanister } = await import('../../scripts/build');
+    // require, not import(): under bin/emc.js (tsx/cjs) a dynamic import() goes to Node's ESM
+    // loader, which does not resolve a TypeScript file without its extension.
+    const { buildCanister } = require('../../scripts/build') as typeof import('../../scripts/build');
     for (const name of missing) {
         log(`devnet: building ${name} …`);
         buildCanister(name);
