@@ -13,7 +13,9 @@
 import { Certificate, Cbor, HttpAgent, lookup_path, LookupPathStatus, reconstruct } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { LedgerClient } from '../../src/client/ledger';
-import { NODE_STATUSES, NODE_TYPES, ProtocolClient, type CertifiedTip, type GovernanceLogEntry, type Node, type NodeRewards, type PenaltiesSummary, type PenaltyRecord, type ProtocolInfo, type RewardsSummary, type ScheduleRow, type ValidatorSet, type Vote } from '../../src/client/protocol';
+import { ProtocolClient } from '../../src/client/protocol';
+import { NODE_STATUSES, NODE_TYPES, type CertifiedTip, type Node, type NodeRewards, type PenaltiesSummary, type PenaltyRecord, type ProtocolInfo, type RewardsSummary, type ScheduleRow, type ValidatorSet, type Vote } from '../../src/client/types/protocol';
+import type { GovernanceLogEntry } from '../../src/client/types/governance';
 import type { Result } from '../../src/client/result';
 import type { EpochRecord } from '../../src/protocol/rewards/rewards';
 import { bytesEqual, decodeLeb128 } from '../../src/lib/storage/bytes';

@@ -4,11 +4,14 @@
  * human-readable text.
  */
 import { readFileSync } from 'node:fs';
-import { formatAccount, parseAccount, parsePrincipal, parseSubaccount, type Account } from '../client/account';
+import { formatAccount, parseAccount, parsePrincipal, parseSubaccount } from '../client/account';
+import type { Account } from '../client/types/account';
 import type { Connection } from '../client/network';
 import type { Principal } from '@dfinity/principal';
-import { NODE_STATUSES, NODE_TYPES, type ComputeMultiplier, type Node, type NodeStatus, type NodeType, type ParamsUpdate, type Vote } from '../client/protocol';
-import { badInput, emc, fail, mapResult, ok, parseAmount, type Result } from '../client/result';
+import { NODE_STATUSES, NODE_TYPES, type Node, type NodeStatus, type NodeType, type Vote } from '../client/types/protocol';
+import type { ComputeMultiplier, ParamsUpdate } from '../client/types/governance';
+import { badInput, fail, mapResult, ok, type Result } from '../client/result';
+import { emc, parseAmount } from '../client/amount';
 import type { BatchPayload } from '../protocol/batches/batches';
 import { nodeIdProblem } from '../protocol/nodes/record';
 import { flag, flags, type ArgSpec, type FlagSpec, type Parsed } from './args';

@@ -1,7 +1,9 @@
 /** Human-readable output: key/value tables, column tables, and values in their JSON form. */
-import { formatAccount, type Account } from '../client/account';
-import type { GovernanceLogEntry, Node, Params, Payout, PenaltiesSummary, PenaltyRecord, Vote } from '../client/protocol';
-import { emc } from '../client/result';
+import { formatAccount } from '../client/account';
+import type { Account } from '../client/types/account';
+import type { GovernanceLogEntry, Params, Payout } from '../client/types/governance';
+import type { Node, PenaltiesSummary, PenaltyRecord, Vote } from '../client/types/protocol';
+import { emc } from '../client/amount';
 
 /** Two aligned columns: `label   value`. */
 export function keyValues(rows: [string, string | undefined][]): string {

@@ -6,15 +6,9 @@
  */
 import { Principal } from '@dfinity/principal';
 import { accountText } from '../ledger/consent';
-import type { CAccount } from '../ledger/api/candid';
 import { badInput, ok, type Result } from './result';
+import type { Account } from './types/account';
 import { fromHex } from '../lib/storage/bytes';
-
-export interface Account {
-    owner: Principal;
-    /** 32 bytes; absent = the default (all-zero) subaccount. */
-    subaccount?: Uint8Array;
-}
 
 export function parsePrincipal(text: string, what = 'principal'): Result<Principal> {
     const t = text.trim();
@@ -62,13 +56,4 @@ export function parseAccount(text: string): Result<Account> {
 
 export function formatAccount(a: Account): string {
     return accountText({ owner: a.owner.toUint8Array(), subaccount: a.subaccount });
-}
-
-export function toCandidAccount(a: Account): CAccount {
-    return { owner: a.owner, subaccount: a.subaccount === undefined ? [] : [a.subaccount] };
-}
-
-export function fromCandidAccount(a: { owner: Principal; subaccount: [] | [Uint8Array] }): Account {
-    const owner = Principal.fromUint8Array(a.owner.toUint8Array());
-    return a.subaccount.length === 1 ? { owner, subaccount: new Uint8Array(a.subaccount[0]) } : { owner };
 }

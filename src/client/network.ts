@@ -12,7 +12,8 @@ import { Principal } from '@dfinity/principal';
 import type { AnyAgent } from './canister';
 import { LedgerClient } from './ledger';
 import { ProtocolClient } from './protocol';
-import { badInput, fail, LOCAL_KINDS, ok, type Result } from './result';
+import { badInput, fail, ok, type Result } from './result';
+import { LOCAL_KINDS } from './errors/client-error';
 import { classifyFailure } from './errors/transport';
 
 export const NETWORKS = ['local', 'ic'] as const;

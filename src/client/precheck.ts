@@ -13,9 +13,11 @@
 import type { Principal } from '@dfinity/principal';
 import { accountProblem } from '../ledger/account';
 import { nodeIdProblem } from '../protocol/nodes/record';
-import type { Account } from './account';
-import type { Node, NodeType, Params } from './protocol';
-import { emc, type ClientError } from './result';
+import { emc } from './amount';
+import type { ClientError } from './errors/client-error';
+import type { Account } from './types/account';
+import type { Params } from './types/governance';
+import type { Node, NodeType } from './types/protocol';
 
 /** What the client knows of the canister when it checks. */
 export interface PrecheckContext {

@@ -5,7 +5,7 @@
  * matter, and format → parse round trips.
  */
 import fc from 'fast-check';
-import { emc, MAX_AMOUNT_E8S, parseAmount } from '../../src/client/result';
+import { emc, MAX_AMOUNT_E8S, parseAmount } from '../../src/client/amount';
 import { formatAmount } from '../../src/ledger/consent';
 
 const E8S = 100_000_000n;

@@ -7,8 +7,9 @@
  */
 import type { Principal } from '@dfinity/principal';
 import type { LedgerClient } from '../../src/client/ledger';
-import type { Node, PenaltyRecord, ProtocolClient } from '../../src/client/protocol';
-import type { Account } from '../../src/client/account';
+import type { ProtocolClient } from '../../src/client/protocol';
+import type { Node, PenaltyRecord } from '../../src/client/types/protocol';
+import type { Account } from '../../src/client/types/account';
 import type { Result } from '../../src/client/result';
 import { emcExact } from '../../src/client/display';
 

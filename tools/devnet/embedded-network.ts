@@ -37,7 +37,8 @@ import * as L from '../../src/ledger/api/candid';
 import { ledgerInitArg } from '../../src/ledger/init-arg';
 import * as P from '../../src/protocol/api/candid';
 import { connectAgent, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, type Connection } from '../../src/client/network';
-import { badInput, fail, LOCAL_KINDS, ok, type Result } from '../../src/client/result';
+import { badInput, fail, ok, type Result } from '../../src/client/result';
+import { LOCAL_KINDS } from '../../src/client/errors/client-error';
 import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../replica';
 
 /** What the genesis gives its owner: enough for a validator application and a router. */

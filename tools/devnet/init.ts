@@ -9,7 +9,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadIdentity } from '../../src/client/identity';
-import { emc, EXIT, exitCodeOf, toJson, type ClientError } from '../../src/client/result';
+import { emc } from '../../src/client/amount';
+import { EXIT, exitCodeOf } from '../../src/cli/exit-codes';
+import { toJson } from '../../src/client/json';
+import type { ClientError } from '../../src/client/errors/client-error';
 import { connectEmbedded, GENESIS_BALANCE } from './embedded-network';
 import { flag, parseArgs, type FlagSpec } from '../../src/cli/args';
 import { keyValues } from '../../src/cli/format';

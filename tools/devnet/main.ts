@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StateError, WASM_PATHS } from './embedded-network';
-import { EXIT, toJson } from '../../src/client/result';
+import { EXIT } from '../../src/cli/exit-codes';
+import { toJson } from '../../src/client/json';
 import { parseArgs, flag, type FlagSpec } from '../../src/cli/args';
 import { DevnetError, runDevnet } from './run';
 import { MIN_EPOCHS } from './plan';
