@@ -4,7 +4,7 @@
  * human-readable text. The commands are in src/cli/commands/, one file per group.
  */
 import type { Connection } from '../client/network';
-import type { Result } from '../client/result';
+import type { ClientResult } from '../client/result';
 import type { ArgSpec, FlagSpec, Parsed } from './args';
 
 export interface Output {
@@ -22,9 +22,9 @@ export interface Command<I = unknown> {
     update: boolean;
     /** More help text (examples, notes). */
     notes?: string;
-    input(p: Parsed): Result<I>;
+    input(p: Parsed): ClientResult<I>;
     /** `say` writes a note for a human (stderr; nothing with --json), e.g. what was validated before a refused call. */
-    run(c: Connection, input: I, say: (line: string) => void): Promise<Result<Output>>;
+    run(c: Connection, input: I, say: (line: string) => void): Promise<ClientResult<Output>>;
 }
 
 /** A command with its input type, as an entry of COMMANDS. */

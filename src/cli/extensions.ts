@@ -9,7 +9,7 @@
 import type { Identity } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import type { Connection } from '../client/network';
-import type { Result } from '../client/result';
+import type { ClientResult } from '../client/result';
 import type { FlagSpec, Parsed } from './args';
 
 export type Env = Record<string, string | undefined>;
@@ -36,7 +36,7 @@ export interface CliNetwork {
     /** A usage problem with the command line for this network (checked before anything is opened), or undefined. */
     problem?(p: Parsed, env: Env): string | undefined;
     /** Opens the network: BadInput or BadState when it cannot be used (nothing written then). */
-    connect(o: CliConnectOptions): Promise<Result<Connection>>;
+    connect(o: CliConnectOptions): Promise<ClientResult<Connection>>;
 }
 
 export interface CliConnectOptions {

@@ -7,7 +7,7 @@ import type { Principal } from '@dfinity/principal';
 import { parsePrincipal } from '../client/account';
 import { loadIdentity } from '../client/identity';
 import { connect, HOSTS, NETWORKS, type Connection, type NetworkName } from '../client/network';
-import type { Result } from '../client/result';
+import type { ClientResult } from '../client/result';
 import { EXIT, exitCodeOf } from './exit-codes';
 import { toJson } from '../client/json';
 import type { ClientError } from '../client/errors/client-error';
@@ -122,7 +122,7 @@ export async function run(argv: string[], extensions: CliExtensions = {}, io: Io
     }
 
     const retryDelayMs = env.EMC_RETRY_DELAY_MS === undefined ? undefined : Number(env.EMC_RETRY_DELAY_MS);
-    const conn: Result<Connection> =
+    const conn: ClientResult<Connection> =
         chosen !== undefined
             ? await chosen.connect({ options: p, env, identity, ledgerId: ids.ledger, protocolId: ids.protocol, retryDelayMs })
             : await connect({ network: network as NetworkName, identity, host: flag(p, 'host'), ledgerId: ids.ledger, protocolId: ids.protocol, retryDelayMs });

@@ -6,11 +6,11 @@
  */
 import { Principal } from '@dfinity/principal';
 import { accountText } from '../ledger/consent';
-import { badInput, ok, type Result } from './result';
-import type { Account } from './types/account';
+import { badInput, ok, type ClientResult } from './result';
+import type { IcrcAccount } from './types/account';
 import { fromHex } from '../lib/storage/bytes';
 
-export function parsePrincipal(text: string, what = 'principal'): Result<Principal> {
+export function parsePrincipal(text: string, what = 'principal'): ClientResult<Principal> {
     const t = text.trim();
     if (t === '') return badInput(`${what} is empty`);
     try {
@@ -24,13 +24,13 @@ export function parsePrincipal(text: string, what = 'principal'): Result<Princip
 }
 
 /** A 32-byte subaccount from hex (up to 64 digits, left-padded with zeros). */
-export function parseSubaccount(hex: string): Result<Uint8Array> {
+export function parseSubaccount(hex: string): ClientResult<Uint8Array> {
     const h = hex.trim().toLowerCase().replace(/^0x/, '');
     if (!/^[0-9a-f]{1,64}$/.test(h)) return badInput(`malformed subaccount '${hex}': expected up to 64 hex digits`);
     return ok(fromHex(h.padStart(64, '0')));
 }
 
-export function parseAccount(text: string): Result<Account> {
+export function parseAccount(text: string): ClientResult<IcrcAccount> {
     const t = text.trim();
     const dot = t.lastIndexOf('.');
     if (dot < 0) {
@@ -54,6 +54,6 @@ export function parseAccount(text: string): Result<Account> {
     return ok(account);
 }
 
-export function formatAccount(a: Account): string {
+export function formatAccount(a: IcrcAccount): string {
     return accountText({ owner: a.owner.toUint8Array(), subaccount: a.subaccount });
 }

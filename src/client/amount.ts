@@ -3,7 +3,7 @@
  * `parseAmount` reads, the one grammar of the SDK and the CLI. Never floating point.
  */
 import { formatAmount } from '../ledger/consent';
-import { badInput, ok, type Result } from './result';
+import { badInput, ok, type ClientResult } from './result';
 
 export const E8S_PER_EMC = 100_000_000n;
 
@@ -30,8 +30,8 @@ const AMOUNT_EXAMPLES = '(e.g. 1.5, 1000, 1_000_000, 1,000,000.25 or 150000000e8
  *  - no sign, no exponent, no spaces or other characters, at most MAX_AMOUNT_E8S.
  * Never floating point.
  */
-export function parseAmount(text: string): Result<bigint> {
-    const bad = (why: string): Result<bigint> => badInput(`amount '${text}' ${why}`);
+export function parseAmount(text: string): ClientResult<bigint> {
+    const bad = (why: string): ClientResult<bigint> => badInput(`amount '${text}' ${why}`);
     const t = text.trim();
     if (t.length > 64) return bad('is too long for an amount');
     const suffix = /^(.*?)\s*e8s$/i.exec(t);

@@ -15,7 +15,7 @@ import type { MethodSig } from '../lib/candid/service';
 import type { IdlLike } from '../lib/candid/to-idl';
 import { LOCAL_KINDS } from './errors/client-error';
 import { errorOf } from './errors/candid';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type ClientResult } from './result';
 import { classifyFailure } from './errors/transport';
 
 /** An agent-js Agent (HttpAgent, or the embedded replica's EmbeddedAgent). */
@@ -39,7 +39,7 @@ export interface CallOptions {
 
 /** Internal: what happened across the attempts of one call. */
 export interface Outcome<T> {
-    result: Result<T>;
+    result: ClientResult<T>;
     /** An earlier attempt may have executed (its outcome was unknown) before the one that answered. */
     retriedAfterUnknown: boolean;
 }
@@ -71,7 +71,7 @@ export class CanisterClient<M extends Record<string, MethodSig>> {
     }
 
     /** Calls `method` with Candid argument values; the reply as decoded by agent-js (variants unwrapped by the caller). */
-    async call<R = unknown>(method: keyof M & string, args: unknown[], opts: CallOptions = {}): Promise<Result<R>> {
+    async call<R = unknown>(method: keyof M & string, args: unknown[], opts: CallOptions = {}): Promise<ClientResult<R>> {
         return (await this.invoke<R>(method, args, opts)).result;
     }
 
@@ -107,12 +107,12 @@ export class CanisterClient<M extends Record<string, MethodSig>> {
      * A `variant { Ok; Err }` method: Ok → the value mapped by `onOk`, Err → `{ kind: the case, message }`
      * formatted by `describe` (which may return undefined for the generic one-line form).
      */
-    protected async variant<V, T>(method: keyof M & string, args: unknown[], onOk: (v: V) => T | Promise<T>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined, opts: CallOptions = {}): Promise<Result<T>> {
+    protected async variant<V, T>(method: keyof M & string, args: unknown[], onOk: (v: V) => T | Promise<T>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined, opts: CallOptions = {}): Promise<ClientResult<T>> {
         const r = await this.invoke<{ Ok: V } | { Err: Record<string, unknown> }>(method, args, opts);
         return this.settle(r, onOk, describe);
     }
 
-    protected async settle<V, T>(r: Outcome<{ Ok: V } | { Err: Record<string, unknown> }>, onOk: (v: V) => T | Promise<T>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined): Promise<Result<T>> {
+    protected async settle<V, T>(r: Outcome<{ Ok: V } | { Err: Record<string, unknown> }>, onOk: (v: V) => T | Promise<T>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined): Promise<ClientResult<T>> {
         if (!r.result.ok) return r.result;
         const v = r.result.value;
         if ('Ok' in v) return ok(await onOk(v.Ok));

@@ -12,13 +12,13 @@ import type { ValueOf } from '../lib/candid/candid';
 import { bytesEqual, decodeLeb128 } from '../lib/storage/bytes';
 import type { CertifiedTipT } from '../protocol/api/interface';
 import type { AnyAgent } from './canister';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type ClientResult } from './result';
 import type { CertifiedTip } from './types/protocol';
 
 /** How far a certified tip's certificate time may be from the network's clock (agent-js's default for responses). */
 export const MAX_CERTIFICATE_AGE_NS = 5n * 60n * 1_000_000_000n;
 
-export async function verifyCertifiedTip(t: ValueOf<typeof CertifiedTipT>, o: { agent: AnyAgent; canisterId: Principal; now: () => bigint }): Promise<Result<CertifiedTip>> {
+export async function verifyCertifiedTip(t: ValueOf<typeof CertifiedTipT>, o: { agent: AnyAgent; canisterId: Principal; now: () => bigint }): Promise<ClientResult<CertifiedTip>> {
     const height = t.height.length === 1 ? t.height[0] : undefined;
     const digest = t.digest.length === 1 ? new Uint8Array(t.digest[0]) : undefined;
     const rootKey = (o.agent as { rootKey?: Uint8Array | null }).rootKey;

@@ -11,37 +11,37 @@ export { CanisterClient, type AnyAgent, type ClientOptions, type CallOptions } f
 export { connect, connectAgent, NETWORKS, HOSTS, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, type NetworkName, type ConnectOptions, type AgentConnectOptions, type Connection } from './network';
 export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identity';
 export { parseAccount, parsePrincipal, parseSubaccount, formatAccount } from './account';
-export { ok, fail, badInput, mapResult, unwrap, type Result } from './result';
+export { ok, fail, badInput, mapResult, unwrap, type ClientResult } from './result';
 export { emc, parseAmount, E8S_PER_EMC, MAX_AMOUNT_E8S } from './amount';
 export { toJson } from './json';
 export { verifyCertifiedTip, MAX_CERTIFICATE_AGE_NS } from './certified-tip';
 export { stakeOperationProblem, type PrecheckContext, type StakeOperation } from './precheck';
 
-export type { Account } from './types/account';
-export type { TransferArgs, ApproveArgs, BlockReceipt, LedgerMetadata, Allowance } from './types/ledger';
+export type { IcrcAccount } from './types/account';
+export type { TransferParams, ApproveParams, BlockReceipt, LedgerMetadata, LedgerAllowance } from './types/ledger';
 export {
     NODE_STATUSES,
     NODE_TYPES,
     type Node,
     type NodeStatus,
     type NodeType,
-    type NodeRewards,
+    type NodeRewardsSummary,
     type Claim,
     type Stake,
-    type StakeArgs,
-    type RegisterArgs,
+    type StakeParams,
+    type RegisterNodeParams,
     type BatchStatus,
     type CertifiedTip,
     type ProtocolInfo,
     type RewardsSummary,
     type ValidatorSet,
     type Vote,
-    type PenaltyRecord,
+    type PenaltyLogEntry,
     type PenaltiesSummary,
     type EpochRecord,
-    type ScheduleRow,
+    type EmissionScheduleRow,
 } from './types/protocol';
-export type { ComputeMultiplier, Params, FixedBound, ParamsUpdate, Payout, GovernanceLogEntry } from './types/governance';
+export type { ComputeMultiplier, Params, FixedBound, ParamsChange, TreasuryPayout, GovernanceLogEntry } from './types/governance';
 
 export { toCandidAccount, fromCandidAccount } from './converters/account';
 export { nodeOf, voteOf, batchStatusOf } from './converters/protocol';

@@ -13,9 +13,9 @@ import { CanisterClient, type ClientOptions } from './canister';
 import { toCandidAccount } from './converters/account';
 import { allowanceOf, approveArg, metadataOf, transferArg } from './converters/ledger';
 import { describeLedgerError } from './errors/ledger';
-import { badInput, ok, type Result } from './result';
-import type { Account } from './types/account';
-import type { Allowance, ApproveArgs, BlockReceipt, LedgerMetadata, TransferArgs } from './types/ledger';
+import { badInput, ok, type ClientResult } from './result';
+import type { IcrcAccount } from './types/account';
+import type { LedgerAllowance, ApproveParams, BlockReceipt, LedgerMetadata, TransferParams } from './types/ledger';
 
 type Err = Record<string, unknown>;
 
@@ -27,19 +27,19 @@ export class LedgerClient extends CanisterClient<typeof LEDGER_METHODS> {
     }
 
     /** The balance of `account` (default: the caller's default account), in e8s. */
-    async balance(account?: Account): Promise<Result<bigint>> {
+    async balance(account?: IcrcAccount): Promise<ClientResult<bigint>> {
         const a = account ?? { owner: await this.principal() };
         return this.call<bigint>('icrc1_balance_of', [toCandidAccount(a)]);
     }
 
-    async fee(): Promise<Result<bigint>> {
+    async fee(): Promise<ClientResult<bigint>> {
         if (this.cachedFee !== undefined) return ok(this.cachedFee);
         const r = await this.call<bigint>('icrc1_fee', []);
         if (r.ok) this.cachedFee = r.value;
         return r;
     }
 
-    async metadata(): Promise<Result<LedgerMetadata>> {
+    async metadata(): Promise<ClientResult<LedgerMetadata>> {
         const entries = await this.call<[string, Record<string, unknown>][]>('icrc1_metadata', []);
         if (!entries.ok) return entries;
         const supply = await this.call<bigint>('icrc1_total_supply', []);
@@ -51,27 +51,27 @@ export class LedgerClient extends CanisterClient<typeof LEDGER_METHODS> {
         return ok(m);
     }
 
-    async transfer(a: TransferArgs): Promise<Result<BlockReceipt>> {
+    async transfer(a: TransferParams): Promise<ClientResult<BlockReceipt>> {
         if (a.amount === 0n && a.allowZero !== true) return badInput('a transfer of 0 EMC moves nothing and still costs the ledger fee (allowZero: true sends it anyway)');
         const createdAtTime = a.createdAtTime ?? this.now();
         return this.receipt('icrc1_transfer', transferArg(a, createdAtTime), createdAtTime, (e) => describeLedgerError(e, a.amount, a.fee, () => this.fee()));
     }
 
     /** Lets `spender` take up to `amount` e8s from the caller's account (an approval replaces the previous one). */
-    async approve(a: ApproveArgs): Promise<Result<BlockReceipt>> {
+    async approve(a: ApproveParams): Promise<ClientResult<BlockReceipt>> {
         const createdAtTime = a.createdAtTime ?? this.now();
         // An approval's fee is what the balance must cover.
         return this.receipt('icrc2_approve', approveArg(a, createdAtTime), createdAtTime, (e) => describeLedgerError(e, 0n, a.fee, () => this.fee()));
     }
 
-    async allowance(a: { spender: Account; account?: Account }): Promise<Result<Allowance>> {
+    async allowance(a: { spender: IcrcAccount; account?: IcrcAccount }): Promise<ClientResult<LedgerAllowance>> {
         const account = a.account ?? { owner: await this.principal() };
         const r = await this.call<{ allowance: bigint; expires_at: [] | [bigint] }>('icrc2_allowance', [{ account: toCandidAccount(account), spender: toCandidAccount(a.spender) }]);
         return r.ok ? ok(allowanceOf(r.value)) : r;
     }
 
     /** A transfer or approval: Ok and a repeat answered `Duplicate` are receipts; other errors are described. */
-    private async receipt(method: 'icrc1_transfer' | 'icrc2_approve', arg: unknown, createdAtTime: bigint, describe: (e: Err) => Promise<string | undefined>): Promise<Result<BlockReceipt>> {
+    private async receipt(method: 'icrc1_transfer' | 'icrc2_approve', arg: unknown, createdAtTime: bigint, describe: (e: Err) => Promise<string | undefined>): Promise<ClientResult<BlockReceipt>> {
         const r = await this.invoke<{ Ok: bigint } | { Err: Err }>(method, [arg], { idempotent: true });
         if (r.result.ok && 'Err' in r.result.value && 'Duplicate' in r.result.value.Err) {
             const d = r.result.value.Err.Duplicate as { duplicate_of: bigint };

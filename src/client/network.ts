@@ -12,7 +12,7 @@ import { Principal } from '@dfinity/principal';
 import type { AnyAgent } from './canister';
 import { LedgerClient } from './ledger';
 import { ProtocolClient } from './protocol';
-import { badInput, fail, ok, type Result } from './result';
+import { badInput, fail, ok, type ClientResult } from './result';
 import { LOCAL_KINDS } from './errors/client-error';
 import { classifyFailure } from './errors/transport';
 
@@ -51,7 +51,7 @@ export interface Connection {
     close(): Promise<void>;
 }
 
-export async function connect(o: ConnectOptions): Promise<Result<Connection>> {
+export async function connect(o: ConnectOptions): Promise<ClientResult<Connection>> {
     if (!(NETWORKS as readonly string[]).includes(o.network)) return badInput(`network '${o.network}' is not one of ${NETWORKS.join(', ')}`);
     const host = o.host ?? HOSTS[o.network];
     let agent: HttpAgent;
@@ -94,7 +94,7 @@ export async function connectAgent(o: AgentConnectOptions): Promise<Connection> 
     return c;
 }
 
-async function withRetries(f: () => Promise<unknown>, retries: number, delayMs: number): Promise<Result<void>> {
+async function withRetries(f: () => Promise<unknown>, retries: number, delayMs: number): Promise<ClientResult<void>> {
     for (let attempt = 0; ; attempt++) {
         try {
             await f();

@@ -15,7 +15,7 @@ import { accountProblem } from '../ledger/account';
 import { nodeIdProblem } from '../protocol/nodes/record';
 import { emc } from './amount';
 import type { ClientError } from './errors/client-error';
-import type { Account } from './types/account';
+import type { IcrcAccount } from './types/account';
 import type { Params } from './types/governance';
 import type { Node, NodeType } from './types/protocol';
 
@@ -30,7 +30,7 @@ export interface PrecheckContext {
 }
 
 export type StakeOperation =
-    | { op: 'register'; nodeId: string; type: NodeType; wallet: Account; stake?: { amount: bigint; lockDays: number; fromSubaccount?: Uint8Array }; existing?: Node }
+    | { op: 'register'; nodeId: string; type: NodeType; wallet: IcrcAccount; stake?: { amount: bigint; lockDays: number; fromSubaccount?: Uint8Array }; existing?: Node }
     | { op: 'stake'; node: Node; amount: bigint; lockDays: number; fromSubaccount?: Uint8Array }
     | { op: 'top_up'; node: Node; amount: bigint; fromSubaccount?: Uint8Array }
     | { op: 'renew'; node: Node; days: number; topUp: bigint; fromSubaccount?: Uint8Array };

@@ -24,15 +24,15 @@ import { verifyCertifiedTip } from './certified-tip';
 import { checkNodeId, checkNodeIds, checkRange, checkU64 } from './checks';
 import { opt } from './converters/candid';
 import { airdropArg, governanceLogEntryOf, grantArg, paramsOf, paramsUpdateArg, payoutOf, payoutsOf } from './converters/governance';
-import { batchStatusOf, claimOf, epochRecordOf, nodeOf, penaltiesSummaryOf, penaltyRecordOf, protocolInfoOf, registerArg, rewardsSummaryOf, scheduleRowOf, validatorSetOf, voteOf } from './converters/protocol';
+import { batchStatusOf, claimOf, epochRecordOf, nodeOf, penaltiesSummaryOf, penaltyLogEntryOf, protocolInfoOf, registerArg, rewardsSummaryOf, emissionScheduleRowOf, validatorSetOf, voteOf } from './converters/protocol';
 import { describeProtocolError, notFound } from './errors/protocol';
 import { LedgerClient } from './ledger';
 import { stakeOperationProblem, type PrecheckContext } from './precheck';
-import { badInput, fail, mapResult, ok, type Result } from './result';
+import { badInput, fail, mapResult, ok, type ClientResult } from './result';
 import { afterApproval, approveStake, precheckContext, precheckNode, type Approval, type StakeHost } from './staking';
-import type { Account } from './types/account';
-import type { GovernanceLogEntry, Params, ParamsUpdate, Payout } from './types/governance';
-import { NODE_TYPES, type BatchStatus, type CertifiedTip, type Claim, type EpochRecord, type Node, type NodeRewards, type NodeStatus, type NodeType, type PenaltiesSummary, type PenaltyRecord, type ProtocolInfo, type RegisterArgs, type RewardsSummary, type ScheduleRow, type StakeArgs, type ValidatorSet, type Vote } from './types/protocol';
+import type { IcrcAccount } from './types/account';
+import type { GovernanceLogEntry, Params, ParamsChange, TreasuryPayout } from './types/governance';
+import { NODE_TYPES, type BatchStatus, type CertifiedTip, type Claim, type EpochRecord, type Node, type NodeRewardsSummary, type NodeStatus, type NodeType, type PenaltiesSummary, type PenaltyLogEntry, type ProtocolInfo, type RegisterNodeParams, type RewardsSummary, type EmissionScheduleRow, type StakeParams, type ValidatorSet, type Vote } from './types/protocol';
 
 export interface ProtocolClientOptions extends ClientOptions {
     /** The ledger client used for stake approvals (default: one for the ledger `protocol_info` names, on the same agent). */
@@ -74,7 +74,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
      * registration it would refuse is answered with its error case, `checkedBeforeSending`, and
      * nothing is approved or spent.
      */
-    async registerNode(a: RegisterArgs): Promise<Result<Node>> {
+    async registerNode(a: RegisterNodeParams): Promise<ClientResult<Node>> {
         const bad = checkNodeId(a.nodeId);
         if (bad !== undefined) return bad;
         if (!(NODE_TYPES as readonly string[]).includes(a.type)) return badInput(`node type '${a.type}' is not one of ${NODE_TYPES.join(', ')}`);
@@ -83,7 +83,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         return this.register(a, ctx.value);
     }
 
-    private async register(a: RegisterArgs, ctx: PrecheckContext): Promise<Result<Node>> {
+    private async register(a: RegisterNodeParams, ctx: PrecheckContext): Promise<ClientResult<Node>> {
         const me = ctx.caller;
         const wallet = a.wallet ?? { owner: me };
         const existing = await this.getNode(a.nodeId);
@@ -110,7 +110,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
      * A validator applies: registers as a candidate with its stake (default: the protocol's
      * minimum stake and minimum term, `validator_min_stake_e8s` and `validator_min_term_days`).
      */
-    async applyValidator(a: { nodeId: string; stake?: bigint; lockDays?: number; wallet?: Account; fromSubaccount?: Uint8Array }): Promise<Result<Node>> {
+    async applyValidator(a: { nodeId: string; stake?: bigint; lockDays?: number; wallet?: IcrcAccount; fromSubaccount?: Uint8Array }): Promise<ClientResult<Node>> {
         const bad = checkNodeId(a.nodeId);
         if (bad !== undefined) return bad;
         const ctx = await precheckContext(this.stakes);
@@ -120,7 +120,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     }
 
     /** Stakes a compute node (for one of the lock periods of `compute_multipliers`). */
-    async stakeCompute(a: { nodeId: string } & StakeArgs): Promise<Result<Node>> {
+    async stakeCompute(a: { nodeId: string } & StakeParams): Promise<ClientResult<Node>> {
         const pre = await precheckNode(this.stakes, a.nodeId, (node) => ({ op: 'stake', node, amount: a.amount, lockDays: a.lockDays, fromSubaccount: a.fromSubaccount }));
         if (!pre.ok) return pre;
         const approved = await approveStake(this.stakes, a.amount, a.fromSubaccount);
@@ -129,7 +129,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     }
 
     /** Adds to a running stake. */
-    async topUp(a: { nodeId: string; amount: bigint; fromSubaccount?: Uint8Array }): Promise<Result<Node>> {
+    async topUp(a: { nodeId: string; amount: bigint; fromSubaccount?: Uint8Array }): Promise<ClientResult<Node>> {
         const pre = await precheckNode(this.stakes, a.nodeId, (node) => ({ op: 'top_up', node, amount: a.amount, fromSubaccount: a.fromSubaccount }));
         if (!pre.ok) return pre;
         const approved = await approveStake(this.stakes, a.amount, a.fromSubaccount);
@@ -138,7 +138,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     }
 
     /** Extends a validator's or router's term by `days` (before it ends), optionally adding stake. */
-    async renew(a: { nodeId: string; days: number; topUp?: bigint; fromSubaccount?: Uint8Array }): Promise<Result<Node>> {
+    async renew(a: { nodeId: string; days: number; topUp?: bigint; fromSubaccount?: Uint8Array }): Promise<ClientResult<Node>> {
         const topUp = a.topUp ?? 0n;
         const pre = await precheckNode(this.stakes, a.nodeId, (node) => ({ op: 'renew', node, days: a.days, topUp, fromSubaccount: a.fromSubaccount }));
         if (!pre.ok) return pre;
@@ -151,17 +151,17 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         return afterApproval(await this.node('renew', [{ node_id: a.nodeId, days: a.days, top_up: topUp, from_subaccount: opt(a.fromSubaccount) }]), approval);
     }
 
-    async withdrawCandidacy(nodeId: string): Promise<Result<Node>> {
+    async withdrawCandidacy(nodeId: string): Promise<ClientResult<Node>> {
         return checkNodeId(nodeId) ?? this.node('withdraw_candidacy', [nodeId]);
     }
 
     /** Retries a stake movement whose outcome was unknown (same idempotency key: it moves at most once). */
-    async retryOperation(nodeId: string): Promise<Result<Node>> {
+    async retryOperation(nodeId: string): Promise<ClientResult<Node>> {
         return checkNodeId(nodeId) ?? this.node('retry_operation', [nodeId], true);
     }
 
     /** The node, or `undefined` if no node has this id. */
-    async getNode(nodeId: string): Promise<Result<Node | undefined>> {
+    async getNode(nodeId: string): Promise<ClientResult<Node | undefined>> {
         const bad = checkNodeId(nodeId);
         if (bad !== undefined) return bad;
         const r = await this.call<[] | [NodeView]>('get_node', [nodeId]);
@@ -169,7 +169,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     }
 
     /** The node and its rewards; `NodeNotFound` if no node has this id. */
-    async nodeStatus(nodeId: string): Promise<Result<Node & { rewards?: NodeRewards }>> {
+    async nodeStatus(nodeId: string): Promise<ClientResult<Node & { rewards?: NodeRewardsSummary }>> {
         const n = await this.getNode(nodeId);
         if (!n.ok) return n;
         if (n.value === undefined) return notFound(nodeId);
@@ -178,99 +178,99 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         return ok(rw.ok ? { ...n.value, rewards: rw.value } : n.value);
     }
 
-    async listNodes(a: { type: NodeType; status: NodeStatus; start?: bigint; limit?: number }): Promise<Result<{ nodes: Node[]; total: bigint }>> {
+    async listNodes(a: { type: NodeType; status: NodeStatus; start?: bigint; limit?: number }): Promise<ClientResult<{ nodes: Node[]; total: bigint }>> {
         const r = await this.call<ValueOf<typeof P.NodePageT>>('list_nodes', [{ node_type: { [a.type]: null }, status: { [a.status]: null }, start: a.start ?? 0n, limit: a.limit ?? 100 }]);
         return mapResult(r, (page) => ({ nodes: page.nodes.map((n) => nodeOf(n as NodeView)), total: page.total }));
     }
 
-    async validatorSet(): Promise<Result<ValidatorSet>> {
+    async validatorSet(): Promise<ClientResult<ValidatorSet>> {
         return mapResult(await this.call<ValueOf<typeof P.ValidatorSetT>>('validator_set', []), validatorSetOf);
     }
 
     // ----- rewards ------------------------------------------------------------------------
 
     /** Mints the node's claimable reward to its wallet (safe to repeat: a repeat claims only what is claimable then). */
-    async claimRewards(nodeId: string): Promise<Result<Claim>> {
+    async claimRewards(nodeId: string): Promise<ClientResult<Claim>> {
         return checkNodeId(nodeId) ?? this.variant('claim_rewards', [nodeId], claimOf, describeProtocolError, { idempotent: true });
     }
 
-    async nodeRewards(nodeId: string): Promise<Result<NodeRewards>> {
+    async nodeRewards(nodeId: string): Promise<ClientResult<NodeRewardsSummary>> {
         const bad = checkNodeId(nodeId);
         if (bad !== undefined) return bad;
-        const r = await this.call<[] | [NodeRewards]>('node_rewards', [nodeId]);
+        const r = await this.call<[] | [NodeRewardsSummary]>('node_rewards', [nodeId]);
         if (!r.ok) return r;
         return r.value.length === 1 ? ok({ ...r.value[0] }) : notFound(nodeId);
     }
 
-    async rewardsSummary(): Promise<Result<RewardsSummary>> {
+    async rewardsSummary(): Promise<ClientResult<RewardsSummary>> {
         return mapResult(await this.call<ValueOf<typeof P.RewardsSummaryT>>('rewards_summary', []), rewardsSummaryOf);
     }
 
     /** E × 10^8 a compute node would have with this PoC time and stake. */
-    previewEValue(a: { pocMs: bigint; stake: bigint; lockDays: number }): Promise<Result<bigint>> {
+    previewEValue(a: { pocMs: bigint; stake: bigint; lockDays: number }): Promise<ClientResult<bigint>> {
         return this.call<bigint>('preview_e_value', [{ poc_ms: a.pocMs, stake_e8s: a.stake, lock_days: a.lockDays }]);
     }
 
     /** Epoch records from `start` (at most 100; stops at the first epoch not closed yet). */
-    async epochRecords(a: { start: bigint; count: number }): Promise<Result<EpochRecord[]>> {
+    async epochRecords(a: { start: bigint; count: number }): Promise<ClientResult<EpochRecord[]>> {
         const bad = checkRange(a.start, a.count);
         if (bad !== undefined) return bad;
         return mapResult(await this.call<ValueOf<typeof P.EpochRecordT>[]>('epoch_records', [{ start: a.start, count: a.count }]), (rows) => rows.map(epochRecordOf));
     }
 
     /** The first `periods` decay periods of the emission schedule (the canister answers at most 1,000). */
-    async emissionSchedule(periods: number): Promise<Result<ScheduleRow[]>> {
+    async emissionSchedule(periods: number): Promise<ClientResult<EmissionScheduleRow[]>> {
         if (!Number.isInteger(periods) || periods < 0 || periods > 0xffffffff) return badInput(`periods must be a whole number from 0, got ${periods}`);
-        return mapResult(await this.call<ValueOf<typeof P.ScheduleRowT>[]>('emission_schedule', [periods]), (rows) => rows.map(scheduleRowOf));
+        return mapResult(await this.call<ValueOf<typeof P.ScheduleRowT>[]>('emission_schedule', [periods]), (rows) => rows.map(emissionScheduleRowOf));
     }
 
     // ----- batches ------------------------------------------------------------------------
 
     /** Proposes a batch; the digest is computed here, exactly as the canister recomputes it. */
-    proposeBatch(a: { height: bigint; payload: BatchPayload }): Promise<Result<BatchStatus>> {
+    proposeBatch(a: { height: bigint; payload: BatchPayload }): Promise<ClientResult<BatchStatus>> {
         const digest = batchDigest(a.payload);
         return this.variant('propose_batch', [{ height: a.height, payload: a.payload, digest }], batchStatusOf, describeProtocolError, { idempotent: true });
     }
 
-    voteBatch(a: { height: bigint; digest: Uint8Array }): Promise<Result<BatchStatus>> {
+    voteBatch(a: { height: bigint; digest: Uint8Array }): Promise<ClientResult<BatchStatus>> {
         if (a.digest.length !== 32) return Promise.resolve(badInput(`a batch digest is 32 bytes (64 hex digits), got ${a.digest.length}`));
         return this.variant('vote_batch', [{ height: a.height, digest: a.digest }], batchStatusOf, describeProtocolError, { idempotent: true });
     }
 
     /** The last confirmed (height, digest), verified against the certificate when the network provides one. */
-    async certifiedTip(): Promise<Result<CertifiedTip>> {
+    async certifiedTip(): Promise<ClientResult<CertifiedTip>> {
         const r = await this.call<ValueOf<typeof CertifiedTipT>>('certified_tip', []);
         return r.ok ? verifyCertifiedTip(r.value, { agent: this.agent, canisterId: this.canisterId, now: () => this.now() }) : r;
     }
 
-    async protocolInfo(): Promise<Result<ProtocolInfo>> {
+    async protocolInfo(): Promise<ClientResult<ProtocolInfo>> {
         return mapResult(await this.call<ValueOf<typeof P.ProtocolInfoT>>('protocol_info', []), protocolInfoOf);
     }
 
     // ----- impeachment and key compromise (spec §7) ---------------------------------------
 
     /** Opens an impeachment of `nodeId` by the caller's own node `accuser` of the same type (the accuser's yes counts). */
-    openImpeachment(a: { nodeId: string; accuser: string; reason: string }): Promise<Result<Vote>> {
+    openImpeachment(a: { nodeId: string; accuser: string; reason: string }): Promise<ClientResult<Vote>> {
         return checkNodeIds(a.nodeId, a.accuser) ?? this.variant('open_impeachment', [{ accuser: a.accuser, node_id: a.nodeId, reason: a.reason }], voteOf, describeProtocolError);
     }
 
     /** The caller's node `voter` votes yes or no on impeachment `id`. */
-    voteImpeachment(a: { id: bigint; voter: string; yes: boolean }): Promise<Result<Vote>> {
+    voteImpeachment(a: { id: bigint; voter: string; yes: boolean }): Promise<ClientResult<Vote>> {
         return checkNodeIds(a.voter) ?? checkU64(a.id, 'vote id') ?? this.variant('vote_impeachment', [{ id: a.id, voter: a.voter, yes: a.yes }], voteOf, describeProtocolError);
     }
 
     /** The operator of validator `nodeId` reports its key compromised and names the new operator; the node is frozen until decided. */
-    reportKeyCompromise(a: { nodeId: string; newOperator: Principal }): Promise<Result<Vote>> {
+    reportKeyCompromise(a: { nodeId: string; newOperator: Principal }): Promise<ClientResult<Vote>> {
         return checkNodeIds(a.nodeId) ?? this.variant('report_key_compromise', [{ node_id: a.nodeId, new_operator: a.newOperator }], voteOf, describeProtocolError);
     }
 
     /** The caller's validator `voter` confirms (or denies) key report `id`. */
-    answerKeyReport(a: { id: bigint; voter: string; confirm: boolean }): Promise<Result<Vote>> {
+    answerKeyReport(a: { id: bigint; voter: string; confirm: boolean }): Promise<ClientResult<Vote>> {
         return checkNodeIds(a.voter) ?? checkU64(a.id, 'vote id') ?? this.variant('answer_key_report', [{ id: a.id, voter: a.voter, confirm: a.confirm }], voteOf, describeProtocolError);
     }
 
     /** The vote, or `undefined` if no vote has this id. */
-    async getVote(id: bigint): Promise<Result<Vote | undefined>> {
+    async getVote(id: bigint): Promise<ClientResult<Vote | undefined>> {
         const bad = checkU64(id, 'vote id');
         if (bad !== undefined) return bad;
         const r = await this.call<[] | [ValueOf<typeof P.VoteViewT>]>('get_vote', [id]);
@@ -278,7 +278,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     }
 
     /** Votes by id from `start` (default 0), at most `count` (default and maximum 100). */
-    async listVotes(a: { start?: bigint; count?: number } = {}): Promise<Result<Vote[]>> {
+    async listVotes(a: { start?: bigint; count?: number } = {}): Promise<ClientResult<Vote[]>> {
         const range = { start: a.start ?? 0n, count: a.count ?? 100 };
         const bad = checkRange(range.start, range.count);
         if (bad !== undefined) return bad;
@@ -288,14 +288,14 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     // ----- penalties (spec §6) ------------------------------------------------------------
 
     /** Penalty records by sequence number from `start` (default 0), at most `count` (default and maximum 100). */
-    async penaltyLog(a: { start?: bigint; count?: number } = {}): Promise<Result<PenaltyRecord[]>> {
+    async penaltyLog(a: { start?: bigint; count?: number } = {}): Promise<ClientResult<PenaltyLogEntry[]>> {
         const range = { start: a.start ?? 0n, count: a.count ?? 100 };
         const bad = checkRange(range.start, range.count);
         if (bad !== undefined) return bad;
-        return mapResult(await this.call<ValueOf<typeof P.PenaltyRecordT>[]>('penalty_log', [range]), (rs) => rs.map(penaltyRecordOf));
+        return mapResult(await this.call<ValueOf<typeof P.PenaltyRecordT>[]>('penalty_log', [range]), (rs) => rs.map(penaltyLogEntryOf));
     }
 
-    async penaltiesSummary(): Promise<Result<PenaltiesSummary>> {
+    async penaltiesSummary(): Promise<ClientResult<PenaltiesSummary>> {
         return mapResult(await this.call<ValueOf<typeof P.PenaltiesSummaryT>>('penalties_summary', []), penaltiesSummaryOf);
     }
 
@@ -304,71 +304,71 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     // SNS proposal shows, and m answers the same text when it executes (payouts and admissions
     // answer what they created). A validation's refusal is `{ kind: 'Invalid', message: 'Invalid: …' }`.
 
-    async protocolParams(): Promise<Result<Params>> {
+    async protocolParams(): Promise<ClientResult<Params>> {
         return mapResult(await this.call<ValueOf<typeof P.ParamsViewT>>('protocol_params', []), paramsOf);
     }
 
-    setGovernance(p: Principal): Promise<Result<string>> {
+    setGovernance(p: Principal): Promise<ClientResult<string>> {
         return this.variant('set_governance', [p], (t: string) => t, describeProtocolError);
     }
 
-    validateSetGovernance(p: Principal): Promise<Result<string>> {
+    validateSetGovernance(p: Principal): Promise<ClientResult<string>> {
         return this.validation('validate_set_governance', [p]);
     }
 
-    updateParams(u: ParamsUpdate): Promise<Result<string>> {
+    updateParams(u: ParamsChange): Promise<ClientResult<string>> {
         return this.variant('update_params', [paramsUpdateArg(u)], (t: string) => t, describeProtocolError);
     }
 
-    validateUpdateParams(u: ParamsUpdate): Promise<Result<string>> {
+    validateUpdateParams(u: ParamsChange): Promise<ClientResult<string>> {
         return this.validation('validate_update_params', [paramsUpdateArg(u)]);
     }
 
     /** Admits exactly the candidates that bring the validator set to its next 3F+1 size. */
-    admitValidators(ids: string[]): Promise<Result<Node[]>> {
+    admitValidators(ids: string[]): Promise<ClientResult<Node[]>> {
         return checkNodeIds(...ids) ?? this.variant('admit_validators', [ids], (ns: NodeView[]) => ns.map(nodeOf), describeProtocolError);
     }
 
-    validateAdmitValidators(ids: string[]): Promise<Result<string>> {
+    validateAdmitValidators(ids: string[]): Promise<ClientResult<string>> {
         return checkNodeIds(...ids) ?? this.validation('validate_admit_validators', [ids]);
     }
 
     /** A developer grant from the treasury (one account). */
-    payGrant(a: { to: Account; amount: bigint; reason: string }): Promise<Result<Payout[]>> {
+    payGrant(a: { to: IcrcAccount; amount: bigint; reason: string }): Promise<ClientResult<TreasuryPayout[]>> {
         return this.variant('pay_grant', [grantArg(a)], payoutsOf, describeProtocolError);
     }
 
-    validatePayGrant(a: { to: Account; amount: bigint; reason: string }): Promise<Result<string>> {
+    validatePayGrant(a: { to: IcrcAccount; amount: bigint; reason: string }): Promise<ClientResult<string>> {
         return this.validation('validate_pay_grant', [grantArg(a)]);
     }
 
     /** Up to 100 airdrop payments from the treasury. */
-    airdropBatch(a: { payments: { to: Account; amount: bigint }[]; reason: string }): Promise<Result<Payout[]>> {
+    airdropBatch(a: { payments: { to: IcrcAccount; amount: bigint }[]; reason: string }): Promise<ClientResult<TreasuryPayout[]>> {
         return this.variant('airdrop_batch', [airdropArg(a)], payoutsOf, describeProtocolError);
     }
 
-    validateAirdropBatch(a: { payments: { to: Account; amount: bigint }[]; reason: string }): Promise<Result<string>> {
+    validateAirdropBatch(a: { payments: { to: IcrcAccount; amount: bigint }[]; reason: string }): Promise<ClientResult<string>> {
         return this.validation('validate_airdrop_batch', [airdropArg(a)]);
     }
 
-    pause(reason: string): Promise<Result<string>> {
+    pause(reason: string): Promise<ClientResult<string>> {
         return this.variant('pause', [reason], (t: string) => t, describeProtocolError);
     }
 
-    validatePause(reason: string): Promise<Result<string>> {
+    validatePause(reason: string): Promise<ClientResult<string>> {
         return this.validation('validate_pause', [reason]);
     }
 
-    resume(): Promise<Result<string>> {
+    resume(): Promise<ClientResult<string>> {
         return this.variant('resume', [], (t: string) => t, describeProtocolError);
     }
 
-    validateResume(): Promise<Result<string>> {
+    validateResume(): Promise<ClientResult<string>> {
         return this.validation('validate_resume', []);
     }
 
     /** Executed governance changes by sequence number from `start` (default 0), at most `count` (default and maximum 100). */
-    async governanceLog(a: { start?: bigint; count?: number } = {}): Promise<Result<GovernanceLogEntry[]>> {
+    async governanceLog(a: { start?: bigint; count?: number } = {}): Promise<ClientResult<GovernanceLogEntry[]>> {
         const range = { start: a.start ?? 0n, count: a.count ?? 100 };
         const bad = checkRange(range.start, range.count);
         if (bad !== undefined) return bad;
@@ -376,7 +376,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     }
 
     /** The payout, or `undefined` if no payout has this id. */
-    async getPayout(id: bigint): Promise<Result<Payout | undefined>> {
+    async getPayout(id: bigint): Promise<ClientResult<TreasuryPayout | undefined>> {
         const bad = checkU64(id, 'payout id');
         if (bad !== undefined) return bad;
         const r = await this.call<[] | [ValueOf<typeof P.PayoutT>]>('get_payout', [id]);
@@ -386,19 +386,19 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     // ----- the pattern --------------------------------------------------------------------
 
     /** A governance `validate_m` query: `variant { Ok : text; Err : text }`; Err → kind `Invalid`. */
-    protected async validation(method: keyof typeof PROTOCOL_METHODS, args: unknown[]): Promise<Result<string>> {
+    protected async validation(method: keyof typeof PROTOCOL_METHODS, args: unknown[]): Promise<ClientResult<string>> {
         const r = await this.call<{ Ok: string } | { Err: string }>(method, args);
         if (!r.ok) return r;
         return 'Ok' in r.value ? ok(r.value.Ok) : fail('Invalid', r.value.Err);
     }
 
     /** A method answering `variant { Ok : NodeView; Err : ProtocolError }`. */
-    protected node(method: keyof typeof PROTOCOL_METHODS, args: unknown[], idempotent = false): Promise<Result<Node>> {
+    protected node(method: keyof typeof PROTOCOL_METHODS, args: unknown[], idempotent = false): Promise<ClientResult<Node>> {
         return this.variant(method, args, nodeOf, describeProtocolError, { idempotent });
     }
 
     /** The ledger client for approvals (built from `protocol_info` on first use). */
-    async ledger(): Promise<Result<LedgerClient>> {
+    async ledger(): Promise<ClientResult<LedgerClient>> {
         if (this.ledgerClient !== undefined) return ok(this.ledgerClient);
         const info = await this.protocolInfo();
         if (!info.ok) return info;

@@ -5,27 +5,27 @@
  */
 import { LOCAL_KINDS, type ClientError } from './errors/client-error';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ClientError };
+export type ClientResult<T> = { ok: true; value: T } | { ok: false; error: ClientError };
 
-export function ok<T>(value: T): Result<T> {
+export function ok<T>(value: T): ClientResult<T> {
     return { ok: true, value };
 }
 
-export function fail<T = never>(kind: string, message: string): Result<T> {
+export function fail<T = never>(kind: string, message: string): ClientResult<T> {
     return { ok: false, error: { kind, message: message.startsWith(`${kind}:`) || message.startsWith(`${kind} `) ? message : `${kind}: ${message}` } };
 }
 
-export function badInput<T = never>(message: string): Result<T> {
+export function badInput<T = never>(message: string): ClientResult<T> {
     return fail(LOCAL_KINDS.BadInput, message);
 }
 
 /** Applies `f` to a successful value. */
-export function mapResult<T, U>(r: Result<T>, f: (v: T) => U): Result<U> {
+export function mapResult<T, U>(r: ClientResult<T>, f: (v: T) => U): ClientResult<U> {
     return r.ok ? { ok: true, value: f(r.value) } : r;
 }
 
 /** The value, or throws an Error with the error's message (for scripts that prefer exceptions). */
-export function unwrap<T>(r: Result<T>): T {
+export function unwrap<T>(r: ClientResult<T>): T {
     if (r.ok) return r.value;
     throw Object.assign(new Error(r.error.message), { kind: r.error.kind });
 }

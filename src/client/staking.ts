@@ -13,7 +13,7 @@ import { emc } from './amount';
 import { checkNodeId } from './checks';
 import type { LedgerClient } from './ledger';
 import { refused, stakeOperationProblem, type PrecheckContext, type StakeOperation } from './precheck';
-import { ok, type Result } from './result';
+import { ok, type ClientResult } from './result';
 import type { Params } from './types/governance';
 import type { Node, ProtocolInfo } from './types/protocol';
 
@@ -25,10 +25,10 @@ export interface StakeHost {
     /** The network's clock, ns. */
     now(): bigint;
     approvalTtlNs: bigint;
-    protocolParams(): Promise<Result<Params>>;
-    protocolInfo(): Promise<Result<ProtocolInfo>>;
-    getNode(nodeId: string): Promise<Result<Node | undefined>>;
-    ledger(): Promise<Result<LedgerClient>>;
+    protocolParams(): Promise<ClientResult<Params>>;
+    protocolInfo(): Promise<ClientResult<ProtocolInfo>>;
+    getNode(nodeId: string): Promise<ClientResult<Node | undefined>>;
+    ledger(): Promise<ClientResult<LedgerClient>>;
 }
 
 /** A stake approval the client made (amount includes the transfer's fee). */
@@ -40,7 +40,7 @@ export interface Approval {
 }
 
 /** What the pre-check needs: the protocol's parameters and pause state, the caller, the network's clock. */
-export async function precheckContext(h: StakeHost): Promise<Result<PrecheckContext>> {
+export async function precheckContext(h: StakeHost): Promise<ClientResult<PrecheckContext>> {
     const params = await h.protocolParams();
     if (!params.ok) return params;
     const info = await h.protocolInfo();
@@ -49,7 +49,7 @@ export async function precheckContext(h: StakeHost): Promise<Result<PrecheckCont
 }
 
 /** The node exists, and the protocol would accept `op` on it (so that a stake is not approved for nothing). */
-export async function precheckNode(h: StakeHost, nodeId: string, op: (node: Node) => StakeOperation): Promise<Result<Node>> {
+export async function precheckNode(h: StakeHost, nodeId: string, op: (node: Node) => StakeOperation): Promise<ClientResult<Node>> {
     const bad = checkNodeId(nodeId);
     if (bad !== undefined) return bad;
     const n = await h.getNode(nodeId);
@@ -62,7 +62,7 @@ export async function precheckNode(h: StakeHost, nodeId: string, op: (node: Node
 }
 
 /** Checks the balance covers amount + 2 fees (the approval's and the transfer's), then approves amount + fee. */
-export async function approveStake(h: StakeHost, amount: bigint, fromSubaccount?: Uint8Array): Promise<Result<Approval>> {
+export async function approveStake(h: StakeHost, amount: bigint, fromSubaccount?: Uint8Array): Promise<ClientResult<Approval>> {
     const l = await h.ledger();
     if (!l.ok) return l;
     const ledger = l.value;
@@ -79,7 +79,7 @@ export async function approveStake(h: StakeHost, amount: bigint, fromSubaccount?
 }
 
 /** A definite refusal after an approval says that the approval (and its spent fee) stays until it lapses. */
-export function afterApproval(r: Result<Node>, a: Approval | undefined): Result<Node> {
+export function afterApproval(r: ClientResult<Node>, a: Approval | undefined): ClientResult<Node> {
     if (r.ok || a === undefined || ['UnknownOutcome', 'Transport', 'OperationPending'].includes(r.error.kind)) return r;
     const until = new Date(Number(a.expiresAt / 1_000_000n)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
     return { ok: false, error: { ...r.error, message: `${r.error.message} (the approval of ${emc(a.amount)} for the protocol made for it, ledger block ${a.block}, stays until ${until}; its fee of ${emc(a.fee)} was spent)` } };

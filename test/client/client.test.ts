@@ -19,7 +19,7 @@ import { EmbeddedNetwork, GENESIS_BALANCE } from '../../tools/devnet/embedded-ne
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient } from '../../src/client/protocol';
 import type { Node, Vote } from '../../src/client/types/protocol';
-import type { Result } from '../../src/client/result';
+import type { ClientResult } from '../../src/client/result';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches/batches';
 import { run } from '../../src/cli/main';
 import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
@@ -43,12 +43,12 @@ function principalOf(i: Identity): Principal {
     return Principal.fromUint8Array(i.getPrincipal().toUint8Array());
 }
 
-function value<T>(r: Result<T>): T {
+function value<T>(r: ClientResult<T>): T {
     if (!r.ok) throw new Error(`expected ok, got ${r.error.message}`);
     return r.value;
 }
 
-function errorOf<T>(r: Result<T>): { kind: string; message: string } {
+function errorOf<T>(r: ClientResult<T>): { kind: string; message: string } {
     if (r.ok) throw new Error('expected an error');
     return r.error;
 }
@@ -254,7 +254,7 @@ describe('client SDK against the built canisters (embedded network in a state di
         expect(errorOf(await at(-6n * 60n * SECOND).certifiedTip()).kind).toBe('Unverified');
         /** A replica (or a proxy) that answers another height with a genuine certificate and tree. */
         class ForgedHeight extends ProtocolClient {
-            override async call<R>(method: never, args: unknown[], opts?: object): Promise<Result<R>> {
+            override async call<R>(method: never, args: unknown[], opts?: object): Promise<ClientResult<R>> {
                 const r = await super.call<R>(method, args, opts);
                 if (method === 'certified_tip' && r.ok) (r.value as { height: bigint[] }).height = [7n];
                 return r;

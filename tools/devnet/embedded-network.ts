@@ -37,7 +37,7 @@ import * as L from '../../src/ledger/api/candid';
 import { ledgerInitArg } from '../../src/ledger/init-arg';
 import * as P from '../../src/protocol/api/candid';
 import { connectAgent, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, type Connection } from '../../src/client/network';
-import { badInput, fail, ok, type Result } from '../../src/client/result';
+import { badInput, fail, ok, type ClientResult } from '../../src/client/result';
 import { LOCAL_KINDS } from '../../src/client/errors/client-error';
 import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../replica';
 
@@ -270,7 +270,7 @@ export type EmbeddedConnection = Connection & { embedded: EmbeddedNetwork };
  * Opens (or, with `create`, deploys) an embedded network and connects the SDK's clients to it.
  * A state directory that is not a network is BadInput; one that cannot be loaded is BadState.
  */
-export async function connectEmbedded(o: EmbeddedConnectOptions): Promise<Result<EmbeddedConnection>> {
+export async function connectEmbedded(o: EmbeddedConnectOptions): Promise<ClientResult<EmbeddedConnection>> {
     let net: EmbeddedNetwork;
     try {
         const opts = { genesisOwner: o.identity?.getPrincipal() as Principal | undefined, time: o.time, ledgerId: o.ledgerId, protocolId: o.protocolId, create: o.create === true };

@@ -23,7 +23,7 @@ import { EmbeddedNetwork } from './embedded-network';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient } from '../../src/client/protocol';
 import type { Node } from '../../src/client/types/protocol';
-import type { Result } from '../../src/client/result';
+import type { ClientResult } from '../../src/client/result';
 import { emc } from '../../src/client/amount';
 import type { BatchPayload } from '../../src/protocol/batches/batches';
 import { checkInvariants, type Check, type ScriptRecord } from './checks';
@@ -105,7 +105,7 @@ const STATE_FILE = 'devnet.json';
 
 const zero = <K extends string>(keys: readonly K[]): Record<K, bigint> => Object.fromEntries(keys.map((k) => [k, 0n])) as Record<K, bigint>;
 
-function must<T>(r: Result<T>, what: string): T {
+function must<T>(r: ClientResult<T>, what: string): T {
     if (!r.ok) throw new DevnetError(`${what}: ${r.error.message}`);
     return r.value;
 }

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import type { Principal } from '@dfinity/principal';
 import { parseAccount, parsePrincipal } from '../../client/account';
-import type { Account } from '../../client/types/account';
-import type { ComputeMultiplier, ParamsUpdate } from '../../client/types/governance';
-import { badInput, fail, mapResult, ok, type Result } from '../../client/result';
+import type { IcrcAccount } from '../../client/types/account';
+import type { ComputeMultiplier, ParamsChange } from '../../client/types/governance';
+import { badInput, fail, mapResult, ok, type ClientResult } from '../../client/result';
 import { parseAmount } from '../../client/amount';
 import { flag, type FlagSpec, type Parsed } from '../args';
 import { governanceLogRows, jsonNode, jsonPayout, nodeRows, paramsTable, payoutRows, payoutTable } from '../format';
@@ -19,7 +19,7 @@ const GOV_NOTES =
  * The shape of every governance command: validate, then (unless validate-only) execute. On a refused
  * execution the validation text is said to the human first, then the error is the result.
  */
-async function governed<T>(validateOnly: boolean, validate: () => Promise<Result<string>>, execute: () => Promise<Result<T>>, show: (t: T) => { json: unknown; human?: string }, say: (line: string) => void): Promise<Result<Output>> {
+async function governed<T>(validateOnly: boolean, validate: () => Promise<ClientResult<string>>, execute: () => Promise<ClientResult<T>>, show: (t: T) => { json: unknown; human?: string }, say: (line: string) => void): Promise<ClientResult<Output>> {
     const v = await validate();
     if (!v.ok) return v;
     if (validateOnly) return ok({ json: { proposal: v.value, executed: false }, human: `proposal  ${v.value}\n(validated only; nothing was called)` });
@@ -83,19 +83,19 @@ const govSetGovernance = command<{ to: Principal; validateOnly: boolean }>({
 });
 
 /** `3600`, or a duration `60m`, `1h`, `7d` → seconds. */
-function secondsArg(text: string, what: string): Result<bigint> {
+function secondsArg(text: string, what: string): ClientResult<bigint> {
     if (/^\d{1,12}$/.test(text)) return ok(BigInt(text));
     const d = durationNs(text);
     return d.ok ? ok(d.value / 1_000_000_000n) : badInput(`${what} '${text}' is not a number of seconds or a duration like 30m, 12h, 7d`);
 }
 
-function countNat(text: string, what: string): Result<number> {
+function countNat(text: string, what: string): ClientResult<number> {
     if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) return badInput(`${what} '${text}' is not a whole number`);
     return ok(Number(text));
 }
 
 /** `7:1.4,30:2.7` → days and multipliers in tenths. */
-function multipliersArg(text: string): Result<ComputeMultiplier[]> {
+function multipliersArg(text: string): ClientResult<ComputeMultiplier[]> {
     const out: ComputeMultiplier[] = [];
     for (const part of text.split(',')) {
         const m = /^(\d{1,5}):(\d{1,3})(?:\.(\d))?$/.exec(part.trim());
@@ -105,8 +105,8 @@ function multipliersArg(text: string): Result<ComputeMultiplier[]> {
     return ok(out);
 }
 
-/** update-params' flags: the ParamsUpdate field, its flag, and how the value is read. */
-const PARAM_FLAGS: { key: keyof ParamsUpdate; flag: string; value: string; help: string; parse: (t: string, what: string) => Result<unknown> }[] = [
+/** update-params' flags: the ParamsChange field, its flag, and how the value is read. */
+const PARAM_FLAGS: { key: keyof ParamsChange; flag: string; value: string; help: string; parse: (t: string, what: string) => ClientResult<unknown> }[] = [
     { key: 'epochSeconds', flag: 'epoch-seconds', value: 'SECONDS', help: 'epoch length, from the next epoch boundary (60 s – 30 d)', parse: secondsArg },
     { key: 'validatorPenaltyE8s', flag: 'validator-penalty', value: 'AMOUNT', help: 'EMC a validator loses per missed window', parse: amountArg },
     { key: 'validatorWindowSeconds', flag: 'validator-window', value: 'SECONDS', help: 'a validator’s liveness window (60 s – 7 d)', parse: secondsArg },
@@ -125,7 +125,7 @@ const PARAM_FLAGS: { key: keyof ParamsUpdate; flag: string; value: string; help:
     { key: 'keyRotationWindowSeconds', flag: 'key-rotation-window', value: 'SECONDS', help: 'how long validators have to answer a key report (10 min – 7 d)', parse: secondsArg },
 ];
 
-const govUpdateParams = command<{ update: ParamsUpdate; validateOnly: boolean }>({
+const govUpdateParams = command<{ update: ParamsChange; validateOnly: boolean }>({
     group: 'gov',
     name: 'update-params',
     summary: 'change protocol parameters (only those given; each bounded, the validation names the bounds)',
@@ -143,7 +143,7 @@ const govUpdateParams = command<{ update: ParamsUpdate; validateOnly: boolean }>
             update[f.key] = r.value;
         }
         if (Object.keys(update).length === 0) return badInput('no parameter to change: give at least one of the parameter options (see emc gov update-params --help)');
-        return ok({ update: update as ParamsUpdate, validateOnly: p.switches.has('validate-only') });
+        return ok({ update: update as ParamsChange, validateOnly: p.switches.has('validate-only') });
     },
     run: (c, i, say) =>
         governed(
@@ -180,14 +180,14 @@ const govAdmit = command<{ ids: string[]; validateOnly: boolean }>({
         ),
 });
 
-function reasonArg(p: Parsed): Result<string> {
+function reasonArg(p: Parsed): ClientResult<string> {
     const r = flag(p, 'reason');
     return r === undefined || r.trim() === '' ? badInput('--reason TEXT is missing') : ok(r);
 }
 
 const REASON: FlagSpec = { name: 'reason', value: 'TEXT', help: 'why (1–1000 characters; recorded with the payout and in the governance log)' };
 
-const govGrant = command<{ to: Account; amount: bigint; reason: string; validateOnly: boolean }>({
+const govGrant = command<{ to: IcrcAccount; amount: bigint; reason: string; validateOnly: boolean }>({
     group: 'gov',
     name: 'grant',
     summary: 'pay a developer grant from the treasury (the ecosystem pool: 252,000,000 EMC in all)',
@@ -210,14 +210,14 @@ const govGrant = command<{ to: Account; amount: bigint; reason: string; validate
 });
 
 /** `account,amount` lines; blank lines, `#` comments and an `account,amount` header are skipped. */
-function airdropFile(file: string): Result<{ to: Account; amount: bigint }[]> {
+function airdropFile(file: string): ClientResult<{ to: IcrcAccount; amount: bigint }[]> {
     let text: string;
     try {
         text = readFileSync(file === '-' ? 0 : file, 'utf8');
     } catch (e) {
         return badInput(`--file ${file}: ${(e as Error).message.split('\n')[0]}`);
     }
-    const out: { to: Account; amount: bigint }[] = [];
+    const out: { to: IcrcAccount; amount: bigint }[] = [];
     const lines = text.split(/\r?\n/);
     for (let n = 0; n < lines.length; n++) {
         const line = lines[n].trim();
@@ -235,7 +235,7 @@ function airdropFile(file: string): Result<{ to: Account; amount: bigint }[]> {
     return ok(out);
 }
 
-const govAirdrop = command<{ payments: { to: Account; amount: bigint }[]; reason: string; validateOnly: boolean }>({
+const govAirdrop = command<{ payments: { to: IcrcAccount; amount: bigint }[]; reason: string; validateOnly: boolean }>({
     group: 'gov',
     name: 'airdrop',
     summary: 'pay an airdrop batch (up to 100 accounts) from the treasury (the airdrop pool: 105,000,000 EMC in all)',

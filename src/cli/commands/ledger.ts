@@ -1,6 +1,6 @@
 /** `emc ledger`: balances, transfers, approvals, allowances, the token (ICRC-1/2). */
 import { formatAccount, parseAccount, parseSubaccount } from '../../client/account';
-import type { Account } from '../../client/types/account';
+import type { IcrcAccount } from '../../client/types/account';
 import { badInput, mapResult, ok } from '../../client/result';
 import { emc } from '../../client/amount';
 import { flag } from '../args';
@@ -11,7 +11,7 @@ import { amountArg, optional, durationNs, memoArg, all, FROM_SUBACCOUNT , MEMO }
 /** The ledger's largest allowance (its balances are u64 e8s). */
 const U64_MAX = 2n ** 64n - 1n;
 
-const ledgerBalance = command<{ account?: Account }>({
+const ledgerBalance = command<{ account?: IcrcAccount }>({
     group: 'ledger',
     name: 'balance',
     summary: 'an account’s EMC balance (default: yours)',
@@ -26,7 +26,7 @@ const ledgerBalance = command<{ account?: Account }>({
     },
 });
 
-const ledgerTransfer = command<{ to: Account; amount: bigint; memo?: Uint8Array; fromSubaccount?: Uint8Array }>({
+const ledgerTransfer = command<{ to: IcrcAccount; amount: bigint; memo?: Uint8Array; fromSubaccount?: Uint8Array }>({
     group: 'ledger',
     name: 'transfer',
     summary: 'send EMC (the ledger fee, 0.001 EMC, comes on top)',
@@ -52,7 +52,7 @@ const ledgerTransfer = command<{ to: Account; amount: bigint; memo?: Uint8Array;
     },
 });
 
-const ledgerApprove = command<{ spender: Account; amount: bigint; expiresIn?: bigint; expected?: bigint; memo?: Uint8Array; fromSubaccount?: Uint8Array }>({
+const ledgerApprove = command<{ spender: IcrcAccount; amount: bigint; expiresIn?: bigint; expected?: bigint; memo?: Uint8Array; fromSubaccount?: Uint8Array }>({
     group: 'ledger',
     name: 'approve',
     summary: 'let a spender take up to AMOUNT EMC from your account (replaces an earlier approval)',
@@ -90,7 +90,7 @@ const ledgerApprove = command<{ spender: Account; amount: bigint; expiresIn?: bi
     },
 });
 
-const ledgerAllowance = command<{ spender: Account; owner?: Account }>({
+const ledgerAllowance = command<{ spender: IcrcAccount; owner?: IcrcAccount }>({
     group: 'ledger',
     name: 'allowance',
     summary: 'what a spender may still take from an account (default: yours)',

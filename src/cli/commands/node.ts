@@ -1,6 +1,6 @@
 /** `emc node`: register, stake, top up, renew, status, list, claim, retry, and the penalty log. */
 import { formatAccount, parseAccount, parseSubaccount } from '../../client/account';
-import type { Account } from '../../client/types/account';
+import type { IcrcAccount } from '../../client/types/account';
 import { NODE_STATUSES, NODE_TYPES, type Node, type NodeStatus, type NodeType } from '../../client/types/protocol';
 import { badInput, fail, mapResult, ok } from '../../client/result';
 import { emc } from '../../client/amount';
@@ -9,7 +9,7 @@ import { jsonNode, keyValues, nodeRows, nodeTable, penaltiesText } from '../form
 import { command, type Command } from '../command';
 import { amountArg, daysArg, nodeIdArg, optional, all, STAKE_NOTES, FROM_SUBACCOUNT, WALLET, rangeArgs, pages , RANGE } from '../inputs';
 
-const nodeRegister = command<{ nodeId: string; type: NodeType; wallet?: Account; stake?: bigint; days?: number; fromSubaccount?: Uint8Array }>({
+const nodeRegister = command<{ nodeId: string; type: NodeType; wallet?: IcrcAccount; stake?: bigint; days?: number; fromSubaccount?: Uint8Array }>({
     group: 'node',
     name: 'register',
     summary: 'register a compute node or a smart router (routers need a --stake and --days of at least the protocol’s minimums)',

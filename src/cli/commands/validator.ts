@@ -1,15 +1,15 @@
 /** `emc validator`: apply, withdraw a candidacy, propose and vote on state-bit batches, the set. */
 import { readFileSync } from 'node:fs';
 import { parseAccount, parsePrincipal, parseSubaccount } from '../../client/account';
-import type { Account } from '../../client/types/account';
-import { badInput, mapResult, ok, type Result } from '../../client/result';
+import type { IcrcAccount } from '../../client/types/account';
+import { badInput, mapResult, ok, type ClientResult } from '../../client/result';
 import type { BatchPayload } from '../../protocol/batches/batches';
 import { flag, flags, type Parsed } from '../args';
 import { jsonNode, keyValues, nodeRows, nodeTable } from '../format';
 import { command, type Command } from '../command';
 import { amountArg, daysArg, nodeIdArg, heightArg, optional, all, STAKE_NOTES, FROM_SUBACCOUNT, WALLET } from '../inputs';
 
-const validatorApply = command<{ nodeId: string; stake?: bigint; days?: number; wallet?: Account; fromSubaccount?: Uint8Array }>({
+const validatorApply = command<{ nodeId: string; stake?: bigint; days?: number; wallet?: IcrcAccount; fromSubaccount?: Uint8Array }>({
     group: 'validator',
     name: 'apply',
     summary: 'apply as a validator candidate, staking at least the protocol’s minimum for at least its minimum term (governance admits)',
@@ -47,7 +47,7 @@ const validatorWithdraw = command<{ nodeId: string }>({
     },
 });
 
-function payloadOf(p: Parsed): Result<BatchPayload> {
+function payloadOf(p: Parsed): ClientResult<BatchPayload> {
     const file = flag(p, 'payload');
     const pocs = flags(p, 'poc');
     const on = flags(p, 'online');
@@ -74,15 +74,15 @@ function payloadOf(p: Parsed): Result<BatchPayload> {
     return collect(pr, ob);
 }
 
-function pocOf(node: string, operator: string, ms: string): Result<BatchPayload['poc_results'][number]> {
+function pocOf(node: string, operator: string, ms: string): ClientResult<BatchPayload['poc_results'][number]> {
     const r = all(nodeIdArg(node), parsePrincipal(operator, 'operator'));
     if (!r.ok) return r;
     if (!/^\d{1,10}$/.test(ms) || Number(ms) < 1 || Number(ms) > 0xffffffff) return badInput(`PoC time '${ms}' is not a whole number of milliseconds`);
     return ok({ node_id: r.value[0], operator: r.value[1], poc_ms: Number(ms) });
 }
 
-function collect(pr: Result<BatchPayload['poc_results'][number]>[], ob: Result<BatchPayload['observations'][number]>[]): Result<BatchPayload> {
-    for (const r of [...pr, ...ob]) if (!r.ok) return r as Result<never>;
+function collect(pr: ClientResult<BatchPayload['poc_results'][number]>[], ob: ClientResult<BatchPayload['observations'][number]>[]): ClientResult<BatchPayload> {
+    for (const r of [...pr, ...ob]) if (!r.ok) return r as ClientResult<never>;
     return ok({ poc_results: pr.map((r) => (r as { value: BatchPayload['poc_results'][number] }).value), observations: ob.map((r) => (r as { value: BatchPayload['observations'][number] }).value) });
 }
 

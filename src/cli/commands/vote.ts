@@ -2,7 +2,7 @@
 import type { Principal } from '@dfinity/principal';
 import { parsePrincipal } from '../../client/account';
 import type { Vote } from '../../client/types/protocol';
-import { badInput, fail, mapResult, ok, type Result } from '../../client/result';
+import { badInput, fail, mapResult, ok, type ClientResult } from '../../client/result';
 import { flag, type FlagSpec, type Parsed } from '../args';
 import { majority, voteRows, voteTable } from '../format';
 import { command, type Command, type Output } from '../command';
@@ -10,13 +10,13 @@ import { nodeIdArg, all, idArg, rangeArgs, pages } from '../inputs';
 
 const AS: FlagSpec = { name: 'as', value: 'MY_NODE', help: 'your node that votes (active, of the accused node’s type)' };
 
-function asArg(p: Parsed): Result<string> {
+function asArg(p: Parsed): ClientResult<string> {
     const t = flag(p, 'as');
     return t === undefined ? badInput('--as MY_NODE is missing (the node of yours that takes part)') : nodeIdArg(t);
 }
 
 /** Exactly one of two switches. */
-function choice(p: Parsed, yes: string, no: string): Result<boolean> {
+function choice(p: Parsed, yes: string, no: string): ClientResult<boolean> {
     const y = p.switches.has(yes);
     const n = p.switches.has(no);
     if (y === n) return badInput(`give --${yes} or --${no}`);

@@ -1,19 +1,19 @@
 /** The protocol's parameters, payouts and governance log: Candid ↔ the client's types (types/governance.ts). */
 import type { ValueOf } from '../../lib/candid/candid';
 import type * as P from '../../protocol/api/candid';
-import type { Account } from '../types/account';
-import type { GovernanceLogEntry, Params, ParamsUpdate, Payout } from '../types/governance';
+import type { IcrcAccount } from '../types/account';
+import type { GovernanceLogEntry, Params, ParamsChange, TreasuryPayout } from '../types/governance';
 import { fromCandidAccount, toCandidAccount } from './account';
 import { opt, principal, tag } from './candid';
 
-export function payoutOf(p: ValueOf<typeof P.PayoutT>): Payout {
-    const out: Payout = { id: p.id, kind: tag(p.kind) as Payout['kind'], to: fromCandidAccount(p.to as never), amount: p.amount, reason: p.reason, createdAt: p.created_at, status: tag(p.status) as Payout['status'] };
+export function payoutOf(p: ValueOf<typeof P.PayoutT>): TreasuryPayout {
+    const out: TreasuryPayout = { id: p.id, kind: tag(p.kind) as TreasuryPayout['kind'], to: fromCandidAccount(p.to as never), amount: p.amount, reason: p.reason, createdAt: p.created_at, status: tag(p.status) as TreasuryPayout['status'] };
     if (p.block.length === 1) out.block = p.block[0];
     if (p.error.length === 1) out.error = p.error[0];
     return out;
 }
 
-export function payoutsOf(ps: ValueOf<typeof P.PayoutT>[]): Payout[] {
+export function payoutsOf(ps: ValueOf<typeof P.PayoutT>[]): TreasuryPayout[] {
     return ps.map(payoutOf);
 }
 
@@ -46,8 +46,8 @@ export function paramsOf(p: ValueOf<typeof P.ParamsViewT>): Params {
     };
 }
 
-/** ParamsUpdate → the Candid record (absent fields are `[]`, i.e. unchanged). */
-export function paramsUpdateArg(u: ParamsUpdate): ValueOf<typeof P.ParamsUpdateT> {
+/** ParamsChange → the Candid record (absent fields are `[]`, i.e. unchanged). */
+export function paramsUpdateArg(u: ParamsChange): ValueOf<typeof P.ParamsUpdateT> {
     return {
         epoch_seconds: opt(u.epochSeconds),
         validator_penalty_e8s: opt(u.validatorPenaltyE8s),
@@ -68,11 +68,11 @@ export function paramsUpdateArg(u: ParamsUpdate): ValueOf<typeof P.ParamsUpdateT
     };
 }
 
-export function grantArg(a: { to: Account; amount: bigint; reason: string }) {
+export function grantArg(a: { to: IcrcAccount; amount: bigint; reason: string }) {
     return { to: toCandidAccount(a.to), amount: a.amount, reason: a.reason };
 }
 
-export function airdropArg(a: { payments: { to: Account; amount: bigint }[]; reason: string }) {
+export function airdropArg(a: { payments: { to: IcrcAccount; amount: bigint }[]; reason: string }) {
     return { payments: a.payments.map((p) => ({ to: toCandidAccount(p.to), amount: p.amount })), reason: a.reason };
 }
 

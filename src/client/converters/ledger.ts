@@ -1,11 +1,11 @@
 /** The ledger client's parameters → the ICRC-1/2 Candid arguments, and the ledger's answers → the client's types. */
 import type { Principal } from '@dfinity/principal';
-import type { Allowance, ApproveArgs, LedgerMetadata, TransferArgs } from '../types/ledger';
+import type { LedgerAllowance, ApproveParams, LedgerMetadata, TransferParams } from '../types/ledger';
 import { fromCandidAccount, toCandidAccount } from './account';
 import { opt } from './candid';
 
 /** `icrc1_transfer`'s argument; `created_at_time` is always set, so that the ledger deduplicates a repeat. */
-export function transferArg(a: TransferArgs, createdAtTime: bigint) {
+export function transferArg(a: TransferParams, createdAtTime: bigint) {
     return {
         from_subaccount: opt(a.fromSubaccount),
         to: toCandidAccount(a.to),
@@ -17,7 +17,7 @@ export function transferArg(a: TransferArgs, createdAtTime: bigint) {
 }
 
 /** `icrc2_approve`'s argument. */
-export function approveArg(a: ApproveArgs, createdAtTime: bigint) {
+export function approveArg(a: ApproveParams, createdAtTime: bigint) {
     return {
         fee: opt(a.fee),
         memo: opt(a.memo),
@@ -47,6 +47,6 @@ export function metadataOf(entries: [string, Record<string, unknown>][], totalSu
     };
 }
 
-export function allowanceOf(a: { allowance: bigint; expires_at: [] | [bigint] }): Allowance {
+export function allowanceOf(a: { allowance: bigint; expires_at: [] | [bigint] }): LedgerAllowance {
     return a.expires_at.length === 1 ? { allowance: a.allowance, expiresAt: a.expires_at[0] } : { allowance: a.allowance };
 }

@@ -6,8 +6,8 @@ import { Principal } from '@dfinity/principal';
 import type { ValueOf } from '../../lib/candid/candid';
 import type * as P from '../../protocol/api/candid';
 import type { NodeView } from '../../protocol/api/candid';
-import type { BatchStatus, Claim, EpochRecord, Node, NodeStatus, NodeType, PenaltiesSummary, PenaltyRecord, ProtocolInfo, RegisterArgs, RewardsSummary, ScheduleRow, ValidatorSet, Vote } from '../types/protocol';
-import type { Account } from '../types/account';
+import type { BatchStatus, Claim, EpochRecord, Node, NodeStatus, NodeType, PenaltiesSummary, PenaltyLogEntry, ProtocolInfo, RegisterNodeParams, RewardsSummary, EmissionScheduleRow, ValidatorSet, Vote } from '../types/protocol';
+import type { IcrcAccount } from '../types/account';
 import { fromCandidAccount, toCandidAccount } from './account';
 import { opt, principal, tag } from './candid';
 
@@ -64,7 +64,7 @@ export function batchStatusOf(s: { digest: Uint8Array; votes: number; quorum: nu
     return { digest: new Uint8Array(s.digest), votes: s.votes, quorum: s.quorum, confirmed: s.confirmed };
 }
 
-export function registerArg(a: RegisterArgs, wallet: Account) {
+export function registerArg(a: RegisterNodeParams, wallet: IcrcAccount) {
     return {
         node_id: a.nodeId,
         node_type: { [a.type]: null },
@@ -95,12 +95,12 @@ export function epochRecordOf(e: ValueOf<typeof P.EpochRecordT>): EpochRecord {
     return { epoch: e.epoch, start: e.start, end: e.end, emitted: e.emitted, distributed: e.distributed, unallocated: e.unallocated, totalE: e.total_e, eligible: e.eligible };
 }
 
-export function scheduleRowOf(x: ValueOf<typeof P.ScheduleRowT>): ScheduleRow {
+export function emissionScheduleRowOf(x: ValueOf<typeof P.ScheduleRowT>): EmissionScheduleRow {
     return { period: x.period, epochReward: x.epoch_reward_e8s, periodTotal: x.period_total_e8s, cumulative: x.cumulative_e8s };
 }
 
-export function penaltyRecordOf(x: ValueOf<typeof P.PenaltyRecordT>): PenaltyRecord {
-    return { seq: x.seq, nodeId: x.node_id, kind: tag(x.kind) as PenaltyRecord['kind'], time: x.time, amount: x.amount, windows: x.windows, firstWindow: x.first_window, lastWindow: x.last_window };
+export function penaltyLogEntryOf(x: ValueOf<typeof P.PenaltyRecordT>): PenaltyLogEntry {
+    return { seq: x.seq, nodeId: x.node_id, kind: tag(x.kind) as PenaltyLogEntry['kind'], time: x.time, amount: x.amount, windows: x.windows, firstWindow: x.first_window, lastWindow: x.last_window };
 }
 
 export function penaltiesSummaryOf(s: ValueOf<typeof P.PenaltiesSummaryT>): PenaltiesSummary {

@@ -1,12 +1,12 @@
 /** One-line messages for the ICRC-1/2 ledger's error cases (`TransferError`, `ApproveError`), amounts in EMC. */
 import { emc } from '../amount';
-import type { Result } from '../result';
+import type { ClientResult } from '../result';
 
 /**
  * The message for a ledger error case, or undefined for the generic form. `amount` + fee is what
  * the account needed; `fee` is the one the call named (undefined: the ledger's, read with `currentFee`).
  */
-export async function describeLedgerError(e: Record<string, unknown>, amount: bigint, fee: bigint | undefined, currentFee: () => Promise<Result<bigint>>): Promise<string | undefined> {
+export async function describeLedgerError(e: Record<string, unknown>, amount: bigint, fee: bigint | undefined, currentFee: () => Promise<ClientResult<bigint>>): Promise<string | undefined> {
     const [kind] = Object.keys(e);
     const v = e[kind] as Record<string, bigint> | null;
     switch (kind) {

@@ -1,6 +1,7 @@
 /** The protocol's parameters, treasury payouts and governance log as the protocol client answers them (spec §8). */
 import type { Principal } from '@dfinity/principal';
-import type { Account } from './account';
+import type { Payout } from '../../protocol/governance/governance';
+import type { IcrcAccount } from './account';
 
 export interface ComputeMultiplier {
     days: number;
@@ -41,21 +42,16 @@ export interface Params {
 export type FixedBound = 'ledgerFeeE8s' | 'computeMinStakeE8s' | 'squatterGraceSeconds' | 'maxTermDays' | 'maxAmountE8s' | 'maxReasonBytes' | 'maxUnstakedPerOperator' | 'maxUnstakedTotal';
 
 /** What `update_params` may change: only the fields present change. */
-export type ParamsUpdate = Partial<Omit<Params, FixedBound>>;
+export type ParamsChange = Partial<Omit<Params, FixedBound>>;
 
-/** A treasury payment (a developer grant or an airdrop payment). */
-export interface Payout {
-    id: bigint;
-    kind: 'grant' | 'airdrop';
-    to: Account;
-    amount: bigint;
-    reason: string;
-    createdAt: bigint;
-    /** `pending` while the ledger's answer is unknown (the timer retries it with the same key). */
-    status: 'pending' | 'paid' | 'failed';
-    block?: bigint;
-    error?: string;
-}
+/**
+ * A treasury payment (a developer grant or an airdrop payment): the canister's record
+ * (src/protocol/governance/governance.ts `Payout`), with the recipient as the SDK's IcrcAccount.
+ * `status` is `pending` while the ledger's answer is unknown (the timer retries it with the same key).
+ */
+export type TreasuryPayout = Omit<Payout, 'to'> & {
+    to: IcrcAccount;
+};
 
 export interface GovernanceLogEntry {
     seq: bigint;

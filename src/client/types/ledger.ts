@@ -1,8 +1,8 @@
 /** The ledger client's parameters and answers (src/client/ledger.ts); amounts in e8s, times in ns since the Unix epoch. */
-import type { Account } from './account';
+import type { IcrcAccount } from './account';
 
-export interface TransferArgs {
-    to: Account;
+export interface TransferParams {
+    to: IcrcAccount;
     /** e8s */
     amount: bigint;
     memo?: Uint8Array;
@@ -15,8 +15,8 @@ export interface TransferArgs {
     allowZero?: boolean;
 }
 
-export interface ApproveArgs {
-    spender: Account;
+export interface ApproveParams {
+    spender: IcrcAccount;
     /** e8s the spender may take (fees included). */
     amount: bigint;
     expectedAllowance?: bigint;
@@ -42,12 +42,12 @@ export interface LedgerMetadata {
     /** e8s */
     fee: bigint;
     totalSupply: bigint;
-    mintingAccount?: Account;
+    mintingAccount?: IcrcAccount;
     /** Every ICRC-1 metadata entry (`icrc1:logo`, …). */
     entries: [string, unknown][];
 }
 
-export interface Allowance {
+export interface LedgerAllowance {
     allowance: bigint;
     expiresAt?: bigint;
 }

@@ -1,20 +1,21 @@
 /**
  * What the protocol client answers about nodes, rewards, batches, peer votes and penalties
  * (src/client/protocol.ts), and what it takes to register and stake: camelCase, principals as
- * Principal, accounts as the SDK's Account; amounts e8s, times ns. Where the canister's record is
+ * Principal, accounts as the SDK's IcrcAccount; amounts e8s, times ns. Where the canister's record is
  * the same thing, it is the domain's own type (NodeType, NodeStatus, StakeTerm, EpochRecord).
  */
 import type { Principal } from '@dfinity/principal';
 import { NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType, type StakeTerm } from '../../protocol/nodes/record';
+import type { BatchStatus } from '../../protocol/batches/batches';
 import type { EpochRecord } from '../../protocol/rewards/rewards';
-import type { Account } from './account';
+import type { IcrcAccount } from './account';
 
 export { NODE_STATUSES, NODE_TYPES, type NodeStatus, type NodeType };
 
-/** A node's stake term as the canister records it (src/protocol/nodes/record.ts), with the owner as the client's Account. */
+/** A node's stake term as the canister records it (src/protocol/nodes/record.ts), with the owner as the client's IcrcAccount. */
 export type Stake = Omit<StakeTerm, 'owner'> & {
     /** Where the stake came from and goes back to at term end. */
-    owner: Account;
+    owner: IcrcAccount;
 };
 
 export interface Node {
@@ -22,7 +23,7 @@ export interface Node {
     type: NodeType;
     status: NodeStatus;
     operator: Principal;
-    wallet: Account;
+    wallet: IcrcAccount;
     registeredAt: bigint;
     admittedAt?: bigint;
     stake?: Stake;
@@ -31,7 +32,7 @@ export interface Node {
     pocMs?: number;
     online?: boolean;
     observedAt?: bigint;
-    escrow: Account;
+    escrow: IcrcAccount;
     /** A stake movement in flight (`stake`, `top_up`, `renew`, `release`, …). */
     pendingOperation?: string;
     /** Below its type's minimum stake after penalties: no reward weight, no votes, until a top-up covers it. */
@@ -44,7 +45,7 @@ export interface Node {
     penalized: bigint;
 }
 
-export interface NodeRewards {
+export interface NodeRewardsSummary {
     weight: bigint;
     credited: bigint;
     claimed: bigint;
@@ -55,30 +56,26 @@ export interface Claim {
     nodeId: string;
     /** e8s minted to the wallet */
     amount: bigint;
-    wallet: Account;
+    wallet: IcrcAccount;
 }
 
-export interface StakeArgs {
+export interface StakeParams {
     /** e8s */
     amount: bigint;
     lockDays: number;
     fromSubaccount?: Uint8Array;
 }
 
-export interface RegisterArgs {
+export interface RegisterNodeParams {
     nodeId: string;
     type: NodeType;
     /** Where rewards are minted; default: the caller's default account. */
-    wallet?: Account;
-    stake?: StakeArgs;
+    wallet?: IcrcAccount;
+    stake?: StakeParams;
 }
 
-export interface BatchStatus {
-    digest: Uint8Array;
-    votes: number;
-    quorum: number;
-    confirmed: boolean;
-}
+/** A batch's votes after a proposal or a vote: the canister's own record (src/protocol/batches/batches.ts). */
+export type { BatchStatus };
 
 export interface CertifiedTip {
     height?: bigint;
@@ -90,7 +87,7 @@ export interface CertifiedTip {
 export interface ProtocolInfo {
     governance: Principal;
     ledger: Principal;
-    treasury: Account;
+    treasury: IcrcAccount;
     ledgerFee: bigint;
     validators: number;
     pendingReleases: bigint;
@@ -144,7 +141,7 @@ export interface Vote {
     nonResponders: string[];
 }
 
-export interface PenaltyRecord {
+export interface PenaltyLogEntry {
     seq: bigint;
     nodeId: string;
     kind: 'liveness' | 'impeachment';
@@ -172,7 +169,7 @@ export interface PenaltiesSummary {
 /** An epoch's record, as the canister keeps it (src/protocol/rewards/rewards.ts). */
 export type { EpochRecord };
 
-export interface ScheduleRow {
+export interface EmissionScheduleRow {
     /** Decay period, from 1 (90 epochs each). */
     period: number;
     /** What each epoch of the period emits, e8s. */
