@@ -10,7 +10,7 @@ import type { Identity } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import type { Connection } from '../client/network';
 import type { ClientResult } from '../client/result';
-import type { FlagSpec, Parsed } from './args';
+import type { FlagSpec, Parsed } from './commands/args';
 
 export type Env = Record<string, string | undefined>;
 

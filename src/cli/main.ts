@@ -9,9 +9,9 @@ import { loadIdentity } from '../client/identity';
 import { connect, HOSTS, NETWORKS, type Connection, type NetworkName } from '../client/network';
 import type { ClientResult } from '../client/result';
 import { EXIT, exitCodeOf } from './exit-codes';
-import { toJson } from '../client/json';
+import { toJson } from '../client/format/json';
 import type { ClientError } from '../client/errors/client-error';
-import { flag, parseArgs, type FlagSpec } from './args';
+import { flag, parseArgs, type FlagSpec } from './commands/args';
 import { COMMANDS, GROUPS, type Command } from './commands';
 import type { CliExtensions, CliNetwork, Io } from './extensions';
 

@@ -13,7 +13,7 @@ export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identit
 export { parseAccount, parsePrincipal, parseSubaccount, formatAccount } from './account';
 export { ok, fail, badInput, mapResult, unwrap, type ClientResult } from './result';
 export { emc, parseAmount, E8S_PER_EMC, MAX_AMOUNT_E8S } from './amount';
-export { toJson } from './json';
+export { toJson } from './format/json';
 export { verifyCertifiedTip, MAX_CERTIFICATE_AGE_NS } from './certified-tip';
 export { stakeOperationProblem, type PrecheckContext, type StakeOperation } from './precheck';
 

@@ -18,7 +18,7 @@ import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
 import { COMMANDS } from '../../src/cli/commands';
 import { Principal } from '@dfinity/principal';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/stakes/stakes';
-import { parseArgs } from '../../src/cli/args';
+import { parseArgs } from '../../src/cli/commands/args';
 import { GLOBAL_FLAGS } from '../../src/cli/main';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'emc.js');

@@ -16,10 +16,10 @@ import { formatAccount, parseAccount } from '../../src/client/account';
 import { identityFromBytes, identityFromPem, identityFromSeedPhrase, loadIdentity } from '../../src/client/identity';
 import { emc, parseAmount } from '../../src/client/amount';
 import { exitCodeOf } from '../../src/cli/exit-codes';
-import { toJson } from '../../src/client/json';
+import { toJson } from '../../src/client/format/json';
 import { classifyFailure } from '../../src/client/errors/transport';
 import { LedgerClient } from '../../src/client/ledger';
-import { parseArgs } from '../../src/cli/args';
+import { parseArgs } from '../../src/cli/commands/args';
 
 const ROOT = resolve(__dirname, '..', '..');
 

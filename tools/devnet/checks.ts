@@ -11,7 +11,7 @@ import type { ProtocolClient } from '../../src/client/protocol';
 import type { Node, PenaltyLogEntry } from '../../src/client/types/protocol';
 import type { IcrcAccount } from '../../src/client/types/account';
 import type { ClientResult } from '../../src/client/result';
-import { emcExact } from '../../src/client/display';
+import { emcExact } from '../../src/client/format/display';
 
 /** Exact amounts with thousands separators (the one display format; invariants need every e8s). */
 const emc = (e8s: bigint): string => `${emcExact(e8s)} EMC`;

@@ -7,7 +7,7 @@
  * The replica and the devnet are loaded only when a command uses them, so that a command on an
  * HTTP network does not load them. Storage: none here. Cost: loading those modules on first use.
  */
-import { flag } from '../../src/cli/args';
+import { flag } from '../../src/cli/commands/args';
 import type { CliCommandGroup, CliExtensions, CliNetwork } from '../../src/cli/extensions';
 
 // Loaded on first use (require: what tsx and jest resolve for a TypeScript file without its extension).

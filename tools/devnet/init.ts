@@ -11,11 +11,11 @@ import { join, resolve } from 'node:path';
 import { loadIdentity } from '../../src/client/identity';
 import { emc } from '../../src/client/amount';
 import { EXIT, exitCodeOf } from '../../src/cli/exit-codes';
-import { toJson } from '../../src/client/json';
+import { toJson } from '../../src/client/format/json';
 import type { ClientError } from '../../src/client/errors/client-error';
 import { connectEmbedded, GENESIS_BALANCE } from './embedded-network';
-import { flag, parseArgs, type FlagSpec } from '../../src/cli/args';
-import { keyValues } from '../../src/cli/format';
+import { flag, parseArgs, type FlagSpec } from '../../src/cli/commands/args';
+import { keyValues } from '../../src/cli/commands/format';
 
 const FLAGS: FlagSpec[] = [
     { name: 'state', value: 'DIR', help: 'the new state directory (missing or empty; $EMC_STATE)' },

@@ -29,7 +29,7 @@ import type { BatchPayload } from '../../src/protocol/batches/batches';
 import { checkInvariants, type Check, type ScriptRecord } from './checks';
 import { E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, makePlan, MIN_EPOCHS, pemOf, SLOT_MINUTES, SLOT_NS, SLOTS_PER_EPOCH, type Kind, type Plan, type PlannedNode } from './plan';
 import { writeReport, type NodeRow } from './report';
-import { emc2 } from '../../src/client/display';
+import { emc2 } from '../../src/client/format/display';
 import { serveReplica } from '../replica/http/server';
 import { dashboardDir } from '../../dashboard/build';
 
@@ -640,7 +640,7 @@ class Sim {
 export const EPOCH_LINE_LEGEND =
     'amounts in EMC (2 decimals, truncated; exact e8s in --json and the report): emitted = the epoch\'s emission r(n); claims paid = rewards claimed during the epoch, accrued in it or in earlier epochs (so it can exceed what the epoch emitted); penalties = liveness charges and impeachment slashes in the epoch; ΣE = the eligible nodes\' total E-value at its close';
 
-/** e8s → `720,000.00` (2 decimals, truncated; display only: src/client/display.ts). */
+/** e8s → `720,000.00` (2 decimals, truncated; display only: src/client/format/display.ts). */
 export const fmt = emc2;
 
 /** E × 10^8 → `8,123.45` */

@@ -2,8 +2,8 @@
 import { formatAccount } from '../../client/account';
 import { ok } from '../../client/result';
 import { emc } from '../../client/amount';
-import { eValue, keyValues, time } from '../format';
-import { command, type Command } from '../command';
+import { eValue, keyValues, time } from './format';
+import { command, type Command } from './command';
 
 const whoami = command<Record<string, never>>({
     group: '',

@@ -6,10 +6,10 @@ import type { IcrcAccount } from '../../client/types/account';
 import type { ComputeMultiplier, ParamsChange } from '../../client/types/governance';
 import { badInput, fail, mapResult, ok, type ClientResult } from '../../client/result';
 import { parseAmount } from '../../client/amount';
-import { flag, type FlagSpec, type Parsed } from '../args';
-import { governanceLogRows, jsonNode, jsonPayout, nodeRows, paramsTable, payoutRows, payoutTable } from '../format';
-import { command, type Command, type Output } from '../command';
-import { amountArg, nodeIdArg, durationNs, all, idArg, RANGE, rangeArgs, pages } from '../inputs';
+import { flag, type FlagSpec, type Parsed } from './args';
+import { governanceLogRows, jsonNode, jsonPayout, nodeRows, paramsTable, payoutRows, payoutTable } from './format';
+import { command, type Command, type Output } from './command';
+import { amountArg, nodeIdArg, durationNs, all, idArg, RANGE, rangeArgs, pages } from './inputs';
 
 const VALIDATE_ONLY: FlagSpec = { name: 'validate-only', help: 'only run the validate_ check (the text an SNS proposal shows); call nothing' };
 const GOV_NOTES =

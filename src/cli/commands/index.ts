@@ -1,5 +1,5 @@
 /** Every `emc` command, in the order `emc --help` lists them, and the groups. One file per group. */
-import type { Command } from '../command';
+import type { Command } from './command';
 import { GENERAL_COMMANDS } from './general';
 import { GOV_COMMANDS } from './gov';
 import { LEDGER_COMMANDS } from './ledger';
@@ -7,7 +7,7 @@ import { NODE_COMMANDS } from './node';
 import { VALIDATOR_COMMANDS } from './validator';
 import { VOTE_COMMANDS } from './vote';
 
-export type { Command, Output } from '../command';
+export type { Command, Output } from './command';
 
 export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...GOV_COMMANDS, ...GENERAL_COMMANDS];
 

@@ -3,10 +3,10 @@ import { formatAccount, parseAccount, parseSubaccount } from '../../client/accou
 import type { IcrcAccount } from '../../client/types/account';
 import { badInput, mapResult, ok } from '../../client/result';
 import { emc } from '../../client/amount';
-import { flag } from '../args';
-import { account, keyValues, time } from '../format';
-import { command, type Command } from '../command';
-import { amountArg, optional, durationNs, memoArg, all, FROM_SUBACCOUNT , MEMO } from '../inputs';
+import { flag } from './args';
+import { account, keyValues, time } from './format';
+import { command, type Command } from './command';
+import { amountArg, optional, durationNs, memoArg, all, FROM_SUBACCOUNT, MEMO } from './inputs';
 
 /** The ledger's largest allowance (its balances are u64 e8s). */
 const U64_MAX = 2n ** 64n - 1n;

@@ -4,10 +4,10 @@ import type { IcrcAccount } from '../../client/types/account';
 import { NODE_STATUSES, NODE_TYPES, type Node, type NodeStatus, type NodeType } from '../../client/types/protocol';
 import { badInput, fail, mapResult, ok } from '../../client/result';
 import { emc } from '../../client/amount';
-import { flag } from '../args';
-import { jsonNode, keyValues, nodeRows, nodeTable, penaltiesText } from '../format';
-import { command, type Command } from '../command';
-import { amountArg, daysArg, nodeIdArg, optional, all, STAKE_NOTES, FROM_SUBACCOUNT, WALLET, rangeArgs, pages , RANGE } from '../inputs';
+import { flag } from './args';
+import { jsonNode, keyValues, nodeRows, nodeTable, penaltiesText } from './format';
+import { command, type Command } from './command';
+import { amountArg, daysArg, nodeIdArg, optional, all, STAKE_NOTES, FROM_SUBACCOUNT, WALLET, rangeArgs, pages, RANGE } from './inputs';
 
 const nodeRegister = command<{ nodeId: string; type: NodeType; wallet?: IcrcAccount; stake?: bigint; days?: number; fromSubaccount?: Uint8Array }>({
     group: 'node',

@@ -4,10 +4,10 @@ import { parseAccount, parsePrincipal, parseSubaccount } from '../../client/acco
 import type { IcrcAccount } from '../../client/types/account';
 import { badInput, mapResult, ok, type ClientResult } from '../../client/result';
 import type { BatchPayload } from '../../protocol/batches/batches';
-import { flag, flags, type Parsed } from '../args';
-import { jsonNode, keyValues, nodeRows, nodeTable } from '../format';
-import { command, type Command } from '../command';
-import { amountArg, daysArg, nodeIdArg, heightArg, optional, all, STAKE_NOTES, FROM_SUBACCOUNT, WALLET } from '../inputs';
+import { flag, flags, type Parsed } from './args';
+import { jsonNode, keyValues, nodeRows, nodeTable } from './format';
+import { command, type Command } from './command';
+import { amountArg, daysArg, nodeIdArg, heightArg, optional, all, STAKE_NOTES, FROM_SUBACCOUNT, WALLET } from './inputs';
 
 const validatorApply = command<{ nodeId: string; stake?: bigint; days?: number; wallet?: IcrcAccount; fromSubaccount?: Uint8Array }>({
     group: 'validator',

@@ -3,10 +3,10 @@ import type { Principal } from '@dfinity/principal';
 import { parsePrincipal } from '../../client/account';
 import type { Vote } from '../../client/types/protocol';
 import { badInput, fail, mapResult, ok, type ClientResult } from '../../client/result';
-import { flag, type FlagSpec, type Parsed } from '../args';
-import { majority, voteRows, voteTable } from '../format';
-import { command, type Command, type Output } from '../command';
-import { nodeIdArg, all, idArg, rangeArgs, pages } from '../inputs';
+import { flag, type FlagSpec, type Parsed } from './args';
+import { majority, voteRows, voteTable } from './format';
+import { command, type Command, type Output } from './command';
+import { nodeIdArg, all, idArg, rangeArgs, pages } from './inputs';
 
 const AS: FlagSpec = { name: 'as', value: 'MY_NODE', help: 'your node that votes (active, of the accused node’s type)' };
 

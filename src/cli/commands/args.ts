@@ -3,7 +3,7 @@
  * Flags may come anywhere (before or after the command), as `--name value` or `--name=value`;
  * `--` ends flags; `-h` is `--help`. Unknown flags and wrong positional counts are usage errors.
  */
-import { badInput, ok, type ClientResult } from '../client/result';
+import { badInput, ok, type ClientResult } from '../../client/result';
 
 export interface FlagSpec {
     name: string;

@@ -3,8 +3,8 @@
  * malformed), then runs against a connection (`run`) and answers a value for `--json` and a
  * human-readable text. The commands are in src/cli/commands/, one file per group.
  */
-import type { Connection } from '../client/network';
-import type { ClientResult } from '../client/result';
+import type { Connection } from '../../client/network';
+import type { ClientResult } from '../../client/result';
 import type { ArgSpec, FlagSpec, Parsed } from './args';
 
 export interface Output {

@@ -1,6 +1,6 @@
 /** The JSON form of client values (what `emc --json` prints). */
 import { Principal } from '@dfinity/principal';
-import { toHex } from '../lib/storage/bytes';
+import { toHex } from '../../lib/storage/bytes';
 
 /** JSON with bigints as decimal strings, principals as text, bytes as hex (what `--json` prints). */
 export function toJson(value: unknown, indent?: number): string {

@@ -3,9 +3,9 @@
  * node ids, heights, durations, memos, ids and ranges, the options several groups share, and
  * reading a log in pages. Each answers a BadInput ClientResult that names the argument.
  */
-import { badInput, mapResult, ok, type ClientResult } from '../client/result';
-import { parseAmount } from '../client/amount';
-import { nodeIdProblem } from '../protocol/nodes/record';
+import { badInput, mapResult, ok, type ClientResult } from '../../client/result';
+import { parseAmount } from '../../client/amount';
+import { nodeIdProblem } from '../../protocol/nodes/record';
 import { flag, type FlagSpec, type Parsed } from './args';
 
 export function amountArg(text: string | undefined, what: string): ClientResult<bigint> {

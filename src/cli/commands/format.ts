@@ -1,9 +1,9 @@
 /** Human-readable output: key/value tables, column tables, and values in their JSON form. */
-import { formatAccount } from '../client/account';
-import type { IcrcAccount } from '../client/types/account';
-import type { GovernanceLogEntry, Params, TreasuryPayout } from '../client/types/governance';
-import type { Node, PenaltiesSummary, PenaltyLogEntry, Vote } from '../client/types/protocol';
-import { emc } from '../client/amount';
+import { formatAccount } from '../../client/account';
+import type { IcrcAccount } from '../../client/types/account';
+import type { GovernanceLogEntry, Params, TreasuryPayout } from '../../client/types/governance';
+import type { Node, PenaltiesSummary, PenaltyLogEntry, Vote } from '../../client/types/protocol';
+import { emc } from '../../client/amount';
 
 /** Two aligned columns: `label   value`. */
 export function keyValues(rows: [string, string | undefined][]): string {
