@@ -1,16 +1,10 @@
 /**
- * EMC amounts as people write and read them ↔ e8s (docs/client.md, "Amounts"): `emc` prints,
- * `parseAmount` reads, the one grammar of the SDK and the CLI. Never floating point.
+ * EMC amounts as people write them → e8s (docs/client.md, "Amounts"): `parseAmount` reads what
+ * `emc` (src/client/format/display.ts) prints, the one grammar of the SDK and the CLI. Never floating point.
  */
-import { formatAmount } from '../ledger/consent';
 import { badInput, ok, type ClientResult } from './result';
 
 export const E8S_PER_EMC = 100_000_000n;
-
-/** `150000000n` → `1.5 EMC` (8 decimals, trailing zeros dropped; never floating point). */
-export function emc(e8s: bigint): string {
-    return `${formatAmount(e8s, 8)} EMC`;
-}
 
 /** The largest amount `parseAmount` accepts, in e8s (2^128 − 1: far above any balance; an approval above the ledger's 2^64 − 1 cap is still expressible). */
 export const MAX_AMOUNT_E8S = 2n ** 128n - 1n;

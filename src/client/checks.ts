@@ -27,3 +27,8 @@ export function checkU64(n: bigint, what: string): Promise<ClientResult<never>> 
 export function checkRange(start: bigint, count: number): Promise<ClientResult<never>> | undefined {
     return checkU64(start, 'start') ?? (Number.isInteger(count) && count >= 0 && count <= 0xffffffff ? undefined : Promise.resolve(badInput(`count ${count} is not a whole number from 0`)));
 }
+
+/** `NodeNotFound`, as the canister words it. */
+export function notFound<T>(nodeId: string): ClientResult<T> {
+    return { ok: false, error: { kind: 'NodeNotFound', message: `NodeNotFound: no node "${nodeId}"` } };
+}

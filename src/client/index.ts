@@ -12,7 +12,8 @@ export { connect, connectAgent, NETWORKS, HOSTS, DEFAULT_LEDGER_ID, DEFAULT_PROT
 export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identity';
 export { parseAccount, parsePrincipal, parseSubaccount, formatAccount } from './account';
 export { ok, fail, badInput, mapResult, unwrap, type ClientResult } from './result';
-export { emc, parseAmount, E8S_PER_EMC, MAX_AMOUNT_E8S } from './amount';
+export { parseAmount, E8S_PER_EMC, MAX_AMOUNT_E8S } from './amount';
+export { emc, emc2, emcExact, count, compact, toNumber, utc } from './format/display';
 export { toJson } from './format/json';
 export { verifyCertifiedTip, MAX_CERTIFICATE_AGE_NS } from './certified-tip';
 export { stakeOperationProblem, type PrecheckContext, type StakeOperation } from './precheck';

@@ -39,6 +39,12 @@ export class LedgerClient extends CanisterClient<typeof LEDGER_METHODS> {
         return r;
     }
 
+    /** The ledger's fee for an error message, undefined if it cannot be read. */
+    private async knownFee(): Promise<bigint | undefined> {
+        const f = await this.fee();
+        return f.ok ? f.value : undefined;
+    }
+
     async metadata(): Promise<ClientResult<LedgerMetadata>> {
         const entries = await this.call<[string, Record<string, unknown>][]>('icrc1_metadata', []);
         if (!entries.ok) return entries;
@@ -54,14 +60,14 @@ export class LedgerClient extends CanisterClient<typeof LEDGER_METHODS> {
     async transfer(a: TransferParams): Promise<ClientResult<BlockReceipt>> {
         if (a.amount === 0n && a.allowZero !== true) return badInput('a transfer of 0 EMC moves nothing and still costs the ledger fee (allowZero: true sends it anyway)');
         const createdAtTime = a.createdAtTime ?? this.now();
-        return this.receipt('icrc1_transfer', transferArg(a, createdAtTime), createdAtTime, (e) => describeLedgerError(e, a.amount, a.fee, () => this.fee()));
+        return this.receipt('icrc1_transfer', transferArg(a, createdAtTime), createdAtTime, (e) => describeLedgerError(e, a.amount, a.fee, () => this.knownFee()));
     }
 
     /** Lets `spender` take up to `amount` e8s from the caller's account (an approval replaces the previous one). */
     async approve(a: ApproveParams): Promise<ClientResult<BlockReceipt>> {
         const createdAtTime = a.createdAtTime ?? this.now();
         // An approval's fee is what the balance must cover.
-        return this.receipt('icrc2_approve', approveArg(a, createdAtTime), createdAtTime, (e) => describeLedgerError(e, 0n, a.fee, () => this.fee()));
+        return this.receipt('icrc2_approve', approveArg(a, createdAtTime), createdAtTime, (e) => describeLedgerError(e, 0n, a.fee, () => this.knownFee()));
     }
 
     async allowance(a: { spender: IcrcAccount; account?: IcrcAccount }): Promise<ClientResult<LedgerAllowance>> {

@@ -13,7 +13,7 @@
 import type { Principal } from '@dfinity/principal';
 import { accountProblem } from '../ledger/account';
 import { nodeIdProblem } from '../protocol/nodes/record';
-import { emc } from './amount';
+import { emc } from './format/display';
 import type { ClientError } from './errors/client-error';
 import type { IcrcAccount } from './types/account';
 import type { Params } from './types/governance';

@@ -9,7 +9,7 @@
  * Storage: none. Cost: 3–4 queries for the context, 2 queries and 1 update for the approval.
  */
 import type { Principal } from '@dfinity/principal';
-import { emc } from './amount';
+import { emc } from './format/display';
 import { checkNodeId } from './checks';
 import type { LedgerClient } from './ledger';
 import { refused, stakeOperationProblem, type PrecheckContext, type StakeOperation } from './precheck';

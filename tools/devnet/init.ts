@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadIdentity } from '../../src/client/identity';
-import { emc } from '../../src/client/amount';
+import { emc } from '../../src/client/format/display';
 import { EXIT, exitCodeOf } from '../../src/cli/exit-codes';
 import { toJson } from '../../src/client/format/json';
 import type { ClientError } from '../../src/client/errors/client-error';

@@ -24,7 +24,7 @@ import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient } from '../../src/client/protocol';
 import type { Node } from '../../src/client/types/protocol';
 import type { ClientResult } from '../../src/client/result';
-import { emc } from '../../src/client/amount';
+import { emc } from '../../src/client/format/display';
 import type { BatchPayload } from '../../src/protocol/batches/batches';
 import { checkInvariants, type Check, type ScriptRecord } from './checks';
 import { E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, makePlan, MIN_EPOCHS, pemOf, SLOT_MINUTES, SLOT_NS, SLOTS_PER_EPOCH, type Kind, type Plan, type PlannedNode } from './plan';

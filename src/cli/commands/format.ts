@@ -3,7 +3,7 @@ import { formatAccount } from '../../client/account';
 import type { IcrcAccount } from '../../client/types/account';
 import type { GovernanceLogEntry, Params, TreasuryPayout } from '../../client/types/governance';
 import type { Node, PenaltiesSummary, PenaltyLogEntry, Vote } from '../../client/types/protocol';
-import { emc } from '../../client/amount';
+import { emc } from '../../client/format/display';
 
 /** Two aligned columns: `label   value`. */
 export function keyValues(rows: [string, string | undefined][]): string {

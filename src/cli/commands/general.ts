@@ -1,7 +1,7 @@
 /** `emc whoami`, `emc info`: who you are on which network, and the protocol at a glance. */
 import { formatAccount } from '../../client/account';
 import { ok } from '../../client/result';
-import { emc } from '../../client/amount';
+import { emc } from '../../client/format/display';
 import { eValue, keyValues, time } from './format';
 import { command, type Command } from './command';
 

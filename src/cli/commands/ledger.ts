@@ -2,7 +2,7 @@
 import { formatAccount, parseAccount, parseSubaccount } from '../../client/account';
 import type { IcrcAccount } from '../../client/types/account';
 import { badInput, mapResult, ok } from '../../client/result';
-import { emc } from '../../client/amount';
+import { emc } from '../../client/format/display';
 import { flag } from './args';
 import { account, keyValues, time } from './format';
 import { command, type Command } from './command';

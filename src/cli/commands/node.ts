@@ -3,7 +3,7 @@ import { formatAccount, parseAccount, parseSubaccount } from '../../client/accou
 import type { IcrcAccount } from '../../client/types/account';
 import { NODE_STATUSES, NODE_TYPES, type Node, type NodeStatus, type NodeType } from '../../client/types/protocol';
 import { badInput, fail, mapResult, ok } from '../../client/result';
-import { emc } from '../../client/amount';
+import { emc } from '../../client/format/display';
 import { flag } from './args';
 import { jsonNode, keyValues, nodeRows, nodeTable, penaltiesText } from './format';
 import { command, type Command } from './command';

@@ -1,18 +1,16 @@
 /** One-line messages for the ICRC-1/2 ledger's error cases (`TransferError`, `ApproveError`), amounts in EMC. */
-import { emc } from '../amount';
-import type { ClientResult } from '../result';
+import { emc } from '../format/display';
 
 /**
  * The message for a ledger error case, or undefined for the generic form. `amount` + fee is what
- * the account needed; `fee` is the one the call named (undefined: the ledger's, read with `currentFee`).
+ * the account needed; `fee` is the one the call named (undefined: the ledger's, read with `currentFee`; 0 if it cannot be read).
  */
-export async function describeLedgerError(e: Record<string, unknown>, amount: bigint, fee: bigint | undefined, currentFee: () => Promise<ClientResult<bigint>>): Promise<string | undefined> {
+export async function describeLedgerError(e: Record<string, unknown>, amount: bigint, fee: bigint | undefined, currentFee: () => Promise<bigint | undefined>): Promise<string | undefined> {
     const [kind] = Object.keys(e);
     const v = e[kind] as Record<string, bigint> | null;
     switch (kind) {
         case 'InsufficientFunds': {
-            const f = fee ?? (await currentFee());
-            const needed = amount + (typeof f === 'bigint' ? f : f.ok ? f.value : 0n);
+            const needed = amount + (fee ?? (await currentFee()) ?? 0n);
             return `balance ${emc((v as Record<string, bigint>).balance)}, needed ${emc(needed)}`;
         }
         case 'BadFee':

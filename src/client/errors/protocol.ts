@@ -1,15 +1,9 @@
 /** One-line messages for the protocol canister's error cases (`ProtocolError`, the batch errors), amounts in EMC. */
 import { toHex } from '../../lib/storage/bytes';
-import { emc } from '../amount';
-import type { ClientResult } from '../result';
+import { emc } from '../format/display';
 import { genericDetails } from './candid';
 
 type Err = Record<string, unknown>;
-
-/** `NodeNotFound`, as the canister words it. */
-export function notFound<T>(nodeId: string): ClientResult<T> {
-    return { ok: false, error: { kind: 'NodeNotFound', message: `NodeNotFound: no node "${nodeId}"` } };
-}
 
 const hex = (b: unknown): string => toHex(b as Uint8Array);
 
