@@ -9,10 +9,10 @@
  *   #/node/<id>    one node: status, stake and term, E-value, rewards claimable and claimed, its
  *                  penalties and votes
  *
- * Figures use the one display format (src/client/display.ts): 2 decimals, the exact value in the
+ * Figures use the one display format (src/client/format/display.ts): 2 decimals, the exact value in the
  * tooltip and in the element's `data-value` (what the browser test compares with the canisters).
  */
-import { count, emc2, emcExact, toNumber, utc } from '../../src/client/display';
+import { count, emc2, emcExact, toNumber, utc } from '../../src/client/format/display';
 import { esc, lineChart } from './charts';
 import { loadConfig, Network, type NodeEntry, type Overview } from './data';
 

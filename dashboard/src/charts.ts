@@ -5,7 +5,7 @@
  * logarithmic (the emission schedule's tail), and x ranges can be shaded and labelled (the epochs
  * a run covered). Values are numbers for drawing only; exact figures come in as tooltip text.
  */
-import { compact } from '../../src/client/display';
+import { compact } from '../../src/client/format/display';
 
 export interface Series {
     name: string;

@@ -13,8 +13,10 @@
 import { Certificate, Cbor, HttpAgent, lookup_path, LookupPathStatus, reconstruct } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { LedgerClient } from '../../src/client/ledger';
-import { NODE_STATUSES, NODE_TYPES, ProtocolClient, type CertifiedTip, type GovernanceLogEntry, type Node, type NodeRewards, type PenaltiesSummary, type PenaltyRecord, type ProtocolInfo, type RewardsSummary, type ScheduleRow, type ValidatorSet, type Vote } from '../../src/client/protocol';
-import type { Result } from '../../src/client/result';
+import { ProtocolClient } from '../../src/client/protocol';
+import { NODE_STATUSES, NODE_TYPES, type CertifiedTip, type Node, type NodeRewardsSummary, type PenaltiesSummary, type PenaltyLogEntry, type ProtocolInfo, type RewardsSummary, type EmissionScheduleRow, type ValidatorSet, type Vote } from '../../src/client/types/protocol';
+import type { GovernanceLogEntry } from '../../src/client/types/governance';
+import type { ClientResult } from '../../src/client/result';
 import type { EpochRecord } from '../../src/protocol/rewards/rewards';
 import { bytesEqual, decodeLeb128 } from '../../src/lib/storage/bytes';
 
@@ -42,9 +44,9 @@ export interface Overview {
     validatorSet: ValidatorSet;
     tip: Verified<CertifiedTip>;
     epochs: EpochRecord[];
-    schedule: ScheduleRow[];
+    schedule: EmissionScheduleRow[];
     penalties: PenaltiesSummary;
-    penaltyLog: PenaltyRecord[];
+    penaltyLog: PenaltyLogEntry[];
     governanceLog: GovernanceLogEntry[];
     votes: Vote[];
     ledger: { totalSupply: bigint; fee: bigint; treasury: bigint; tip: Verified<{ index: bigint }> };
@@ -52,13 +54,13 @@ export interface Overview {
 
 export interface NodeEntry {
     node: Node;
-    rewards: NodeRewards;
+    rewards: NodeRewardsSummary;
 }
 
 export interface NodePage {
     node?: Node;
-    rewards?: NodeRewards;
-    penalties: PenaltyRecord[];
+    rewards?: NodeRewardsSummary;
+    penalties: PenaltyLogEntry[];
     votes: Vote[];
 }
 
@@ -78,7 +80,7 @@ export async function loadConfig(): Promise<Config> {
     };
 }
 
-function unwrap<T>(r: Result<T>, what: string): T {
+function unwrap<T>(r: ClientResult<T>, what: string): T {
     if (!r.ok) throw new Error(`${what}: ${r.error.message}`);
     return r.value;
 }
@@ -143,7 +145,7 @@ export class Network {
     }
 
     /** The last `n` entries of a log read in pages from the start (logs whose length is not known up front). */
-    private async tail<T>(page: (start: bigint, n: number) => Promise<Result<T[]>>, n: number): Promise<T[]> {
+    private async tail<T>(page: (start: bigint, n: number) => Promise<ClientResult<T[]>>, n: number): Promise<T[]> {
         const all: T[] = [];
         for (let start = 0n; ; start += 100n) {
             const got = unwrap(await page(start, 100), 'log');
@@ -185,7 +187,7 @@ export class Network {
         const n = unwrap(node, 'get_node');
         if (n === undefined) return { penalties: [], votes: [] };
         const records = unwrap(summary, 'penalties_summary').records;
-        const penalties: PenaltyRecord[] = [];
+        const penalties: PenaltyLogEntry[] = [];
         for (let start = 0n; start < records; start += 100n) penalties.push(...unwrap(await p.penaltyLog({ start, count: 100 }), 'penalty_log').filter((x) => x.nodeId === nodeId));
         const votes = (await this.tail((start, k) => p.listVotes({ start, count: k }), 1000)).filter((v) => v.nodeId === nodeId);
         return { node: n, rewards: unwrap(rewards, 'node_rewards'), penalties: penalties.reverse(), votes };

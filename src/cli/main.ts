@@ -1,27 +1,39 @@
 /**
- * `emc`: the node operator's command line (docs/client.md). `bin/emc.js` runs `run(argv)` through tsx.
+ * `emc`: the node operator's command line (docs/client.md). `bin/emc.js` runs `run(argv, extensions)`
+ * through tsx, with tools/devnet's extensions (src/cli/extensions.ts): the embedded network and `emc devnet`.
  */
 import type { Identity } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import { parsePrincipal } from '../client/account';
 import { loadIdentity } from '../client/identity';
-import { connect, NETWORKS, type NetworkName } from '../client/network';
-import { EXIT, exitCodeOf, toJson, type ClientError } from '../client/result';
-import { flag, parseArgs, type FlagSpec } from './args';
+import { connect, HOSTS, NETWORKS, type Connection, type NetworkName } from '../client/network';
+import type { ClientResult } from '../client/result';
+import { EXIT, exitCodeOf } from './exit-codes';
+import { toJson } from '../client/format/json';
+import type { ClientError } from '../client/errors/client-error';
+import { flag, parseArgs, type FlagSpec } from './commands/args';
 import { COMMANDS, GROUPS, type Command } from './commands';
-import { devnetMain } from '../../tools/devnet/main';
-import { devnetInit } from './devnet-init';
+import type { CliExtensions, CliNetwork, Io } from './extensions';
 
-export const GLOBAL_FLAGS: FlagSpec[] = [
-    { name: 'network', value: 'embedded|local|ic', help: 'where the canisters run (default: embedded with --state, else $EMC_NETWORK, else local)' },
-    { name: 'identity', value: 'PATH', help: 'a PEM key (dfx identity export) or a BIP-39 seed-phrase file ($EMC_IDENTITY)' },
-    { name: 'state', value: 'DIR', help: 'a saved embedded network (made by emc devnet or emc devnet init; never created here) ($EMC_STATE)' },
-    { name: 'host', value: 'URL', help: 'local replica URL (default http://127.0.0.1:4943)' },
-    { name: 'ledger', value: 'PRINCIPAL', help: 'emc_ledger canister id ($EMC_LEDGER_ID; default vhljx-suaaa-aaaab-aaaba-cai)' },
-    { name: 'protocol', value: 'PRINCIPAL', help: 'emc_protocol canister id ($EMC_PROTOCOL_ID; default voicl-e4aaa-aaaab-aaaaq-cai)' },
-    { name: 'json', help: 'print {"ok":true,"value":…} or {"ok":false,"error":{kind,message}} (amounts: e8s as strings)' },
-    { name: 'help', help: 'show help for the command' },
-];
+export type { Io } from './extensions';
+
+/** The global options of `emc` without extensions; `globalFlags` adds the extensions' networks and their options. */
+export const GLOBAL_FLAGS: FlagSpec[] = globalFlags({});
+
+function globalFlags(x: CliExtensions): FlagSpec[] {
+    const networks = x.networks ?? [];
+    const implied = networks.filter((n) => n.implied !== undefined).map((n) => `${n.name} ${n.implied?.help}, else `);
+    return [
+        { name: 'network', value: [...networks.map((n) => n.name), ...NETWORKS].join('|'), help: `where the canisters run (default: ${implied.join('')}$EMC_NETWORK, else local)` },
+        { name: 'identity', value: 'PATH', help: 'a PEM key (dfx identity export) or a BIP-39 seed-phrase file ($EMC_IDENTITY)' },
+        ...networks.flatMap((n) => n.flags),
+        { name: 'host', value: 'URL', help: 'local replica URL (default http://127.0.0.1:4943)' },
+        { name: 'ledger', value: 'PRINCIPAL', help: 'emc_ledger canister id ($EMC_LEDGER_ID; default vhljx-suaaa-aaaab-aaaba-cai)' },
+        { name: 'protocol', value: 'PRINCIPAL', help: 'emc_protocol canister id ($EMC_PROTOCOL_ID; default voicl-e4aaa-aaaab-aaaaq-cai)' },
+        { name: 'json', help: 'print {"ok":true,"value":…} or {"ok":false,"error":{kind,message}} (amounts: e8s as strings)' },
+        { name: 'help', help: 'show help for the command' },
+    ];
+}
 
 const EXIT_CODES = `Exit codes:
   0  done
@@ -30,25 +42,15 @@ const EXIT_CODES = `Exit codes:
   3  network or transport error (unreachable, overloaded, outcome unknown after retries)
   4  the --state directory holds a network that cannot be loaded (a truncated or corrupt file); nothing written`;
 
-export interface Io {
-    out(s: string): void;
-    err(s: string): void;
-    env: Record<string, string | undefined>;
-}
-
 const processIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env };
 
 /** Runs one command line; answers the exit code. */
-export async function run(argv: string[], io: Io = processIo): Promise<number> {
-    // `emc devnet` runs a whole network rather than one call on a connection (tools/devnet/main.ts).
-    if (argv[0] === 'devnet') {
-        // `emc devnet init` deploys a genesis only (src/cli/devnet-init.ts); `emc devnet` a whole devnet.
-        if (argv[1] === 'init') return devnetInit(argv.slice(2), (s) => io.out(s), (s) => io.err(s), io.env);
-        const code = await devnetMain(argv.slice(1), (s) => io.out(s), (s) => io.err(s));
-        if (argv.includes('--help') || argv.includes('-h')) io.out(`\nemc devnet init --state DIR --identity PATH deploys a genesis only (no nodes): the identity holds 2,000,000 EMC and is governance (emc devnet init --help).\n`);
-        return code;
-    }
-    const { words, rest } = splitCommand(argv);
+export async function run(argv: string[], extensions: CliExtensions = {}, io: Io = processIo): Promise<number> {
+    // A group an extension adds (`emc devnet`) runs a whole program rather than one call on a connection.
+    const extra = (extensions.groups ?? []).find((g) => g.name === argv[0]);
+    if (extra !== undefined) return extra.run(argv.slice(1), io);
+    const globals = globalFlags(extensions);
+    const { words, rest } = splitCommand(argv, globals);
     const group = words[0] !== undefined && GROUPS[words[0]] !== undefined ? words[0] : '';
     const name = group === '' ? words[0] : words[1];
     const cmd = COMMANDS.find((c) => c.group === group && c.name === name);
@@ -60,10 +62,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     };
 
     if (cmd === undefined) {
-        const parsed = parseArgs(argv, GLOBAL_FLAGS);
+        const parsed = parseArgs(argv, globals);
         const wantsHelp = !parsed.ok || parsed.value.switches.has('help') || argv.length === 0;
         if (name === undefined && wantsHelp) {
-            io.out(group === '' ? mainHelp() : groupHelp(group));
+            io.out(group === '' ? mainHelp(extensions) : groupHelp(group));
             return EXIT.ok;
         }
         if (name === undefined && group === '') return fail(usageError('no command given (see emc --help)'));
@@ -74,11 +76,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         return fail(usageError(`unknown command '${[group, name].filter((x) => x).join(' ')}' (see emc ${group === '' ? '' : `${group} `}--help)`));
     }
 
-    const parsed = parseArgs(rest, [...GLOBAL_FLAGS, ...cmd.flags]);
+    const parsed = parseArgs(rest, [...globals, ...cmd.flags]);
     if (!parsed.ok) return fail(parsed.error);
     const p = parsed.value;
     if (p.switches.has('help')) {
-        io.out(commandHelp(cmd));
+        io.out(commandHelp(cmd, globals));
         return EXIT.ok;
     }
     const required = cmd.args.filter((a) => a.optional !== true).length;
@@ -89,11 +91,18 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const input = cmd.input(p);
     if (!input.ok) return fail(input.error);
     const env = io.env;
-    const state = flag(p, 'state') ?? env.EMC_STATE;
-    const network = (flag(p, 'network') ?? (state !== undefined ? 'embedded' : env.EMC_NETWORK ?? 'local')) as NetworkName;
-    if (!(NETWORKS as readonly string[]).includes(network)) return fail(usageError(`--network '${network}' is not one of ${NETWORKS.join(', ')}`));
-    if (network === 'embedded' && state === undefined) return fail(usageError('--network embedded needs --state DIR (the network is kept there)'));
-    if (network !== 'embedded' && flag(p, 'state') !== undefined) return fail(usageError(`--state is only for --network embedded`));
+    const networks = extensions.networks ?? [];
+    const network = flag(p, 'network') ?? networks.find((n) => n.implied?.when(p, env) === true)?.name ?? env.EMC_NETWORK ?? 'local';
+    const names = [...networks.map((n) => n.name), ...NETWORKS];
+    if (!names.includes(network)) return fail(usageError(`--network '${network}' is not one of ${names.join(', ')}`));
+    const chosen: CliNetwork | undefined = networks.find((n) => n.name === network);
+    const problem = chosen?.problem?.(p, env);
+    if (problem !== undefined) return fail(usageError(problem));
+    for (const other of networks) {
+        if (other === chosen) continue;
+        const given = other.flags.find((f) => flag(p, f.name) !== undefined);
+        if (given !== undefined) return fail(usageError(`--${given.name} is only for --network ${other.name}`));
+    }
     const ids: { ledger?: Principal; protocol?: Principal } = {};
     for (const [key, envName] of [['ledger', 'EMC_LEDGER_ID'], ['protocol', 'EMC_PROTOCOL_ID']] as const) {
         const text = flag(p, key) ?? env[envName];
@@ -112,7 +121,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         return fail(usageError(`'emc ${[cmd.group, cmd.name].filter((x) => x).join(' ')}' changes state: give --identity PATH (a PEM key or a seed-phrase file)`));
     }
 
-    const conn = await connect({ network, identity, state, host: flag(p, 'host'), ledgerId: ids.ledger, protocolId: ids.protocol, retryDelayMs: env.EMC_RETRY_DELAY_MS === undefined ? undefined : Number(env.EMC_RETRY_DELAY_MS) });
+    const retryDelayMs = env.EMC_RETRY_DELAY_MS === undefined ? undefined : Number(env.EMC_RETRY_DELAY_MS);
+    const conn: ClientResult<Connection> =
+        chosen !== undefined
+            ? await chosen.connect({ options: p, env, identity, ledgerId: ids.ledger, protocolId: ids.protocol, retryDelayMs })
+            : await connect({ network: network as NetworkName, identity, host: flag(p, 'host'), ledgerId: ids.ledger, protocolId: ids.protocol, retryDelayMs });
     if (!conn.ok) return fail(conn.error);
     let code: number;
     try {
@@ -130,8 +143,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 }
 
 /** The command words (a group and a command, or a command) wherever they are among global options; the rest is left for the parser. */
-function splitCommand(argv: string[]): { words: string[]; rest: string[] } {
-    const takesValue = new Set(GLOBAL_FLAGS.filter((f) => f.value !== undefined).map((f) => `--${f.name}`));
+function splitCommand(argv: string[], globals: FlagSpec[]): { words: string[]; rest: string[] } {
+    const takesValue = new Set(globals.filter((f) => f.value !== undefined).map((f) => `--${f.name}`));
     const words: string[] = [];
     const rest: string[] = [];
     for (let i = 0; i < argv.length; i++) {
@@ -166,7 +179,7 @@ function flagLines(fs: FlagSpec[]): string {
     return fs.map((f) => `  ${label(f).padEnd(w)}  ${f.help}`).join('\n');
 }
 
-function commandHelp(c: Command): string {
+function commandHelp(c: Command, globals: FlagSpec[]): string {
     const parts = [`${usage(c)}\n\n${c.summary}.`];
     if (c.args.length > 0) {
         const w = Math.max(...c.args.map((a) => a.name.length));
@@ -174,7 +187,7 @@ function commandHelp(c: Command): string {
     }
     if (c.flags.length > 0) parts.push(`Options:\n${flagLines(c.flags)}`);
     if (c.notes !== undefined) parts.push(c.notes);
-    parts.push(`Global options:\n${flagLines(GLOBAL_FLAGS)}`, EXIT_CODES);
+    parts.push(`Global options:\n${flagLines(globals)}`, EXIT_CODES);
     return `${parts.join('\n\n')}\n`;
 }
 
@@ -184,37 +197,26 @@ function groupHelp(group: string): string {
     return `emc ${group} COMMAND [options]: ${GROUPS[group]}\n\nCommands:\n${cmds.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}\n\nemc ${group} COMMAND --help shows a command's arguments and options.\n\n${EXIT_CODES}\n`;
 }
 
-function mainHelp(): string {
-    const lines = COMMANDS.map((c) => [[c.group, c.name].filter((x) => x).join(' '), c.summary]);
+function mainHelp(x: CliExtensions): string {
+    const lines = [...COMMANDS.map((c) => [[c.group, c.name].filter((w) => w).join(' '), c.summary]), ...(x.groups ?? []).flatMap((g) => g.help)];
     const w = Math.max(...lines.map(([n]) => n.length));
+    const networks = [...(x.networks ?? []).map((n) => `${n.name} (${n.describe})`), `local (${HOSTS.local})`, `ic (${HOSTS.ic})`];
     return `emc: the EMC node operator's command line (ledger, nodes, validators, peer votes, governance)
 
 Usage: emc [GROUP] COMMAND [ARGS] [options]
 
 Commands:
 ${lines.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`).join('\n')}
-  ${'devnet'.padEnd(w)}  run a whole EMC network on the embedded replica (what npm start runs; emc devnet --help)
-  ${'devnet init'.padEnd(w)}  create an embedded network with a genesis only: 2,000,000 EMC for --identity, which is governance
 
 Amounts are EMC with up to 8 decimals after a '.' (1.5, 1000000, 1_000_000, 1,000,000.5) or e8s with a suffix
 (150000000e8s); a single ',' without a '.' (1,5 or 1,500) is refused as ambiguous.
 Accounts are principals or ICRC-1 account texts (principal-checksum.subaccount).
 
 Global options:
-${flagLines(GLOBAL_FLAGS)}
+${flagLines(globalFlags(x))}
 
-Networks: embedded (in-process replica, state in --state DIR), local (http://127.0.0.1:4943), ic (https://icp-api.io).
+Networks: ${networks.join(', ')}.
 
 ${EXIT_CODES}
 `;
-}
-
-if (require.main === module) {
-    run(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (e: unknown) => {
-            process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-            process.exit(70);
-        },
-    );
 }

@@ -6,17 +6,11 @@
  */
 import { Principal } from '@dfinity/principal';
 import { accountText } from '../ledger/consent';
-import type { CAccount } from '../ledger/api/candid';
-import { badInput, ok, type Result } from './result';
+import { badInput, ok, type ClientResult } from './result';
+import type { IcrcAccount } from './types/account';
 import { fromHex } from '../lib/storage/bytes';
 
-export interface Account {
-    owner: Principal;
-    /** 32 bytes; absent = the default (all-zero) subaccount. */
-    subaccount?: Uint8Array;
-}
-
-export function parsePrincipal(text: string, what = 'principal'): Result<Principal> {
+export function parsePrincipal(text: string, what = 'principal'): ClientResult<Principal> {
     const t = text.trim();
     if (t === '') return badInput(`${what} is empty`);
     try {
@@ -30,13 +24,13 @@ export function parsePrincipal(text: string, what = 'principal'): Result<Princip
 }
 
 /** A 32-byte subaccount from hex (up to 64 digits, left-padded with zeros). */
-export function parseSubaccount(hex: string): Result<Uint8Array> {
+export function parseSubaccount(hex: string): ClientResult<Uint8Array> {
     const h = hex.trim().toLowerCase().replace(/^0x/, '');
     if (!/^[0-9a-f]{1,64}$/.test(h)) return badInput(`malformed subaccount '${hex}': expected up to 64 hex digits`);
     return ok(fromHex(h.padStart(64, '0')));
 }
 
-export function parseAccount(text: string): Result<Account> {
+export function parseAccount(text: string): ClientResult<IcrcAccount> {
     const t = text.trim();
     const dot = t.lastIndexOf('.');
     if (dot < 0) {
@@ -60,15 +54,6 @@ export function parseAccount(text: string): Result<Account> {
     return ok(account);
 }
 
-export function formatAccount(a: Account): string {
+export function formatAccount(a: IcrcAccount): string {
     return accountText({ owner: a.owner.toUint8Array(), subaccount: a.subaccount });
-}
-
-export function toCandidAccount(a: Account): CAccount {
-    return { owner: a.owner, subaccount: a.subaccount === undefined ? [] : [a.subaccount] };
-}
-
-export function fromCandidAccount(a: { owner: Principal; subaccount: [] | [Uint8Array] }): Account {
-    const owner = Principal.fromUint8Array(a.owner.toUint8Array());
-    return a.subaccount.length === 1 ? { owner, subaccount: new Uint8Array(a.subaccount[0]) } : { owner };
 }

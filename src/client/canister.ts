@@ -2,7 +2,7 @@
  * The base of the typed clients: an agent-js Actor built from the canister's own service table
  * (the one its decorators and .did come from), calls that answer `Result`s, and the retry policy.
  *
- * Retry policy (`src/client/transport.ts` classifies failures): a call that certainly did not run
+ * Retry policy (`src/client/errors/transport.ts` classifies failures): a call that certainly did not run
  * is sent again (up to `retries` more times, with doubling delays); a call whose outcome is
  * unknown is sent again only if it is a query or marked `idempotent` (the canister answers a
  * repeat without doing the work twice: ledger calls with `created_at_time`, batch votes, claims);
@@ -13,9 +13,10 @@ import { Actor, type ActorSubclass } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import type { MethodSig } from '../lib/candid/service';
 import type { IdlLike } from '../lib/candid/to-idl';
-import { fail, LOCAL_KINDS, ok, type ClientError, type Result } from './result';
-import { classifyFailure } from './transport';
-import { toHex } from '../lib/storage/bytes';
+import { LOCAL_KINDS } from './errors/client-error';
+import { errorOf } from './errors/candid';
+import { fail, ok, type ClientResult } from './result';
+import { classifyFailure } from './errors/transport';
 
 /** An agent-js Agent (HttpAgent, or the embedded replica's EmbeddedAgent). */
 export type AnyAgent = { getPrincipal(): Promise<Principal> } & object;
@@ -38,7 +39,7 @@ export interface CallOptions {
 
 /** Internal: what happened across the attempts of one call. */
 export interface Outcome<T> {
-    result: Result<T>;
+    result: ClientResult<T>;
     /** An earlier attempt may have executed (its outcome was unknown) before the one that answered. */
     retriedAfterUnknown: boolean;
 }
@@ -70,7 +71,7 @@ export class CanisterClient<M extends Record<string, MethodSig>> {
     }
 
     /** Calls `method` with Candid argument values; the reply as decoded by agent-js (variants unwrapped by the caller). */
-    async call<R = unknown>(method: keyof M & string, args: unknown[], opts: CallOptions = {}): Promise<Result<R>> {
+    async call<R = unknown>(method: keyof M & string, args: unknown[], opts: CallOptions = {}): Promise<ClientResult<R>> {
         return (await this.invoke<R>(method, args, opts)).result;
     }
 
@@ -106,45 +107,17 @@ export class CanisterClient<M extends Record<string, MethodSig>> {
      * A `variant { Ok; Err }` method: Ok → the value mapped by `onOk`, Err → `{ kind: the case, message }`
      * formatted by `describe` (which may return undefined for the generic one-line form).
      */
-    protected async variant<V, T>(method: keyof M & string, args: unknown[], onOk: (v: V) => T | Promise<T>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined, opts: CallOptions = {}): Promise<Result<T>> {
+    protected async variant<V, T>(method: keyof M & string, args: unknown[], onOk: (v: V) => T | Promise<T>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined, opts: CallOptions = {}): Promise<ClientResult<T>> {
         const r = await this.invoke<{ Ok: V } | { Err: Record<string, unknown> }>(method, args, opts);
         return this.settle(r, onOk, describe);
     }
 
-    protected async settle<V, T>(r: Outcome<{ Ok: V } | { Err: Record<string, unknown> }>, onOk: (v: V) => T | Promise<T>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined): Promise<Result<T>> {
+    protected async settle<V, T>(r: Outcome<{ Ok: V } | { Err: Record<string, unknown> }>, onOk: (v: V) => T | Promise<T>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined): Promise<ClientResult<T>> {
         if (!r.result.ok) return r.result;
         const v = r.result.value;
         if ('Ok' in v) return ok(await onOk(v.Ok));
         return { ok: false, error: await errorOf(v.Err, describe) };
     }
-}
-
-/** The error case's name is the kind; the message is `Kind: details` on one line. */
-export async function errorOf(err: Record<string, unknown>, describe: (err: Record<string, unknown>) => Promise<string | undefined> | string | undefined): Promise<ClientError> {
-    const kind = Object.keys(err)[0];
-    const text = (await describe(err)) ?? genericDetails(err[kind]);
-    return { kind, message: text === '' ? kind : `${kind}: ${text}` };
-}
-
-/** `record { reason = "x" }` → `x`; other records → `field value, field value`; null → ''. */
-export function genericDetails(v: unknown): string {
-    if (v === null || v === undefined) return '';
-    if (typeof v !== 'object' || v instanceof Uint8Array) return showValue(v);
-    const entries = Object.entries(v as Record<string, unknown>);
-    if (entries.length === 1 && (entries[0][0] === 'reason' || entries[0][0] === 'message')) return showValue(entries[0][1]);
-    return entries.map(([k, x]) => `${k.replace(/_/g, ' ')} ${showValue(x)}`).join(', ');
-}
-
-function showValue(v: unknown): string {
-    if (v instanceof Uint8Array) return toHex(v);
-    if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map(showValue).join(' ');
-    if (v !== null && typeof v === 'object' && (v as { _isPrincipal?: boolean })._isPrincipal === true) return (v as { toText(): string }).toText();
-    if (v !== null && typeof v === 'object') {
-        const keys = Object.keys(v);
-        if (keys.length === 1 && (v as Record<string, unknown>)[keys[0]] === null) return keys[0];
-        return `{${genericDetails(v)}}`;
-    }
-    return String(v);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import type { Identity } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
-import { badInput, ok, type Result } from './result';
+import { badInput, ok, type ClientResult } from './result';
 
 const OID_ED25519 = '1.3.101.112';
 const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
@@ -28,7 +28,7 @@ const MAX_IDENTITY_FILE = 64 * 1024;
  * base64 or hex key without its PEM lines, or words that are not a BIP-39 phrase (the message
  * never repeats the file's words or key bytes).
  */
-export function loadIdentity(path: string): Result<Identity> {
+export function loadIdentity(path: string): ClientResult<Identity> {
     let bytes: Buffer;
     try {
         if (statSync(path).size > MAX_IDENTITY_FILE) return badInput(`${path} is larger than ${MAX_IDENTITY_FILE / 1024} KiB: not a key or a seed-phrase file`);
@@ -45,7 +45,7 @@ export function loadIdentity(path: string): Result<Identity> {
 }
 
 /** A key or seed-phrase file's contents (see loadIdentity). */
-export function identityFromBytes(bytes: Uint8Array): Result<Identity> {
+export function identityFromBytes(bytes: Uint8Array): ClientResult<Identity> {
     const expected = 'expected a PEM key (dfx identity export NAME > key.pem) or a BIP-39 seed-phrase file';
     if (bytes.length === 0) return badInput(`the file is empty: ${expected}`);
     let text: string;
@@ -81,7 +81,7 @@ interface PemBlock {
 }
 
 /** The PEM blocks of a text, or why it is not a well-formed PEM file. */
-function pemBlocks(pem: string): Result<PemBlock[]> {
+function pemBlocks(pem: string): ClientResult<PemBlock[]> {
     const out: PemBlock[] = [];
     const lines = pem.split(/\r?\n/);
     let open: { label: string; line: number; body: string[] } | undefined;
@@ -112,7 +112,7 @@ function pemBlocks(pem: string): Result<PemBlock[]> {
     return ok(out);
 }
 
-export function identityFromPem(pem: string): Result<Identity> {
+export function identityFromPem(pem: string): ClientResult<Identity> {
     if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) || /Proc-Type: 4,ENCRYPTED/.test(pem)) {
         return badInput('the PEM key is encrypted; export it unencrypted (dfx identity export NAME > key.pem)');
     }
@@ -133,7 +133,7 @@ export function identityFromPem(pem: string): Result<Identity> {
     return badInput(`the PEM file holds ${blocks.value.map((b) => b.label).join(', ')}, not a private key (expected EC PRIVATE KEY or PRIVATE KEY)`);
 }
 
-export function identityFromSeedPhrase(text: string): Result<Identity> {
+export function identityFromSeedPhrase(text: string): ClientResult<Identity> {
     const words = text.trim().toLowerCase().split(/\s+/).filter((w) => w !== '');
     const notWord = words.findIndex((w) => !/^[a-z]+$/.test(w));
     if (notWord >= 0) return badInput(`neither a PEM key (no -----BEGIN line) nor a seed phrase (word ${notWord + 1} of ${words.length} is not made of letters a-z)`);
@@ -204,7 +204,7 @@ function oidText(body: Uint8Array): string {
 }
 
 /** RFC 5915: SEQUENCE { INTEGER 1, OCTET STRING key, [0] OID curve OPTIONAL, [1] public key OPTIONAL }. */
-function parseSec1(der: Uint8Array): Result<Uint8Array> {
+function parseSec1(der: Uint8Array): ClientResult<Uint8Array> {
     try {
         const seq = readTlv(der, 0);
         const [version, key, ...rest] = children(seq.body);
@@ -222,7 +222,7 @@ function parseSec1(der: Uint8Array): Result<Uint8Array> {
 }
 
 /** RFC 5958: SEQUENCE { INTEGER 0|1, SEQUENCE { OID alg, params? }, OCTET STRING privateKey, … }. */
-function parsePkcs8(der: Uint8Array): Result<{ curve: 'ed25519' | 'secp256k1'; secret: Uint8Array }> {
+function parsePkcs8(der: Uint8Array): ClientResult<{ curve: 'ed25519' | 'secp256k1'; secret: Uint8Array }> {
     try {
         const seq = readTlv(der, 0);
         const [version, alg, key] = children(seq.body);

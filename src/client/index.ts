@@ -1,42 +1,54 @@
-/** The node-operator client SDK (docs/client.md). */
-export { LedgerClient, type TransferArgs, type ApproveArgs, type BlockReceipt, type LedgerMetadata, type Allowance } from './ledger';
+/**
+ * The node-operator client SDK (docs/client.md), laid out as DFINITY's ic-js canister packages:
+ * one class per canister with thin methods (`LedgerClient`, `ProtocolClient`, on `CanisterClient`),
+ * `types/` (what they take and answer), `converters/` (Candid ↔ those types), `errors/` (the error
+ * kinds, their messages, the classification of transport failures). The in-process embedded
+ * network is not part of it (tools/devnet/embedded-network.ts).
+ */
+export { LedgerClient } from './ledger';
+export { ProtocolClient, type ProtocolClientOptions } from './protocol';
+export { CanisterClient, type AnyAgent, type ClientOptions, type CallOptions } from './canister';
+export { connect, connectAgent, NETWORKS, HOSTS, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, type NetworkName, type ConnectOptions, type AgentConnectOptions, type Connection } from './network';
+export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identity';
+export { parseAccount, parsePrincipal, parseSubaccount, formatAccount } from './account';
+export { ok, fail, badInput, mapResult, unwrap, type ClientResult } from './result';
+export { parseAmount, E8S_PER_EMC, MAX_AMOUNT_E8S } from './amount';
+export { emc, emc2, emcExact, count, compact, toNumber, utc } from './format/display';
+export { toJson } from './format/json';
+export { verifyCertifiedTip, MAX_CERTIFICATE_AGE_NS } from './certified-tip';
+export { stakeOperationProblem, type PrecheckContext, type StakeOperation } from './precheck';
+
+export type { IcrcAccount } from './types/account';
+export type { TransferParams, ApproveParams, BlockReceipt, LedgerMetadata, LedgerAllowance } from './types/ledger';
 export {
-    ProtocolClient,
-    describeProtocolError,
-    nodeOf,
-    voteOf,
-    payoutOf,
     NODE_STATUSES,
     NODE_TYPES,
     type Node,
     type NodeStatus,
     type NodeType,
-    type NodeRewards,
+    type NodeRewardsSummary,
     type Claim,
     type Stake,
-    type StakeArgs,
-    type RegisterArgs,
+    type StakeParams,
+    type RegisterNodeParams,
     type BatchStatus,
     type CertifiedTip,
     type ProtocolInfo,
     type RewardsSummary,
     type ValidatorSet,
-    type ProtocolClientOptions,
     type Vote,
-    type PenaltyRecord,
+    type PenaltyLogEntry,
     type PenaltiesSummary,
     type EpochRecord,
-    type ScheduleRow,
-    type ComputeMultiplier,
-    type Params,
-    type ParamsUpdate,
-    type Payout,
-    type GovernanceLogEntry,
-} from './protocol';
-export { CanisterClient, type ClientOptions, type CallOptions } from './canister';
-export { connect, NETWORKS, HOSTS, type NetworkName, type ConnectOptions, type Connection } from './network';
-export { EmbeddedNetwork, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, GENESIS_BALANCE, StateError } from './embedded';
-export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identity';
-export { parseAccount, parsePrincipal, parseSubaccount, formatAccount, type Account } from './account';
-export { ok, fail, badInput, mapResult, unwrap, emc, parseAmount, toJson, exitCodeOf, EXIT, LOCAL_KINDS, E8S_PER_EMC, type Result, type ClientError } from './result';
-export { classifyFailure, type Failure, type FailureClass } from './transport';
+    type EmissionScheduleRow,
+} from './types/protocol';
+export type { ComputeMultiplier, Params, FixedBound, ParamsChange, TreasuryPayout, GovernanceLogEntry } from './types/governance';
+
+export { toCandidAccount, fromCandidAccount } from './converters/account';
+export { nodeOf, voteOf, batchStatusOf } from './converters/protocol';
+export { paramsOf, payoutOf } from './converters/governance';
+
+export { LOCAL_KINDS, type ClientError } from './errors/client-error';
+export { classifyFailure, type Failure, type FailureClass } from './errors/transport';
+export { describeLedgerError } from './errors/ledger';
+export { describeProtocolError } from './errors/protocol';

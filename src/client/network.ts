@@ -1,77 +1,58 @@
 /**
- * Connecting the clients to a network:
- *  - `embedded`: the two built canisters in the in-process embedded replica; with `state` the
- *    network is loaded from / saved to that directory (src/client/embedded.ts);
- *  - `local`: a dfx replica at http://127.0.0.1:4943 (its root key is fetched: local only);
+ * Connecting the clients to a network over the IC's HTTP interface:
+ *  - `local`: a dfx replica (or a served devnet) at http://127.0.0.1:4943 (its root key is fetched: local only);
  *  - `ic`: mainnet through https://icp-api.io (the root key is the IC's, built into agent-js; never fetched).
  * Canister ids default to the ones `npm start` and the tests deploy at, and can be overridden
- * (flags, or EMC_LEDGER_ID / EMC_PROTOCOL_ID).
+ * (flags, or EMC_LEDGER_ID / EMC_PROTOCOL_ID). Networks that are no HTTP endpoint (the in-process
+ * embedded replica, tools/devnet/embedded-network.ts) build their Connection with `connectAgent`
+ * on their own agent; the SDK never loads them.
  */
 import { HttpAgent, type Identity } from '@dfinity/agent';
-import type { Principal } from '@dfinity/principal';
-import { DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, EmbeddedNetwork, StateError } from './embedded';
+import { Principal } from '@dfinity/principal';
+import type { AnyAgent } from './canister';
 import { LedgerClient } from './ledger';
 import { ProtocolClient } from './protocol';
-import { badInput, fail, LOCAL_KINDS, ok, type Result } from './result';
-import { classifyFailure } from './transport';
+import { badInput, fail, ok, type ClientResult } from './result';
+import { LOCAL_KINDS } from './errors/client-error';
+import { classifyFailure } from './errors/transport';
 
-export const NETWORKS = ['embedded', 'local', 'ic'] as const;
+export const NETWORKS = ['local', 'ic'] as const;
 export type NetworkName = (typeof NETWORKS)[number];
 
 export const HOSTS = { local: 'http://127.0.0.1:4943', ic: 'https://icp-api.io' } as const;
+
+export const DEFAULT_LEDGER_ID = Principal.fromText('vhljx-suaaa-aaaab-aaaba-cai');
+export const DEFAULT_PROTOCOL_ID = Principal.fromText('voicl-e4aaa-aaaab-aaaaq-cai');
 
 export interface ConnectOptions {
     network: NetworkName;
     /** Default: anonymous (enough for queries). */
     identity?: Identity;
-    /** embedded: the state directory (without it the network lives in memory for this process only). */
-    state?: string;
-    /**
-     * embedded with `state`: deploy a genesis (for `identity`) when the directory is missing or
-     * empty. Default false: only a saved network is opened; a missing path, a file or a directory
-     * without network.json is refused (BadInput), so that a mistyped path never becomes a new network.
-     */
-    create?: boolean;
-    /** local: another replica URL. */
+    /** Another replica URL (default: HOSTS[network]). */
     host?: string;
     ledgerId?: Principal;
     protocolId?: Principal;
-    /** embedded: the clock to resume at (default: now). */
-    time?: bigint;
     retries?: number;
     retryDelayMs?: number;
 }
 
 export interface Connection {
-    network: NetworkName;
+    /** The network's name: `local`, `ic`, or one a tool adds (tools/devnet: `embedded`). */
+    network: string;
     ledger: LedgerClient;
     protocol: ProtocolClient;
     /** The caller's principal. */
     principal: Principal;
-    /** embedded only */
-    embedded?: EmbeddedNetwork;
-    /** Saves an embedded state directory and releases it; a no-op elsewhere. */
+    /** The network's clock, ns since the Unix epoch (an HTTP network: this machine's clock). */
+    now(): bigint;
+    /** The directory the network is kept in, for a network kept in one (tools/devnet's embedded network). */
+    state?: string;
+    /** Releases the network (an embedded one: saves its state directory); a no-op for an HTTP network. */
     close(): Promise<void>;
 }
 
-export async function connect(o: ConnectOptions): Promise<Result<Connection>> {
+export async function connect(o: ConnectOptions): Promise<ClientResult<Connection>> {
     if (!(NETWORKS as readonly string[]).includes(o.network)) return badInput(`network '${o.network}' is not one of ${NETWORKS.join(', ')}`);
-    const retry = { retries: o.retries, retryDelayMs: o.retryDelayMs };
-    if (o.network === 'embedded') {
-        let net: EmbeddedNetwork;
-        try {
-            const opts = { genesisOwner: o.identity?.getPrincipal() as Principal | undefined, time: o.time, ledgerId: o.ledgerId, protocolId: o.protocolId, create: o.create === true };
-            net = o.state === undefined ? await EmbeddedNetwork.inMemory(opts) : await EmbeddedNetwork.open(o.state, opts);
-        } catch (e) {
-            if (e instanceof StateError) return e.reason === 'damaged' ? fail(LOCAL_KINDS.BadState, e.message) : badInput(e.message);
-            throw e;
-        }
-        const agent = net.agent(o.identity);
-        const now = () => net.now();
-        const ledger = new LedgerClient({ agent, canisterId: net.ledgerId, now, ...retry });
-        const protocol = new ProtocolClient({ agent, canisterId: net.protocolId, now, ledger, ...retry });
-        return ok({ network: o.network, ledger, protocol, principal: await agent.getPrincipal(), embedded: net, close: () => net.close() });
-    }
     const host = o.host ?? HOSTS[o.network];
     let agent: HttpAgent;
     try {
@@ -86,14 +67,34 @@ export async function connect(o: ConnectOptions): Promise<Result<Connection>> {
         if (f === undefined) throw e;
         return fail(LOCAL_KINDS.Transport, `cannot connect to ${host}: ${f.message}`);
     }
-    const ledgerId = o.ledgerId ?? DEFAULT_LEDGER_ID;
-    const protocolId = o.protocolId ?? DEFAULT_PROTOCOL_ID;
-    const ledger = new LedgerClient({ agent, canisterId: ledgerId, ...retry });
-    const protocol = new ProtocolClient({ agent, canisterId: protocolId, ledger, ...retry });
-    return ok({ network: o.network, ledger, protocol, principal: await agent.getPrincipal(), close: async () => {} });
+    return ok(await connectAgent({ network: o.network, agent, ledgerId: o.ledgerId ?? DEFAULT_LEDGER_ID, protocolId: o.protocolId ?? DEFAULT_PROTOCOL_ID, retries: o.retries, retryDelayMs: o.retryDelayMs }));
 }
 
-async function withRetries(f: () => Promise<unknown>, retries: number, delayMs: number): Promise<Result<void>> {
+export interface AgentConnectOptions {
+    network: string;
+    agent: AnyAgent;
+    ledgerId: Principal;
+    protocolId: Principal;
+    /** The network's clock (default: this machine's). */
+    now?: () => bigint;
+    state?: string;
+    close?: () => Promise<void>;
+    retries?: number;
+    retryDelayMs?: number;
+}
+
+/** Both clients on one agent (the protocol client approves stakes through this ledger client). */
+export async function connectAgent(o: AgentConnectOptions): Promise<Connection> {
+    const now = o.now ?? (() => BigInt(Date.now()) * 1_000_000n);
+    const common = { agent: o.agent, now, retries: o.retries, retryDelayMs: o.retryDelayMs };
+    const ledger = new LedgerClient({ ...common, canisterId: o.ledgerId });
+    const protocol = new ProtocolClient({ ...common, canisterId: o.protocolId, ledger });
+    const c: Connection = { network: o.network, ledger, protocol, principal: await o.agent.getPrincipal(), now, close: o.close ?? (async () => {}) };
+    if (o.state !== undefined) c.state = o.state;
+    return c;
+}
+
+async function withRetries(f: () => Promise<unknown>, retries: number, delayMs: number): Promise<ClientResult<void>> {
     for (let attempt = 0; ; attempt++) {
         try {
             await f();

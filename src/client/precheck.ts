@@ -13,9 +13,11 @@
 import type { Principal } from '@dfinity/principal';
 import { accountProblem } from '../ledger/account';
 import { nodeIdProblem } from '../protocol/nodes/record';
-import type { Account } from './account';
-import type { Node, NodeType, Params } from './protocol';
-import { emc, type ClientError } from './result';
+import { emc } from './format/display';
+import type { ClientError } from './errors/client-error';
+import type { IcrcAccount } from './types/account';
+import type { Params } from './types/governance';
+import type { Node, NodeType } from './types/protocol';
 
 /** What the client knows of the canister when it checks. */
 export interface PrecheckContext {
@@ -28,7 +30,7 @@ export interface PrecheckContext {
 }
 
 export type StakeOperation =
-    | { op: 'register'; nodeId: string; type: NodeType; wallet: Account; stake?: { amount: bigint; lockDays: number; fromSubaccount?: Uint8Array }; existing?: Node }
+    | { op: 'register'; nodeId: string; type: NodeType; wallet: IcrcAccount; stake?: { amount: bigint; lockDays: number; fromSubaccount?: Uint8Array }; existing?: Node }
     | { op: 'stake'; node: Node; amount: bigint; lockDays: number; fromSubaccount?: Uint8Array }
     | { op: 'top_up'; node: Node; amount: bigint; fromSubaccount?: Uint8Array }
     | { op: 'renew'; node: Node; days: number; topUp: bigint; fromSubaccount?: Uint8Array };

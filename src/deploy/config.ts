@@ -20,7 +20,7 @@ import { Principal } from '@dfinity/principal';
 import { encode } from '../lib/candid/candid';
 import { toIdl } from '../lib/candid/to-idl';
 import { parseAccount, parsePrincipal } from '../client/account';
-import { parseAmount } from '../client/result';
+import { parseAmount } from '../client/amount';
 import * as L from '../ledger/api/candid';
 import { EMC_FEE, ledgerInitArg } from '../ledger/init-arg';
 import * as P from '../protocol/api/candid';

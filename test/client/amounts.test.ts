@@ -5,7 +5,8 @@
  * matter, and format → parse round trips.
  */
 import fc from 'fast-check';
-import { emc, MAX_AMOUNT_E8S, parseAmount } from '../../src/client/result';
+import { MAX_AMOUNT_E8S, parseAmount } from '../../src/client/amount';
+import { emc } from '../../src/client/format/display';
 import { formatAmount } from '../../src/ledger/consent';
 
 const E8S = 100_000_000n;

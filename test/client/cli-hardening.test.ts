@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
-import { EmbeddedNetwork } from '../../src/client/embedded';
+import { EmbeddedNetwork } from '../../tools/devnet/embedded-network';
 import { LedgerClient } from '../../src/client/ledger';
 import { unwrap } from '../../src/client/result';
 import { Principal } from '@dfinity/principal';

@@ -14,10 +14,11 @@ import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { formatAccount } from '../../src/client/account';
 import { batchDigest } from '../../src/protocol/batches/payload';
 import { run } from '../../src/cli/main';
+import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
 import { COMMANDS } from '../../src/cli/commands';
 import { Principal } from '@dfinity/principal';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
-import { parseArgs } from '../../src/cli/args';
+import { parseArgs } from '../../src/cli/commands/args';
 import { GLOBAL_FLAGS } from '../../src/cli/main';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'emc.js');
@@ -248,7 +249,7 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         for (const [args, err] of inProcess) {
             let out = '';
             let e = '';
-            const code = await run([...args, '--state', state, '--identity', keyA], { out: (x) => (out += x), err: (x) => (e += x), env: {} });
+            const code = await run([...args, '--state', state, '--identity', keyA], DEVNET_EXTENSIONS, { out: (x) => (out += x), err: (x) => (e += x), env: {} });
             expect({ args, code, err: e, out }).toEqual({ args, code: 2, err, out: '' });
         }
         const j = emc(['ledger', 'balance', 'xyz', '--json']);
@@ -337,14 +338,14 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         expect(r.stdout).toMatch(/Exit codes:\n  0  done\n  1  the canister refused/);
         for (const cmd of COMMANDS) {
             let out = '';
-            const code = await run([...(cmd.group === '' ? [] : [cmd.group]), cmd.name, '--help'], { out: (s) => (out += s), err: () => {}, env: {} });
+            const code = await run([...(cmd.group === '' ? [] : [cmd.group]), cmd.name, '--help'], DEVNET_EXTENSIONS, { out: (s) => (out += s), err: () => {}, env: {} });
             expect(code).toBe(0);
             expect(out.startsWith(`emc ${cmd.group === '' ? '' : `${cmd.group} `}${cmd.name}`)).toBe(true);
             expect(out).toContain('Exit codes:');
         }
         for (const group of ['ledger', 'node', 'validator', 'vote', 'gov']) {
             let out = '';
-            expect(await run([group, '--help'], { out: (s) => (out += s), err: () => {}, env: {} })).toBe(0);
+            expect(await run([group, '--help'], DEVNET_EXTENSIONS, { out: (s) => (out += s), err: () => {}, env: {} })).toBe(0);
             expect(out).toContain(`emc ${group} COMMAND`);
         }
     });

@@ -15,12 +15,14 @@ import { CertifiedRejectErrorCode, HttpFetchErrorCode, RejectError, TransportErr
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { Principal } from '@dfinity/principal';
-import { EmbeddedNetwork, GENESIS_BALANCE } from '../../src/client/embedded';
+import { EmbeddedNetwork, GENESIS_BALANCE } from '../../tools/devnet/embedded-network';
 import { LedgerClient } from '../../src/client/ledger';
-import { ProtocolClient, type Node, type Vote } from '../../src/client/protocol';
-import type { Result } from '../../src/client/result';
+import { ProtocolClient } from '../../src/client/protocol';
+import type { Node, Vote } from '../../src/client/types/protocol';
+import type { ClientResult } from '../../src/client/result';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
 import { run } from '../../src/cli/main';
+import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
 import { writeFileSync } from 'node:fs';
 
 const E8S = 100_000_000n;
@@ -41,12 +43,12 @@ function principalOf(i: Identity): Principal {
     return Principal.fromUint8Array(i.getPrincipal().toUint8Array());
 }
 
-function value<T>(r: Result<T>): T {
+function value<T>(r: ClientResult<T>): T {
     if (!r.ok) throw new Error(`expected ok, got ${r.error.message}`);
     return r.value;
 }
 
-function errorOf<T>(r: Result<T>): { kind: string; message: string } {
+function errorOf<T>(r: ClientResult<T>): { kind: string; message: string } {
     if (r.ok) throw new Error('expected an error');
     return r.error;
 }
@@ -252,7 +254,7 @@ describe('client SDK against the built canisters (embedded network in a state di
         expect(errorOf(await at(-6n * 60n * SECOND).certifiedTip()).kind).toBe('Unverified');
         /** A replica (or a proxy) that answers another height with a genuine certificate and tree. */
         class ForgedHeight extends ProtocolClient {
-            override async call<R>(method: never, args: unknown[], opts?: object): Promise<Result<R>> {
+            override async call<R>(method: never, args: unknown[], opts?: object): Promise<ClientResult<R>> {
                 const r = await super.call<R>(method, args, opts);
                 if (method === 'certified_tip' && r.ok) (r.value as { height: bigint[] }).height = [7n];
                 return r;
@@ -355,7 +357,7 @@ describe('client SDK against the built canisters (embedded network in a state di
         const cli = async (args: string[]) => {
             let out = '';
             let err = '';
-            const code = await run(args, { out: (s) => (out += s), err: (s) => (err += s), env: { EMC_RETRY_DELAY_MS: '0' } });
+            const code = await run(args, DEVNET_EXTENSIONS, { out: (s) => (out += s), err: (s) => (err += s), env: { EMC_RETRY_DELAY_MS: '0' } });
             return { code, out, err };
         };
         const p: BatchPayload = { poc_results: [], observations: [{ node_id: 'gpu1', online: false }] };

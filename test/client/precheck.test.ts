@@ -9,7 +9,9 @@
 import fc from 'fast-check';
 import { Principal } from '@dfinity/principal';
 import { stakeOperationProblem, type StakeOperation } from '../../src/client/precheck';
-import { nodeOf, paramsOf, type Node, type NodeType } from '../../src/client/protocol';
+import { nodeOf } from '../../src/client/converters/protocol';
+import { paramsOf } from '../../src/client/converters/governance';
+import type { Node, NodeType } from '../../src/client/types/protocol';
 import { nodeView, paramsView } from '../../src/protocol/api/views';
 import { DAY, EMC, newProtocol, operator } from '../unit/protocol/helpers';
 

@@ -14,10 +14,13 @@ import { decodeIcrcAccount, encodeIcrcAccount } from '@dfinity/ledger-icrc';
 import { Principal } from '@dfinity/principal';
 import { formatAccount, parseAccount } from '../../src/client/account';
 import { identityFromBytes, identityFromPem, identityFromSeedPhrase, loadIdentity } from '../../src/client/identity';
-import { emc, exitCodeOf, parseAmount, toJson } from '../../src/client/result';
-import { classifyFailure } from '../../src/client/transport';
+import { parseAmount } from '../../src/client/amount';
+import { emc } from '../../src/client/format/display';
+import { exitCodeOf } from '../../src/cli/exit-codes';
+import { toJson } from '../../src/client/format/json';
+import { classifyFailure } from '../../src/client/errors/transport';
 import { LedgerClient } from '../../src/client/ledger';
-import { parseArgs } from '../../src/cli/args';
+import { parseArgs } from '../../src/cli/commands/args';
 
 const ROOT = resolve(__dirname, '..', '..');
 

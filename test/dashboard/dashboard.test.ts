@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { HttpAgent } from '@dfinity/agent';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient } from '../../src/client/protocol';
-import { DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID } from '../../src/client/embedded';
+import { DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID } from '../../src/client/network';
 import { launchChromium } from '../../dashboard/browser';
 import type { BrowserContext, Page } from 'playwright-core';
 

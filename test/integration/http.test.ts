@@ -20,7 +20,7 @@ import { DelegationChain, DelegationIdentity, Ed25519KeyIdentity } from '@dfinit
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { Principal } from '@dfinity/principal';
 import * as icp from '@icp-sdk/core/agent';
-import { EmbeddedNetwork } from '../../src/client/embedded';
+import { EmbeddedNetwork } from '../../tools/devnet/embedded-network';
 import { connect } from '../../src/client/network';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient } from '../../src/client/protocol';

@@ -7,10 +7,11 @@
  */
 import type { Principal } from '@dfinity/principal';
 import type { LedgerClient } from '../../src/client/ledger';
-import type { Node, PenaltyRecord, ProtocolClient } from '../../src/client/protocol';
-import type { Account } from '../../src/client/account';
-import type { Result } from '../../src/client/result';
-import { emcExact } from '../../src/client/display';
+import type { ProtocolClient } from '../../src/client/protocol';
+import type { Node, PenaltyLogEntry } from '../../src/client/types/protocol';
+import type { IcrcAccount } from '../../src/client/types/account';
+import type { ClientResult } from '../../src/client/result';
+import { emcExact } from '../../src/client/format/display';
 
 /** Exact amounts with thousands separators (the one display format; invariants need every e8s). */
 const emc = (e8s: bigint): string => `${emcExact(e8s)} EMC`;
@@ -47,7 +48,7 @@ export interface CheckInput {
 const HOUR = 3_600_000_000_000n;
 const DAY = 24n * HOUR;
 
-function get<T>(r: Result<T>, what: string): T {
+function get<T>(r: ClientResult<T>, what: string): T {
     if (!r.ok) throw new Error(`${what}: ${r.error.message}`);
     return r.value;
 }
@@ -93,8 +94,8 @@ export async function checkInvariants(i: CheckInput): Promise<Check[]> {
     // ----- ledger -----------------------------------------------------------------------
     const l = i.ledger;
     const meta = get(await l.metadata(), 'ledger metadata');
-    const accounts = new Map<string, Account>();
-    const key = (a: Account) => `${a.owner.toText()}.${a.subaccount === undefined ? '' : Buffer.from(a.subaccount).toString('hex')}`;
+    const accounts = new Map<string, IcrcAccount>();
+    const key = (a: IcrcAccount) => `${a.owner.toText()}.${a.subaccount === undefined ? '' : Buffer.from(a.subaccount).toString('hex')}`;
     for (const a of [...i.accounts.map((owner) => ({ owner })), ...[...nodes.values()].map((n) => n.escrow), info.treasury]) accounts.set(key(a), a);
     let sum = 0n;
     const balance = new Map<string, bigint>();
@@ -107,7 +108,7 @@ export async function checkInvariants(i: CheckInput): Promise<Check[]> {
 
     // ----- penalties --------------------------------------------------------------------
     const ps = get(await p.penaltiesSummary(), 'penalties_summary');
-    const log: PenaltyRecord[] = [];
+    const log: PenaltyLogEntry[] = [];
     for (let start = 0n; ; ) {
         const page = get(await p.penaltyLog({ start, count: 100 }), 'penalty_log');
         log.push(...page);

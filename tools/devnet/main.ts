@@ -7,9 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { StateError, WASM_PATHS } from '../../src/client/embedded';
-import { EXIT, toJson } from '../../src/client/result';
-import { parseArgs, flag, type FlagSpec } from '../../src/cli/args';
+import { StateError, WASM_PATHS } from './embedded-network';
+import { EXIT } from '../../src/cli/exit-codes';
+import { toJson } from '../../src/client/format/json';
+import { parseArgs, flag, type FlagSpec } from '../../src/cli/commands/args';
 import { DevnetError, runDevnet } from './run';
 import { MIN_EPOCHS } from './plan';
 import { DEFAULT_PORT } from '../replica/http/server';
@@ -103,7 +104,9 @@ export async function devnetMain(argv: string[], out: (s: string) => void = (s) 
 async function ensureBuilt(log: (l: string) => void): Promise<void> {
     const missing = (Object.keys(WASM_PATHS) as (keyof typeof WASM_PATHS)[]).filter((name) => !existsSync(WASM_PATHS[name]));
     if (missing.length === 0) return;
-    const { buildCanister } = await import('../../scripts/build');
+    // require, not import(): under bin/emc.js (tsx/cjs) a dynamic import() goes to Node's ESM
+    // loader, which does not resolve a TypeScript file without its extension.
+    const { buildCanister } = require('../../scripts/build') as typeof import('../../scripts/build');
     for (const name of missing) {
         log(`devnet: building ${name} …`);
         buildCanister(name);

@@ -4,7 +4,7 @@
  * emission of the run against the schedule, rewards by node type, penalties, ΣE and the eligible
  * node count (each on its own chart), the per-epoch figures and a per-node table.
  *
- * Figures use one format (src/client/display.ts): EMC with 2 decimals, the exact amount in each
+ * Figures use one format (src/client/format/display.ts): EMC with 2 decimals, the exact amount in each
  * cell's tooltip and in `--json`. Amounts become numbers only to be drawn (tools/devnet/charts.ts).
  */
 import { writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import type { DevnetResult, EpochRow, NodeRow } from './types';
 
 export type { NodeRow };
 import { EPOCH_SECONDS, SLOT_MINUTES, type Kind, type Plan } from './plan';
-import { count, emc2, emcExact, toNumber } from '../../src/client/display';
+import { count, emc2, emcExact, toNumber } from '../../src/client/format/display';
 import { esc, lineChart, stackedBars } from '../../dashboard/src/charts';
 
 

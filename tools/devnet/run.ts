@@ -19,10 +19,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Identity } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
-import { EmbeddedNetwork } from '../../src/client/embedded';
+import { EmbeddedNetwork } from './embedded-network';
 import { LedgerClient } from '../../src/client/ledger';
-import { ProtocolClient, type Node } from '../../src/client/protocol';
-import { emc, type Result } from '../../src/client/result';
+import { ProtocolClient } from '../../src/client/protocol';
+import type { Node } from '../../src/client/types/protocol';
+import type { ClientResult } from '../../src/client/result';
+import { emc } from '../../src/client/format/display';
 import type { BatchPayload } from '../../src/protocol/batches/payload';
 import { checkInvariants, type Check, type ScriptRecord } from './checks';
 import { E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, makePlan, MIN_EPOCHS, pemOf, SLOT_MINUTES, SLOT_NS, SLOTS_PER_EPOCH, type Kind, type Plan, type PlannedNode } from './plan';
@@ -30,7 +32,7 @@ import { writeReport } from './report';
 import type { DevnetResult, EpochRow, NodeRow, Sample } from './types';
 
 export type { DevnetResult, EpochRow, NodeRow, Sample };
-import { emc2 } from '../../src/client/display';
+import { emc2 } from '../../src/client/format/display';
 import { serveReplica } from '../replica/http/server';
 import { dashboardDir } from '../../dashboard/build';
 
@@ -76,7 +78,7 @@ const STATE_FILE = 'devnet.json';
 
 const zero = <K extends string>(keys: readonly K[]): Record<K, bigint> => Object.fromEntries(keys.map((k) => [k, 0n])) as Record<K, bigint>;
 
-function must<T>(r: Result<T>, what: string): T {
+function must<T>(r: ClientResult<T>, what: string): T {
     if (!r.ok) throw new DevnetError(`${what}: ${r.error.message}`);
     return r.value;
 }
@@ -611,7 +613,7 @@ class Sim {
 export const EPOCH_LINE_LEGEND =
     'amounts in EMC (2 decimals, truncated; exact e8s in --json and the report): emitted = the epoch\'s emission r(n); claims paid = rewards claimed during the epoch, accrued in it or in earlier epochs (so it can exceed what the epoch emitted); penalties = liveness charges and impeachment slashes in the epoch; ΣE = the eligible nodes\' total E-value at its close';
 
-/** e8s → `720,000.00` (2 decimals, truncated; display only: src/client/display.ts). */
+/** e8s → `720,000.00` (2 decimals, truncated; display only: src/client/format/display.ts). */
 export const fmt = emc2;
 
 /** E × 10^8 → `8,123.45` */

@@ -17,10 +17,10 @@ import { Principal } from '@dfinity/principal';
 import { isAnonymous } from '../../ledger/account';
 import { bytesEqual } from '../../lib/storage/bytes';
 import { reasonProblem } from '../model/bounds';
-import type { Outcome, ProtocolError } from '../model/errors';
+import type { ProtocolOutcome, ProtocolError } from '../model/errors';
 import type { ProtocolParams } from '../model/params';
 import type { GovernanceLog, LogEntry } from './log';
-import { checkParams, paramsSummary, type Check, type ParamsChange, type ParamsUpdate } from './params-check';
+import { checkParams, paramsSummary, type Check, type ParamsDelta, type ParamsUpdate } from './params-check';
 
 /** What governance needs from the protocol. */
 export interface GovernanceHost {
@@ -35,7 +35,7 @@ export interface GovernanceHost {
     now(): bigint;
 }
 
-type Result<T> = Outcome<T>;
+type Result<T> = ProtocolOutcome<T>;
 
 export class Governance {
     constructor(
@@ -55,7 +55,7 @@ export class Governance {
         return { Ok: `Hand governance of the EMC protocol from ${text(this.host.governance())} to ${text(p)}.` };
     }
 
-    checkParams(u: ParamsUpdate): Check<ParamsChange> {
+    checkParams(u: ParamsUpdate): Check<ParamsDelta> {
         return checkParams(this.host.params(), this.host.epochLength(), u);
     }
 

@@ -32,7 +32,7 @@ export interface ParamsUpdate {
 /** A check's answer: the value (what a proposal shows), or why it is refused. */
 export type Check<T> = { Ok: T } | { Err: string };
 
-export interface ParamsChange {
+export interface ParamsDelta {
     next: ProtocolParams;
     epochNs?: bigint;
     /** [name, before, after] of every parameter that changes. */
@@ -42,7 +42,7 @@ export interface ParamsChange {
 const SEC = 1_000_000_000n;
 export const formatAmount = (e8s: bigint): string => formatUnits(e8s, 8);
 
-export function checkParams(cur: ProtocolParams, epochLength: bigint, u: ParamsUpdate): Check<ParamsChange> {
+export function checkParams(cur: ProtocolParams, epochLength: bigint, u: ParamsUpdate): Check<ParamsDelta> {
     const next: ProtocolParams = { ...cur, computeMultipliers: cur.computeMultipliers.map(([d, m]) => [d, m] as [number, bigint]) };
     const changes: [string, string, string][] = [];
     const problems: string[] = [];

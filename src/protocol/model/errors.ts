@@ -26,7 +26,7 @@ export type ProtocolError =
     | { AlreadyVoted: { id: bigint } };
 
 /** A domain answer: the value, or the refusal. */
-export type Outcome<T> = { Ok: T } | { Err: ProtocolError };
+export type ProtocolOutcome<T> = { Ok: T } | { Err: ProtocolError };
 
 export function err(e: ProtocolError): { Err: ProtocolError } {
     return { Err: e };

@@ -13,7 +13,7 @@ import { isAnonymous } from '../../ledger/account';
 import type { Env } from '../../lib/env';
 import { bytesEqual } from '../../lib/storage/bytes';
 import type { Config } from '../model/config';
-import { err, type Outcome } from '../model/errors';
+import { err, type ProtocolOutcome } from '../model/errors';
 import { settle, type Movement } from '../model/ledger-port';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, PendingOperation } from '../nodes/record';
@@ -29,7 +29,7 @@ export class Claims {
         private readonly rewards: Rewards,
     ) {}
 
-    async claim(nodeId: string): Promise<Outcome<{ node: NodeRecord; amount: bigint }>> {
+    async claim(nodeId: string): Promise<ProtocolOutcome<{ node: NodeRecord; amount: bigint }>> {
         const caller = this.env.caller();
         if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot claim' } });
         const node = this.book.byId(nodeId);
@@ -51,7 +51,7 @@ export class Claims {
         return 'Ok' in r ? { Ok: { node: r.Ok, amount } } : r;
     }
 
-    async settle(node: NodeRecord): Promise<Outcome<NodeRecord>> {
+    async settle(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
         const op = node.op as PendingOperation;
         const a = await this.ops.attempt(node, (uncertain) => settle(() => this.ops.ledger.transfer({ to: op.account, amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, uncertain));
         if ('settled' in a) return a.settled;

@@ -62,7 +62,7 @@ export interface EpochRecord {
 }
 
 /** The reward books at a moment (`rewards_summary`); amounts in e8s, E × 10^8. */
-export interface RewardsSummary {
+export interface RewardsTotals {
     epoch: bigint;
     epoch_start: bigint;
     epoch_end: bigint;
@@ -256,7 +256,7 @@ export class Rewards {
     }
 
     /** The reward books as of `now` (read-only: the index is advanced in a copy): what `rewards_summary` answers. */
-    summary(now: bigint): RewardsSummary {
+    summary(now: bigint): RewardsTotals {
         const { state } = this.simulate(now);
         const epoch = this.epochOf(now, state);
         const emitted = this.emittedUntil(state.lastUpdate, state);

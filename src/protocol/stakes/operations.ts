@@ -26,14 +26,14 @@ import { bytesEqual, describeVariant } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { clipText, OPERATION_LEASE_NS } from '../model/bounds';
 import type { Config } from '../model/config';
-import { err, type Outcome } from '../model/errors';
+import { err, type ProtocolOutcome } from '../model/errors';
 import type { LedgerPort, Movement } from '../model/ledger-port';
 import { OperationMarks } from '../model/operation-marks';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, OperationKind, PendingOperation } from '../nodes/record';
 
 /** How each kind of operation is settled after its ledger call (its section's `settle`). */
-export type Settlers = Record<OperationKind, (node: NodeRecord) => Promise<Outcome<NodeRecord>>>;
+export type Settlers = Record<OperationKind, (node: NodeRecord) => Promise<ProtocolOutcome<NodeRecord>>>;
 
 export class Operations {
     readonly marks: OperationMarks;
@@ -62,7 +62,7 @@ export class Operations {
     }
 
     /** Retries the node's operation (a new attempt with the same key), settled by its section. */
-    resume(node: NodeRecord): Promise<Outcome<NodeRecord>> {
+    resume(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
         return this.settlers[(node.op as PendingOperation).kind](node);
     }
 
@@ -77,7 +77,7 @@ export class Operations {
      * answer to give (another attempt owns the outcome). `escrow` (the escrow balance before and
      * after the operation) settles a TooOld answer.
      */
-    async attempt<E>(node: NodeRecord, call: (uncertain: boolean) => Promise<Movement<E>>, escrow?: { before: bigint; after: bigint }): Promise<{ m: Movement<E>; current: NodeRecord } | { settled: Outcome<NodeRecord> }> {
+    async attempt<E>(node: NodeRecord, call: (uncertain: boolean) => Promise<Movement<E>>, escrow?: { before: bigint; after: bigint }): Promise<{ m: Movement<E>; current: NodeRecord } | { settled: ProtocolOutcome<NodeRecord> }> {
         const op = node.op as PendingOperation;
         const attempt = this.marks.start(node.index, this.env.now());
         let m = await call(attempt > 1 || op.uncertain === true);
@@ -95,7 +95,7 @@ export class Operations {
     }
 
     /** The attempt ended without a known outcome: the operation stays, marked uncertain, retryable now. */
-    pending(node: NodeRecord, reason: string): Outcome<NodeRecord> {
+    pending(node: NodeRecord, reason: string): ProtocolOutcome<NodeRecord> {
         const op = node.op as PendingOperation;
         if (op.uncertain !== true) this.book.save({ ...node, op: { ...op, uncertain: true } }, node);
         this.marks.unknown(node.index);
@@ -106,7 +106,7 @@ export class Operations {
      * An escrow transfer (release, withdrawal, penalty) that did not complete: still unknown → pending
      * for a retry; refused or not executed → the operation is dropped (a BadFee answer updates the fee).
      */
-    failed(current: NodeRecord, m: Exclude<Movement<unknown>, { done: bigint }>): Outcome<NodeRecord> {
+    failed(current: NodeRecord, m: Exclude<Movement<unknown>, { done: bigint }>): ProtocolOutcome<NodeRecord> {
         if ('unknown' in m) return this.pending(current, m.unknown);
         if ('refused' in m) {
             const e = m.refused as { BadFee?: { expected_fee: bigint } };
@@ -116,7 +116,7 @@ export class Operations {
     }
 
     /** Clears a refused or unexecuted operation from the node and answers why. */
-    drop(current: NodeRecord, m: { refused: unknown } | { notExecuted: string }): Outcome<NodeRecord> {
+    drop(current: NodeRecord, m: { refused: unknown } | { notExecuted: string }): ProtocolOutcome<NodeRecord> {
         this.book.save({ ...current, op: undefined }, current);
         this.finish(current);
         return refusal(m);

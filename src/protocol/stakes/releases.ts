@@ -13,7 +13,7 @@
 import { settle } from '../model/ledger-port';
 import { escrowSubaccount } from '../model/supply';
 import type { Config } from '../model/config';
-import { err, type Outcome } from '../model/errors';
+import { err, type ProtocolOutcome } from '../model/errors';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, PendingOperation, StakeTerm } from '../nodes/record';
 import type { Operations } from './operations';
@@ -35,7 +35,7 @@ export class Releases {
     ) {}
 
     /** A validator candidate that was not admitted takes its stake back. */
-    async withdrawCandidacy(nodeId: string): Promise<Outcome<NodeRecord>> {
+    async withdrawCandidacy(nodeId: string): Promise<ProtocolOutcome<NodeRecord>> {
         const found = this.stakes.ownedNode(nodeId);
         if ('Err' in found) return found;
         const node = found.Ok;
@@ -45,13 +45,13 @@ export class Releases {
     }
 
     /** The node's term ended: its stake goes back (the maintenance job calls this). */
-    release(n: NodeRecord): Promise<Outcome<NodeRecord>> {
+    release(n: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
         const stake = n.stake as StakeTerm;
         return this.settle(this.ops.begin(n, 'release', stake.amount, stake.owner, 0));
     }
 
     /** Sends a node's stake (less the ledger fee) from its escrow back to its owner. */
-    async settle(node: NodeRecord): Promise<Outcome<NodeRecord>> {
+    async settle(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
         const op = node.op as PendingOperation;
         const fee = this.config.params().ledgerFee;
         const a = await this.ops.attempt(

@@ -19,7 +19,7 @@ import type { Env } from '../../lib/env';
 import { bytesEqual } from '../../lib/storage/bytes';
 import { amountProblem, daysProblem, MAX_AMOUNT_E8S, MIN_COMPUTE_STAKE_FEES } from '../model/bounds';
 import type { Config } from '../model/config';
-import { err, type Outcome, type ProtocolError } from '../model/errors';
+import { err, type ProtocolOutcome, type ProtocolError } from '../model/errors';
 import { settle, type Movement } from '../model/ledger-port';
 import { DAY_NS, type ProtocolParams } from '../model/params';
 import type { NodeBook } from '../nodes/book';
@@ -49,7 +49,7 @@ export class Stakes {
         private readonly liveness: TopUpLiveness,
     ) {}
 
-    async registerNode(args: RegisterArgs): Promise<Outcome<NodeRecord>> {
+    async registerNode(args: RegisterArgs): Promise<ProtocolOutcome<NodeRecord>> {
         const caller = this.env.caller();
         const p = this.config.params();
         if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot register nodes' } });
@@ -100,7 +100,7 @@ export class Stakes {
     }
 
     /** A compute node's new stake term (after the previous one was released, or for an unstaked node). */
-    async stakeCompute(nodeId: string, amount: bigint, lockDays: number, fromSubaccount?: Uint8Array): Promise<Outcome<NodeRecord>> {
+    async stakeCompute(nodeId: string, amount: bigint, lockDays: number, fromSubaccount?: Uint8Array): Promise<ProtocolOutcome<NodeRecord>> {
         const found = this.ownedNode(nodeId);
         if ('Err' in found) return found;
         const node = found.Ok;
@@ -112,7 +112,7 @@ export class Stakes {
         return this.settle(this.ops.begin(node, 'stake', amount, { owner: node.operator, subaccount: fromSubaccount }, lockDays));
     }
 
-    async topUp(nodeId: string, amount: bigint, fromSubaccount?: Uint8Array): Promise<Outcome<NodeRecord>> {
+    async topUp(nodeId: string, amount: bigint, fromSubaccount?: Uint8Array): Promise<ProtocolOutcome<NodeRecord>> {
         const found = this.ownedNode(nodeId);
         if ('Err' in found) return found;
         const node = found.Ok;
@@ -125,7 +125,7 @@ export class Stakes {
         return this.settle(this.ops.begin(node, 'top_up', amount, { owner: node.operator, subaccount: fromSubaccount }, 0));
     }
 
-    async renew(nodeId: string, days: number, topUpAmount: bigint, fromSubaccount?: Uint8Array): Promise<Outcome<NodeRecord>> {
+    async renew(nodeId: string, days: number, topUpAmount: bigint, fromSubaccount?: Uint8Array): Promise<ProtocolOutcome<NodeRecord>> {
         const found = this.ownedNode(nodeId);
         if ('Err' in found) return found;
         const node = found.Ok;
@@ -147,7 +147,7 @@ export class Stakes {
     }
 
     /** Retries the operation whose outcome is unknown on one of the caller's nodes. */
-    async retryOperation(nodeId: string): Promise<Outcome<NodeRecord>> {
+    async retryOperation(nodeId: string): Promise<ProtocolOutcome<NodeRecord>> {
         const caller = this.env.caller();
         if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot change nodes' } });
         const node = this.book.byId(nodeId);
@@ -159,7 +159,7 @@ export class Stakes {
     }
 
     /** The caller's node `nodeId`, free to change: not paused, not frozen, no operation in flight. */
-    ownedNode(nodeId: string): Outcome<NodeRecord> {
+    ownedNode(nodeId: string): ProtocolOutcome<NodeRecord> {
         const caller = this.env.caller();
         if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot change nodes' } });
         const node = this.book.byId(nodeId);
@@ -175,7 +175,7 @@ export class Stakes {
     // ----- settling stake, top_up and renew (src/protocol/stakes/operations.ts) -----------------------
 
     /** Pulls the operation's amount into the node's escrow and applies it (or compensates). */
-    async settle(node: NodeRecord): Promise<Outcome<NodeRecord>> {
+    async settle(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
         const held = node.stake?.amount ?? 0n;
         const a = await this.ops.attempt(node, (uncertain) => this.pull(node, uncertain), { before: held, after: held + (node.op as PendingOperation).amount });
         if ('settled' in a) return a.settled;

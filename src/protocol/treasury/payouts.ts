@@ -22,7 +22,7 @@ import { Reader, Writer } from '../../lib/storage/binary';
 import { describeVariant, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { clipText, OPERATION_LEASE_NS, reasonProblem } from '../model/bounds';
-import type { ProtocolError, Outcome } from '../model/errors';
+import type { ProtocolError, ProtocolOutcome } from '../model/errors';
 import { settle, type LedgerPort } from '../model/ledger-port';
 import { OperationMarks } from '../model/operation-marks';
 import { AIRDROP_POOL_E8S, GRANT_POOL_E8S, TREASURY_SUBACCOUNT } from '../model/supply';
@@ -85,7 +85,7 @@ export class Treasury {
     }
 
     /** Pays a grant or an airdrop batch from the treasury: records first, then one transfer per payment. */
-    async pay(caller: Uint8Array, kind: PayoutKind, payments: { to: Account; amount: bigint }[], reason: string): Promise<Outcome<Payout[]>> {
+    async pay(caller: Uint8Array, kind: PayoutKind, payments: { to: Account; amount: bigint }[], reason: string): Promise<ProtocolOutcome<Payout[]>> {
         const denied = this.governance.authorize(caller);
         if (denied !== undefined) return { Err: denied };
         const c = this.checkPayout(kind, payments, reason);

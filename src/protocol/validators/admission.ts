@@ -12,7 +12,7 @@ import { isAnonymous } from '../../ledger/account';
 import type { Env } from '../../lib/env';
 import { bytesEqual } from '../../lib/storage/bytes';
 import type { Config } from '../model/config';
-import { err, type Outcome } from '../model/errors';
+import { err, type ProtocolOutcome } from '../model/errors';
 import { DAY_NS } from '../model/params';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, StakeTerm } from '../nodes/record';
@@ -23,7 +23,7 @@ export interface AdmissionLog {
     append(caller: Uint8Array, method: string, before: string, after: string): void;
 }
 
-export interface ValidatorSet {
+export interface ValidatorSetState {
     validators: NodeRecord[];
     size: number;
     f: number | undefined;
@@ -39,7 +39,7 @@ export class Admission {
     ) {}
 
     /** The checks of an admission, without writing (validate_admit_validators uses them too). */
-    check(nodeIds: string[]): Outcome<NodeRecord[]> {
+    check(nodeIds: string[]): ProtocolOutcome<NodeRecord[]> {
         const paused = this.config.pausedError();
         if (paused !== undefined) return err(paused);
         const distinct = new Set(nodeIds);
@@ -58,14 +58,14 @@ export class Admission {
     }
 
     /** What an SNS proposal to admit `nodeIds` shows (validate_admit_validators), or why it would fail. */
-    describe(nodeIds: string[]): Outcome<string> {
+    describe(nodeIds: string[]): ProtocolOutcome<string> {
         const r = this.check(nodeIds);
         if ('Err' in r) return r;
         return { Ok: `Admit ${nodeIds.length} validator(s): ${nodeIds.join(', ')}; the set grows to ${this.activeCount() + nodeIds.length}.` };
     }
 
     /** Governance admits exactly the batch that brings the set to its next 3F+1 size. */
-    admit(caller: Uint8Array, nodeIds: string[]): Outcome<NodeRecord[]> {
+    admit(caller: Uint8Array, nodeIds: string[]): ProtocolOutcome<NodeRecord[]> {
         if (isAnonymous(caller) || !bytesEqual(caller, this.config.get().governance)) return err({ NotAuthorized: { reason: 'only the governance principal may call this method' } });
         const checked = this.check(nodeIds);
         if ('Err' in checked) return checked;
@@ -85,7 +85,7 @@ export class Admission {
     }
 
     /** The active set: its size, F when it is a 3F+1 size, and the quorum of the validators that may vote. */
-    set(): ValidatorSet {
+    set(): ValidatorSetState {
         const size = this.activeCount();
         const voting = this.book.registry.activeValidatorCount();
         const validators = this.book.registry.page('validator', 'active', 0, 1000);

@@ -11,7 +11,7 @@ import { hashOfMap } from '../../../tools/replica/http/request-id';
 import { checkExpiry, selfAuthenticating, verifySignature } from '../../../tools/replica/http/auth';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
-import { count, emc2, emcExact } from '../../../src/client/display';
+import { count, emc2, emcExact } from '../../../src/client/format/display';
 
 const bytes = fc.uint8Array({ maxLength: 64 });
 const content = fc.record({

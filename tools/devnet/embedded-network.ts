@@ -14,6 +14,9 @@
  * `usage`). A saved directory that cannot be loaded (unreadable `network.json`, a truncated
  * stable-memory file, a post_upgrade that traps) is a StateError `damaged`; nothing is written then.
  *
+ * `connectEmbedded` is `connect` (src/client/network.ts) for such a network: the SDK's two clients
+ * on the replica's agent and clock; `emc --network embedded --state DIR` (tools/devnet/cli.ts) uses it.
+ *
  * Creating in an empty (or missing) directory deploys a genesis: the protocol canister, then the ledger
  * with the protocol as minting account and `GENESIS_BALANCE` for the genesis owner, who is also
  * the protocol's governance. Opening a saved directory recreates each canister from its stable
@@ -29,14 +32,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, resolve } from 'node:path';
 import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { encode } from '../lib/candid/candid';
-import * as L from '../ledger/api/candid';
-import { ledgerInitArg } from '../ledger/init-arg';
-import * as P from '../protocol/api/candid';
-import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../../tools/replica';
+import { encode } from '../../src/lib/candid/candid';
+import * as L from '../../src/ledger/api/candid';
+import { ledgerInitArg } from '../../src/ledger/init-arg';
+import * as P from '../../src/protocol/api/candid';
+import { connectAgent, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, type Connection } from '../../src/client/network';
+import { badInput, fail, ok, type ClientResult } from '../../src/client/result';
+import { LOCAL_KINDS } from '../../src/client/errors/client-error';
+import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot, type EmbeddedAgent } from '../replica';
 
-export const DEFAULT_LEDGER_ID = Principal.fromText('vhljx-suaaa-aaaab-aaaba-cai');
-export const DEFAULT_PROTOCOL_ID = Principal.fromText('voicl-e4aaa-aaaab-aaaaq-cai');
 /** What the genesis gives its owner: enough for a validator application and a router. */
 export const GENESIS_BALANCE = 2_000_000n * 100_000_000n;
 
@@ -238,6 +242,45 @@ export class EmbeddedNetwork {
             if (this.dir !== undefined) unlock(this.dir);
         }
     }
+}
+
+export interface EmbeddedConnectOptions {
+    /** The state directory (without it the network lives in memory for this process only). */
+    state?: string;
+    /** Default: anonymous (enough for queries); with `create`, the genesis owner. */
+    identity?: Identity;
+    /**
+     * With `state`: deploy a genesis (for `identity`) when the directory is missing or empty.
+     * Default false: only a saved network is opened; a missing path, a file or a directory without
+     * network.json is refused (BadInput), so that a mistyped path never becomes a new network.
+     */
+    create?: boolean;
+    /** The clock to resume at (default: now). */
+    time?: bigint;
+    ledgerId?: Principal;
+    protocolId?: Principal;
+    retries?: number;
+    retryDelayMs?: number;
+}
+
+/** A Connection to an embedded network, and the network itself. */
+export type EmbeddedConnection = Connection & { embedded: EmbeddedNetwork };
+
+/**
+ * Opens (or, with `create`, deploys) an embedded network and connects the SDK's clients to it.
+ * A state directory that is not a network is BadInput; one that cannot be loaded is BadState.
+ */
+export async function connectEmbedded(o: EmbeddedConnectOptions): Promise<ClientResult<EmbeddedConnection>> {
+    let net: EmbeddedNetwork;
+    try {
+        const opts = { genesisOwner: o.identity?.getPrincipal() as Principal | undefined, time: o.time, ledgerId: o.ledgerId, protocolId: o.protocolId, create: o.create === true };
+        net = o.state === undefined ? await EmbeddedNetwork.inMemory(opts) : await EmbeddedNetwork.open(o.state, opts);
+    } catch (e) {
+        if (e instanceof StateError) return e.reason === 'damaged' ? fail(LOCAL_KINDS.BadState, e.message) : badInput(e.message);
+        throw e;
+    }
+    const c = await connectAgent({ network: 'embedded', agent: net.agent(o.identity), ledgerId: net.ledgerId, protocolId: net.protocolId, now: () => net.now(), state: net.dir, close: () => net.close(), retries: o.retries, retryDelayMs: o.retryDelayMs });
+    return ok({ ...c, embedded: net });
 }
 
 /** missing, a file, an empty directory, a saved network, or another directory (unreadable counts as another). */

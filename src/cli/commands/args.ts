@@ -3,7 +3,7 @@
  * Flags may come anywhere (before or after the command), as `--name value` or `--name=value`;
  * `--` ends flags; `-h` is `--help`. Unknown flags and wrong positional counts are usage errors.
  */
-import { badInput, ok, type Result } from '../client/result';
+import { badInput, ok, type ClientResult } from '../../client/result';
 
 export interface FlagSpec {
     name: string;
@@ -29,7 +29,7 @@ export interface Parsed {
 }
 
 /** Splits argv into the command words (leading non-flag tokens up to `depth`), the rest parsed against `flags`. */
-export function parseArgs(argv: string[], flags: FlagSpec[]): Result<Parsed> {
+export function parseArgs(argv: string[], flags: FlagSpec[]): ClientResult<Parsed> {
     const byName = new Map(flags.map((f) => [f.name, f]));
     const out: Parsed = { positional: [], flags: new Map(), switches: new Set() };
     let onlyPositional = false;

@@ -1,6 +1,7 @@
 /**
- * How numbers are shown to people — the devnet's console lines, its HTML report and the web
- * dashboard use these and nothing else, so a figure reads the same everywhere:
+ * How numbers are shown to people. Exact amounts with their unit (`emc`: `1.5 EMC`) in the CLI's
+ * output and the clients' error messages; the devnet's console lines, its HTML report and the web
+ * dashboard use the others and nothing else, so a figure reads the same everywhere:
  *  - EMC and E-values: en-US thousands separators, 2 decimals, truncated toward zero
  *    (`719,999.99`); the exact value, all significant decimals (`719,999.99999999`), goes in
  *    tooltips, `data-value` attributes and JSON;
@@ -9,8 +10,14 @@
  * Plain TypeScript with no Node APIs (the dashboard bundles it). Display only: amounts stay
  * bigint e8s everywhere else.
  */
+import { formatAmount } from '../../ledger/consent';
 
 export const E8S = 100_000_000n;
+
+/** `150000000n` → `1.5 EMC` (8 decimals, trailing zeros dropped; never floating point). */
+export function emc(e8s: bigint): string {
+    return `${formatAmount(e8s, 8)} EMC`;
+}
 
 const group = (n: bigint): string => {
     const s = (n < 0n ? -n : n).toString();

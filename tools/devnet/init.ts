@@ -3,17 +3,19 @@
  * directory (no nodes, no epochs run): the protocol canister with the identity as governance, then
  * the ledger with GENESIS_BALANCE for the identity. Besides `emc devnet` (a whole devnet), this is
  * the only command that creates a state directory; every other command opens a saved one and
- * refuses a missing or mistyped path (src/client/embedded.ts). DIR must be missing or empty.
+ * refuses a missing or mistyped path (tools/devnet/embedded-network.ts). DIR must be missing or empty.
  * Cost: one genesis deployment on the embedded replica (about as long as one `emc` command).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadIdentity } from '../client/identity';
-import { connect } from '../client/network';
-import { emc, EXIT, exitCodeOf, toJson, type ClientError } from '../client/result';
-import { GENESIS_BALANCE } from '../client/embedded';
-import { flag, parseArgs, type FlagSpec } from './args';
-import { keyValues } from './format';
+import { loadIdentity } from '../../src/client/identity';
+import { emc } from '../../src/client/format/display';
+import { EXIT, exitCodeOf } from '../../src/cli/exit-codes';
+import { toJson } from '../../src/client/format/json';
+import type { ClientError } from '../../src/client/errors/client-error';
+import { connectEmbedded, GENESIS_BALANCE } from './embedded-network';
+import { flag, parseArgs, type FlagSpec } from '../../src/cli/commands/args';
+import { keyValues } from '../../src/cli/commands/format';
 
 const FLAGS: FlagSpec[] = [
     { name: 'state', value: 'DIR', help: 'the new state directory (missing or empty; $EMC_STATE)' },
@@ -55,11 +57,11 @@ export async function devnetInit(argv: string[], out: (s: string) => void, err: 
     if (existsSync(join(state, 'network.json'))) return fail(usage(`${resolve(state)} already holds an emc network; it was left as it is (a new network needs a missing or empty directory)`));
     const identity = loadIdentity(idPath);
     if (!identity.ok) return fail(identity.error);
-    const conn = await connect({ network: 'embedded', state, identity: identity.value, create: true });
+    const conn = await connectEmbedded({ state, identity: identity.value, create: true });
     if (!conn.ok) return fail(conn.error);
     const net = conn.value.embedded;
-    if (net === undefined || !net.created) {
-        await net?.close(false);
+    if (!net.created) {
+        await net.close(false);
         return fail(usage(`${resolve(state)} already holds an emc network; it was left as it is (a new network needs a missing or empty directory)`));
     }
     try {

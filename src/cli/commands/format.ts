@@ -1,7 +1,9 @@
 /** Human-readable output: key/value tables, column tables, and values in their JSON form. */
-import { formatAccount, type Account } from '../client/account';
-import type { GovernanceLogEntry, Node, Params, Payout, PenaltiesSummary, PenaltyRecord, Vote } from '../client/protocol';
-import { emc } from '../client/result';
+import { formatAccount } from '../../client/account';
+import type { IcrcAccount } from '../../client/types/account';
+import type { GovernanceLogEntry, Params, TreasuryPayout } from '../../client/types/governance';
+import type { Node, PenaltiesSummary, PenaltyLogEntry, Vote } from '../../client/types/protocol';
+import { emc } from '../../client/format/display';
 
 /** Two aligned columns: `label   value`. */
 export function keyValues(rows: [string, string | undefined][]): string {
@@ -28,7 +30,7 @@ export function eValue(e: bigint): string {
     return `${whole}.${(e % 100_000_000n).toString().padStart(8, '0')}`;
 }
 
-export function account(a: Account | undefined): string | undefined {
+export function account(a: IcrcAccount | undefined): string | undefined {
     return a === undefined ? undefined : formatAccount(a);
 }
 
@@ -98,7 +100,7 @@ export function voteRows(vs: Vote[]): string {
     );
 }
 
-export function penaltiesText(s: PenaltiesSummary, records: PenaltyRecord[]): string {
+export function penaltiesText(s: PenaltiesSummary, records: PenaltyLogEntry[]): string {
     const summary = keyValues([
         ['charged', emc(s.charged)],
         ['moved to the treasury', emc(s.moved)],
@@ -118,7 +120,7 @@ no penalty records in this range`;
 ${rows}`;
 }
 
-export function payoutRows(ps: Payout[]): string {
+export function payoutRows(ps: TreasuryPayout[]): string {
     return columns(
         ['id', 'kind', 'to', 'amount', 'status', 'block'],
         ps.map((p) => [p.id.toString(), p.kind, formatAccount(p.to), emc(p.amount), p.error === undefined ? p.status : `${p.status} (${p.error})`, p.block === undefined ? '-' : p.block.toString()]),
@@ -126,7 +128,7 @@ export function payoutRows(ps: Payout[]): string {
     );
 }
 
-export function payoutTable(p: Payout): string {
+export function payoutTable(p: TreasuryPayout): string {
     return keyValues([
         ['payout', `${p.id} (${p.kind})`],
         ['to', formatAccount(p.to)],
@@ -139,7 +141,7 @@ export function payoutTable(p: Payout): string {
     ]);
 }
 
-export function jsonPayout(p: Payout): Record<string, unknown> {
+export function jsonPayout(p: TreasuryPayout): Record<string, unknown> {
     return { ...p, to: formatAccount(p.to) };
 }
 
