@@ -56,6 +56,25 @@ function dv(): DataView {
   return view!;
 }
 
+/** A new message: the bytes, their end, the position to read from, fresh depth and zero-sized-element budgets. */
+function start(bytes: Uint8Array, at: number): void {
+  buf = bytes;
+  end = bytes.length;
+  pos = at;
+  depth = 0;
+  zbudget = ZERO_SIZED_BUDGET;
+}
+
+/** The bytes to read (prime reads a header it built), without touching the budgets. */
+function setInput(bytes: Uint8Array): void {
+  buf = bytes;
+  end = bytes.length;
+}
+
+function setPos(at: number): void {
+  pos = at;
+}
+
 function oob(): CandidError {
   return new CandidError(`unexpected end of input (at byte ${Math.min(pos, end)} of ${end})`);
 }
@@ -193,7 +212,7 @@ function codesToString(a: ArrayLike<number>, n: number): string {
 }
 
 /** Validates UTF-8 in buf[s, e); returns the UTF-16 code units when `collect`. */
-function utf8(s: number, e: number, collect: boolean): number[] | null {
+function utf8(buf: Uint8Array, s: number, e: number, collect: boolean): number[] | null {
   const a: number[] | null = collect ? [] : null;
   let i = s;
   while (i < e) {
@@ -242,7 +261,7 @@ function utf8(s: number, e: number, collect: boolean): number[] | null {
 const mathMax = Math.max as (...xs: any) => number;
 
 /** True when buf[s, e) is all ASCII: a JS loop for short runs, one native call for longer ones. */
-function ascii(s: number, e: number): boolean {
+function ascii(buf: Uint8Array, s: number, e: number): boolean {
   if (e - s <= 8) {
     while (s < e && buf[s] < 128) s++;
     return s === e;
@@ -278,8 +297,8 @@ function readText(): string {
       const d = buf[s + 3];
       if ((a | b | c | d) < 128) return fromCharCode(a, b, c, d);
     }
-  } else if (ascii(s, e)) return codesToString(buf.subarray(s, e), n);
-  const a = utf8(s, e, true)!;
+  } else if (ascii(buf, s, e)) return codesToString(buf.subarray(s, e), n);
+  const a = utf8(buf, s, e, true)!;
   return codesToString(a, a.length);
 }
 
@@ -289,7 +308,7 @@ function skipText(): void {
   const e = s + n;
   if (e > end) throw oob();
   pos = e;
-  if (!ascii(s, e)) utf8(s, e, false);
+  if (!ascii(buf, s, e)) utf8(buf, s, e, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,7 +407,7 @@ function sVec(w: W): void {
       const e = s + len;
       if (e > end) throw oob();
       pos = e;
-      if (len > 0 && !ascii(s, e)) utf8(s, e, false);
+      if (len > 0 && !ascii(buf, s, e)) utf8(buf, s, e, false);
     }
     return;
   }
@@ -510,7 +529,8 @@ function parseTable(): W[] {
       if (m > end - pos) throw oob();
       const ann: number[] = [];
       for (let j = 0; j < m; j++) {
-        const a = buf[pos++];
+        const a = buf[pos];
+        setPos(pos + 1);
         if (a === undefined) throw oob();
         if (a < 1 || a > 3) throw malformed(`unknown function annotation ${a}`);
         ann.push(a);
@@ -527,7 +547,7 @@ function parseTable(): W[] {
       for (let j = 0; j < m; j++) {
         const at = pos;
         if ((nameBytes -= rU()) < 0) throw malformed(`the service types of the type table have more than ${MAX_TABLE_NAME_BYTES} bytes of method names`);
-        pos = at;
+        setPos(at);
         names.push(readText());
         methods.push(rS());
       }
@@ -536,7 +556,7 @@ function parseTable(): W[] {
     } else if (k < -24) {
       const m = rU();
       if (m > end - pos) throw oob();
-      pos += m;
+      setPos(pos + m);
     } else {
       throw malformed(`invalid type opcode ${k} in type table entry ${i}`);
     }
@@ -1280,7 +1300,7 @@ const U8 = Uint8Array;
 const isArray = Array.isArray;
 
 function build(types: readonly Type[]): Entry {
-  pos = 4;
+  setPos(4);
   const args = parseTable();
   const n = pos;
   const key = n <= MAX_CACHED_TABLE_BYTES ? keyOf(buf, n) : '';
@@ -1335,7 +1355,7 @@ function lookup(c: Cache, types: readonly Type[]): Entry {
       key = keyOf(buf, n);
     }
     if (key === x.key && (x.tail < 0 || buf[n - 1] === x.tail)) {
-      pos = n;
+      setPos(n);
       c.last = x;
       return x;
     }
@@ -1363,9 +1383,8 @@ function insert(c: Cache, e: Entry): void {
  */
 export function prime(types: readonly Type[]): void {
   const hdr = headerBytes(types);
-  buf = hdr;
-  end = hdr.length;
-  pos = 0;
+  setInput(hdr);
+  setPos(0);
   const k0: any = types.length === 1 ? types[0] : types;
   const c: Cache = k0[CACHE] ?? getCache(types, CACHE) ?? cacheOf(types);
   const key = keyOf(hdr, hdr.length);
@@ -1375,23 +1394,21 @@ export function prime(types: readonly Type[]): void {
     insert(c, e);
   }
   compileAll(e.tops);
-  buf = new Uint8Array(0);
-  end = 0;
+  setInput(new Uint8Array(0));
 }
 
 /** Decodes a Candid message at the expected `types`; returns one value per type. */
 export function decode(types: readonly Type[], bytes: Uint8Array): unknown[] {
   if (!(bytes instanceof U8)) throw new CandidError('decode: bytes must be a Uint8Array');
-  buf = bytes;
-  end = bytes.length;
-  depth = 0;
-  zbudget = ZERO_SIZED_BUDGET;
   const k0: any = types.length === 1 ? types[0] : types;
   const c: Cache = k0[CACHE] ?? getCache(types, CACHE) ?? cacheOf(types);
   // The table bytes of the last match are compared first (the magic is part of the key).
   let e = c.last;
-  if (e !== null && e.n <= end && keyOf(bytes, e.n) === e.key && (e.tail < 0 || bytes[e.n - 1] === e.tail)) pos = e.n;
-  else e = lookup(c, types);
+  if (e !== null && e.n <= bytes.length && keyOf(bytes, e.n) === e.key && (e.tail < 0 || bytes[e.n - 1] === e.tail)) start(bytes, e.n);
+  else {
+    start(bytes, 0);
+    e = lookup(c, types);
+  }
   const tops = e.tops;
   let res: unknown[];
   if (tops.length === 1) {
