@@ -1,15 +1,19 @@
 /**
- * The registry of stable-memory ids (StableBTreeMap memory ids) of every canister.
+ * The registry of stable-memory ids (StableBTreeMap memory ids) of every canister. docs/storage.md
+ * is its companion: the memory layout, every map's key and value, each record's format and its
+ * version history. test/storage/memory-ids.test.ts pins every id below.
  *
- * Rules (see docs/storage.md):
+ * Rules (docs/storage.md, "The rules"):
  * - An id is assigned once and never reused or renumbered, even after the map is abandoned: an
  *   abandoned id stays here, commented `DEPRECATED_…`, so nobody takes it again.
  * - The key encoding of a map never changes (order and equality are bytewise).
- * - Values carry a leading format byte, so a layout can evolve with migrate-on-read.
- * - Azle reserves 254 (its WASI file system) and 255 (ic-stable-structures' memory manager).
+ * - Values carry a leading format byte (JSON values a format field), so a layout can evolve with
+ *   migrate-on-read.
+ * - Id 254 is Azle's (its WASI file system); 255 is not a memory (ic-stable-structures marks free
+ *   buckets with it).
  *
- * Memory layout of each canister: Azle's WASI area (~64 MiB) followed by 8 MiB buckets allocated to
- * the maps below by ic-stable-structures' MemoryManager as they grow.
+ * Memory layout of each canister: the MemoryManager's header, then 8 MiB buckets (128 Wasm pages)
+ * handed to the memories below (and to Azle's 254) as they grow.
  */
 
 /** emc_ledger */
@@ -32,11 +36,11 @@ export const LEDGER_MEMORY = {
 
 /** emc_protocol (ids 32 and up, so the two canisters' ids can never be confused in reviews). */
 export const PROTOCOL_MEMORY = {
-    /** Configuration: governance, ledger, parameters, the next node index (versioned JSON). */
+    /** Configuration: 01 → governance, ledger, parameters, pause (versioned JSON); 02 → the next node index (u64 BE). */
     CONFIG: 32,
     /** Node index (u64 BE) → retry mark (started_at, attempt, in flight) of its ledger operation in flight (src/protocol/model/operation-marks.ts). */
     PENDING_OPS: 33,
-    /** Node index (u64 BE) → node record (versioned JSON). */
+    /** Node index (u64 BE) → node record (binary, format 3; format 2 still read). */
     NODES: 34,
     /** Network node id (UTF-8) → node index. */
     NODE_IDS: 35,
