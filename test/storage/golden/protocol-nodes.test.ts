@@ -57,14 +57,14 @@ describe('emc_protocol CONFIG (memory 32)', () => {
 
     it('stores the configuration under key 01 as format-1 JSON and the next node index under key 02 (u64 BE)', async () => {
         const s = system();
-        s.protocol.init({ governance: GOVERNANCE, ledger: LEDGER });
+        s.init({ governance: GOVERNANCE, ledger: LEDGER });
         expect(dump(s.open(M.CONFIG))).toEqual([['01', utf8(CONFIG_JSON)]]);
-        s.protocol.saveConfig({ ...s.protocol.config(), paused: { reason: 'audit', since: String(T) } });
+        s.config.save({ ...s.config.get(), paused: { reason: 'audit', since: String(T) } });
         expect(dump(s.open(M.CONFIG))).toEqual([['01', utf8(PAUSED_JSON)]]);
         // A registration takes the next index (an unstaked compute node: no ledger call).
         s.env.as(OPERATOR);
-        s.protocol.saveConfig({ ...s.protocol.config(), paused: undefined });
-        expect(await s.protocol.registerNode({ node_id: 'c1', node_type: 'compute', wallet: { owner: OPERATOR } })).toHaveProperty('Ok');
+        s.config.save({ ...s.config.get(), paused: undefined });
+        expect(await s.stakes.registerNode({ node_id: 'c1', node_type: 'compute', wallet: { owner: OPERATOR } })).toHaveProperty('Ok');
         expect(dump(s.open(M.CONFIG))).toEqual([
             ['01', utf8(CONFIG_JSON)],
             ['02', u64(1)],
@@ -76,7 +76,7 @@ describe('emc_protocol CONFIG (memory 32)', () => {
             const entries: [string, string][] = [['01', utf8(json)]];
             if (next !== undefined) entries.push(['02', u64(next)]);
             const s = system(new Map([[M.CONFIG, load(entries)]]));
-            return { config: s.protocol.config(), next: s.protocol.nextIndex() };
+            return { config: s.config.get(), next: s.config.nextIndex() };
         };
         expect(read(CONFIG_JSON, 3n)).toEqual({ config: { governance: GOVERNANCE, ledger: LEDGER, params: DEFAULT_PARAMS }, next: 3n });
         expect(read(PAUSED_JSON).config.paused).toEqual({ reason: 'audit', since: String(T) });

@@ -5,11 +5,13 @@
  */
 import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
-import { MemoryKV } from '../../../src/lib/storage/kv';
-import { Governance, type GovernanceStores, type Payout } from '../../../src/protocol/governance/governance';
+import { MemoryKV, type KV } from '../../../src/lib/storage/kv';
+import { Governance } from '../../../src/protocol/governance/governance';
+import { GovernanceLog } from '../../../src/protocol/governance/log';
 import { DEFAULT_PARAMS } from '../../../src/protocol/model/params';
+import { TREASURY_SUBACCOUNT } from '../../../src/protocol/model/supply';
 import type { NodeRecord } from '../../../src/protocol/nodes/record';
-import { TREASURY_SUBACCOUNT } from '../../../src/protocol/stakes/stakes';
+import { Treasury, type Payout } from '../../../src/protocol/treasury/payouts';
 import { decodeVote, encodeVote, Votes, type VoteRecord, type VoteStores } from '../../../src/protocol/votes/votes';
 import { FakeLedgerClient } from '../../unit/protocol/fake-ledger';
 import { ascii, dump, h, hex, load, u64, unhex } from './golden';
@@ -71,11 +73,13 @@ describe('emc_protocol VOTE_BALLOTS (53), VOTE_DEADLINES (54), VOTE_OPEN (55), V
             votingValidators: () => [],
             isVotingValidator: () => false,
             pausedError: () => undefined,
-            disqualify: () => undefined,
-            impeachmentProblem: () => undefined,
-            holdStake: (i, until) => void held.push([i, until]),
-            freeze: () => undefined,
-            unfreeze: () => undefined,
+            effects: {
+                disqualify: () => undefined,
+                impeachmentProblem: () => undefined,
+                holdStake: (i, until) => void held.push([i, until]),
+                freeze: () => undefined,
+                unfreeze: () => undefined,
+            },
         });
         return { v, held };
     }
@@ -114,13 +118,16 @@ describe('emc_protocol GOVERNANCE_LOG (57), PAYOUTS (58), GOVERNANCE_STATE (59)'
     const GOV = Uint8Array.of(0x99);
     const SELF = Uint8Array.of(0x77);
     const to: Account = { owner: Uint8Array.of(0xcc), subaccount: unhex(h('00'.repeat(31), '07')) };
+    /** The governance log and its counters (GOVERNANCE_LOG, GOVERNANCE_STATE) and the treasury's payouts and retry marks (PAYOUTS, PAYOUT_RETRIES). */
+    type GovernanceStores = { log: KV; payouts: KV; state: KV; retries: KV };
     const stores = (): GovernanceStores => ({ log: new MemoryKV(), payouts: new MemoryKV(), state: new MemoryKV(), retries: new MemoryKV() });
 
     function governance(kv: GovernanceStores, treasury = 1_000n * 100_000_000n) {
         const env = new FakeEnv(GOV, T, SELF);
         const ledger = new FakeLedgerClient(SELF, SELF, [[{ owner: SELF, subaccount: TREASURY_SUBACCOUNT }, treasury]], () => env.time);
         let governance: Uint8Array = GOV;
-        return new Governance(kv, {
+        const log = new GovernanceLog(kv.log, kv.state, () => env.now());
+        const g = new Governance({
             governance: () => governance,
             setGovernance: (g) => void (governance = g),
             paused: () => undefined,
@@ -129,28 +136,28 @@ describe('emc_protocol GOVERNANCE_LOG (57), PAYOUTS (58), GOVERNANCE_STATE (59)'
             setParams: () => undefined,
             epochLength: () => DAY,
             changeEpochLength: () => undefined,
-            treasurySubaccount: () => TREASURY_SUBACCOUNT,
             now: () => env.now(),
-        }, ledger);
+        }, log);
+        return { log, treasury: new Treasury(kv.payouts, kv.retries, log, g, ledger, () => env.now()) };
     }
 
     it('writes log entries (format 2), payouts (format 2) and the totals (format 1)', async () => {
         const kv = stores();
         const g = governance(kv);
-        g.append(GOV, 'admit_validators', '0 validators', 'admitted v1');
+        g.log.append(GOV, 'admit_validators', '0 validators', 'admitted v1');
         const payments = [{ to, amount: 5n * 100_000_000n }];
-        const summary = g.checkPayout('grant', payments, 'audit') as { Ok: string };
-        expect(await g.pay(GOV, 'grant', payments, 'audit')).toMatchObject({ Ok: [{ id: 0n, status: 'paid', block: 1n }] });
+        const summary = g.treasury.checkPayout('grant', payments, 'audit') as { Ok: string };
+        expect(await g.treasury.pay(GOV, 'grant', payments, 'audit')).toMatchObject({ Ok: [{ id: 0n, status: 'paid', block: 1n }] });
         // More than the treasury holds: the ledger refuses, the payout fails and the pool gets its amount back.
-        expect(await g.pay(GOV, 'grant', [{ to, amount: 2_000n * 100_000_000n }], 'too much')).toMatchObject({ Ok: [{ id: 1n, status: 'failed' }] });
-        const refusal = (g.payout(1n) as Payout).error as string;
+        expect(await g.treasury.pay(GOV, 'grant', [{ to, amount: 2_000n * 100_000_000n }], 'too much')).toMatchObject({ Ok: [{ id: 1n, status: 'failed' }] });
+        const refusal = (g.treasury.payout(1n) as Payout).error as string;
         expect(refusal).toMatch(/^InsufficientFunds balance=/);
         const after = (what: string) => h((new TextEncoder().encode(what).length).toString(16).padStart(4, '0'), hex(new TextEncoder().encode(what)));
         expect(dump(kv.log)).toEqual([
             // u8 2, u64 time, caller (u8 length), method (u8 length), before and after (u16 length)
             [u64(0), h('02', u64(T), '01', '99', '10', ascii('admit_validators'), '000c', ascii('0 validators'), '000b', ascii('admitted v1'))],
             [u64(1), h('02', u64(T), '01', '99', '09', ascii('pay_grant'), '0000', after(`${summary.Ok} Payouts 0..0.`))],
-            [u64(2), h('02', u64(T), '01', '99', '09', ascii('pay_grant'), '0000', after(`${(g.checkPayout('grant', [{ to, amount: 2_000n * 100_000_000n }], 'too much') as { Ok: string }).Ok} Payouts 1..1.`))],
+            [u64(2), h('02', u64(T), '01', '99', '09', ascii('pay_grant'), '0000', after(`${(g.treasury.checkPayout('grant', [{ to, amount: 2_000n * 100_000_000n }], 'too much') as { Ok: string }).Ok} Payouts 1..1.`))],
         ]);
         expect(dump(kv.payouts)).toEqual([
             // u8 2, u8 kind (grant 0, airdrop 1), owner, has subaccount [subaccount], u64 amount, reason (u16 length), u64 created_at,
@@ -179,17 +186,17 @@ describe('emc_protocol GOVERNANCE_LOG (57), PAYOUTS (58), GOVERNANCE_STATE (59)'
             retries: new MemoryKV(),
         };
         const g = governance(kv);
-        expect(g.log(0n, 10).map((e) => [e.seq, e.time, hex(e.caller), e.method, e.before, e.after])).toEqual([
+        expect(g.log.entries(0n, 10).map((e) => [e.seq, e.time, hex(e.caller), e.method, e.before, e.after])).toEqual([
             [0n, T, '99', 'pause', 'running', 'audit'],
             [1n, T + 1n, '99', 'resume', 'audit', 'running'],
         ]);
-        expect([g.payout(0n), g.payout(1n), g.payout(2n)]).toEqual([
+        expect([g.treasury.payout(0n), g.treasury.payout(1n), g.treasury.payout(2n)]).toEqual([
             { id: 0n, kind: 'airdrop', to: { owner: Uint8Array.of(0xcc) }, amount: 3n, reason: 'drop', createdAt: T, status: 'paid', block: 9n },
             { id: 1n, kind: 'grant', to, amount: 4n, reason: 'why', createdAt: T, status: 'pending' },
             { id: 2n, kind: 'grant', to: { owner: Uint8Array.of(0xcc) }, amount: 5n, reason: 'no', createdAt: T, status: 'failed', error: 'oops' },
         ]);
-        expect(g.totals()).toEqual({ logCount: 2n, payoutCount: 3n, granted: 9n, airdropped: 3n });
-        expect(() => governance({ ...stores(), payouts: load([[u64(0), '03']]) }).payout(0n)).toThrow(/unknown payout format 3/);
-        expect(() => governance({ ...stores(), log: load([[u64(0), '03']]) }).log(0n, 1)).toThrow(/unknown governance log format 3/);
+        expect(g.log.totals()).toEqual({ logCount: 2n, payoutCount: 3n, granted: 9n, airdropped: 3n });
+        expect(() => governance({ ...stores(), payouts: load([[u64(0), '03']]) }).treasury.payout(0n)).toThrow(/unknown payout format 3/);
+        expect(() => governance({ ...stores(), log: load([[u64(0), '03']]) }).log.entries(0n, 1)).toThrow(/unknown governance log format 3/);
     });
 });
