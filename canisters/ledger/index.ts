@@ -1,14 +1,14 @@
 /**
  * emc_ledger — the $EMC ICRC-1/2/3 ledger. Entry points only: decode the Candid argument with our
  * codec, call the domain (src/ledger), encode the result. Methods are `manual` so that Candid
- * costs what our lean codec costs; the IDL types given to the decorators produce the .did file.
+ * costs what our lean codec costs; the IDL types given to the decorators produce the .did file
+ * and are built only then (canisters/common/candid-sig.ts).
  */
-import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
+import { canisterSelf, certifiedDataSet, dataCertificate, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
 import { checkArgLength } from '../../src/candid/inspect';
 import { primeService } from '../../src/candid/service';
-import { toIdl } from '../../src/candid/to-idl';
 import type { Env } from '../../src/env';
 import * as T from '../../src/ledger/candid';
 import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
@@ -20,14 +20,14 @@ import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../
 import { LedgerState } from '../../src/ledger/state';
 import { LEDGER_MEMORY } from '../../src/storage/memory-ids';
 import { StableKV } from '../../src/storage/stable-kv';
+import { candidType, methodSig } from '../common/candid-sig';
 import { inspectOrTrap } from '../common/inspect';
 
-const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
+const idl = candidType;
 
-/** Decorator arguments of a method from the interface table: its IDL types, in manual mode. */
-function sig(name: LedgerMethod): [IDL.Type[], IDL.Type, { manual: true }] {
-    const m = LEDGER_METHODS[name];
-    return [m.args.map(idl), idl(m.ret), { manual: true }];
+/** Decorator arguments of a method from the interface table (IDL types only while the .did is written), in manual mode. */
+function sig(name: LedgerMethod): ReturnType<typeof methodSig> {
+    return methodSig(LEDGER_METHODS[name]);
 }
 const MAX_BLOCKS_PER_RESPONSE = 100n;
 const EMPTY_HASH_TREE = new Uint8Array([0x81, 0x00]);

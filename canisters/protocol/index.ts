@@ -3,11 +3,10 @@
  * codec, call the domain (src/protocol), encode the result. The maintenance timer (stake releases,
  * retries of ledger operations with unknown outcomes) is armed in init and again in post_upgrade.
  */
-import { canisterCycleBalance, canisterVersion, dataCertificate, IDL, init, inspectMessage, msgArgData, msgReply, postUpgrade, Principal, query, setTimer, time, update } from 'azle';
+import { canisterCycleBalance, canisterVersion, dataCertificate, init, inspectMessage, msgArgData, msgReply, postUpgrade, Principal, query, setTimer, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
 import { primeService } from '../../src/candid/service';
-import { toIdl } from '../../src/candid/to-idl';
 import { accountIn, accountOut, opt, toOpt, type CAccount } from '../../src/ledger/candid';
 import { describeParamsCheck } from '../../src/governance/governance';
 import { describeVariant } from '../../src/storage/bytes';
@@ -22,6 +21,7 @@ import { protocolSystem } from '../../src/protocol/system';
 import { INDEX_SCALE } from '../../src/rewards/rewards';
 import { emissionSchedule } from '../../src/rewards/schedule';
 import { StableKV } from '../../src/storage/stable-kv';
+import { candidType, methodSig } from '../common/candid-sig';
 import { icEnv } from '../common/env';
 import { checkArgLength } from '../../src/candid/inspect';
 import { inspectOrTrap } from '../common/inspect';
@@ -32,11 +32,10 @@ const MAX_PAGE = 1000;
 /** Inspect rules and execution's argument limits, computed per method when asked. */
 const INGRESS = protocolIngressPolicy();
 
-const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
+const idl = candidType;
 
-function sig(name: ProtocolMethod): [IDL.Type[], IDL.Type, { manual: true }] {
-    const m = PROTOCOL_METHODS[name];
-    return [m.args.map(idl), idl(m.ret), { manual: true }];
+function sig(name: ProtocolMethod): ReturnType<typeof methodSig> {
+    return methodSig(PROTOCOL_METHODS[name]);
 }
 
 function arg<V>(t: Type<V>): V {
