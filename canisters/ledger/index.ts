@@ -4,7 +4,7 @@
  * costs what our lean codec costs; the IDL types given to the decorators produce the .did file
  * and are built only then (canisters/common/candid-sig.ts).
  */
-import { canisterSelf, certifiedDataSet, dataCertificate, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
+import { canisterSelf, certifiedDataSet, dataCertificate, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, setTimer, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/candid/candid';
 import { checkArgLength } from '../../src/candid/inspect';
@@ -44,11 +44,36 @@ let memoLength = 32;
 /** Inspect rules and execution's argument limits, computed per method when asked. */
 const policy = ledgerIngressPolicy(() => memoLength);
 
-/** CBOR of the certified tip's hash tree (ICRC-3 labels), or the empty tree before block 0. */
+/**
+ * CBOR of the certified tip's hash tree (ICRC-3 labels), or the empty tree before block 0: the
+ * (index, hash) pair the certified data commits to, which may be a round behind the last block.
+ */
 function tipHashTree(ledger: Ledger): Uint8Array {
-    const count = ledger.state.blockCount();
-    const tip = ledger.state.tipHash();
-    return count === 0n || tip === undefined ? EMPTY_HASH_TREE : tipHashTreeCbor(count - 1n, tip);
+    const tip = ledger.certifiedTip();
+    return tip === undefined ? EMPTY_HASH_TREE : tipHashTreeCbor(tip.index, tip.hash);
+}
+
+/**
+ * Time at which the certification timer was armed and has not run yet (heap: an upgrade drops
+ * timers, and post_upgrade certifies).
+ */
+let certifyArmedAt: bigint | undefined;
+
+/**
+ * After a message appended blocks: certifies the new tip from a timer that runs in a later round,
+ * once for every block of this round (docs/ledger.md, "Certification"). A timer already armed in
+ * this round is enough; one armed in an earlier round that has not run (or whose run trapped and
+ * was rolled back) is armed again; a timer that finds the tip certified does nothing.
+ */
+function certifySoon(ledger: Ledger): void {
+    if (!ledger.certificationPending()) return;
+    const now = time();
+    if (certifyArmedAt === now) return;
+    certifyArmedAt = now;
+    setTimer(0, () => {
+        certifyArmedAt = undefined;
+        if (ledger.certificationPending()) ledger.certifyTip();
+    });
 }
 
 function arg<V>(t: Type<V>): V {
@@ -145,6 +170,7 @@ export default class {
     @update(...sig('icrc1_transfer'))
     icrc1_transfer(): void {
         reply(T.TransferResult, this.ledger.transfer(T.transferArgsIn(arg(T.TransferArg))));
+        certifySoon(this.ledger);
     }
 
     @query(...sig('icrc1_supported_standards'))
@@ -157,11 +183,13 @@ export default class {
     @update(...sig('icrc2_approve'))
     icrc2_approve(): void {
         reply(T.ApproveResult, this.ledger.approve(T.approveArgsIn(arg(T.ApproveArgsT))));
+        certifySoon(this.ledger);
     }
 
     @update(...sig('icrc2_transfer_from'))
     icrc2_transfer_from(): void {
         reply(T.TransferFromResult, this.ledger.transferFrom(T.transferFromArgsIn(arg(T.TransferFromArgsT))));
+        certifySoon(this.ledger);
     }
 
     @query(...sig('icrc2_allowance'))
