@@ -12,9 +12,10 @@ import { primeService } from '../../src/candid/service';
 import type { Env } from '../../src/env';
 import * as T from '../../src/ledger/candid';
 import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
-import { blockToValue, decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
+import { decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
+import { CandidBlocks } from '../../src/ledger/icrc3/candid-blocks';
 import { LEDGER_METHODS, ledgerIngressPolicy, type LedgerMethod } from '../../src/ledger/interface';
-import { legacyBlockValue, legacyRange, legacyTransaction } from '../../src/ledger/legacy/blocks';
+import { legacyRange, legacyTransaction } from '../../src/ledger/legacy/blocks';
 import { Ledger, MAX_TAKE_ALLOWANCES } from '../../src/ledger/ledger';
 import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../../src/ledger/metadata';
 import { LedgerState } from '../../src/ledger/state';
@@ -30,6 +31,8 @@ function sig(name: LedgerMethod): ReturnType<typeof methodSig> {
     return methodSig(LEDGER_METHODS[name]);
 }
 const MAX_BLOCKS_PER_RESPONSE = 100n;
+/** icrc3_get_blocks and get_blocks replies, written from the stored blocks. */
+const candidBlocks = new CandidBlocks({ icrc3Result: T.GetBlocksResult, icrc3Value: T.ICRC3Value, legacyResponse: T.GetBlocksResponse, legacyValue: T.LegacyValue });
 const EMPTY_HASH_TREE = new Uint8Array([0x81, 0x00]);
 
 const env: Env = {
@@ -106,6 +109,7 @@ export default class {
         if (!('Init' in a)) throw new Error('the ledger must be installed with variant { Init = … }');
         this.ledger.init(T.initArgsIn(a.Init));
         primeService(LEDGER_METHODS);
+        candidBlocks.prime();
         memoLength = this.ledger.settings().maxMemoLength;
     }
 
@@ -116,6 +120,7 @@ export default class {
         const u = T.opt(a.Upgrade);
         this.ledger.upgrade(u === undefined ? undefined : T.upgradeArgsIn(u));
         primeService(LEDGER_METHODS);
+        candidBlocks.prime();
         memoLength = this.ledger.settings().maxMemoLength;
     }
 
@@ -205,17 +210,17 @@ export default class {
     icrc3_get_blocks(): void {
         const ranges = arg(T.GetBlocksArgsVec) as { start: bigint; length: bigint }[];
         const length = this.ledger.state.blockCount();
-        const blocks: { id: bigint; block: unknown }[] = [];
+        const blocks: { id: bigint; bytes: Uint8Array }[] = [];
         let budget = MAX_BLOCKS_PER_RESPONSE;
         for (const r of ranges) {
             const end = r.start + (r.length < budget ? r.length : budget);
             for (let i = r.start; i < end && i < length; i++) {
-                blocks.push({ id: i, block: blockToValue(decodeBlock(this.ledger.state.blockBytes(i) as Uint8Array)) });
+                blocks.push({ id: i, bytes: this.ledger.state.blockBytes(i) as Uint8Array });
                 budget--;
             }
             if (budget === 0n) break;
         }
-        reply(T.GetBlocksResult, { log_length: length, blocks, archived_blocks: [] });
+        msgReply(candidBlocks.icrc3Reply(length, blocks));
     }
 
     @query(...sig('icrc3_get_archives'))
@@ -290,10 +295,9 @@ export default class {
         const a = arg(T.GetBlocksArgs) as { start: bigint; length: bigint };
         const count = this.ledger.state.blockCount();
         const { first, end } = legacyRange(a.start, a.length, count);
-        const blocks = [];
-        for (let i = first; i < end; i++) blocks.push(legacyBlockValue(decodeBlock(this.ledger.state.blockBytes(i) as Uint8Array)));
-        const certificate = dataCertificate();
-        reply(T.GetBlocksResponse, { first_index: first, chain_length: count, certificate: certificate === undefined ? [] : [certificate], blocks, archived_blocks: [] });
+        const blocks: Uint8Array[] = [];
+        for (let i = first; i < end; i++) blocks.push(this.ledger.state.blockBytes(i) as Uint8Array);
+        msgReply(candidBlocks.legacyReply(first, count, dataCertificate(), blocks));
     }
 
     @query(...sig('get_transactions'))
