@@ -456,13 +456,13 @@ export class Ledger {
      * heap memo first) and put in the entry so that the entry's next write stores it.
      */
     private know(a: Account, entry: { hash: Uint8Array | undefined } | undefined): Int32Array {
-        const canonicalForm = a.subaccount === undefined || !isDefaultSubaccount(a.subaccount);
+        const canonical = canonicalForm(a);
         let words: Int32Array;
-        if (entry !== undefined && entry.hash !== undefined && canonicalForm) {
+        if (entry !== undefined && entry.hash !== undefined && canonical) {
             words = bytesToDigest(entry.hash);
         } else {
             words = this.accountHashes.get(a);
-            if (entry !== undefined && canonicalForm) entry.hash = digestToBytes(words);
+            if (entry !== undefined && canonical) entry.hash = digestToBytes(words);
         }
         this.known.set(a, words);
         return words;
@@ -521,6 +521,8 @@ export class Ledger {
                 supply -= fee;
                 const allowance = prep.allowance ?? this.state.allowanceEntry(tx.from, tx.spender);
                 const held = { hash: allowance.record?.spenderHash };
+                // a new spender: its balance entry may hold its hash (one read instead of 2-4 compressions)
+                if (held.hash === undefined && canonicalForm(tx.spender)) held.hash = this.state.balanceEntry(tx.spender).hash;
                 this.know(tx.spender, held);
                 this.state.writeAllowance(allowance, tx.amount === 0n ? undefined : { amount: tx.amount, expiresAt: tx.expiresAt ?? 0n, ...(held.hash === undefined ? {} : { spenderHash: held.hash }) });
                 break;
@@ -614,6 +616,11 @@ interface Prepared {
     from?: BalanceEntry;
     /** The allowance spent or replaced. */
     allowance?: AllowanceEntry;
+}
+
+/** Whether `a` is written in its canonical form (no explicit zero subaccount): the form whose hash entries keep. */
+function canonicalForm(a: Account): boolean {
+    return a.subaccount === undefined || !isDefaultSubaccount(a.subaccount);
 }
 
 /** An allowance as it counts at `now`: 0 when absent or expired. */
