@@ -3,6 +3,10 @@
  * ICRC-2 approvals and transfers from, deduplication, blocks and the certified tip, following the
  * DFINITY ICRC ledger's behaviour (../shared/reference/icrc.md §2) except where docs/ledger.md says
  * otherwise. Every error leaves the state untouched: all checks come before the first write.
+ * Storage: src/ledger/state.ts. Cost per token move (docs/ledger.md § Cost): the block's ICRC-3
+ * hash (13-15 SHA-256 compressions; account hashes come from the entries read) and ~10 stable-map
+ * operations, each entry read once; the tip is certified once per round (`certifyTip`, from the
+ * canister's timer), not once per move.
  */
 import type { Env } from '../env';
 import { concat, leb128 } from '../storage/bytes';
