@@ -3,13 +3,18 @@
  * ICRC-2 approvals and transfers from, deduplication, blocks and the certified tip, following the
  * DFINITY ICRC ledger's behaviour (../shared/reference/icrc.md §2) except where docs/ledger.md says
  * otherwise. Every error leaves the state untouched: all checks come before the first write.
+ * Storage: src/ledger/state.ts. Cost per token move (docs/ledger.md § Cost): the block's ICRC-3
+ * hash (13-15 SHA-256 compressions; account hashes come from the entries read) and ~10 stable-map
+ * operations, each entry read once; the tip is certified once per round (`certifyTip`, from the
+ * canister's timer), not once per move.
  */
 import type { Env } from '../lib/env';
 import { concat, leb128, u64be } from '../lib/storage/bytes';
 import { accountKey, accountProblem, isAnonymous, isDefaultSubaccount, sameAccount, type Account } from './account';
+import { bytesToDigest, digestToBytes } from '../lib/crypto/sha256';
 import { AccountHashCache, blockHash, encodeBlock, tipTreeRootHash, type Block, type Tx } from './icrc3/block';
 import { EMC_DEFAULTS, type LedgerSettings, type MetadataValue, type ArchiveOptions } from './settings';
-import { LedgerState } from './state';
+import { LedgerState, type AllowanceEntry, type AllowanceRecord, type BalanceEntry } from './state';
 
 export type Result<T, E> = { Ok: T } | { Err: E };
 
@@ -133,6 +138,12 @@ export class Ledger {
     readonly state: LedgerState;
     /** Heap-only memo of account hashes for block hashing (a cache: rebuilt after an upgrade). */
     private readonly accountHashes = new AccountHashCache(20_000);
+    /** The account hashes of the transaction being applied, by account object (see `know`). */
+    private readonly known = new Map<Account, Int32Array>();
+    private readonly knownHook = (a: Account): Int32Array => this.known.get(a) ?? this.accountHashes.get(a);
+    /** What the certified data commits to, and the block count when it was set (-1: not yet in this heap). */
+    private certified: { index: bigint; hash: Uint8Array } | undefined = undefined;
+    private certifiedCount = -1n;
 
     constructor(
         state: LedgerState,
@@ -191,7 +202,10 @@ export class Ledger {
         const now = this.env.now();
         for (const [to, amount] of args.initial_balances) {
             if (amount === 0n) continue;
-            this.state.setBalance(to, this.state.balance(to) + amount);
+            const entry = this.state.balanceEntry(to);
+            this.known.clear();
+            this.know(to, entry);
+            this.state.setBalanceEntry(entry, entry.balance + amount);
             this.state.setTotalSupply(this.state.totalSupply() + amount);
             this.appendBlock({ tx: { op: 'mint', to, amount }, timestamp: now });
         }
@@ -253,10 +267,12 @@ export class Ledger {
         let tx: Tx;
         let effectiveFee: bigint | undefined;
         let debit = args.amount;
+        let source: BalanceEntry | undefined;
         if (isMint || isBurn) {
             if (args.fee !== undefined && args.fee !== 0n) return { Err: { BadFee: { expected_fee: 0n } } };
             if (isBurn) {
-                const balance = this.state.balance(from);
+                source = this.state.balanceEntry(from);
+                const balance = source.balance;
                 const minBurn = s.fee < balance ? s.fee : balance;
                 if (args.amount === 0n || args.amount < minBurn) return { Err: { BadBurn: { min_burn_amount: minBurn } } };
                 tx = { op: 'burn', from, amount: args.amount };
@@ -273,17 +289,18 @@ export class Ledger {
         // As DFINITY's ledger: a mint or burn records no fee, even a fee of 0 the caller gave.
         const full = withUserFields(tx, isMint || isBurn ? { memo: args.memo, created_at_time: args.created_at_time } : args);
         const timing = this.timeChecks(args.created_at_time, full);
-        if (timing !== undefined) return { Err: timing };
+        if ('Err' in timing) return timing;
         if (tx.op === 'mint') {
             const supply = this.state.totalSupply();
             if (supply + args.amount > s.maxSupply) {
                 return { Err: generic(ErrorCodes.SUPPLY_CAP, `minting ${args.amount} e8s would raise the total supply to ${supply + args.amount} e8s, above the maximum ${s.maxSupply}`) };
             }
         } else {
-            const balance = this.state.balance(from);
+            source ??= this.state.balanceEntry(from);
+            const balance = source.balance;
             if (balance < debit) return { Err: { InsufficientFunds: { balance } } };
         }
-        return { Ok: this.apply(full, args.fee === undefined ? effectiveFee : undefined, args.created_at_time) };
+        return { Ok: this.apply(full, args.fee === undefined ? effectiveFee : undefined, { dedupKey: timing.key, from: source }) };
     }
 
     // ----- ICRC-2 ---------------------------------------------------------------------------
@@ -312,14 +329,16 @@ export class Ledger {
             args,
         );
         const timing = this.timeChecks(args.created_at_time, tx);
-        if (timing !== undefined) return { Err: timing };
-        const current = this.activeAllowance(from, args.spender, now);
+        if ('Err' in timing) return timing;
+        const allowance = this.state.allowanceEntry(from, args.spender);
+        const current = active(allowance.record, now);
         if (args.expected_allowance !== undefined && args.expected_allowance !== current.amount) {
             return { Err: { AllowanceChanged: { current_allowance: current.amount } } };
         }
-        const balance = this.state.balance(from);
+        const source = this.state.balanceEntry(from);
+        const balance = source.balance;
         if (balance < s.fee) return { Err: { InsufficientFunds: { balance } } };
-        return { Ok: this.apply(tx, args.fee === undefined ? s.fee : undefined, args.created_at_time) };
+        return { Ok: this.apply(tx, args.fee === undefined ? s.fee : undefined, { dedupKey: timing.key, from: source, allowance }) };
     }
 
     transferFrom(args: TransferFromArgs): Result<bigint, TransferFromError> {
@@ -334,9 +353,11 @@ export class Ledger {
         let tx: Tx;
         let need: bigint;
         let effectiveFee: bigint | undefined;
+        let source: BalanceEntry | undefined;
         if (isBurn) {
             if (args.fee !== undefined && args.fee !== 0n) return { Err: { BadFee: { expected_fee: 0n } } };
-            const balance = this.state.balance(args.from);
+            source = this.state.balanceEntry(args.from);
+            const balance = source.balance;
             const minBurn = s.fee < balance ? s.fee : balance;
             if (args.amount === 0n || args.amount < minBurn) return { Err: { BadBurn: { min_burn_amount: minBurn } } };
             // DFINITY records the spender of every icrc2_transfer_from, even when it is `from` itself.
@@ -350,15 +371,18 @@ export class Ledger {
         }
         const full = withUserFields(tx, isBurn ? { memo: args.memo, created_at_time: args.created_at_time } : args);
         const timing = this.timeChecks(args.created_at_time, full);
-        if (timing !== undefined) return { Err: timing };
+        if ('Err' in timing) return timing;
         const now = this.env.now();
+        let allowance: AllowanceEntry | undefined;
         if (!selfSpend) {
-            const allowance = this.activeAllowance(args.from, spender, now);
-            if (allowance.amount < need) return { Err: { InsufficientAllowance: { allowance: allowance.amount } } };
+            allowance = this.state.allowanceEntry(args.from, spender);
+            const available = active(allowance.record, now).amount;
+            if (available < need) return { Err: { InsufficientAllowance: { allowance: available } } };
         }
-        const balance = this.state.balance(args.from);
+        source ??= this.state.balanceEntry(args.from);
+        const balance = source.balance;
         if (balance < need) return { Err: { InsufficientFunds: { balance } } };
-        return { Ok: this.apply(full, args.fee === undefined ? effectiveFee : undefined, args.created_at_time) };
+        return { Ok: this.apply(full, args.fee === undefined ? effectiveFee : undefined, { dedupKey: timing.key, from: source, allowance }) };
     }
 
     // ----- queries ----------------------------------------------------------------------------
@@ -414,56 +438,99 @@ export class Ledger {
         return undefined;
     }
 
-    private timeChecks(createdAt: bigint | undefined, tx: Tx & { fee?: bigint; memo?: Uint8Array; createdAtTime?: bigint }): { TooOld: null } | { CreatedInFuture: { ledger_time: bigint } } | { Duplicate: { duplicate_of: bigint } } | undefined {
-        if (createdAt === undefined) return undefined;
+    /** The window checks of created_at_time; on success the deduplication key (built once per message). */
+    private timeChecks(createdAt: bigint | undefined, tx: Tx & { fee?: bigint; memo?: Uint8Array; createdAtTime?: bigint }): { Err: { TooOld: null } | { CreatedInFuture: { ledger_time: bigint } } | { Duplicate: { duplicate_of: bigint } } } | { key: Uint8Array | undefined } {
+        if (createdAt === undefined) return { key: undefined };
         const now = this.env.now();
-        if (createdAt + TX_WINDOW_NS < now) return { TooOld: null };
-        if (createdAt > now + PERMITTED_DRIFT_NS) return { CreatedInFuture: { ledger_time: now } };
-        const duplicate = this.state.duplicateOf(dedupKey(createdAt, tx));
-        if (duplicate !== undefined) return { Duplicate: { duplicate_of: duplicate } };
-        return undefined;
+        if (createdAt + TX_WINDOW_NS < now) return { Err: { TooOld: null } };
+        if (createdAt > now + PERMITTED_DRIFT_NS) return { Err: { CreatedInFuture: { ledger_time: now } } };
+        const key = dedupKey(createdAt, tx);
+        const duplicate = this.state.duplicateOf(key);
+        if (duplicate !== undefined) return { Err: { Duplicate: { duplicate_of: duplicate } } };
+        return { key };
     }
 
     private activeAllowance(from: Account, spender: Account, now: bigint): { amount: bigint; expiresAt: bigint } {
-        const a = this.state.allowance(from, spender);
-        if (a === undefined || (a.expiresAt !== 0n && a.expiresAt <= now)) return { amount: 0n, expiresAt: 0n };
-        return a;
+        return active(this.state.allowance(from, spender), now);
     }
 
-    /** Applies a validated transaction: balances, allowance, supply, block, dedup entry, tip. */
-    private apply(tx: Tx & { fee?: bigint; memo?: Uint8Array; createdAtTime?: bigint }, effectiveFee: bigint | undefined, createdAt: bigint | undefined): bigint {
+    /**
+     * The words of `a`'s ICRC-3 hash for the block being built, taken from the entry the message
+     * read when it holds the hash of this representation of the account, else computed (a bounded
+     * heap memo first) and put in the entry so that the entry's next write stores it.
+     */
+    private know(a: Account, entry: { hash: Uint8Array | undefined } | undefined): Int32Array {
+        const canonical = canonicalForm(a);
+        let words: Int32Array;
+        if (entry !== undefined && entry.hash !== undefined && canonical) {
+            words = bytesToDigest(entry.hash);
+        } else {
+            words = this.accountHashes.get(a);
+            if (entry !== undefined && canonical) entry.hash = digestToBytes(words);
+        }
+        this.known.set(a, words);
+        return words;
+    }
+
+    /**
+     * Applies a validated transaction: balances, allowance, supply, block, dedup entry. Entries the
+     * checks read come in `prep` and are not read again. The tip is certified later, once for all
+     * the transactions of a round (`certifyTip`, from the canister's timer).
+     */
+    private apply(tx: Tx & { fee?: bigint; memo?: Uint8Array; createdAtTime?: bigint }, effectiveFee: bigint | undefined, prep: Prepared): bigint {
         const s = this.settings();
         const now = this.env.now();
         const fee = tx.fee ?? effectiveFee ?? 0n;
         let supply = this.state.totalSupply();
         let feeCollected = false;
+        this.known.clear();
         switch (tx.op) {
-            case 'mint':
-                this.state.setBalance(tx.to, this.state.balance(tx.to) + tx.amount);
+            case 'mint': {
+                const to = this.state.balanceEntry(tx.to);
+                this.know(tx.to, to);
+                this.state.setBalanceEntry(to, to.balance + tx.amount);
                 supply += tx.amount;
                 break;
-            case 'burn':
-                this.state.setBalance(tx.from, this.state.balance(tx.from) - tx.amount);
+            }
+            case 'burn': {
+                const from = prep.from ?? this.state.balanceEntry(tx.from);
+                this.know(tx.from, from);
+                this.state.setBalanceEntry(from, from.balance - tx.amount);
                 supply -= tx.amount;
-                if (tx.spender !== undefined && !sameAccount(tx.from, tx.spender)) this.spendAllowance(tx.from, tx.spender, tx.amount, now);
+                if (tx.spender !== undefined) this.spendOrKnow(tx.from, tx.spender, prep.allowance, tx.amount, now);
                 break;
+            }
             case 'xfer': {
-                this.state.setBalance(tx.from, this.state.balance(tx.from) - tx.amount - fee);
-                this.state.setBalance(tx.to, this.state.balance(tx.to) + tx.amount);
+                const from = prep.from ?? this.state.balanceEntry(tx.from);
+                this.know(tx.from, from);
+                this.state.setBalanceEntry(from, from.balance - tx.amount - fee);
+                // read after the debit: `to` may be `from`
+                const to = this.state.balanceEntry(tx.to);
+                this.know(tx.to, to);
+                this.state.setBalanceEntry(to, to.balance + tx.amount);
                 if (s.feeCollector !== undefined) {
-                    this.state.setBalance(s.feeCollector, this.state.balance(s.feeCollector) + fee);
+                    const collector = this.state.balanceEntry(s.feeCollector);
+                    this.state.setBalanceEntry(collector, collector.balance + fee);
                     feeCollected = true;
                 } else {
                     supply -= fee;
                 }
-                if (tx.spender !== undefined && !sameAccount(tx.from, tx.spender)) this.spendAllowance(tx.from, tx.spender, tx.amount + fee, now);
+                if (tx.spender !== undefined) this.spendOrKnow(tx.from, tx.spender, prep.allowance, tx.amount + fee, now);
                 break;
             }
-            case 'approve':
-                this.state.setBalance(tx.from, this.state.balance(tx.from) - fee);
+            case 'approve': {
+                const from = prep.from ?? this.state.balanceEntry(tx.from);
+                this.know(tx.from, from);
+                this.state.setBalanceEntry(from, from.balance - fee);
                 supply -= fee;
-                this.state.setAllowance(tx.from, tx.spender, tx.amount === 0n ? undefined : { amount: tx.amount, expiresAt: tx.expiresAt ?? 0n });
+                const allowance = prep.allowance ?? this.state.allowanceEntry(tx.from, tx.spender);
+                const held = { hash: allowance.record?.spenderHash };
+                // a new spender: its balance entry may hold its hash (one read instead of 2-4 compressions)
+                if (held.hash === undefined && canonicalForm(tx.spender)) held.hash = this.state.balanceEntry(tx.spender).hash;
+                this.know(tx.spender, held);
+                this.state.writeAllowance(allowance, tx.amount === 0n ? undefined : { amount: tx.amount, expiresAt: tx.expiresAt ?? 0n, ...(held.hash === undefined ? {} : { spenderHash: held.hash }) });
                 break;
+            }
         }
         if (supply !== this.state.totalSupply()) this.state.setTotalSupply(supply);
         const block: Block = { tx, timestamp: now, ...(effectiveFee === undefined ? {} : { effectiveFee }) };
@@ -474,41 +541,97 @@ export class Ledger {
         }
         const index = this.appendBlock(block);
         if (block.feeCollector !== undefined) this.state.setFeeCollectorBlock(index);
-        if (createdAt !== undefined) {
-            this.state.recordTransaction(dedupKey(createdAt, tx), index);
+        if (prep.dedupKey !== undefined) {
+            this.state.recordTransaction(prep.dedupKey, index);
             this.state.pruneDedup(now - TX_WINDOW_NS - PERMITTED_DRIFT_NS, PRUNE_PER_CALL);
         }
         this.state.pruneExpiredAllowances(now, PRUNE_PER_CALL);
-        this.certifyTip();
         return index;
     }
 
-    private spendAllowance(from: Account, spender: Account, amount: bigint, now: bigint): void {
-        const a = this.activeAllowance(from, spender, now);
+    /**
+     * The spender of a transfer_from: spends its allowance (unless it spends from its own account)
+     * and knows its account hash, from the allowance entry when it holds it.
+     */
+    private spendOrKnow(from: Account, spender: Account, allowance: AllowanceEntry | undefined, amount: bigint, now: bigint): void {
+        if (sameAccount(from, spender)) {
+            this.know(spender, undefined);
+            return;
+        }
+        const entry = allowance ?? this.state.allowanceEntry(from, spender);
+        const a = active(entry.record, now);
+        const held = { hash: entry.record?.spenderHash };
+        this.know(spender, held);
         const left = a.amount - amount;
-        this.state.setAllowance(from, spender, left === 0n ? undefined : { amount: left, expiresAt: a.expiresAt });
+        this.state.writeAllowance(entry, left === 0n ? undefined : { amount: left, expiresAt: a.expiresAt, ...(held.hash === undefined ? {} : { spenderHash: held.hash }) });
     }
 
     private appendBlock(block: Block): bigint {
         const index = this.state.blockCount();
         const parent = this.state.tipHash();
         if (parent !== undefined) block.parentHash = parent;
-        const hash = blockHash(block, { accountHash: this.accountHashes.hook });
+        const hash = blockHash(block, { accountHash: this.knownHook });
         this.state.appendBlockBytes(index, encodeBlock(block));
         this.state.setTipHash(hash);
         return index;
     }
 
-    /** Certified data = root hash of the tip tree (last_block_index, last_block_hash), or of the empty tree. */
+    /**
+     * Certified data = root hash of the tip tree (last_block_index, last_block_hash), or of the
+     * empty tree. Called by init and upgrade, and by the canister's timer after blocks were
+     * appended (so once per round, not once per transaction: docs/ledger.md, "Certification").
+     */
     certifyTip(): void {
         const count = this.state.blockCount();
         const tip = this.state.tipHash();
-        this.env.certify(count === 0n || tip === undefined ? EMPTY_TREE_HASH : tipTreeRootHash(count - 1n, tip));
+        if (count === 0n || tip === undefined) {
+            this.env.certify(EMPTY_TREE_HASH);
+            this.certified = undefined;
+        } else {
+            this.env.certify(tipTreeRootHash(count - 1n, tip));
+            this.certified = { index: count - 1n, hash: tip };
+        }
+        this.certifiedCount = count;
+    }
+
+    /** Whether blocks were appended since this heap last certified the tip. */
+    certificationPending(): boolean {
+        return this.certifiedCount !== this.state.blockCount();
+    }
+
+    /**
+     * The (last block index, last block hash) the certified data commits to — what
+     * `icrc3_get_tip_certificate` and `get_data_certificate` answer with the certificate — or
+     * undefined for the empty tree. A heap copy of what `certifyTip` last certified (init and
+     * post_upgrade certify, so it always matches the certified data).
+     */
+    certifiedTip(): { index: bigint; hash: Uint8Array } | undefined {
+        return this.certified;
     }
 }
 
 /** reconstruct(Empty) = SHA-256("\x11ic-hashtree-empty"). */
 export const EMPTY_TREE_HASH = new Uint8Array([0x4e, 0x3e, 0xd3, 0x5c, 0x4e, 0x2d, 0x1e, 0xe8, 0x99, 0x96, 0x48, 0x3f, 0xb6, 0x26, 0x0a, 0x64, 0xcf, 0xfb, 0x6c, 0x47, 0xdb, 0xab, 0x21, 0x6e, 0x79, 0x30, 0xe8, 0x2f, 0x81, 0x90, 0xd1, 0x20]);
+
+/** What the checks read, handed to `apply` so that it does not read it again. */
+interface Prepared {
+    dedupKey?: Uint8Array;
+    /** The balance entry of the account debited (from; the approver). */
+    from?: BalanceEntry;
+    /** The allowance spent or replaced. */
+    allowance?: AllowanceEntry;
+}
+
+/** Whether `a` is written in its canonical form (no explicit zero subaccount): the form whose hash entries keep. */
+function canonicalForm(a: Account): boolean {
+    return a.subaccount === undefined || !isDefaultSubaccount(a.subaccount);
+}
+
+/** An allowance as it counts at `now`: 0 when absent or expired. */
+function active(a: AllowanceRecord | undefined, now: bigint): AllowanceRecord {
+    if (a === undefined || (a.expiresAt !== 0n && a.expiresAt <= now)) return { amount: 0n, expiresAt: 0n };
+    return a;
+}
 
 function generic(code: bigint, message: string): { GenericError: { error_code: bigint; message: string } } {
     return { GenericError: { error_code: code, message } };
@@ -546,32 +669,94 @@ function checkMetadata(entries: [string, MetadataValue][]): void {
 /**
  * The deduplication key: created_at_time first (so the oldest entries come first and can be
  * pruned), then every user-given field of the transaction, in an injective encoding that tells an
- * absent subaccount from the zero subaccount (as the DFINITY ledger's transaction hash does).
+ * absent subaccount from the zero subaccount (as the DFINITY ledger's transaction hash does):
+ *   u64be(created_at_time) ‖ op code ‖ account(from) ‖ account(to) ‖ account(spender)
+ *   ‖ nat(amount) ‖ nat(fee) ‖ memo ‖ nat(expected_allowance) ‖ nat(expires_at)
+ * where account(none) = 0, account(a) = (1 | 2 with a subaccount) ‖ owner length ‖ owner ‖ [sub],
+ * nat(none) = 0, nat(n) = 1 ‖ LEB128(n), memo(none) = 0, memo(m) = 1 ‖ LEB128(|m|) ‖ m.
+ * Built once per message into a reused buffer (numbers below 2^31 without BigInt arithmetic).
  */
 export function dedupKey(createdAt: bigint, tx: Tx & { fee?: bigint; memo?: Uint8Array }): Uint8Array {
-    const parts: Uint8Array[] = [u64be(createdAt), new Uint8Array([OP_CODES[tx.op]])];
-    const account = (a: Account | undefined): void => {
-        if (a === undefined) {
-            parts.push(new Uint8Array([0]));
-            return;
-        }
-        parts.push(new Uint8Array([a.subaccount === undefined ? 1 : 2, a.owner.length]), a.owner);
-        if (a.subaccount !== undefined) parts.push(a.subaccount);
-    };
-    const nat = (n: bigint | undefined): void => {
-        if (n === undefined) parts.push(new Uint8Array([0]));
-        else parts.push(new Uint8Array([1]), leb128(n));
-    };
-    account('from' in tx ? tx.from : undefined);
-    account('to' in tx ? tx.to : undefined);
-    account('spender' in tx ? tx.spender : undefined);
-    nat(tx.amount);
-    nat(tx.fee);
-    if (tx.memo === undefined) parts.push(new Uint8Array([0]));
-    else parts.push(new Uint8Array([1]), leb128(BigInt(tx.memo.length)), tx.memo);
-    nat(tx.op === 'approve' ? tx.expectedAllowance : undefined);
-    nat(tx.op === 'approve' ? tx.expiresAt : undefined);
-    return concat(parts);
+    kp = 0;
+    keyRoom(9);
+    keyView.setBigUint64(0, createdAt);
+    kb[8] = OP_CODES[tx.op];
+    kp = 9;
+    keyAccount('from' in tx ? tx.from : undefined);
+    keyAccount('to' in tx ? tx.to : undefined);
+    keyAccount('spender' in tx ? tx.spender : undefined);
+    keyNat(tx.amount);
+    keyNat(tx.fee);
+    if (tx.memo === undefined) keyByte(0);
+    else {
+        keyByte(1);
+        keyLeb(BigInt(tx.memo.length));
+        keyRoom(tx.memo.length);
+        kb.set(tx.memo, kp);
+        kp += tx.memo.length;
+    }
+    keyNat(tx.op === 'approve' ? tx.expectedAllowance : undefined);
+    keyNat(tx.op === 'approve' ? tx.expiresAt : undefined);
+    return kb.slice(0, kp);
+}
+
+let kb = new Uint8Array(256);
+let keyView = new DataView(kb.buffer);
+let kp = 0;
+
+function keyRoom(n: number): void {
+    if (kp + n <= kb.length) return;
+    const grown = new Uint8Array(Math.max(kb.length * 2, kp + n));
+    grown.set(kb.subarray(0, kp));
+    kb = grown;
+    keyView = new DataView(kb.buffer);
+}
+
+function keyByte(b: number): void {
+    keyRoom(1);
+    kb[kp++] = b;
+}
+
+function keyAccount(a: Account | undefined): void {
+    if (a === undefined) {
+        keyByte(0);
+        return;
+    }
+    const sub = a.subaccount;
+    keyRoom(2 + a.owner.length + (sub === undefined ? 0 : sub.length));
+    kb[kp++] = sub === undefined ? 1 : 2;
+    kb[kp++] = a.owner.length;
+    kb.set(a.owner, kp);
+    kp += a.owner.length;
+    if (sub !== undefined) {
+        kb.set(sub, kp);
+        kp += sub.length;
+    }
+}
+
+function keyNat(n: bigint | undefined): void {
+    if (n === undefined) keyByte(0);
+    else {
+        keyByte(1);
+        keyLeb(n);
+    }
+}
+
+function keyLeb(n: bigint): void {
+    if (n < 0n || n > 0x7fffffffn) {
+        const b = leb128(n);
+        keyRoom(b.length);
+        kb.set(b, kp);
+        kp += b.length;
+        return;
+    }
+    let x = Number(n);
+    keyRoom(5);
+    while (x > 0x7f) {
+        kb[kp++] = (x & 0x7f) | 0x80;
+        x >>>= 7;
+    }
+    kb[kp++] = x;
 }
 
 const OP_CODES = { mint: 1, burn: 2, xfer: 3, approve: 4 } as const;
