@@ -6,9 +6,10 @@
  * bytes here beside the old ones.
  */
 import type { Account } from '../../../src/ledger/account';
-import { accountToValue, decodeBlock, encodeBlock, type Block } from '../../../src/ledger/icrc3/block';
+import { accountToValue, type Block } from '../../../src/ledger/icrc3/block';
+import { decodeBlock, encodeBlock } from '../../../src/ledger/icrc3/codec';
 import { hashValue } from '../../../src/ledger/icrc3/value';
-import { dedupKey } from '../../../src/ledger/ledger';
+import { dedupKey } from '../../../src/ledger/dedup';
 import { decodeSettings, encodeSettings, type LedgerSettings } from '../../../src/ledger/settings';
 import { LedgerState, type LedgerStores } from '../../../src/ledger/state';
 import { MemoryKV } from '../../../src/lib/storage/kv';

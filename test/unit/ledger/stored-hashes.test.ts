@@ -11,9 +11,12 @@
  */
 import fc from 'fast-check';
 import { accountFromKey, type Account } from '../../../src/ledger/account';
-import { accountToValue, tipTreeRootHash } from '../../../src/ledger/icrc3/block';
+import { accountToValue } from '../../../src/ledger/icrc3/block';
+import { tipTreeRootHash } from '../../../src/ledger/icrc3/tip-tree';
 import { hashValue } from '../../../src/ledger/icrc3/value';
-import { dedupKey, EMPTY_TREE_HASH, type Ledger } from '../../../src/ledger/ledger';
+import { EMPTY_TREE_HASH } from '../../../src/ledger/certification';
+import { dedupKey } from '../../../src/ledger/dedup';
+import type { Ledger } from '../../../src/ledger/ledger';
 import type { LedgerStores } from '../../../src/ledger/state';
 import { concat, leb128, u64be } from '../../../src/lib/storage/bytes';
 import { E8S, MINTER, newLedger, principal, reopen, stores, sub, sumOfBalances, T0, verifyChain } from './helpers';

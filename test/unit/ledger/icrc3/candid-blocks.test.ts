@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { decode, encode } from '../../../../src/lib/candid/candid';
 import * as T from '../../../../src/ledger/api/candid';
 import { CandidBlocks } from '../../../../src/ledger/icrc3/candid-blocks';
-import { blockToValue, decodeBlock, encodeBlock, type Account, type Block } from '../../../../src/ledger/icrc3/block';
+import { blockToValue, type Account, type Block } from '../../../../src/ledger/icrc3/block';
+import { decodeBlock, encodeBlock } from '../../../../src/ledger/icrc3/codec';
 import { legacyBlockValue } from '../../../../src/ledger/legacy/blocks';
 import { toIdl } from '../../../../src/lib/candid/to-idl';
 
