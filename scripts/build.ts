@@ -1,5 +1,6 @@
 /**
- * `npm run build`: builds every canister with `azle build`, offline (no dfx needed).
+ * `npm run build`: builds every canister offline (no dfx needed) with Azle's build steps, driven by
+ * scripts/build-canister.ts (a leaner bundle: no legacy text-encoding tables, minified).
  * Output: .azle/<name>/<name>.wasm and .did (the fixture's under test/fixture/.azle/); without
  * names, the dashboard's static bundle too (dashboard/dist/, dashboard/build.ts).
  * Usage: npm run build [-- name ...]
@@ -24,8 +25,8 @@ export function buildCanister(name: string): void {
     const c = CANISTERS.find((x) => x.name === name);
     if (c === undefined) throw new Error(`unknown canister ${name}`);
     const root = resolve(__dirname, '..', c.root);
-    const azle = resolve(__dirname, '..', 'node_modules', '.bin', 'azle');
-    execFileSync(azle, ['build', name], {
+    const tsx = resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
+    execFileSync(tsx, [join(__dirname, 'build-canister.ts'), name], {
         cwd: root,
         stdio: ['ignore', 'inherit', 'inherit'],
         env: { ...process.env, AZLE_DFX_ROOT: root, CANISTER_CANDID_PATH: join(root, '.azle', name, `${name}.did`) },

@@ -1,35 +1,39 @@
 /**
  * emc_ledger — the $EMC ICRC-1/2/3 ledger. Entry points only: decode the Candid argument with our
  * codec, call the domain (src/ledger), encode the result. Methods are `manual` so that Candid
- * costs what our lean codec costs; the IDL types given to the decorators produce the .did file.
+ * costs what our lean codec costs; the IDL types given to the decorators produce the .did file
+ * and are built only then (canisters/common/candid-sig.ts).
  */
-import { canisterSelf, certifiedDataSet, dataCertificate, IDL, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, time, update } from 'azle';
+import { canisterSelf, certifiedDataSet, dataCertificate, init, inspectMessage, msgArgData, msgCaller, msgReply, postUpgrade, query, setTimer, time, update } from 'azle';
 
 import { decode, encode, type Type } from '../../src/lib/candid/candid';
 import { checkArgLength } from '../../src/lib/candid/inspect';
 import { primeService } from '../../src/lib/candid/service';
-import { toIdl } from '../../src/lib/candid/to-idl';
 import type { Env } from '../../src/lib/env';
 import * as T from '../../src/ledger/api/candid';
 import { consentMessage, type ConsentRequest } from '../../src/ledger/consent';
-import { blockToValue, decodeBlock, tipHashTreeCbor } from '../../src/ledger/icrc3/block';
+import { decodeBlock } from '../../src/ledger/icrc3/codec';
+import { tipHashTreeCbor } from '../../src/ledger/icrc3/tip-tree';
+import { CandidBlocks } from '../../src/ledger/icrc3/candid-blocks';
 import { LEDGER_METHODS, ledgerIngressPolicy, type LedgerMethod } from '../../src/ledger/api/interface';
-import { legacyBlockValue, legacyRange, legacyTransaction } from '../../src/ledger/legacy/blocks';
+import { legacyRange, legacyTransaction } from '../../src/ledger/legacy/blocks';
 import { Ledger, MAX_TAKE_ALLOWANCES } from '../../src/ledger/ledger';
 import { metadataEntries, SUPPORTED_BLOCK_TYPES, SUPPORTED_STANDARDS } from '../../src/ledger/metadata';
 import { LedgerState } from '../../src/ledger/state';
 import { LEDGER_MEMORY } from '../../src/lib/storage/memory-ids';
 import { StableKV } from '../../src/lib/storage/stable-kv';
+import { candidType, methodSig } from '../common/candid-sig';
 import { inspectOrTrap } from '../common/inspect';
 
-const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
+const idl = candidType;
 
-/** Decorator arguments of a method from the interface table: its IDL types, in manual mode. */
-function sig(name: LedgerMethod): [IDL.Type[], IDL.Type, { manual: true }] {
-    const m = LEDGER_METHODS[name];
-    return [m.args.map(idl), idl(m.ret), { manual: true }];
+/** Decorator arguments of a method from the interface table (IDL types only while the .did is written), in manual mode. */
+function sig(name: LedgerMethod): ReturnType<typeof methodSig> {
+    return methodSig(LEDGER_METHODS[name]);
 }
 const MAX_BLOCKS_PER_RESPONSE = 100n;
+/** icrc3_get_blocks and get_blocks replies, written from the stored blocks. */
+const candidBlocks = new CandidBlocks({ icrc3Result: T.GetBlocksResult, icrc3Value: T.ICRC3Value, legacyResponse: T.GetBlocksResponse, legacyValue: T.LegacyValue });
 const EMPTY_HASH_TREE = new Uint8Array([0x81, 0x00]);
 
 const env: Env = {
@@ -44,11 +48,36 @@ let memoLength = 32;
 /** Inspect rules and execution's argument limits, computed per method when asked. */
 const policy = ledgerIngressPolicy(() => memoLength);
 
-/** CBOR of the certified tip's hash tree (ICRC-3 labels), or the empty tree before block 0. */
+/**
+ * CBOR of the certified tip's hash tree (ICRC-3 labels), or the empty tree before block 0: the
+ * (index, hash) pair the certified data commits to, which may be a round behind the last block.
+ */
 function tipHashTree(ledger: Ledger): Uint8Array {
-    const count = ledger.state.blockCount();
-    const tip = ledger.state.tipHash();
-    return count === 0n || tip === undefined ? EMPTY_HASH_TREE : tipHashTreeCbor(count - 1n, tip);
+    const tip = ledger.certifiedTip();
+    return tip === undefined ? EMPTY_HASH_TREE : tipHashTreeCbor(tip.index, tip.hash);
+}
+
+/**
+ * Time at which the certification timer was armed and has not run yet (heap: an upgrade drops
+ * timers, and post_upgrade certifies).
+ */
+let certifyArmedAt: bigint | undefined;
+
+/**
+ * After a message appended blocks: certifies the new tip from a timer that runs in a later round,
+ * once for every block of this round (docs/ledger.md, "Certification"). A timer already armed in
+ * this round is enough; one armed in an earlier round that has not run (or whose run trapped and
+ * was rolled back) is armed again; a timer that finds the tip certified does nothing.
+ */
+function certifySoon(ledger: Ledger): void {
+    if (!ledger.certificationPending()) return;
+    const now = time();
+    if (certifyArmedAt === now) return;
+    certifyArmedAt = now;
+    setTimer(0, () => {
+        certifyArmedAt = undefined;
+        if (ledger.certificationPending()) ledger.certifyTip();
+    });
 }
 
 function arg<V>(t: Type<V>): V {
@@ -81,6 +110,7 @@ export default class {
         if (!('Init' in a)) throw new Error('the ledger must be installed with variant { Init = … }');
         this.ledger.init(T.initArgsIn(a.Init));
         primeService(LEDGER_METHODS);
+        candidBlocks.prime();
         memoLength = this.ledger.settings().maxMemoLength;
     }
 
@@ -91,6 +121,7 @@ export default class {
         const u = T.opt(a.Upgrade);
         this.ledger.upgrade(u === undefined ? undefined : T.upgradeArgsIn(u));
         primeService(LEDGER_METHODS);
+        candidBlocks.prime();
         memoLength = this.ledger.settings().maxMemoLength;
     }
 
@@ -145,6 +176,7 @@ export default class {
     @update(...sig('icrc1_transfer'))
     icrc1_transfer(): void {
         reply(T.TransferResult, this.ledger.transfer(T.transferArgsIn(arg(T.TransferArg))));
+        certifySoon(this.ledger);
     }
 
     @query(...sig('icrc1_supported_standards'))
@@ -157,11 +189,13 @@ export default class {
     @update(...sig('icrc2_approve'))
     icrc2_approve(): void {
         reply(T.ApproveResult, this.ledger.approve(T.approveArgsIn(arg(T.ApproveArgsT))));
+        certifySoon(this.ledger);
     }
 
     @update(...sig('icrc2_transfer_from'))
     icrc2_transfer_from(): void {
         reply(T.TransferFromResult, this.ledger.transferFrom(T.transferFromArgsIn(arg(T.TransferFromArgsT))));
+        certifySoon(this.ledger);
     }
 
     @query(...sig('icrc2_allowance'))
@@ -177,17 +211,17 @@ export default class {
     icrc3_get_blocks(): void {
         const ranges = arg(T.GetBlocksArgsVec) as { start: bigint; length: bigint }[];
         const length = this.ledger.state.blockCount();
-        const blocks: { id: bigint; block: unknown }[] = [];
+        const blocks: { id: bigint; bytes: Uint8Array }[] = [];
         let budget = MAX_BLOCKS_PER_RESPONSE;
         for (const r of ranges) {
             const end = r.start + (r.length < budget ? r.length : budget);
             for (let i = r.start; i < end && i < length; i++) {
-                blocks.push({ id: i, block: blockToValue(decodeBlock(this.ledger.state.blockBytes(i) as Uint8Array)) });
+                blocks.push({ id: i, bytes: this.ledger.state.blockBytes(i) as Uint8Array });
                 budget--;
             }
             if (budget === 0n) break;
         }
-        reply(T.GetBlocksResult, { log_length: length, blocks, archived_blocks: [] });
+        msgReply(candidBlocks.icrc3Reply(length, blocks));
     }
 
     @query(...sig('icrc3_get_archives'))
@@ -262,10 +296,9 @@ export default class {
         const a = arg(T.GetBlocksArgs) as { start: bigint; length: bigint };
         const count = this.ledger.state.blockCount();
         const { first, end } = legacyRange(a.start, a.length, count);
-        const blocks = [];
-        for (let i = first; i < end; i++) blocks.push(legacyBlockValue(decodeBlock(this.ledger.state.blockBytes(i) as Uint8Array)));
-        const certificate = dataCertificate();
-        reply(T.GetBlocksResponse, { first_index: first, chain_length: count, certificate: certificate === undefined ? [] : [certificate], blocks, archived_blocks: [] });
+        const blocks: Uint8Array[] = [];
+        for (let i = first; i < end; i++) blocks.push(this.ledger.state.blockBytes(i) as Uint8Array);
+        msgReply(candidBlocks.legacyReply(first, count, dataCertificate(), blocks));
     }
 
     @query(...sig('get_transactions'))

@@ -5,21 +5,20 @@
  * the handlers cannot disagree. Install, upgrade and the maintenance timer are in ./lifecycle.ts;
  * `canister_inspect_message` refuses what execution would refuse (docs/security.md).
  */
-import { IDL, init, inspectMessage, msgArgData, postUpgrade, query, update } from 'azle';
+import { init, inspectMessage, msgArgData, postUpgrade, query, update } from 'azle';
 
-import { decode, type Type } from '../../src/lib/candid/candid';
-import { toIdl } from '../../src/lib/candid/to-idl';
+import { decode } from '../../src/lib/candid/candid';
 import { ProtocolArgT } from '../../src/protocol/api/candid';
 import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/api/interface';
+import { candidType, methodSig } from '../common/candid-sig';
 import { inspectOrTrap } from '../common/inspect';
 import { handle } from './dispatch';
 import { INGRESS, install, upgrade } from './lifecycle';
 
-const idl = (t: Type): IDL.Type => toIdl(IDL as never, t);
+const idl = candidType;
 
-function sig(name: ProtocolMethod): [IDL.Type[], IDL.Type, { manual: true }] {
-    const m = PROTOCOL_METHODS[name];
-    return [m.args.map(idl), idl(m.ret), { manual: true }];
+function sig(name: ProtocolMethod): ReturnType<typeof methodSig> {
+    return methodSig(PROTOCOL_METHODS[name]);
 }
 
 const initArg = () => decode([ProtocolArgT], msgArgData())[0] as Parameters<typeof install>[0];

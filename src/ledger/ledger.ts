@@ -1,144 +1,42 @@
 /**
  * The $EMC ledger's rules: ICRC-1 transfers (with mint and burn through the minting account),
- * ICRC-2 approvals and transfers from, deduplication, blocks and the certified tip, following the
- * DFINITY ICRC ledger's behaviour (../shared/reference/icrc.md §2) except where docs/ledger.md says
- * otherwise. Every error leaves the state untouched: all checks come before the first write.
+ * ICRC-2 approvals and transfers from, and the queries, following the DFINITY ICRC ledger's
+ * behaviour (../shared/reference/icrc.md §2) except where docs/ledger.md says otherwise. Every
+ * error leaves the state untouched: all checks (here, and the deduplication window: dedup.ts) come
+ * before the first write (apply.ts). Install and upgrade: lifecycle.ts; the certified tip:
+ * certification.ts; the calls' arguments, errors and error codes: calls.ts.
+ * Storage: src/ledger/state.ts. Cost per token move (docs/ledger.md § Cost): the block's ICRC-3
+ * hash (13-15 SHA-256 compressions; account hashes come from the entries read) and ~10 stable-map
+ * operations, each entry read once; the tip is certified once per round (`certifyTip`, from the
+ * canister's timer), not once per move.
  */
 import type { Env } from '../lib/env';
-import { concat, leb128, u64be } from '../lib/storage/bytes';
+import { concat } from '../lib/storage/bytes';
 import { accountKey, accountProblem, isAnonymous, isDefaultSubaccount, sameAccount, type Account } from './account';
-import { AccountHashCache, blockHash, encodeBlock, tipTreeRootHash, type Block, type Tx } from './icrc3/block';
-import { EMC_DEFAULTS, type LedgerSettings, type MetadataValue, type ArchiveOptions } from './settings';
-import { LedgerState } from './state';
+import { active, Applier } from './apply';
+import { ErrorCodes, MAX_TOKENS, type ApproveArgs, type ApproveError, type Result, type TransferArgs, type TransferError, type TransferFromArgs, type TransferFromError } from './calls';
+import { TipCertification } from './certification';
+import { timeChecks } from './dedup';
+import type { Tx } from './icrc3/block';
+import { saveInitSettings, saveUpgradeSettings, type InitSettings, type UpgradeSettings } from './lifecycle';
+import type { LedgerSettings } from './settings';
+import type { AllowanceEntry, BalanceEntry, LedgerState } from './state';
 
-export type Result<T, E> = { Ok: T } | { Err: E };
-
-export type TransferError =
-    | { BadFee: { expected_fee: bigint } }
-    | { BadBurn: { min_burn_amount: bigint } }
-    | { InsufficientFunds: { balance: bigint } }
-    | { TooOld: null }
-    | { CreatedInFuture: { ledger_time: bigint } }
-    | { TemporarilyUnavailable: null }
-    | { Duplicate: { duplicate_of: bigint } }
-    | { GenericError: { error_code: bigint; message: string } };
-
-export type ApproveError =
-    | { BadFee: { expected_fee: bigint } }
-    | { InsufficientFunds: { balance: bigint } }
-    | { AllowanceChanged: { current_allowance: bigint } }
-    | { Expired: { ledger_time: bigint } }
-    | { TooOld: null }
-    | { CreatedInFuture: { ledger_time: bigint } }
-    | { Duplicate: { duplicate_of: bigint } }
-    | { TemporarilyUnavailable: null }
-    | { GenericError: { error_code: bigint; message: string } };
-
-export type TransferFromError =
-    | { BadFee: { expected_fee: bigint } }
-    | { BadBurn: { min_burn_amount: bigint } }
-    | { InsufficientFunds: { balance: bigint } }
-    | { InsufficientAllowance: { allowance: bigint } }
-    | { TooOld: null }
-    | { CreatedInFuture: { ledger_time: bigint } }
-    | { Duplicate: { duplicate_of: bigint } }
-    | { TemporarilyUnavailable: null }
-    | { GenericError: { error_code: bigint; message: string } };
-
-export interface TransferArgs {
-    from_subaccount?: Uint8Array;
-    to: Account;
-    amount: bigint;
-    fee?: bigint;
-    memo?: Uint8Array;
-    created_at_time?: bigint;
-}
-
-export interface ApproveArgs {
-    from_subaccount?: Uint8Array;
-    spender: Account;
-    amount: bigint;
-    expected_allowance?: bigint;
-    expires_at?: bigint;
-    fee?: bigint;
-    memo?: Uint8Array;
-    created_at_time?: bigint;
-}
-
-export interface TransferFromArgs {
-    spender_subaccount?: Uint8Array;
-    from: Account;
-    to: Account;
-    amount: bigint;
-    fee?: bigint;
-    memo?: Uint8Array;
-    created_at_time?: bigint;
-}
-
-/** GenericError codes of this ledger (docs/ledger.md). */
-export const ErrorCodes = {
-    ANONYMOUS_CALLER: 1001n,
-    INVALID_ACCOUNT: 1002n,
-    MEMO_TOO_LONG: 1003n,
-    SUPPLY_CAP: 1004n,
-    SELF_APPROVAL: 1005n,
-    MINTER_NOT_ALLOWED: 1006n,
-} as const;
-
-/** Deduplication window and permitted clock drift (DFINITY: 24 h and 60 s). */
-export const TX_WINDOW_NS = 24n * 3600n * 1_000_000_000n;
-export const PERMITTED_DRIFT_NS = 60n * 1_000_000_000n;
-/** Allowances are capped at what the ledger's u64 balances can hold. */
-export const MAX_TOKENS = (1n << 64n) - 1n;
-/** Lazily removed stale entries per state-changing call (dedup window, expired approvals). */
-const PRUNE_PER_CALL = 2;
-/** A genesis larger than this would not fit the install message's instruction budget. */
-export const MAX_INITIAL_BALANCES = 20_000;
-/** Reserved metadata keys (computed by the ledger; a deployer may not set them). */
-export const RESERVED_METADATA = ['icrc1:decimals', 'icrc1:name', 'icrc1:symbol', 'icrc1:fee', 'icrc1:max_memo_length', 'icrc103:public_allowances', 'icrc103:max_take_value', 'icrc106:index_principal'];
 export const MAX_TAKE_ALLOWANCES = 500n;
-
-export interface InitSettings {
-    minting_account: Account;
-    fee_collector_account?: Account;
-    transfer_fee: bigint;
-    decimals?: number;
-    max_memo_length?: number;
-    token_symbol: string;
-    token_name: string;
-    metadata: [string, MetadataValue][];
-    initial_balances: [Account, bigint][];
-    feature_flags?: { icrc2: boolean };
-    archive_options?: ArchiveOptions;
-    index_principal?: Uint8Array;
-    max_supply?: bigint;
-}
-
-export interface UpgradeSettings {
-    metadata?: [string, MetadataValue][];
-    token_symbol?: string;
-    token_name?: string;
-    transfer_fee?: bigint;
-    change_fee_collector?: { Unset: null } | { SetTo: Account };
-    max_memo_length?: number;
-    feature_flags?: { icrc2: boolean };
-    change_archive_options?: Partial<ArchiveOptions>;
-    index_principal?: Uint8Array;
-}
-
-/** A configuration error: the install or upgrade is refused (the canister traps with this message). */
-export class LedgerConfigError extends Error {}
 
 export class Ledger {
     readonly state: LedgerState;
-    /** Heap-only memo of account hashes for block hashing (a cache: rebuilt after an upgrade). */
-    private readonly accountHashes = new AccountHashCache(20_000);
+    /** The writes of validated transactions and of the genesis (and the account-hash memos they use). */
+    private readonly writer: Applier;
+    private readonly certification: TipCertification;
 
     constructor(
         state: LedgerState,
         private readonly env: Env,
     ) {
         this.state = state;
+        this.writer = new Applier(state, env);
+        this.certification = new TipCertification(state, env);
     }
 
     settings(): LedgerSettings {
@@ -148,94 +46,13 @@ export class Ledger {
     // ----- lifecycle ------------------------------------------------------------------------
 
     init(args: InitSettings): void {
-        if (this.state.isInitialized()) throw new LedgerConfigError('the ledger is already initialized');
-        const problem = accountProblem(args.minting_account);
-        if (problem !== undefined) throw new LedgerConfigError(`minting_account: ${problem}`);
-        if (args.fee_collector_account !== undefined) {
-            const p = accountProblem(args.fee_collector_account);
-            if (p !== undefined) throw new LedgerConfigError(`fee_collector_account: ${p}`);
-            if (sameAccount(args.fee_collector_account, args.minting_account)) throw new LedgerConfigError('the fee collector must not be the minting account');
-        }
-        checkMetadata(args.metadata);
-        const maxSupply = args.max_supply ?? EMC_DEFAULTS.maxSupply;
-        if (args.initial_balances.length > MAX_INITIAL_BALANCES) {
-            throw new LedgerConfigError(`at most ${MAX_INITIAL_BALANCES} initial balances fit one install; got ${args.initial_balances.length}`);
-        }
-        let total = 0n;
-        for (const [account, amount] of args.initial_balances) {
-            const p = accountProblem(account);
-            if (p !== undefined) throw new LedgerConfigError(`initial balance account: ${p}`);
-            if (sameAccount(account, args.minting_account)) throw new LedgerConfigError('the minting account cannot hold an initial balance');
-            if (amount < 0n) throw new LedgerConfigError('initial balances must not be negative');
-            total += amount;
-        }
-        if (total > maxSupply) throw new LedgerConfigError(`initial balances total ${total} e8s, more than the maximum supply ${maxSupply}`);
-        if (args.transfer_fee < 0n || args.transfer_fee > MAX_TOKENS) throw new LedgerConfigError('transfer_fee out of range');
-        const memo = args.max_memo_length ?? EMC_DEFAULTS.maxMemoLength;
-        if (memo < 32) throw new LedgerConfigError('max_memo_length must be at least 32');
-        this.state.saveSettings({
-            name: args.token_name,
-            symbol: args.token_symbol,
-            decimals: args.decimals ?? EMC_DEFAULTS.decimals,
-            fee: args.transfer_fee,
-            maxMemoLength: memo,
-            mintingAccount: canonical(args.minting_account),
-            feeCollector: args.fee_collector_account === undefined ? undefined : canonical(args.fee_collector_account),
-            metadata: args.metadata,
-            maxSupply,
-            archiveOptions: args.archive_options,
-            indexPrincipal: args.index_principal,
-            featureFlags: args.feature_flags ?? { icrc2: true },
-        });
-        this.state.setTotalSupply(0n);
-        const now = this.env.now();
-        for (const [to, amount] of args.initial_balances) {
-            if (amount === 0n) continue;
-            this.state.setBalance(to, this.state.balance(to) + amount);
-            this.state.setTotalSupply(this.state.totalSupply() + amount);
-            this.appendBlock({ tx: { op: 'mint', to, amount }, timestamp: now });
-        }
+        saveInitSettings(this.state, args);
+        this.writer.genesis(args.initial_balances);
         this.certifyTip();
     }
 
     upgrade(args: UpgradeSettings | undefined): void {
-        if (!this.state.isInitialized()) throw new LedgerConfigError('cannot upgrade a ledger that was never initialized');
-        const s = { ...this.state.settings() };
-        if (args !== undefined) {
-            if (args.metadata !== undefined) {
-                checkMetadata(args.metadata);
-                s.metadata = args.metadata;
-            }
-            if (args.token_symbol !== undefined) s.symbol = args.token_symbol;
-            if (args.token_name !== undefined) s.name = args.token_name;
-            if (args.transfer_fee !== undefined) {
-                if (args.transfer_fee < 0n || args.transfer_fee > MAX_TOKENS) throw new LedgerConfigError('transfer_fee out of range');
-                s.fee = args.transfer_fee;
-            }
-            if (args.max_memo_length !== undefined) {
-                if (args.max_memo_length < s.maxMemoLength) throw new LedgerConfigError(`max_memo_length can only grow (is ${s.maxMemoLength}, asked ${args.max_memo_length})`);
-                s.maxMemoLength = args.max_memo_length;
-            }
-            if (args.change_fee_collector !== undefined) {
-                if ('Unset' in args.change_fee_collector) {
-                    s.feeCollector = undefined;
-                } else {
-                    const p = accountProblem(args.change_fee_collector.SetTo);
-                    if (p !== undefined) throw new LedgerConfigError(`fee collector: ${p}`);
-                    if (sameAccount(args.change_fee_collector.SetTo, s.mintingAccount)) throw new LedgerConfigError('the fee collector must not be the minting account');
-                    s.feeCollector = canonical(args.change_fee_collector.SetTo);
-                }
-                this.state.setFeeCollectorBlock(undefined);
-            }
-            if (args.feature_flags !== undefined) s.featureFlags = args.feature_flags;
-            if (args.change_archive_options !== undefined) {
-                if (s.archiveOptions === undefined) throw new LedgerConfigError('there are no archive options to change');
-                const patch = Object.fromEntries(Object.entries(args.change_archive_options).filter(([, v]) => v !== undefined));
-                s.archiveOptions = { ...s.archiveOptions, ...patch };
-            }
-            if (args.index_principal !== undefined) s.indexPrincipal = args.index_principal;
-        }
-        this.state.saveSettings(s);
+        saveUpgradeSettings(this.state, args);
         this.certifyTip();
     }
 
@@ -253,10 +70,12 @@ export class Ledger {
         let tx: Tx;
         let effectiveFee: bigint | undefined;
         let debit = args.amount;
+        let source: BalanceEntry | undefined;
         if (isMint || isBurn) {
             if (args.fee !== undefined && args.fee !== 0n) return { Err: { BadFee: { expected_fee: 0n } } };
             if (isBurn) {
-                const balance = this.state.balance(from);
+                source = this.state.balanceEntry(from);
+                const balance = source.balance;
                 const minBurn = s.fee < balance ? s.fee : balance;
                 if (args.amount === 0n || args.amount < minBurn) return { Err: { BadBurn: { min_burn_amount: minBurn } } };
                 tx = { op: 'burn', from, amount: args.amount };
@@ -272,18 +91,19 @@ export class Ledger {
         }
         // As DFINITY's ledger: a mint or burn records no fee, even a fee of 0 the caller gave.
         const full = withUserFields(tx, isMint || isBurn ? { memo: args.memo, created_at_time: args.created_at_time } : args);
-        const timing = this.timeChecks(args.created_at_time, full);
-        if (timing !== undefined) return { Err: timing };
+        const timing = timeChecks(this.env, this.state, args.created_at_time, full);
+        if ('Err' in timing) return timing;
         if (tx.op === 'mint') {
             const supply = this.state.totalSupply();
             if (supply + args.amount > s.maxSupply) {
                 return { Err: generic(ErrorCodes.SUPPLY_CAP, `minting ${args.amount} e8s would raise the total supply to ${supply + args.amount} e8s, above the maximum ${s.maxSupply}`) };
             }
         } else {
-            const balance = this.state.balance(from);
+            source ??= this.state.balanceEntry(from);
+            const balance = source.balance;
             if (balance < debit) return { Err: { InsufficientFunds: { balance } } };
         }
-        return { Ok: this.apply(full, args.fee === undefined ? effectiveFee : undefined, args.created_at_time) };
+        return { Ok: this.writer.apply(full, args.fee === undefined ? effectiveFee : undefined, { dedupKey: timing.key, from: source }) };
     }
 
     // ----- ICRC-2 ---------------------------------------------------------------------------
@@ -311,15 +131,17 @@ export class Ledger {
             },
             args,
         );
-        const timing = this.timeChecks(args.created_at_time, tx);
-        if (timing !== undefined) return { Err: timing };
-        const current = this.activeAllowance(from, args.spender, now);
+        const timing = timeChecks(this.env, this.state, args.created_at_time, tx);
+        if ('Err' in timing) return timing;
+        const allowance = this.state.allowanceEntry(from, args.spender);
+        const current = active(allowance.record, now);
         if (args.expected_allowance !== undefined && args.expected_allowance !== current.amount) {
             return { Err: { AllowanceChanged: { current_allowance: current.amount } } };
         }
-        const balance = this.state.balance(from);
+        const source = this.state.balanceEntry(from);
+        const balance = source.balance;
         if (balance < s.fee) return { Err: { InsufficientFunds: { balance } } };
-        return { Ok: this.apply(tx, args.fee === undefined ? s.fee : undefined, args.created_at_time) };
+        return { Ok: this.writer.apply(tx, args.fee === undefined ? s.fee : undefined, { dedupKey: timing.key, from: source, allowance }) };
     }
 
     transferFrom(args: TransferFromArgs): Result<bigint, TransferFromError> {
@@ -334,9 +156,11 @@ export class Ledger {
         let tx: Tx;
         let need: bigint;
         let effectiveFee: bigint | undefined;
+        let source: BalanceEntry | undefined;
         if (isBurn) {
             if (args.fee !== undefined && args.fee !== 0n) return { Err: { BadFee: { expected_fee: 0n } } };
-            const balance = this.state.balance(args.from);
+            source = this.state.balanceEntry(args.from);
+            const balance = source.balance;
             const minBurn = s.fee < balance ? s.fee : balance;
             if (args.amount === 0n || args.amount < minBurn) return { Err: { BadBurn: { min_burn_amount: minBurn } } };
             // DFINITY records the spender of every icrc2_transfer_from, even when it is `from` itself.
@@ -349,16 +173,19 @@ export class Ledger {
             effectiveFee = s.fee;
         }
         const full = withUserFields(tx, isBurn ? { memo: args.memo, created_at_time: args.created_at_time } : args);
-        const timing = this.timeChecks(args.created_at_time, full);
-        if (timing !== undefined) return { Err: timing };
+        const timing = timeChecks(this.env, this.state, args.created_at_time, full);
+        if ('Err' in timing) return timing;
         const now = this.env.now();
+        let allowance: AllowanceEntry | undefined;
         if (!selfSpend) {
-            const allowance = this.activeAllowance(args.from, spender, now);
-            if (allowance.amount < need) return { Err: { InsufficientAllowance: { allowance: allowance.amount } } };
+            allowance = this.state.allowanceEntry(args.from, spender);
+            const available = active(allowance.record, now).amount;
+            if (available < need) return { Err: { InsufficientAllowance: { allowance: available } } };
         }
-        const balance = this.state.balance(args.from);
+        source ??= this.state.balanceEntry(args.from);
+        const balance = source.balance;
         if (balance < need) return { Err: { InsufficientFunds: { balance } } };
-        return { Ok: this.apply(full, args.fee === undefined ? effectiveFee : undefined, args.created_at_time) };
+        return { Ok: this.writer.apply(full, args.fee === undefined ? effectiveFee : undefined, { dedupKey: timing.key, from: source, allowance }) };
     }
 
     // ----- queries ----------------------------------------------------------------------------
@@ -414,108 +241,30 @@ export class Ledger {
         return undefined;
     }
 
-    private timeChecks(createdAt: bigint | undefined, tx: Tx & { fee?: bigint; memo?: Uint8Array; createdAtTime?: bigint }): { TooOld: null } | { CreatedInFuture: { ledger_time: bigint } } | { Duplicate: { duplicate_of: bigint } } | undefined {
-        if (createdAt === undefined) return undefined;
-        const now = this.env.now();
-        if (createdAt + TX_WINDOW_NS < now) return { TooOld: null };
-        if (createdAt > now + PERMITTED_DRIFT_NS) return { CreatedInFuture: { ledger_time: now } };
-        const duplicate = this.state.duplicateOf(dedupKey(createdAt, tx));
-        if (duplicate !== undefined) return { Duplicate: { duplicate_of: duplicate } };
-        return undefined;
-    }
-
     private activeAllowance(from: Account, spender: Account, now: bigint): { amount: bigint; expiresAt: bigint } {
-        const a = this.state.allowance(from, spender);
-        if (a === undefined || (a.expiresAt !== 0n && a.expiresAt <= now)) return { amount: 0n, expiresAt: 0n };
-        return a;
+        return active(this.state.allowance(from, spender), now);
     }
 
-    /** Applies a validated transaction: balances, allowance, supply, block, dedup entry, tip. */
-    private apply(tx: Tx & { fee?: bigint; memo?: Uint8Array; createdAtTime?: bigint }, effectiveFee: bigint | undefined, createdAt: bigint | undefined): bigint {
-        const s = this.settings();
-        const now = this.env.now();
-        const fee = tx.fee ?? effectiveFee ?? 0n;
-        let supply = this.state.totalSupply();
-        let feeCollected = false;
-        switch (tx.op) {
-            case 'mint':
-                this.state.setBalance(tx.to, this.state.balance(tx.to) + tx.amount);
-                supply += tx.amount;
-                break;
-            case 'burn':
-                this.state.setBalance(tx.from, this.state.balance(tx.from) - tx.amount);
-                supply -= tx.amount;
-                if (tx.spender !== undefined && !sameAccount(tx.from, tx.spender)) this.spendAllowance(tx.from, tx.spender, tx.amount, now);
-                break;
-            case 'xfer': {
-                this.state.setBalance(tx.from, this.state.balance(tx.from) - tx.amount - fee);
-                this.state.setBalance(tx.to, this.state.balance(tx.to) + tx.amount);
-                if (s.feeCollector !== undefined) {
-                    this.state.setBalance(s.feeCollector, this.state.balance(s.feeCollector) + fee);
-                    feeCollected = true;
-                } else {
-                    supply -= fee;
-                }
-                if (tx.spender !== undefined && !sameAccount(tx.from, tx.spender)) this.spendAllowance(tx.from, tx.spender, tx.amount + fee, now);
-                break;
-            }
-            case 'approve':
-                this.state.setBalance(tx.from, this.state.balance(tx.from) - fee);
-                supply -= fee;
-                this.state.setAllowance(tx.from, tx.spender, tx.amount === 0n ? undefined : { amount: tx.amount, expiresAt: tx.expiresAt ?? 0n });
-                break;
-        }
-        if (supply !== this.state.totalSupply()) this.state.setTotalSupply(supply);
-        const block: Block = { tx, timestamp: now, ...(effectiveFee === undefined ? {} : { effectiveFee }) };
-        if (feeCollected && s.feeCollector !== undefined) {
-            const named = this.state.feeCollectorBlock();
-            if (named === undefined) block.feeCollector = s.feeCollector;
-            else block.feeCollectorBlock = named;
-        }
-        const index = this.appendBlock(block);
-        if (block.feeCollector !== undefined) this.state.setFeeCollectorBlock(index);
-        if (createdAt !== undefined) {
-            this.state.recordTransaction(dedupKey(createdAt, tx), index);
-            this.state.pruneDedup(now - TX_WINDOW_NS - PERMITTED_DRIFT_NS, PRUNE_PER_CALL);
-        }
-        this.state.pruneExpiredAllowances(now, PRUNE_PER_CALL);
-        this.certifyTip();
-        return index;
-    }
+    // ----- the certified tip (certification.ts) -------------------------------------------------
 
-    private spendAllowance(from: Account, spender: Account, amount: bigint, now: bigint): void {
-        const a = this.activeAllowance(from, spender, now);
-        const left = a.amount - amount;
-        this.state.setAllowance(from, spender, left === 0n ? undefined : { amount: left, expiresAt: a.expiresAt });
-    }
-
-    private appendBlock(block: Block): bigint {
-        const index = this.state.blockCount();
-        const parent = this.state.tipHash();
-        if (parent !== undefined) block.parentHash = parent;
-        const hash = blockHash(block, { accountHash: this.accountHashes.hook });
-        this.state.appendBlockBytes(index, encodeBlock(block));
-        this.state.setTipHash(hash);
-        return index;
-    }
-
-    /** Certified data = root hash of the tip tree (last_block_index, last_block_hash), or of the empty tree. */
+    /** Certifies the tip (init, upgrade, and the canister's timer after blocks were appended). */
     certifyTip(): void {
-        const count = this.state.blockCount();
-        const tip = this.state.tipHash();
-        this.env.certify(count === 0n || tip === undefined ? EMPTY_TREE_HASH : tipTreeRootHash(count - 1n, tip));
+        this.certification.certifyTip();
+    }
+
+    /** Whether blocks were appended since this heap last certified the tip. */
+    certificationPending(): boolean {
+        return this.certification.certificationPending();
+    }
+
+    /** The (last block index, last block hash) the certified data commits to; undefined for the empty tree. */
+    certifiedTip(): { index: bigint; hash: Uint8Array } | undefined {
+        return this.certification.certifiedTip();
     }
 }
-
-/** reconstruct(Empty) = SHA-256("\x11ic-hashtree-empty"). */
-export const EMPTY_TREE_HASH = new Uint8Array([0x4e, 0x3e, 0xd3, 0x5c, 0x4e, 0x2d, 0x1e, 0xe8, 0x99, 0x96, 0x48, 0x3f, 0xb6, 0x26, 0x0a, 0x64, 0xcf, 0xfb, 0x6c, 0x47, 0xdb, 0xab, 0x21, 0x6e, 0x79, 0x30, 0xe8, 0x2f, 0x81, 0x90, 0xd1, 0x20]);
 
 function generic(code: bigint, message: string): { GenericError: { error_code: bigint; message: string } } {
     return { GenericError: { error_code: code, message } };
-}
-
-function canonical(a: Account): Account {
-    return isDefaultSubaccount(a.subaccount) ? { owner: a.owner } : a;
 }
 
 function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
@@ -536,42 +285,3 @@ function withUserFields<T extends Tx>(tx: T, args: { fee?: bigint; memo?: Uint8A
         ...(args.created_at_time === undefined ? {} : { createdAtTime: args.created_at_time }),
     };
 }
-
-function checkMetadata(entries: [string, MetadataValue][]): void {
-    for (const [key] of entries) {
-        if (RESERVED_METADATA.includes(key)) throw new LedgerConfigError(`metadata key ${key} is reserved: the ledger computes it`);
-    }
-}
-
-/**
- * The deduplication key: created_at_time first (so the oldest entries come first and can be
- * pruned), then every user-given field of the transaction, in an injective encoding that tells an
- * absent subaccount from the zero subaccount (as the DFINITY ledger's transaction hash does).
- */
-export function dedupKey(createdAt: bigint, tx: Tx & { fee?: bigint; memo?: Uint8Array }): Uint8Array {
-    const parts: Uint8Array[] = [u64be(createdAt), new Uint8Array([OP_CODES[tx.op]])];
-    const account = (a: Account | undefined): void => {
-        if (a === undefined) {
-            parts.push(new Uint8Array([0]));
-            return;
-        }
-        parts.push(new Uint8Array([a.subaccount === undefined ? 1 : 2, a.owner.length]), a.owner);
-        if (a.subaccount !== undefined) parts.push(a.subaccount);
-    };
-    const nat = (n: bigint | undefined): void => {
-        if (n === undefined) parts.push(new Uint8Array([0]));
-        else parts.push(new Uint8Array([1]), leb128(n));
-    };
-    account('from' in tx ? tx.from : undefined);
-    account('to' in tx ? tx.to : undefined);
-    account('spender' in tx ? tx.spender : undefined);
-    nat(tx.amount);
-    nat(tx.fee);
-    if (tx.memo === undefined) parts.push(new Uint8Array([0]));
-    else parts.push(new Uint8Array([1]), leb128(BigInt(tx.memo.length)), tx.memo);
-    nat(tx.op === 'approve' ? tx.expectedAllowance : undefined);
-    nat(tx.op === 'approve' ? tx.expiresAt : undefined);
-    return concat(parts);
-}
-
-const OP_CODES = { mint: 1, burn: 2, xfer: 3, approve: 4 } as const;

@@ -2,9 +2,16 @@
  * The ledger's persistent state over KV stores (stable memory in the canister, memory in tests):
  * configuration, balances, allowances and their indexes, blocks, and the deduplication window.
  * Heap fields here are caches of stable values only; every write goes through to a KV.
+ *
+ * A balance is stored as u64 big-endian, followed by the ICRC-3 hash of the account's canonical
+ * value (`[owner]`, or `[owner, subaccount]` for a non-zero subaccount; 32 bytes) once the
+ * ledger has computed it: every block names its accounts, and hashing an account costs 2-4
+ * SHA-256 compressions that the balance read then saves. An allowance is stored as amount and
+ * expiry (u64 each), followed likewise by the spender's account hash. Entries written before the
+ * hashes were kept (8 and 16 bytes) are read the same way and gain the hash when next written.
  */
 import type { KV } from '../lib/storage/kv';
-import { concat, readU64be, u64be } from '../lib/storage/bytes';
+import { concat, readU64be, u64be, writeU64be } from '../lib/storage/bytes';
 import { ACCOUNT_KEY_LENGTH, accountFromKey, accountKey, MAX_PRINCIPAL_LENGTH, SUBACCOUNT_LENGTH, type Account } from './account';
 import { decodeSettings, encodeSettings, type LedgerSettings } from './settings';
 
@@ -22,7 +29,29 @@ export interface AllowanceRecord {
     amount: bigint;
     /** 0n when the approval does not expire. */
     expiresAt: bigint;
+    /** The ICRC-3 hash of the spender's canonical account value, once computed. */
+    spenderHash?: Uint8Array;
 }
+
+/** A balance as one message read it: the storage key, the balance, the account hash if stored. */
+export interface BalanceEntry {
+    readonly key: Uint8Array;
+    balance: bigint;
+    /** ICRC-3 hash of the account's canonical value (32 bytes). */
+    hash: Uint8Array | undefined;
+}
+
+/** An allowance as one message read it. */
+export interface AllowanceEntry {
+    readonly key: Uint8Array;
+    readonly fromKey: Uint8Array;
+    readonly spenderKey: Uint8Array;
+    record: AllowanceRecord | undefined;
+}
+
+/** Stored lengths of a balance and of an allowance that carry the account hash. */
+const BALANCE_WITH_HASH = 8 + 32;
+const ALLOWANCE_WITH_HASH = 16 + 32;
 
 const KEY_SETTINGS = new Uint8Array([1]);
 const KEY_SUPPLY = new Uint8Array([2]);
@@ -36,6 +65,16 @@ export const SPENDER_ENTRY_LENGTH = SUBACCOUNT_LENGTH + ACCOUNT_KEY_LENGTH;
 export class LedgerState {
     private settingsCache: LedgerSettings | undefined;
     private supplyCache: bigint | undefined;
+    private countCache: bigint | undefined;
+    /** The tip hash; null before the first block, undefined when not read yet. */
+    private tipCache: Uint8Array | null | undefined;
+    /**
+     * A lower bound of the created_at_time of the oldest deduplication entry (null: there is none),
+     * or undefined when not known: the per-message pruning reads the window only when an entry
+     * may be stale. Likewise the earliest approval expiry.
+     */
+    private oldestDedup: bigint | null | undefined;
+    private earliestExpiry: bigint | null | undefined;
 
     constructor(readonly kv: LedgerStores) {}
 
@@ -74,11 +113,13 @@ export class LedgerState {
 
     /** Hash of the last block, undefined before the first block. */
     tipHash(): Uint8Array | undefined {
-        return this.kv.config.get(KEY_TIP);
+        if (this.tipCache === undefined) this.tipCache = this.kv.config.get(KEY_TIP) ?? null;
+        return this.tipCache ?? undefined;
     }
 
     setTipHash(h: Uint8Array): void {
         this.kv.config.set(KEY_TIP, h);
+        this.tipCache = h;
     }
 
     feeCollectorBlock(): bigint | undefined {
@@ -98,10 +139,36 @@ export class LedgerState {
         return raw === undefined ? 0n : readU64be(raw);
     }
 
+    /** Sets a balance (0 removes the entry). Keeps no account hash: the ledger writes through `setBalanceEntry`. */
     setBalance(a: Account, v: bigint): void {
         const key = accountKey(a);
         if (v === 0n) this.kv.balances.delete(key);
         else this.kv.balances.set(key, u64be(v));
+    }
+
+    /** An account's balance entry, read once: its key, balance and stored account hash. */
+    balanceEntry(a: Account): BalanceEntry {
+        const key = accountKey(a);
+        const raw = this.kv.balances.get(key);
+        if (raw === undefined) return { key, balance: 0n, hash: undefined };
+        return { key, balance: readU64be(raw), hash: raw.length >= BALANCE_WITH_HASH ? raw.subarray(8, BALANCE_WITH_HASH) : undefined };
+    }
+
+    /** Writes the entry's new balance, with its account hash when known (0 removes the entry). */
+    setBalanceEntry(e: BalanceEntry, v: bigint): void {
+        e.balance = v;
+        if (v === 0n) {
+            this.kv.balances.delete(e.key);
+            return;
+        }
+        if (e.hash === undefined) {
+            this.kv.balances.set(e.key, u64be(v));
+            return;
+        }
+        const raw = new Uint8Array(BALANCE_WITH_HASH);
+        writeU64be(raw, 0, v);
+        raw.set(e.hash, 8);
+        this.kv.balances.set(e.key, raw);
     }
 
     accountCount(): number {
@@ -116,30 +183,53 @@ export class LedgerState {
     // ----- allowances ------------------------------------------------------------------------
 
     allowance(from: Account, spender: Account): AllowanceRecord | undefined {
-        const raw = this.kv.allowances.get(concat([accountKey(from), accountKey(spender)]));
-        if (raw === undefined) return undefined;
-        return { amount: readU64be(raw, 0), expiresAt: readU64be(raw, 8) };
+        return this.allowanceEntry(from, spender).record;
     }
 
-    setAllowance(from: Account, spender: Account, record: AllowanceRecord | undefined): void {
+    /** The (from, spender) allowance as read once: its keys and record (with the spender's hash if stored). */
+    allowanceEntry(from: Account, spender: Account): AllowanceEntry {
         const fromKey = accountKey(from);
         const spenderKey = accountKey(spender);
         const key = concat([fromKey, spenderKey]);
-        const previous = this.kv.allowances.get(key);
-        if (previous !== undefined) {
-            const oldExpiry = readU64be(previous, 8);
-            if (oldExpiry !== 0n) this.kv.expiries.delete(concat([u64be(oldExpiry), key]));
+        const raw = this.kv.allowances.get(key);
+        if (raw === undefined) return { key, fromKey, spenderKey, record: undefined };
+        return {
+            key,
+            fromKey,
+            spenderKey,
+            record: { amount: readU64be(raw, 0), expiresAt: readU64be(raw, 8), ...(raw.length >= ALLOWANCE_WITH_HASH ? { spenderHash: raw.subarray(16, ALLOWANCE_WITH_HASH) } : {}) },
+        };
+    }
+
+    setAllowance(from: Account, spender: Account, record: AllowanceRecord | undefined): void {
+        this.writeAllowance(this.allowanceEntry(from, spender), record);
+    }
+
+    /** Replaces the entry's allowance (undefined removes it), keeping the expiry and spender indexes. */
+    writeAllowance(e: AllowanceEntry, record: AllowanceRecord | undefined): void {
+        const previous = e.record;
+        if (previous !== undefined && previous.expiresAt !== 0n && previous.expiresAt !== record?.expiresAt) {
+            this.kv.expiries.delete(concat([u64be(previous.expiresAt), e.key]));
         }
+        e.record = record;
         if (record === undefined) {
             if (previous !== undefined) {
-                this.kv.allowances.delete(key);
-                this.updateSpenderIndex(fromKey, spenderKey, false);
+                this.kv.allowances.delete(e.key);
+                this.updateSpenderIndex(e.fromKey, e.spenderKey, false);
             }
             return;
         }
-        this.kv.allowances.set(key, concat([u64be(record.amount), u64be(record.expiresAt)]));
-        if (record.expiresAt !== 0n) this.kv.expiries.set(concat([u64be(record.expiresAt), key]), new Uint8Array(0));
-        if (previous === undefined) this.updateSpenderIndex(fromKey, spenderKey, true);
+        const hash = record.spenderHash;
+        const raw = new Uint8Array(hash === undefined ? 16 : ALLOWANCE_WITH_HASH);
+        writeU64be(raw, 0, record.amount);
+        writeU64be(raw, 8, record.expiresAt);
+        if (hash !== undefined) raw.set(hash, 16);
+        this.kv.allowances.set(e.key, raw);
+        if (record.expiresAt !== 0n && record.expiresAt !== previous?.expiresAt) {
+            this.kv.expiries.set(concat([u64be(record.expiresAt), e.key]), new Uint8Array(0));
+            if (this.earliestExpiry === null || (this.earliestExpiry !== undefined && record.expiresAt < this.earliestExpiry)) this.earliestExpiry = record.expiresAt;
+        }
+        if (previous === undefined) this.updateSpenderIndex(e.fromKey, e.spenderKey, true);
     }
 
     allowanceCount(): number {
@@ -148,8 +238,11 @@ export class LedgerState {
 
     /** Removes up to `max` approvals that expired at or before `now`; returns how many. */
     pruneExpiredAllowances(now: bigint, max: number): number {
+        if (this.earliestExpiry === null || (this.earliestExpiry !== undefined && this.earliestExpiry > now)) return 0;
         let removed = 0;
-        for (const [key] of this.kv.expiries.entries(0, max)) {
+        const first = this.kv.expiries.entries(0, max + 1);
+        for (const [key] of first) {
+            if (removed === max) break;
             if (readU64be(key) > now) break;
             const pair = key.subarray(8);
             const from = accountFromKey(pair.subarray(0, ACCOUNT_KEY_LENGTH));
@@ -157,6 +250,7 @@ export class LedgerState {
             this.setAllowance(from, spender, undefined);
             removed++;
         }
+        this.earliestExpiry = removed < first.length ? readU64be(first[removed][0]) : null;
         return removed;
     }
 
@@ -213,7 +307,8 @@ export class LedgerState {
     // ----- blocks ----------------------------------------------------------------------------
 
     blockCount(): bigint {
-        return BigInt(this.kv.blocks.size());
+        if (this.countCache === undefined) this.countCache = BigInt(this.kv.blocks.size());
+        return this.countCache;
     }
 
     blockBytes(index: bigint): Uint8Array | undefined {
@@ -222,6 +317,7 @@ export class LedgerState {
 
     appendBlockBytes(index: bigint, bytes: Uint8Array): void {
         this.kv.blocks.set(u64be(index), bytes);
+        this.countCache = index === this.countCache ? index + 1n : undefined;
     }
 
     // ----- deduplication ---------------------------------------------------------------------
@@ -233,16 +329,22 @@ export class LedgerState {
 
     recordTransaction(key: Uint8Array, blockIndex: bigint): void {
         this.kv.dedup.set(key, u64be(blockIndex));
+        const at = readU64be(key);
+        if (this.oldestDedup === null || (this.oldestDedup !== undefined && at < this.oldestDedup)) this.oldestDedup = at;
     }
 
     /** Removes up to `max` entries whose created_at_time is before `oldest`. */
     pruneDedup(oldest: bigint, max: number): number {
+        if (this.oldestDedup === null || (this.oldestDedup !== undefined && this.oldestDedup >= oldest)) return 0;
         let removed = 0;
-        for (const [key] of this.kv.dedup.entries(0, max)) {
+        const first = this.kv.dedup.entries(0, max + 1);
+        for (const [key] of first) {
+            if (removed === max) break;
             if (readU64be(key) >= oldest) break;
             this.kv.dedup.delete(key);
             removed++;
         }
+        this.oldestDedup = removed < first.length ? readU64be(first[removed][0]) : null;
         return removed;
     }
 

@@ -5,7 +5,7 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { EmbeddedReplica } from '../../tools/replica';
 import { fixtureIdl, fixtureInit, type FixtureService } from '../fixture/idl';
 import { builtWasm } from '../helpers/wasm';
-import { measure, type BenchSuite } from './harness';
+import { measure, upgradeRows, type BenchSuite } from './harness';
 
 export const fixtureSuite: BenchSuite = {
     name: 'fixture',
@@ -33,7 +33,6 @@ export const fixtureSuite: BenchSuite = {
             const m = await measure(replica, a, action);
             report(`fixture.${method}`, { ...m, note });
         }
-        const up = await measure(replica, a, () => replica.upgradeCanister(a, { wasm, arg }));
-        report('fixture.upgrade', { ...up, note: 'post_upgrade incl. evaluating the JS bundle, plus the timers it arms' });
+        await upgradeRows(report, 'fixture', replica, a, () => replica.upgradeCanister(a, { wasm, arg }), 'the test fixture');
     },
 };

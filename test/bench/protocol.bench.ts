@@ -18,7 +18,7 @@ import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../
 import { E8S, FEE, ledgerInitArg, ledgerUpgradeArg } from '../helpers/ledger';
 import { LEDGER_ID, PROTOCOL_ID, protocolInitArg, protocolUpgradeArg } from '../helpers/network';
 import { builtWasm } from '../helpers/wasm';
-import { measure, type BenchResult, type BenchSuite } from './harness';
+import { measure, upgradeRows, type BenchResult, type BenchSuite } from './harness';
 
 const STATE_VERSION = 2;
 /** Batch heights the network's activation uses; measurements use heights above them. */
@@ -155,7 +155,7 @@ async function measureNetwork(prefix: string, nodes: number, report: (key: strin
         await protocolSide('list_nodes_1000', 'query the first page of 1,000 nodes', query('list_nodes', arg(P.ListNodesArgsT, { node_type: { compute: null }, status: { active: null }, start: 0n, limit: 1000 })));
         await protocolSide('list_nodes_1000_last', 'query the last page of 1,000 nodes (the offset is skipped inside the B-tree)', query('list_nodes', arg(P.ListNodesArgsT, { node_type: { compute: null }, status: { active: null }, start: BigInt(nodes - 1100), limit: 1000 })));
     }
-    await protocolSide('upgrade', 'pre_upgrade + post_upgrade (evaluating the bundle) and the timers it arms', () => replica.upgradeCanister(PROTOCOL_ID, { wasm: builtWasm('protocol'), arg: protocolUpgradeArg() }));
+    await upgradeRows(report, prefix, replica, PROTOCOL_ID, () => replica.upgradeCanister(PROTOCOL_ID, { wasm: builtWasm('protocol'), arg: protocolUpgradeArg() }), `protocol canister only; ${note}`);
 }
 
 export const protocolSuite: BenchSuite = {

@@ -94,7 +94,7 @@ if (cmd === 'build') {
     const c = created(sub);
     c.built = true;
     save();
-    exit(0, '', `Building canister '${sub}'.\nExecuting 'npx azle build ${sub}'`);
+    exit(0, '', `Building canister '${sub}'.\nExecuting 'npx tsx scripts/build.ts ${sub}'`);
 }
 
 if (cmd === 'canister' && sub === 'install') {

@@ -11,7 +11,7 @@ import { IcrcLedgerCanister } from '@dfinity/ledger-icrc';
 import { reconstruct, fromAgentHashTree } from '../../tools/replica/certification';
 import { hashValue, type Value } from '../../src/ledger/icrc3/value';
 import { EmbeddedReplica, ReplicaError } from '../../tools/replica';
-import { ErrorCodes } from '../../src/ledger/ledger';
+import { ErrorCodes } from '../../src/ledger/calls';
 import { idlFactory as dfinityLedgerIdl } from '../../node_modules/@icp-sdk/canisters/declarations/ledger-icrc/icrc_ledger.idl.js';
 import { E8S, FEE, acct, deployLedger, identity, ledgerUpgradeArg } from '../helpers/ledger';
 import { builtWasm } from '../helpers/wasm';

@@ -6,7 +6,8 @@
 import { Principal } from '@dfinity/principal';
 import { C, type Type } from '../../lib/candid/candid';
 import type { Account } from '../account';
-import type { ApproveArgs, InitSettings, TransferArgs, TransferFromArgs, UpgradeSettings } from '../ledger';
+import type { ApproveArgs, TransferArgs, TransferFromArgs } from '../calls';
+import type { InitSettings, UpgradeSettings } from '../lifecycle';
 import type { ArchiveOptions, MetadataValue } from '../settings';
 
 // ----- types ---------------------------------------------------------------------------------

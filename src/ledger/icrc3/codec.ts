@@ -1,5 +1,5 @@
 /**
- * Compact binary codec for blocks in stable memory (re-exported by `block.ts`).
+ * Compact binary codec for blocks in stable memory (the block model: `block.ts`).
  *
  * Format 1 (all integers unsigned LEB128 unless noted):
  *   u8  format = 1

@@ -12,13 +12,10 @@
  */
 import { Principal } from '@dfinity/principal';
 import { CandidError } from './error';
-import { MAX_INT_BYTES } from './limits';
+import { MAX_DEPTH, MAX_INT_BYTES, ZERO_SIZED_BUDGET } from './limits';
 import { showType } from './types';
 import type { P, W } from './decode-shapes';
 import { ascii, codesToString, fromCharCode, utf8 } from './decode-utf8';
-
-export const MAX_DEPTH = 128;
-export const ZERO_SIZED_BUDGET = 65536;
 
 // ---------------------------------------------------------------------------------------------
 // Reader state

@@ -6,7 +6,7 @@
  */
 import { CandidError } from './error';
 import type { FuncType, ServiceType } from './types';
-import { MAX_DEPTH } from './decode-cursor';
+import { MAX_DEPTH } from './limits';
 import { isPrim } from './decode-shapes';
 
 let subSteps = 0;

@@ -39,7 +39,7 @@ import { mkP, type Ctx, type P, type W } from './decode-shapes';
 import { parseTable, PRIM_W } from './decode-table';
 import { fromCharCode } from './decode-utf8';
 
-export { MAX_DEPTH, ZERO_SIZED_BUDGET } from './decode-cursor';
+export { MAX_DEPTH, ZERO_SIZED_BUDGET } from './limits';
 
 const CACHE = Symbol('candid.decode');
 const MAX_CACHED_TABLES = 8;

@@ -7,11 +7,21 @@
  * The type table is laid out as @dfinity/candid 3.4.3 does (children first, structurally equal
  * types shared, recursive types reserved first), so the bytes are identical to `IDL.encode`'s.
  *
+ * The parts: encode-table.ts (the type table), encode-node.ts (the node E and the checks that
+ * write nothing); this file holds the output buffer, the value handlers, the compilation of
+ * descriptors to nodes (`enc`) and the entry points. These stay in one module: the buffer and its
+ * position are module-level variables (the cheapest state QuickJS has), ES modules cannot assign
+ * another module's variable, and both the handlers and `encode` move them, while `encode` reaches
+ * the handlers through `header` and `enc`, so a file boundary among them would be a circle of
+ * imports or a slower state. No storage; cost linear in the values' size once the header is cached.
+ *
  * Not re-entrant: a getter or `toUint8Array` that itself calls `encode` would corrupt the output.
  */
 import { CandidError } from './error';
 import { MAX_INT_BYTES } from './limits';
-import { getCache, isPrimitiveOp, setCache, showType, type FuncType, type OptType, type RecordType, type ServiceType, type Type, type VariantType, type VecType } from './types';
+import { getCache, setCache, type OptType, type RecordType, type Type, type VariantType, type VecType } from './types';
+import { bad, isArray, isView, node, small, U8, type E } from './encode-node';
+import { pushU, Table } from './encode-table';
 
 // ---------------------------------------------------------------------------------------------
 // Output buffer
@@ -54,36 +64,7 @@ function lebSize(n: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoder nodes: one per type, holding the handler `f` and what it needs
-
-interface E {
-  f: (e: E, v: any) => void;
-  t: Type;
-  c: E | null;
-  keys: (string | number)[] | null;
-  subs: E[] | null;
-  index: { [name: string]: number } | null;
-  min: number;
-  max: number;
-}
-
-const isArray = Array.isArray;
-const isView = ArrayBuffer.isView;
-const U8 = Uint8Array;
-
-function describe(v: unknown): string {
-  if (typeof v === 'bigint') return v < 2n ** 128n && v > -(2n ** 128n) ? `${v}n` : `a ${v.toString(16).replace('-', '').length * 4}-bit integer`;
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
-  if (v === null || v === undefined || typeof v !== 'object') return String(v);
-  if (v instanceof U8) return `Uint8Array(${v.length})`;
-  if (isArray(v)) return `array(${v.length})`;
-  const keys = Object.keys(v);
-  return `object {${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}}`;
-}
-
-function bad(e: E, v: unknown, why?: string): CandidError {
-  return new CandidError(`cannot encode ${describe(v)} as ${showType(e.t)}${why ? ': ' + why : ''}`);
-}
+// Value handlers: one per type, writing one value at `op` (nodes and checks: encode-node.ts)
 
 function eNull(e: E, v: any): void {
   if (v !== null) throw bad(e, v);
@@ -188,16 +169,6 @@ function eInt(e: E, v: any): void {
     }
     out[op++] = b | 128;
   }
-}
-
-/** A fixed-size integer of at most 32 bits, from a number or a bigint, range-checked. */
-function small(e: E, v: any): number {
-  let n: number;
-  if (typeof v === 'number') n = v;
-  else if (typeof v === 'bigint') n = Number(v);
-  else throw bad(e, v);
-  if (!(n % 1 === 0 && n >= e.min && n <= e.max)) throw bad(e, v, 'out of range');
-  return n;
 }
 
 function eNat8(e: E, v: any): void {
@@ -506,10 +477,6 @@ function eVariant(e: E, v: any): void {
 
 const nodes = new WeakMap<Type, E>();
 
-function node(f: E['f'], t: Type, min = 0, max = 0): E {
-  return { f, t, c: null, keys: null, subs: null, index: null, min, max };
-}
-
 function enc(t: Type): E {
   let e = nodes.get(t);
   if (e !== undefined) return e;
@@ -579,150 +546,7 @@ function enc(t: Type): E {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Type table (laid out as @dfinity/candid does)
-
-const keys = new WeakMap<Type, string>();
-
-/** Structural key: equal keys share one table entry. Recursive types are keyed by identity. */
-function keyOf(t: Type): string {
-  if (isPrimitiveOp(t.k)) return String(t.k);
-  let k = keys.get(t);
-  if (k !== undefined) return k;
-  const r = (t as RecordType).r;
-  if (r !== undefined) k = 'μ' + r;
-  else {
-    switch (t.k) {
-      case -18: k = 'opt ' + keyOf((t as OptType).t); break;
-      case -19: k = 'vec ' + keyOf((t as VecType).t); break;
-      case -20:
-      case -21: {
-        const x = t as RecordType;
-        k = (t.k === -20 ? 'record {' : 'variant {') + x.ids.map((id, i) => id + ':' + keyOf(x.types[i])).join(';') + '}';
-        break;
-      }
-      case -22: {
-        const f = t as FuncType;
-        k = 'func (' + f.args.map(keyOf).join(',') + ') -> (' + f.rets.map(keyOf).join(',') + ') ' + f.ann.join(' ');
-        break;
-      }
-      case -23: {
-        const s = t as ServiceType;
-        k = 'service {' + s.names.map((n, i) => JSON.stringify(n) + ':' + keyOf(s.types[i])).join(';') + '}';
-        break;
-      }
-      default:
-        throw new CandidError(`encode: unknown type opcode ${t.k}`);
-    }
-  }
-  keys.set(t, k);
-  return k;
-}
-
-function pushU(a: number[], n: number): void {
-  while (n >= 128) {
-    a.push((n & 127) | 128);
-    n = Math.floor(n / 128);
-  }
-  a.push(n);
-}
-
-function pushS(a: number[], n: number): void {
-  for (;;) {
-    const b = n & 127;
-    n = Math.floor(n / 128);
-    if ((n === 0 && (b & 64) === 0) || (n === -1 && (b & 64) !== 0)) {
-      a.push(b);
-      return;
-    }
-    a.push(b | 128);
-  }
-}
-
-function utf8(s: string): number[] {
-  const a: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x80) a.push(c);
-    else if (c < 0x800) a.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) {
-      const d = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
-      a.push(0xe0 | (d >> 12), 0x80 | ((d >> 6) & 63), 0x80 | (d & 63));
-    } else a.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return a;
-}
-
-class Table {
-  entries: (number[] | null)[] = [];
-  index = new Map<string, number>();
-
-  add(t: Type): void {
-    if (isPrimitiveOp(t.k)) return;
-    const key = keyOf(t);
-    if (this.index.has(key)) return;
-    if ((t as RecordType).r !== undefined) {
-      // recursive: reserve the slot first so that the body can refer to itself
-      const i = this.entries.length;
-      this.entries.push(null);
-      this.index.set(key, i);
-      this.addChildren(t);
-      this.entries[i] = this.bytes(t);
-      return;
-    }
-    this.addChildren(t);
-    this.entries.push(this.bytes(t));
-    this.index.set(key, this.entries.length - 1);
-  }
-
-  private addChildren(t: Type): void {
-    switch (t.k) {
-      case -18:
-      case -19: this.add((t as OptType).t); break;
-      case -20:
-      case -21: (t as RecordType).types.forEach((c) => this.add(c)); break;
-      case -22: (t as FuncType).args.forEach((c) => this.add(c)); (t as FuncType).rets.forEach((c) => this.add(c)); break;
-      case -23: (t as ServiceType).types.forEach((c) => this.add(c)); break;
-    }
-  }
-
-  ref(a: number[], t: Type): void {
-    if (isPrimitiveOp(t.k)) pushS(a, t.k);
-    else pushS(a, this.index.get(keyOf(t))!);
-  }
-
-  private bytes(t: Type): number[] {
-    const a: number[] = [];
-    pushS(a, t.k);
-    switch (t.k) {
-      case -18:
-      case -19: this.ref(a, (t as OptType).t); break;
-      case -20:
-      case -21: {
-        const x = t as RecordType;
-        pushU(a, x.ids.length);
-        x.ids.forEach((id, i) => { pushU(a, id); this.ref(a, x.types[i]); });
-        break;
-      }
-      case -22: {
-        const f = t as FuncType;
-        pushU(a, f.args.length);
-        f.args.forEach((c) => this.ref(a, c));
-        pushU(a, f.rets.length);
-        f.rets.forEach((c) => this.ref(a, c));
-        pushU(a, f.ann.length);
-        f.ann.forEach((c) => a.push(c));
-        break;
-      }
-      case -23: {
-        const s = t as ServiceType;
-        pushU(a, s.names.length);
-        s.names.forEach((n, i) => { const b = utf8(n); pushU(a, b.length); a.push(...b); this.ref(a, s.types[i]); });
-        break;
-      }
-    }
-    return a;
-  }
-}
+// Header (type table: encode-table.ts) and entry points
 
 interface Header {
   hdr: Uint8Array;

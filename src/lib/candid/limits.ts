@@ -14,6 +14,18 @@
 export const MAX_INT_BYTES = 64;
 
 /**
+ * Deepest nesting of a value where nesting is unbounded: through recursive expected types (decoded)
+ * and in skipped values (any wire type), and in a subtype check of func/service references.
+ */
+export const MAX_DEPTH = 128;
+
+/**
+ * Most elements of zero-sized type (`vec null`, `vec record {}`: no bytes each) that the vectors of
+ * one message may hold in total, decoded or skipped.
+ */
+export const ZERO_SIZED_BUDGET = 65536;
+
+/**
  * Most entries a message's type table may have. This project's tables: at most 7 entries for a
  * method's arguments (register_node, update_params), 26 for a result (admit_validators), 29 for an
  * init argument (the ledger's), 157 for the whole protocol service type. Without a cap a hostile

@@ -4,6 +4,7 @@
  * idlFactories are all derived.
  */
 import { C, prime, type Type } from './candid';
+import { headerBytes } from './encode';
 import { toIdl, type IdlLike } from './to-idl';
 
 /** A method's Candid signature; the tuple and result types are kept, so handlers can be typed from the table. */
@@ -26,12 +27,16 @@ export function idlFactoryOf(service: Type): ({ IDL }: { IDL: IdlLike }) => unkn
 }
 
 /**
- * Builds every method's Candid caches (type tables, decoder plans) once, in init and post_upgrade.
- * Without it each query pays for them again, because a query's heap changes are discarded.
+ * Builds the Candid caches a query needs — the decoder plan of its arguments and the type table
+ * of its result — once, in init and post_upgrade: a query's heap changes are discarded, so
+ * without this every query would build them again. An update builds its own on its first call
+ * and keeps them (its heap changes stay), so priming them would only add to every upgrade; and
+ * a canister never decodes its own results.
  */
 export function primeService(methods: Record<string, MethodSig>): void {
     for (const m of Object.values(methods)) {
+        if (!m.query) continue;
         prime(m.args);
-        prime([m.ret]);
+        headerBytes([m.ret]);
     }
 }

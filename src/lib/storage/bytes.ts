@@ -7,6 +7,11 @@ export function u64be(n: bigint): Uint8Array {
     return out;
 }
 
+/** Writes `n` as 8 bytes big-endian at `at` (no allocation of its own). */
+export function writeU64be(b: Uint8Array, at: number, n: bigint): void {
+    new DataView(b.buffer, b.byteOffset + at, 8).setBigUint64(0, n);
+}
+
 export function readU64be(b: Uint8Array, at = 0): bigint {
     return new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0);
 }

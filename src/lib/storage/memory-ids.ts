@@ -20,9 +20,9 @@
 export const LEDGER_MEMORY = {
     /** Configuration and counters: fixed small keys → encoded values. */
     CONFIG: 0,
-    /** Account key (62 bytes) → balance (u64 big-endian). */
+    /** Account key (62 bytes) → balance (u64 big-endian) ‖ the account's ICRC-3 hash (32 bytes, once computed). */
     BALANCES: 1,
-    /** from key ‖ spender key → allowance { amount, expires_at }. */
+    /** from key ‖ spender key → allowance { amount, expires_at } (u64 each) ‖ the spender's ICRC-3 hash (32 bytes, once computed). */
     ALLOWANCES: 2,
     /** from key → sorted list of its spender keys (ICRC-103 listing). */
     SPENDERS: 3,

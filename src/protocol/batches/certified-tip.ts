@@ -5,7 +5,7 @@
  *
  * whose root hash is the canister's certified data, so a client holding a certificate can verify
  * the tip without trusting a single replica. Same conventions as the ledger's ICRC-3 tip tree
- * (`tipTreeRootHash` / `tipHashTreeCbor` in src/ledger/icrc3/block.ts): the labels sort bytewise
+ * (`tipTreeRootHash` / `tipHashTreeCbor` in src/ledger/icrc3/tip-tree.ts): the labels sort bytewise
  * ("last_batch_d…" < "last_batch_h…"), the height is unsigned LEB128, the CBOR form is the
  * IC's array encoding ([1,l,r] / [2,label,t] / [3,value]; labels and leaves as byte strings) without
  * the self-describe tag. Before any confirmation the certified data is the empty tree's hash.

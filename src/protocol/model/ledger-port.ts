@@ -4,7 +4,7 @@
  * response) leaves the outcome unknown, every other rejection means the ledger did not execute it.
  */
 import type { Account } from '../../ledger/account';
-import type { Result, TransferError, TransferFromError } from '../../ledger/ledger';
+import type { Result, TransferError, TransferFromError } from '../../ledger/calls';
 
 export type CallOutcome<T> = { ok: T } | { rejected: { code: number; message: string } };
 

@@ -6,8 +6,10 @@
  * bytes here beside the old ones.
  */
 import type { Account } from '../../../src/ledger/account';
-import { decodeBlock, encodeBlock, type Block } from '../../../src/ledger/icrc3/block';
-import { dedupKey } from '../../../src/ledger/ledger';
+import { accountToValue, type Block } from '../../../src/ledger/icrc3/block';
+import { decodeBlock, encodeBlock } from '../../../src/ledger/icrc3/codec';
+import { hashValue } from '../../../src/ledger/icrc3/value';
+import { dedupKey } from '../../../src/ledger/dedup';
 import { decodeSettings, encodeSettings, type LedgerSettings } from '../../../src/ledger/settings';
 import { LedgerState, type LedgerStores } from '../../../src/ledger/state';
 import { MemoryKV } from '../../../src/lib/storage/kv';
@@ -119,6 +121,23 @@ describe('emc_ledger BALANCES (memory 1)', () => {
         ]);
     });
 
+    it('keeps the account’s ICRC-3 hash after the balance (40 bytes) once the ledger knows it; an 8-byte entry reads the same and gains the hash when next written', () => {
+        // The ICRC-3 hash of A's canonical value, the array [Blob aabb01]: sha256(sha256(aabb01)).
+        const HASH_A = '7b1f14c5737f184225e27da27e4a50bdddee15c77d3a43c8b1728a3feea752af';
+        expect(hex(hashValue(accountToValue(A)))).toBe(HASH_A);
+        const kv = stores();
+        const s = new LedgerState(kv);
+        s.setBalance(A, 7n); // as older builds wrote it
+        expect(dump(kv.balances)).toEqual([[KEY_A, u64(7)]]);
+        const e = s.balanceEntry(A);
+        expect([e.balance, e.hash]).toEqual([7n, undefined]);
+        s.setBalanceEntry({ ...e, hash: unhex(HASH_A) }, 5n * EMC);
+        const golden: [string, string][] = [[KEY_A, h('000000001dcd6500', HASH_A)]];
+        expect(dump(kv.balances)).toEqual(golden);
+        const back = new LedgerState({ ...stores(), balances: load(golden) }).balanceEntry(A);
+        expect([back.balance, hex(back.hash as Uint8Array)]).toEqual([5n * EMC, HASH_A]);
+    });
+
     it('deletes a balance that reaches zero', () => {
         const kv = stores();
         const s = new LedgerState(kv);
@@ -147,6 +166,19 @@ describe('emc_ledger ALLOWANCES, SPENDERS and APPROVAL_EXPIRIES (memories 2, 3, 
         s.setAllowance(A, B, { amount: 3n * EMC, expiresAt: T + 1000n });
         s.setAllowance(A5, M, { amount: 9n, expiresAt: 0n });
         expect({ allowances: dump(kv.allowances), spenders: dump(kv.spenders), expiries: dump(kv.expiries) }).toEqual(golden);
+    });
+
+    it('keeps the spender’s ICRC-3 hash after amount and expiry (48 bytes) once the ledger knows it; a 16-byte entry reads the same', () => {
+        // The ICRC-3 hash of B's canonical value, the array [Blob cc02, Blob subaccount 7]: sha256(sha256(cc02) ‖ sha256(sub7)).
+        const HASH_B = '7eca8d3d0b27ed8e3c757266220af899307eafbc4c34ee8d7ff97b7463513cc4';
+        expect(hex(hashValue(accountToValue(B)))).toBe(HASH_B);
+        const kv = stores();
+        const s = new LedgerState(kv);
+        s.setAllowance(A, B, { amount: 3n * EMC, expiresAt: T + 1000n, spenderHash: unhex(HASH_B) });
+        const golden: [string, string][] = [[h(KEY_A, KEY_B), h(u64(3n * EMC), u64(T + 1000n), HASH_B)]];
+        expect(dump(kv.allowances)).toEqual(golden);
+        const back = new LedgerState({ ...stores(), allowances: load(golden) }).allowance(A, B);
+        expect(back === undefined ? undefined : [back.amount, back.expiresAt, hex(back.spenderHash as Uint8Array)]).toEqual([3n * EMC, T + 1000n, HASH_B]);
     });
 
     it('reads them back: allowances, the spender listing, and pruning by expiry', () => {

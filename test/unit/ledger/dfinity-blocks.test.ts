@@ -19,7 +19,9 @@ import {
     type DBlock,
     type DOperation,
 } from '../../helpers/dfinity-decoder';
-import { blockHash, blockToValue, decodeBlock, type Block } from '../../../src/ledger/icrc3/block';
+import { blockToValue, type Block } from '../../../src/ledger/icrc3/block';
+import { blockHash } from '../../../src/ledger/icrc3/block-hash';
+import { decodeBlock } from '../../../src/ledger/icrc3/codec';
 import { hashValue, type Value } from '../../../src/ledger/icrc3/value';
 import { LegacyRangeError, legacyBlockValue, legacyRange, legacyTransaction, toLegacyValue, U64_MAX } from '../../../src/ledger/legacy/blocks';
 import type { Account } from '../../../src/ledger/account';

@@ -1,8 +1,10 @@
 /** A ledger over in-memory stores with a hand-driven clock, for unit tests of the domain. */
 import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
-import { blockHash, decodeBlock } from '../../../src/ledger/icrc3/block';
-import { Ledger, type InitSettings } from '../../../src/ledger/ledger';
+import { blockHash } from '../../../src/ledger/icrc3/block-hash';
+import { decodeBlock } from '../../../src/ledger/icrc3/codec';
+import { Ledger } from '../../../src/ledger/ledger';
+import type { InitSettings } from '../../../src/ledger/lifecycle';
 import { LedgerState, type LedgerStores } from '../../../src/ledger/state';
 import { MemoryKV } from '../../../src/lib/storage/kv';
 

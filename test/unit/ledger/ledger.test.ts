@@ -1,8 +1,11 @@
 /** The ledger's rules, on in-memory stores: ICRC-1/2 semantics as the DFINITY ledger has them. */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { decodeBlock } from '../../../src/ledger/icrc3/block';
-import { EMPTY_TREE_HASH, ErrorCodes, MAX_TOKENS, PERMITTED_DRIFT_NS, TX_WINDOW_NS, type Ledger } from '../../../src/ledger/ledger';
+import { ErrorCodes, MAX_TOKENS } from '../../../src/ledger/calls';
+import { EMPTY_TREE_HASH } from '../../../src/ledger/certification';
+import { PERMITTED_DRIFT_NS, TX_WINDOW_NS } from '../../../src/ledger/dedup';
+import { decodeBlock } from '../../../src/ledger/icrc3/codec';
+import type { Ledger } from '../../../src/ledger/ledger';
 import type { LedgerStores } from '../../../src/ledger/state';
 import { ANONYMOUS, E8S, FEE, MINTER, SECOND, T0, account, newLedger, principal, reopen, sub, sumOfBalances, verifyChain } from './helpers';
 

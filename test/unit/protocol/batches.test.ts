@@ -8,7 +8,7 @@ import { Principal } from '@dfinity/principal';
 import fc from 'fast-check';
 import { encode } from '../../../src/lib/candid/candid';
 import { FakeEnv } from '../../../src/lib/env';
-import { EMPTY_TREE_HASH as LEDGER_EMPTY_TREE_HASH } from '../../../src/ledger/ledger';
+import { EMPTY_TREE_HASH as LEDGER_EMPTY_TREE_HASH } from '../../../src/ledger/certification';
 import { Batches, type BatchOptions, type StateBitSink } from '../../../src/protocol/batches/batches';
 import type { BatchStores } from '../../../src/protocol/batches/store';
 import { BatchErrorT, BatchInfoT, KEEP_CONFIRMED_PAYLOADS, MAX_PENDING_PROPOSALS, MAX_STATE_BITS, ProposeResultT, batchDigest, type BatchPayload, type BatchResult } from '../../../src/protocol/batches/payload';

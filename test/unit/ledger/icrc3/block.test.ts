@@ -1,21 +1,10 @@
 import { createHash } from 'crypto';
 import * as fc from 'fast-check';
 import { Principal } from '@dfinity/principal';
-import {
-  Account,
-  AccountHashCache,
-  Block,
-  TOP_KEY_HASH_ORDER,
-  TX_KEY_HASH_ORDER,
-  accountHash,
-  accountKey,
-  blockHash,
-  blockToValue,
-  decodeBlock,
-  encodeBlock,
-  tipHashTreeCbor,
-  tipTreeRootHash,
-} from '../../../../src/ledger/icrc3/block';
+import { Account, Block, blockToValue } from '../../../../src/ledger/icrc3/block';
+import { AccountHashCache, TOP_KEY_HASH_ORDER, TX_KEY_HASH_ORDER, accountHash, accountKey, blockHash } from '../../../../src/ledger/icrc3/block-hash';
+import { decodeBlock, encodeBlock } from '../../../../src/ledger/icrc3/codec';
+import { tipHashTreeCbor, tipTreeRootHash } from '../../../../src/ledger/icrc3/tip-tree';
 import { hashValue, Value } from '../../../../src/ledger/icrc3/value';
 import { encodeTreeCbor } from '../../../../tools/replica/certification/cbor';
 import { fork, labeled, leaf, reconstruct } from '../../../../tools/replica/certification/hashTree';
