@@ -1,7 +1,8 @@
 /**
  * One way into the protocol canister: `handle(method)` decodes the argument with the method's
  * Candid types (after execution's argument limit, docs/security.md §3), calls the method's handler
- * from the typed table, encodes its answer and replies; after an update it re-arms maintenance.
+ * from the typed table, encodes its answer and replies; after an update it re-arms maintenance when
+ * the update created work due before every armed timer (src/protocol/jobs/wakeups.ts).
  * The table is typed from the method table (src/protocol/api/interface.ts): a missing handler, or
  * one whose argument or answer does not match the method's Candid types, does not compile.
  */
@@ -18,7 +19,7 @@ import { nodeHandlers } from './api/nodes';
 import { rewardHandlers } from './api/rewards';
 import { voteHandlers } from './api/votes';
 import type { Handlers } from './handlers';
-import { INGRESS, scheduleMaintenance } from './lifecycle';
+import { INGRESS, rearmAfterUpdate } from './lifecycle';
 
 
 const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers };
@@ -37,17 +38,8 @@ export function handle(name: ProtocolMethod): void | Promise<void> {
     done(name, out);
 }
 
-/**
- * Updates that create no work with a deadline of its own, so they do not pay for computing the
- * next maintenance deadline (~0.5 M instructions, a tenth of a vote): proposing or voting on a
- * batch (what a confirmed batch causes — liveness charges, activations — is done by the next
- * maintenance run, at the latest at the next epoch boundary, whose timer is always armed), pausing,
- * and handing governance on. Every other update re-arms maintenance (as before the house move).
- */
-const NO_TIMER_WORK: ReadonlySet<ProtocolMethod> = new Set<ProtocolMethod>(['propose_batch', 'vote_batch', 'pause', 'set_governance']);
-
 function done(name: ProtocolMethod, value: unknown): void {
     const m = PROTOCOL_METHODS[name];
     msgReply(encode([m.ret], [value]));
-    if (!m.query && !NO_TIMER_WORK.has(name)) scheduleMaintenance();
+    if (!m.query) rearmAfterUpdate();
 }

@@ -51,8 +51,20 @@ function started(): void {
  */
 const armed = new Set<bigint>();
 
+/**
+ * After an update: arms maintenance only when the update created work due before every armed
+ * timer (src/protocol/jobs/wakeups.ts); most updates create none and pay nothing here.
+ */
+export function rearmAfterUpdate(): void {
+    const due = sys.wakeups.take();
+    if (due === undefined) return;
+    for (const at of armed) if (at <= due) return;
+    scheduleMaintenance();
+}
+
 /** Arms a maintenance timer for the next thing due unless one already fires by then. */
 export function scheduleMaintenance(): void {
+    sys.wakeups.take();
     const next = sys.maintenance.nextAt();
     if (next === undefined) return;
     for (const at of armed) if (at <= next) return;

@@ -21,6 +21,8 @@
  * src/lib/storage/memory-ids.ts. Cost: construction only (no map is read).
  */
 import type { Env } from '../lib/env';
+import { readU64be } from '../lib/storage/bytes';
+import { EdgeCachedKV } from '../lib/storage/edge-cache';
 import type { KV } from '../lib/storage/kv';
 import { PROTOCOL_MEMORY as M } from '../lib/storage/memory-ids';
 import { Batches } from './batches/batches';
@@ -28,6 +30,7 @@ import { stateBitSink } from './batches/sink';
 import { Governance } from './governance/governance';
 import { GovernanceLog } from './governance/log';
 import { Maintenance } from './jobs/maintenance';
+import { Wakeups } from './jobs/wakeups';
 import { Config } from './model/config';
 import type { LedgerPort } from './model/ledger-port';
 import type { ProtocolParams } from './model/params';
@@ -64,13 +67,19 @@ export interface InitArgs {
 
 export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerPort: LedgerPort | ((config: Config) => LedgerPort)) {
     const now = () => env.now();
-    const config = new Config(open(M.CONFIG), env);
+    // The deadline queues: maintenance asks them "what is due first?" (src/lib/storage/edge-cache.ts),
+    // and each tells `wakeups` the earliest time a new entry can make maintenance due (src/protocol/jobs/wakeups.ts).
+    const wakeups = new Wakeups();
+    const timed = (id: number, due: (key: Uint8Array) => bigint, withdrawn = false): KV => new EdgeCachedKV(open(id), wakeups.watcher(String(id), due, withdrawn));
+    const keyTime = (key: Uint8Array): bigint => readU64be(key, 0);
+    // A change of parameters or of the pause can move every deadline (the next node index, key 2, moves none).
+    const config = new Config(new EdgeCachedKV(open(M.CONFIG), wakeups.watcher('config', (key) => (key[0] === 1 ? now() : undefined))), env);
     const ledger = typeof ledgerPort === 'function' ? ledgerPort(config) : ledgerPort;
     const typeStatus = new Map<number, KV>();
     const registry = new Registry({
         nodes: open(M.NODES),
         ids: open(M.NODE_IDS),
-        expiries: open(M.EXPIRIES),
+        expiries: timed(M.EXPIRIES, keyTime),
         validators: open(M.VALIDATORS),
         byTypeStatus: (type: NodeType, status: NodeStatus) => {
             const offset = typeStatusIndex(type, status);
@@ -83,10 +92,10 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         },
     });
     const rewards = new Rewards({ state: open(M.REWARDS_STATE), nodes: open(M.NODE_REWARDS), epochs: open(M.EPOCHS) });
-    const unstaked = new UnstakedRegistrations(open(M.UNSTAKED_QUEUE), open(M.UNSTAKED_BY_OPERATOR));
+    const unstaked = new UnstakedRegistrations(timed(M.UNSTAKED_QUEUE, (key) => keyTime(key) + config.params().squatterGraceNs), open(M.UNSTAKED_BY_OPERATOR));
     const book: NodeBook = new NodeBook(registry, config, now, { track: (next, previous) => liveness.track(next, previous) }, unstaked, rewards);
     const liveness: Liveness = new Liveness(
-        { queue: open(M.LIVENESS_QUEUE), due: open(M.LIVENESS_DUE), episodes: open(M.FAULT_EPISODES), deductions: open(M.DEDUCTIONS), log: open(M.PENALTY_LOG), state: open(M.PENALTY_STATE) },
+        { queue: timed(M.LIVENESS_QUEUE, keyTime), due: open(M.LIVENESS_DUE), episodes: timed(M.FAULT_EPISODES, now), deductions: timed(M.DEDUCTIONS, now), log: open(M.PENALTY_LOG), state: open(M.PENALTY_STATE) },
         {
             params: () => config.params(),
             now,
@@ -98,7 +107,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     );
 
     // Ledger operations in flight, settled by the section that owns each kind.
-    const ops: Operations = new Operations(open(M.PENDING_OPS), book, config, env, ledger, {
+    const ops: Operations = new Operations(timed(M.PENDING_OPS, now, true), book, config, env, ledger, {
         stake: (n) => stakes.settle(n),
         top_up: (n) => stakes.settle(n),
         renew: (n) => stakes.settle(n),
@@ -123,7 +132,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
 
     const effects = new VoteEffects(book, liveness, env);
     const votes = new Votes(
-        { records: open(M.VOTES), ballots: open(M.VOTE_BALLOTS), deadlines: open(M.VOTE_DEADLINES), open: open(M.VOTE_OPEN), state: open(M.VOTE_STATE) },
+        { records: open(M.VOTES), ballots: open(M.VOTE_BALLOTS), deadlines: timed(M.VOTE_DEADLINES, keyTime), open: open(M.VOTE_OPEN), state: open(M.VOTE_STATE) },
         {
             params: () => config.params(),
             now,
@@ -152,7 +161,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         },
         governanceLog,
     );
-    const treasury = new Treasury(open(M.PAYOUTS), open(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now);
+    const treasury = new Treasury(open(M.PAYOUTS), timed(M.PAYOUT_RETRIES, now, true), governanceLog, governance, ledger, now);
     const admission = new Admission(book, config, env, governanceLog);
     const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury });
 
@@ -166,5 +175,5 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance };
+    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups };
 }

@@ -147,6 +147,8 @@ async function measureNetwork(prefix: string, nodes: number, report: (key: strin
     // A batch of 100 PoC results for existing compute nodes.
     const payload: BatchPayload = { poc_results: Array.from({ length: 100 }, (_, i) => ({ node_id: `c${i}`, operator: computeOp(i), poc_ms: 10_000 + i })), observations: [] };
     const digest = batchDigest(payload);
+    // Warm-up (steady state, as `mean` does): the same proposal one height above, unmeasured.
+    await update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height: MEASURE_HEIGHT + 1n, payload, digest }));
     await protocolSide('propose_batch_100', 'propose a batch of 100 state bits (digest recomputed)', () => update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height: MEASURE_HEIGHT, payload, digest })));
     // The first vote (validator 1) warms vote_batch up; the second is measured; the ninth confirms.
     await update(replica, PROTOCOL_ID, validator(1), 'vote_batch', arg(VoteArgsT, { height: MEASURE_HEIGHT, digest }));

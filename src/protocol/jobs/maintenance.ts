@@ -41,6 +41,8 @@ export interface PayoutRetries {
 /**
  * A section's own timer work (e.g. the market's settlements, a lock-up period's close), run by
  * maintenance after the core work: bounded per run, and saying when it next has something to do.
+ * Its deadline queue is opened with `timed` in src/protocol/system.ts, so that an update adding
+ * work earlier than every armed timer re-arms maintenance (src/protocol/jobs/wakeups.ts).
  */
 export interface Job {
     readonly name: string;

@@ -97,6 +97,7 @@ export class OperationMarks {
      * first `max` marks; undefined without marks.
      */
     nextRetryAt(now: bigint, max: number): bigint | undefined {
+        if (this.kv.size() === 0) return undefined;
         let next: bigint | undefined;
         for (const [key] of this.kv.entries(0, max)) {
             const m = this.get(readU64be(key)) as Mark;
