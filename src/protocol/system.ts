@@ -69,11 +69,12 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     const now = () => env.now();
     // The deadline queues: maintenance asks them "what is due first?" (src/lib/storage/edge-cache.ts),
     // and each tells `wakeups` the earliest time a new entry can make maintenance due (src/protocol/jobs/wakeups.ts).
-    const wakeups = new Wakeups();
-    const timed = (id: number, due: (key: Uint8Array) => bigint, withdrawn = false): KV => new EdgeCachedKV(open(id), wakeups.watcher(String(id), due, withdrawn));
+    const wakeups = new Wakeups(now);
+    const timed = (id: number, due: (key: Uint8Array) => bigint): KV => new EdgeCachedKV(open(id), wakeups.watcher(due));
+    const marks = (id: number): KV => new EdgeCachedKV(open(id), wakeups.marksWatcher());
     const keyTime = (key: Uint8Array): bigint => readU64be(key, 0);
     // A change of parameters or of the pause can move every deadline (the next node index, key 2, moves none).
-    const config = new Config(new EdgeCachedKV(open(M.CONFIG), wakeups.watcher('config', (key) => (key[0] === 1 ? now() : undefined))), env);
+    const config = new Config(new EdgeCachedKV(open(M.CONFIG), wakeups.watcher((key) => (key[0] === 1 ? now() : undefined))), env);
     const ledger = typeof ledgerPort === 'function' ? ledgerPort(config) : ledgerPort;
     const typeStatus = new Map<number, KV>();
     const registry = new Registry({
@@ -107,7 +108,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     );
 
     // Ledger operations in flight, settled by the section that owns each kind.
-    const ops: Operations = new Operations(timed(M.PENDING_OPS, now, true), book, config, env, ledger, {
+    const ops: Operations = new Operations(marks(M.PENDING_OPS), book, config, env, ledger, {
         stake: (n) => stakes.settle(n),
         top_up: (n) => stakes.settle(n),
         renew: (n) => stakes.settle(n),
@@ -161,7 +162,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         },
         governanceLog,
     );
-    const treasury = new Treasury(open(M.PAYOUTS), timed(M.PAYOUT_RETRIES, now, true), governanceLog, governance, ledger, now);
+    const treasury = new Treasury(open(M.PAYOUTS), marks(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now);
     const admission = new Admission(book, config, env, governanceLog);
     const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury });
 

@@ -19,23 +19,39 @@ import type { KVWatcher } from '../../lib/storage/edge-cache';
 
 export class Wakeups {
     private earliest: bigint | undefined;
-    /** Entries of maps whose deletion withdraws the note (retry marks), by map and key. */
-    private readonly byKey = new Map<string, bigint>();
+    /** Per retry-mark map: the keys (as numbers) written and not yet deleted since the last `take`. */
+    private readonly outstanding: Set<number>[] = [];
+
+    /** `now`: a mark that stays is due at its lease end at the earliest, and never before now. */
+    constructor(private readonly now: () => bigint) {}
 
     /**
      * A watcher for one deadline queue: `due(key, value)` is the earliest time the new entry can
-     * make maintenance due. With `withdrawn`, deleting the entry again withdraws its note.
+     * make maintenance due (undefined: none).
      */
-    watcher(name: string, due: (key: Uint8Array, value: Uint8Array) => bigint | undefined, withdrawn = false): KVWatcher {
+    watcher(due: (key: Uint8Array, value: Uint8Array) => bigint | undefined): KVWatcher {
         return {
             set: (key, value) => {
                 const at = due(key, value);
-                if (at === undefined) return;
-                if (withdrawn) this.byKey.set(`${name}:${hex(key)}`, at);
-                else if (this.earliest === undefined || at < this.earliest) this.earliest = at;
+                if (at !== undefined && (this.earliest === undefined || at < this.earliest)) this.earliest = at;
+            },
+            delete: () => undefined,
+        };
+    }
+
+    /**
+     * A watcher for a map of retry marks keyed by a u64 (big-endian) id: a mark that is deleted
+     * again before the next `take` (the operation reached its outcome) withdraws its note.
+     */
+    marksWatcher(): KVWatcher {
+        const keys = new Set<number>();
+        this.outstanding.push(keys);
+        return {
+            set: (key) => {
+                keys.add(idOf(key));
             },
             delete: (key) => {
-                if (withdrawn && this.byKey.size > 0) this.byKey.delete(`${name}:${hex(key)}`);
+                if (keys.size > 0) keys.delete(idOf(key));
             },
         };
     }
@@ -43,15 +59,19 @@ export class Wakeups {
     /** The earliest time noted since the last `take` (undefined: nothing), and forgets the notes. */
     take(): bigint | undefined {
         let at = this.earliest;
-        for (const t of this.byKey.values()) if (at === undefined || t < at) at = t;
         this.earliest = undefined;
-        this.byKey.clear();
+        for (let i = 0; i < this.outstanding.length; i++) {
+            const keys = this.outstanding[i];
+            if (keys.size === 0) continue;
+            keys.clear();
+            const now = this.now();
+            if (at === undefined || now < at) at = now;
+        }
         return at;
     }
 }
 
-function hex(b: Uint8Array): string {
-    let s = '';
-    for (let i = 0; i < b.length; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
-    return s;
+/** A u64 big-endian key as a number (exact below 2^53; ids are sequence numbers far below it). */
+function idOf(k: Uint8Array): number {
+    return (((k[0] * 256 + k[1]) * 256 + k[2]) * 256 + k[3]) * 4_294_967_296 + ((k[4] << 24) >>> 0) + ((k[5] << 16) | (k[6] << 8) | k[7]);
 }
