@@ -41,7 +41,8 @@ export class Settlement {
             const b = store.credit(o.payer);
             store.saveCredit(o.payer, { ...b, rewards: b.rewards + r.buyer });
         }
-        store.deletePending(p);
+        // Kept as `done` (a tombstone): an order's amounts stay walkable from 0 by to_cum (market_pending).
+        store.savePending({ ...p, status: 'done', op: undefined });
         store.saveOrder({ ...o, pending: o.pending - p.amount, settled: o.settled + p.amount });
         store.update((x) => ({ pending: x.pending - p.amount, credit: x.credit + credit, feesUnmoved: x.feesUnmoved + fee, rewardsGranted: x.rewardsGranted + r.buyer + r.provider, settledVolume: x.settledVolume + p.amount }));
         this.ctx.receipts.append({ kind, order: o.id, fromCum: p.fromCum, toCum: p.toCum, amount: p.amount, fee, credit, buyerReward: r.buyer, providerReward: r.provider, period });

@@ -245,8 +245,17 @@ export class MarketStore {
         this.maps.pending.set(concat([u64be(p.order), u64be(p.fromCum)]), encodePending(p));
     }
 
-    deletePending(p: Pending): void {
-        this.maps.pending.delete(concat([u64be(p.order), u64be(p.fromCum)]));
+    /** An order's amounts from `fromCum` on, following to_cum (done ones included), at most `max`. */
+    pendingChain(order: bigint, fromCum: bigint, max: number): Pending[] {
+        const out: Pending[] = [];
+        let at = fromCum;
+        while (out.length < max) {
+            const p = this.pendingAt(order, at);
+            if (p === undefined) break;
+            out.push(p);
+            at = p.toCum;
+        }
+        return out;
     }
 
     credit(a: Account): Credit {
