@@ -15,7 +15,7 @@
  */
 import type { Principal } from '@dfinity/principal';
 import type { ValueOf } from '../lib/candid/candid';
-import { batchDigest, type BatchPayload } from '../protocol/batches/payload';
+import { batchDigest, wirePayload, type BatchPayload } from '../protocol/batches/payload';
 import type * as P from '../protocol/api/candid';
 import type { NodeView } from '../protocol/api/candid';
 import { PROTOCOL_METHODS, protocolServiceIdl, type CertifiedTipT } from '../protocol/api/interface';
@@ -229,7 +229,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     /** Proposes a batch; the digest is computed here, exactly as the canister recomputes it. */
     proposeBatch(a: { height: bigint; payload: BatchPayload }): Promise<ClientResult<BatchStatus>> {
         const digest = batchDigest(a.payload);
-        return this.variant('propose_batch', [{ height: a.height, payload: a.payload, digest }], batchStatusOf, describeProtocolError, { idempotent: true });
+        return this.variant('propose_batch', [{ height: a.height, payload: wirePayload(a.payload), digest }], batchStatusOf, describeProtocolError, { idempotent: true });
     }
 
     voteBatch(a: { height: bigint; digest: Uint8Array }): Promise<ClientResult<BatchStatus>> {

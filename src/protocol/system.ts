@@ -136,7 +136,13 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
                 return e === undefined ? undefined : 'NotAuthorized' in e ? e.NotAuthorized.reason : 'not authorized';
             },
             log: (caller, method, before, after) => governanceLog.append(caller, method, before, after),
-            chargeStake: () => 0n,
+            chargeStake: (index, amount) => {
+                const n = book.get(index);
+                if (n === undefined) return 0n;
+                const next = liveness.chargeAmount(n, amount, 'dispute');
+                if (next !== n) book.save(next, n);
+                return (next.penaltyDue ?? 0n) - (n.penaltyDue ?? 0n);
+            },
         },
         ledger,
         env,

@@ -41,6 +41,11 @@ export type BatchPayload = ValueOf<typeof BatchPayloadV1T> & { tasks?: [] | [Tas
 /** A payload as decoded (every field present). */
 export type DecodedBatchPayload = ValueOf<typeof BatchPayloadT>;
 
+/** The payload as the version-2 Candid type writes it (absent market vectors as none): what a client sends. */
+export function wirePayload(p: BatchPayload): DecodedBatchPayload {
+    return { poc_results: p.poc_results, observations: p.observations, tasks: p.tasks ?? [], task_rejections: p.task_rejections ?? [] };
+}
+
 /** The market bits of a payload (empty when absent). */
 export function tasksOf(p: BatchPayload): Task[] {
     return p.tasks?.[0] ?? [];
@@ -181,8 +186,8 @@ export function validatePayload(payload: BatchPayload): BatchError | undefined {
 }
 
 
-/** A task record's result hash: at most a SHA-512 (64 bytes). */
-export const MAX_RESULT_HASH_BYTES = 64;
+/** A task record's result hash: at most a SHA-256 (32 bytes; keeps a batch of 500 task records under 64 KiB). */
+export const MAX_RESULT_HASH_BYTES = 32;
 
 function isU64(v: unknown): v is bigint {
     return typeof v === 'bigint' && v >= 0n && v < 1n << 64n;

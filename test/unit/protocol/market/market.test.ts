@@ -265,6 +265,29 @@ describe('close, expiry and disputes', () => {
     });
 });
 
+describe('dispute_penalty_bp', () => {
+    it('charges that share of a rejected amount from the node’s stake to the treasury (through the penalty log)', async () => {
+        const w = await marketWorld();
+        const staker = 13;
+        w.env.as(operator(staker));
+        w.ledger.approve(operator(staker), 2_000n * EMC);
+        w.env.as(operator(staker));
+        expect(await w.protocol.stakes.registerNode({ node_id: 'gpu2', node_type: 'compute', wallet: { owner: operator(staker) }, stake: { amount: 1_000n * EMC, lock_days: 30 } })).toHaveProperty('Ok');
+        expect(w.protocol.activation.applyPoc('gpu2', operator(staker), 10_000)).toBe('applied');
+        expect(w.market.governance.setParams(GOVERNANCE, { dispute_penalty_bp: 1_000 })).toHaveProperty('Ok');
+        const o = w.market.offers.create(operator(staker), { node_id: 'gpu2', service: 'sdxl-1.0', unit: 'task', price: 10n * EMC, min_units: 1n, max_units: 100n });
+        expect(o).toHaveProperty('Ok');
+        await w.open(10, (o as { Ok: { id: bigint } }).Ok.id, 10n);
+        expect(w.market.tasks.applyTask(0n, 'gpu2', 10n, new Uint8Array(0))).toBe('ok');
+        expect(await w.market.disputes.open(operator(10), 0n, 0n)).toHaveProperty('Ok.status', 'disputed');
+        expect(w.market.tasks.applyRejection(0n, 0n, 10n)).toBe('ok');
+        expect(w.protocol.book.byId('gpu2')?.penaltyDue).toBe(10n * EMC); // 10 % of 100 EMC
+        expect(w.protocol.liveness.records(0n, 10).map((r) => [r.kind, r.amount])).toEqual([['dispute', 10n * EMC]]);
+        await w.protocol.maintenance.run();
+        checkInvariants(w.protocol, w.ledger);
+    });
+});
+
 describe('governance of the market', () => {
     it('validate_ accepts exactly what the method executes', async () => {
         const w = await marketWorld();

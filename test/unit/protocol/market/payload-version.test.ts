@@ -57,7 +57,7 @@ describe('the versioned batch payload', () => {
         expect(validatePayload(bad)).toEqual({ InvalidStateBit: { index: 0, reason: expect.stringContaining('tasks[0].node_id') } });
         const rej: BatchPayload = { poc_results: [], observations: [{ node_id: 'r1', online: true }], task_rejections: [[{ order: 1n, from_cum: 5n, to_cum: 5n }]] };
         expect(validatePayload(rej)).toEqual({ InvalidStateBit: { index: 1, reason: 'task_rejections[0].to_cum must be above from_cum' } });
-        const big: BatchPayload = { poc_results: [], observations: [], tasks: [[{ order: 1n, node_id: 'g', cum_units: 1n, result_hash: new Uint8Array(65) }]] };
-        expect(validatePayload(big)).toEqual({ InvalidStateBit: { index: 0, reason: 'tasks[0].result_hash must be at most 64 bytes' } });
+        const big: BatchPayload = { poc_results: [], observations: [], tasks: [[{ order: 1n, node_id: 'g', cum_units: 1n, result_hash: new Uint8Array(33) }]] };
+        expect(validatePayload(big)).toEqual({ InvalidStateBit: { index: 0, reason: 'tasks[0].result_hash must be at most 32 bytes' } });
     });
 });
