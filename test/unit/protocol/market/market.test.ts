@@ -308,3 +308,26 @@ describe('governance of the market', () => {
         expect(MARKET_SUBACCOUNT.length).toBe(32);
     });
 });
+
+describe('the market job', () => {
+    it('matures at most job_batch settlements per run, earliest first, and says when it next has work', async () => {
+        const w = await marketWorld();
+        w.market.governance.setParams(GOVERNANCE, { job_batch: 2 });
+        const offer = w.offer(EMC);
+        for (let i = 0; i < 3; i++) await w.open(10 + i, offer.id, 10n);
+        for (const cum of [1n, 2n, 3n]) w.market.tasks.applyTask(0n, 'gpu1', cum, new Uint8Array(0));
+        w.env.time += HOUR;
+        w.market.tasks.applyTask(1n, 'gpu1', 5n, new Uint8Array(0));
+        const first = w.env.time - HOUR + 72n * HOUR;
+        expect(w.market.settlement.nextAt()).toBe(first);
+        w.env.time = first + 2n * HOUR;
+        expect(await w.market.run(w.env.time)).toBe(2 + 1); // two settlements, and the fees swept (0.4 EMC > 100 ledger fees)
+        expect(w.market.receipts.range(0n, 10).map((r) => [r.order, r.fromCum])).toEqual([[0n, 0n], [0n, 1n]]);
+        expect(w.market.nextAt(w.env.time)).toBe(first); // more are due: the next run takes them
+        expect(await w.market.run(w.env.time)).toBe(2 + 1); // and the new fees swept
+        expect(w.market.receipts.range(0n, 10).map((r) => [r.order, r.fromCum])).toEqual([[0n, 0n], [0n, 1n], [0n, 2n], [1n, 0n]]);
+        expect(await w.market.run(w.env.time)).toBe(0); // nothing due: no work, no spin
+        expect(w.market.nextAt(w.env.time)).toBe(w.market.orders.nextExpiry());
+        checkInvariants(w.protocol, w.ledger);
+    });
+});
