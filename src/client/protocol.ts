@@ -27,6 +27,7 @@ import { airdropArg, governanceLogEntryOf, grantArg, paramsOf, paramsUpdateArg, 
 import { batchStatusOf, claimOf, epochRecordOf, nodeOf, penaltiesSummaryOf, penaltyLogEntryOf, protocolInfoOf, registerArg, rewardsSummaryOf, emissionScheduleRowOf, validatorSetOf, voteOf } from './converters/protocol';
 import { describeProtocolError } from './errors/protocol';
 import { LedgerClient } from './ledger';
+import { MarketClient } from './market';
 import { stakeOperationProblem, type PrecheckContext } from './precheck';
 import { badInput, fail, mapResult, ok, type ClientResult } from './result';
 import { afterApproval, approveStake, precheckContext, precheckNode, type Approval, type StakeHost } from './staking';
@@ -47,6 +48,7 @@ type Err = Record<string, unknown>;
 
 export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     private ledgerClient: LedgerClient | undefined;
+    private marketClient: MarketClient | undefined;
     private readonly opts: ClientOptions;
     private readonly stakes: StakeHost;
 
@@ -398,6 +400,12 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     }
 
     /** The ledger client for approvals (built from `protocol_info` on first use). */
+    /** The compute market on this canister (src/client/market.ts), with this client's agent and ledger. */
+    market(): MarketClient {
+        if (this.marketClient === undefined) this.marketClient = new MarketClient(this.opts, () => this.ledger());
+        return this.marketClient;
+    }
+
     async ledger(): Promise<ClientResult<LedgerClient>> {
         if (this.ledgerClient !== undefined) return ok(this.ledgerClient);
         const info = await this.protocolInfo();
