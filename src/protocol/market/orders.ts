@@ -40,7 +40,7 @@ const PRUNE_PER_CALL = 4;
 export class Orders {
     constructor(private readonly ctx: MarketContext) {}
 
-    /** Every check of market_open, before anything is written (also used by the CLI's dry checks via the query twin). */
+    /** Every check of market_open, in order, before anything is written. */
     check(caller: Uint8Array, a: OpenArgs): { Err: MarketError } | { Ok: { amount: bigint; nodeIndex: bigint; service: string; price: bigint; key: Uint8Array } } {
         const refused = refuseCaller(this.ctx, caller);
         if (refused !== undefined) return refused;
@@ -51,6 +51,14 @@ export class Orders {
         if (a.from_subaccount !== undefined && (!(a.from_subaccount instanceof Uint8Array) || a.from_subaccount.length !== 32)) return invalid('from_subaccount must be 32 bytes');
         if (a.created_at_time + DEDUP_WINDOW_NS + PERMITTED_DRIFT_NS < now) return fail({ TooOld: { message: 'created_at_time is more than 24 hours in the past' } });
         if (a.created_at_time > now + PERMITTED_DRIFT_NS) return fail({ CreatedInFuture: { message: 'created_at_time is more than 2 minutes ahead of the canister’s time', ledger_time: now } });
+        // As ICRC-1: a repeat within the window is answered Duplicate before any other rule (a retry
+        // after a lost answer learns its order even if the offer closed meanwhile).
+        const key = dedupKey(caller, a);
+        const seen = this.ctx.store.maps.dedup.get(key);
+        if (seen !== undefined) {
+            const prior = this.ctx.store.order(readU64be(seen, 0));
+            if (prior !== undefined && prior.status !== 'failed') return fail({ Duplicate: { message: `this order was already opened as order ${prior.id}`, duplicate_of: prior.id } });
+        }
         const offer = this.ctx.store.offer(a.offer);
         if (offer === undefined) return fail({ OfferNotFound: { message: `no offer ${a.offer}`, offer: a.offer } });
         if (!offer.open) return fail({ OfferClosed: { message: `offer ${a.offer} is closed`, offer: a.offer } });
@@ -62,18 +70,13 @@ export class Orders {
         if (a.expires_at <= now || a.expires_at > latest) return fail({ ExpiryOutOfRange: { message: 'expires_at must be in the future and at most 180 days ahead', latest } });
         const amount = a.units * offer.price;
         if (amount + this.ctx.ports.ledgerFee() > MAX_AMOUNT_E8S) return fail({ AmountOverflow: { message: `units × price = ${amount} e8s is more than the supply` } });
-        return { Ok: { amount, nodeIndex: offer.nodeIndex, service: offer.service, price: offer.price, key: dedupKey(caller, a) } };
+        return { Ok: { amount, nodeIndex: offer.nodeIndex, service: offer.service, price: offer.price, key } };
     }
 
     async open(caller: Uint8Array, a: OpenArgs): Promise<MarketOutcome<Order>> {
         const c = this.check(caller, a);
         if ('Err' in c) return c;
         const { store } = this.ctx;
-        const seen = store.maps.dedup.get(c.Ok.key);
-        if (seen !== undefined) {
-            const prior = store.order(readU64be(seen, 0));
-            if (prior !== undefined && prior.status !== 'failed') return fail({ Duplicate: { message: `this order was already opened as order ${prior.id}`, duplicate_of: prior.id } });
-        }
         this.prune();
         const now = this.ctx.env.now();
         const payer = { owner: caller, subaccount: a.from_subaccount };
@@ -196,7 +199,8 @@ export class Orders {
 
 /** created_at_time ‖ SHA-256(caller ‖ the arguments): equal for the same caller, time and arguments only. */
 export function dedupKey(caller: Uint8Array, a: OpenArgs): Uint8Array {
-    const w = new Writer(128).bytes(caller).u64(a.offer).u64(a.units).u64(a.max_price > MAX_AMOUNT_E8S ? MAX_AMOUNT_E8S + 1n : a.max_price).u64(a.expires_at);
+    // Out-of-range numbers are written as one value past their bound (such an order is refused anyway).
+    const w = new Writer(128).bytes(caller).u64(a.offer).u64(a.units > MAX_UNITS ? MAX_UNITS + 1n : a.units).u64(a.max_price > MAX_AMOUNT_E8S ? MAX_AMOUNT_E8S + 1n : a.max_price).u64(a.expires_at);
     if (a.from_subaccount === undefined) w.u8(0);
     else w.u8(1).bytes(a.from_subaccount);
     return concat([u64be(a.created_at_time), sha256(w.done())]);

@@ -85,12 +85,16 @@ describe('market_open', () => {
         expect(await w.open(10, offer.id, 10n, { created_at_time: t })).toEqual({ Err: { Duplicate: { message: expect.any(String), duplicate_of: 0n } } });
         expect(await w.open(10, offer.id, 11n, { created_at_time: t })).toHaveProperty('Ok.id', 1n);
         expect(await w.open(11, offer.id, 10n, { created_at_time: t })).toHaveProperty('Ok.id', 2n);
+        // a retry after a lost answer learns its order even once the offer is closed
+        w.market.offers.close(operator(PROVIDER), offer.id);
+        expect(await w.open(11, offer.id, 10n, { created_at_time: t })).toEqual({ Err: { Duplicate: { message: expect.any(String), duplicate_of: 2n } } });
+        const reopened = w.offer(EMC);
         // without an approval the pull is refused: nothing moves, the same call may be made again
         w.env.as(operator(12));
-        const refused = await w.market.orders.open(operator(12), { offer: offer.id, units: 1n, max_price: EMC, expires_at: t + DAY, created_at_time: t });
+        const refused = await w.market.orders.open(operator(12), { offer: reopened.id, units: 1n, max_price: EMC, expires_at: t + DAY, created_at_time: t });
         expect(refused).toHaveProperty('Err.LedgerRefused');
         expect(w.market.store.order(3n)).toMatchObject({ status: 'failed', paid: 0n });
-        expect(await w.open(12, offer.id, 1n, { created_at_time: t, expires_at: t + DAY, max_price: EMC })).toHaveProperty('Ok.status', 'open');
+        expect(await w.open(12, reopened.id, 1n, { created_at_time: t, expires_at: t + DAY, max_price: EMC })).toHaveProperty('Ok.status', 'open');
         checkInvariants(w.protocol, w.ledger);
     });
 
