@@ -15,6 +15,7 @@ import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/api/in
 import { batchHandlers } from './api/batches';
 import { governanceHandlers } from './api/governance';
 import { infoHandlers } from './api/info';
+import { marketHandlers } from './api/market';
 import { nodeHandlers } from './api/nodes';
 import { rewardHandlers } from './api/rewards';
 import { voteHandlers } from './api/votes';
@@ -22,7 +23,7 @@ import type { Handlers } from './handlers';
 import { INGRESS, rearmAfterUpdate } from './lifecycle';
 
 
-const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers };
+const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers };
 
 /** Arguments this long always fit (no method's limit is lower): their length is not looked up. */
 const ALWAYS_FITS = 256;

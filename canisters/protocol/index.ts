@@ -269,4 +269,124 @@ export default class {
     health(): void {
         return handle('health') as void;
     }
+
+    @update(...sig('market_offer'))
+    market_offer(): void | Promise<void> {
+        return handle('market_offer');
+    }
+
+    @update(...sig('market_close_offer'))
+    market_close_offer(): void | Promise<void> {
+        return handle('market_close_offer');
+    }
+
+    @update(...sig('market_open'))
+    market_open(): void | Promise<void> {
+        return handle('market_open');
+    }
+
+    @update(...sig('market_close'))
+    market_close(): void | Promise<void> {
+        return handle('market_close');
+    }
+
+    @update(...sig('market_dispute'))
+    market_dispute(): void | Promise<void> {
+        return handle('market_dispute');
+    }
+
+    @update(...sig('market_claim'))
+    market_claim(): void | Promise<void> {
+        return handle('market_claim');
+    }
+
+    @query(...sig('market_offers'))
+    market_offers(): void {
+        return handle('market_offers') as void;
+    }
+
+    @query(...sig('market_get_order'))
+    market_get_order(): void {
+        return handle('market_get_order') as void;
+    }
+
+    @query(...sig('market_orders'))
+    market_orders(): void {
+        return handle('market_orders') as void;
+    }
+
+    @query(...sig('market_pending'))
+    market_pending(): void {
+        return handle('market_pending') as void;
+    }
+
+    @query(...sig('market_receipts'))
+    market_receipts(): void {
+        return handle('market_receipts') as void;
+    }
+
+    @query(...sig('market_account'))
+    market_account(): void {
+        return handle('market_account') as void;
+    }
+
+    @query(...sig('market_summary'))
+    market_summary(): void {
+        return handle('market_summary') as void;
+    }
+
+    @query(...sig('trading_reward_schedule'))
+    trading_reward_schedule(): void {
+        return handle('trading_reward_schedule') as void;
+    }
+
+    @update(...sig('market_set_params'))
+    market_set_params(): void | Promise<void> {
+        return handle('market_set_params');
+    }
+
+    @query(...sig('validate_market_set_params'))
+    validate_market_set_params(): void {
+        return handle('validate_market_set_params') as void;
+    }
+
+    @update(...sig('market_set_reference_prices'))
+    market_set_reference_prices(): void | Promise<void> {
+        return handle('market_set_reference_prices');
+    }
+
+    @query(...sig('validate_market_set_reference_prices'))
+    validate_market_set_reference_prices(): void {
+        return handle('validate_market_set_reference_prices') as void;
+    }
+
+    @update(...sig('start_trading_rewards'))
+    start_trading_rewards(): void | Promise<void> {
+        return handle('start_trading_rewards');
+    }
+
+    @query(...sig('validate_start_trading_rewards'))
+    validate_start_trading_rewards(): void {
+        return handle('validate_start_trading_rewards') as void;
+    }
+
+    @update(...sig('market_pause'))
+    market_pause(): void | Promise<void> {
+        return handle('market_pause');
+    }
+
+    @query(...sig('validate_market_pause'))
+    validate_market_pause(): void {
+        return handle('validate_market_pause') as void;
+    }
+
+    @update(...sig('market_resume'))
+    market_resume(): void | Promise<void> {
+        return handle('market_resume');
+    }
+
+    @query(...sig('validate_market_resume'))
+    validate_market_resume(): void {
+        return handle('validate_market_resume') as void;
+    }
 }

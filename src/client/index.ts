@@ -7,6 +7,8 @@
  */
 export { LedgerClient } from './ledger';
 export { ProtocolClient, type ProtocolClientOptions } from './protocol';
+export { MarketClient, describeMarketError } from './market';
+export type { MarketOffer, MarketOrder, MarketPendingAmount, MarketReceipt, MarketClaimable, MarketClaimPaid, MarketTotals, TradingRewardPeriod, MarketUnit } from './types/market';
 export { CanisterClient, type AnyAgent, type ClientOptions, type CallOptions } from './canister';
 export { connect, connectAgent, NETWORKS, HOSTS, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, type NetworkName, type ConnectOptions, type AgentConnectOptions, type Connection } from './network';
 export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identity';

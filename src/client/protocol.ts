@@ -15,7 +15,7 @@
  */
 import type { Principal } from '@dfinity/principal';
 import type { ValueOf } from '../lib/candid/candid';
-import { batchDigest, type BatchPayload } from '../protocol/batches/payload';
+import { batchDigest, wirePayload, type BatchPayload } from '../protocol/batches/payload';
 import type * as P from '../protocol/api/candid';
 import type { NodeView } from '../protocol/api/candid';
 import { PROTOCOL_METHODS, protocolServiceIdl, type CertifiedTipT } from '../protocol/api/interface';
@@ -27,6 +27,7 @@ import { airdropArg, governanceLogEntryOf, grantArg, paramsOf, paramsUpdateArg, 
 import { batchStatusOf, claimOf, epochRecordOf, nodeOf, penaltiesSummaryOf, penaltyLogEntryOf, protocolInfoOf, registerArg, rewardsSummaryOf, emissionScheduleRowOf, validatorSetOf, voteOf } from './converters/protocol';
 import { describeProtocolError } from './errors/protocol';
 import { LedgerClient } from './ledger';
+import { MarketClient } from './market';
 import { stakeOperationProblem, type PrecheckContext } from './precheck';
 import { badInput, fail, mapResult, ok, type ClientResult } from './result';
 import { afterApproval, approveStake, precheckContext, precheckNode, type Approval, type StakeHost } from './staking';
@@ -47,6 +48,7 @@ type Err = Record<string, unknown>;
 
 export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     private ledgerClient: LedgerClient | undefined;
+    private marketClient: MarketClient | undefined;
     private readonly opts: ClientOptions;
     private readonly stakes: StakeHost;
 
@@ -229,7 +231,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     /** Proposes a batch; the digest is computed here, exactly as the canister recomputes it. */
     proposeBatch(a: { height: bigint; payload: BatchPayload }): Promise<ClientResult<BatchStatus>> {
         const digest = batchDigest(a.payload);
-        return this.variant('propose_batch', [{ height: a.height, payload: a.payload, digest }], batchStatusOf, describeProtocolError, { idempotent: true });
+        return this.variant('propose_batch', [{ height: a.height, payload: wirePayload(a.payload), digest }], batchStatusOf, describeProtocolError, { idempotent: true });
     }
 
     voteBatch(a: { height: bigint; digest: Uint8Array }): Promise<ClientResult<BatchStatus>> {
@@ -398,6 +400,12 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     }
 
     /** The ledger client for approvals (built from `protocol_info` on first use). */
+    /** The compute market on this canister (src/client/market.ts), with this client's agent and ledger. */
+    market(): MarketClient {
+        if (this.marketClient === undefined) this.marketClient = new MarketClient(this.opts, () => this.ledger());
+        return this.marketClient;
+    }
+
     async ledger(): Promise<ClientResult<LedgerClient>> {
         if (this.ledgerClient !== undefined) return ok(this.ledgerClient);
         const info = await this.protocolInfo();

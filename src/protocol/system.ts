@@ -14,6 +14,8 @@
  *   governance/ parameters, the governance principal, pause, the log
  *   treasury/   grants and airdrops
  *   jobs/       maintenance (the timer's work)
+ *   market/     the compute market (spec §11): offers, orders, task records, settlement, disputes,
+ *               trading rewards, claims; its own maps and narrow ports (market/context.ts)
  *
  * Sections receive what they need at construction; where two need each other at run time (the
  * node book keeps the liveness queue in step, liveness writes nodes through the book) the edge is
@@ -31,6 +33,8 @@ import { Governance } from './governance/governance';
 import { GovernanceLog } from './governance/log';
 import { Maintenance } from './jobs/maintenance';
 import { Wakeups } from './jobs/wakeups';
+import { Market } from './market/market';
+import { marketNode } from './market/ports';
 import { Config } from './model/config';
 import type { LedgerPort } from './model/ledger-port';
 import type { ProtocolParams } from './model/params';
@@ -124,10 +128,40 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
 
     const activation = new Activation(book, liveness, env);
     const observations = new Observations(book, liveness, env);
+    const market: Market = new Market(
+        {
+            state: open(M.MARKET_STATE), offers: open(M.MARKET_OFFERS), nodeOffers: open(M.MARKET_NODE_OFFERS), orders: open(M.MARKET_ORDERS), dedup: open(M.MARKET_DEDUP),
+            pending: open(M.MARKET_PENDING), maturity: timed(M.MARKET_MATURITY, keyTime), expiries: timed(M.MARKET_EXPIRIES, keyTime), disputes: timed(M.MARKET_DISPUTES, keyTime), credits: open(M.MARKET_CREDITS),
+            ops: open(M.MARKET_OPS), retries: marks(M.MARKET_RETRIES), receipts: open(M.MARKET_RECEIPTS), referencePrices: open(M.MARKET_REFERENCE_PRICES),
+        },
+        {
+            nodeById: (id) => marketNode(book.byId(id)),
+            node: (i) => marketNode(book.get(i)),
+            ledgerFee: () => config.params().ledgerFee,
+            setLedgerFee: (fee) => config.setLedgerFee(fee),
+            protocolPaused: () => config.get().paused?.reason,
+            epochNs: () => rewards.state().epochLength,
+            authorize: (caller) => {
+                const e = governance.authorize(caller);
+                return e === undefined ? undefined : 'NotAuthorized' in e ? e.NotAuthorized.reason : 'not authorized';
+            },
+            log: (caller, method, before, after) => governanceLog.append(caller, method, before, after),
+            chargeStake: (index, amount) => {
+                const n = book.get(index);
+                if (n === undefined) return 0n;
+                const next = liveness.chargeAmount(n, amount, 'dispute');
+                if (next !== n) book.save(next, n);
+                return (next.penaltyDue ?? 0n) - (n.penaltyDue ?? 0n);
+            },
+        },
+        ledger,
+        env,
+    );
+
     const batches: Batches = new Batches(
         { config: open(M.BATCH_CONFIG), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
         { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount(), paused: () => config.get().paused?.reason },
-        stateBitSink({ poc: activation, observation: observations, participation: liveness }),
+        stateBitSink({ poc: activation, observation: observations, participation: liveness, task: market.tasks }),
         env,
     );
 
@@ -164,7 +198,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     );
     const treasury = new Treasury(open(M.PAYOUTS), marks(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now);
     const admission = new Admission(book, config, env, governanceLog);
-    const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury });
+    const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury, jobs: [market.job] });
 
     /** Installs the protocol: its configuration and its reward clock. */
     const init = (a: InitArgs): void => {
@@ -176,5 +210,5 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups };
+    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups, market };
 }

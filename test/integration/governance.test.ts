@@ -6,7 +6,7 @@
  */
 import { AnonymousIdentity, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { batchDigest } from '../../src/protocol/batches/payload';
+import { batchDigest, wirePayload } from '../../src/protocol/batches/payload';
 import { PROTOCOL_METHODS } from '../../src/protocol/api/interface';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { builtWasm } from '../helpers/wasm';
@@ -119,7 +119,7 @@ describe('governance', () => {
         expect((await net.protocol(operator).claim_rewards('router1')) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
         expect((await net.protocol(operator).register_node({ node_id: 'gpu9', node_type: { compute: null }, wallet: wallet(operator), stake: [] })) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
         const payload = { poc_results: [], observations: [] };
-        expect((await net.protocol(operator).propose_batch({ height: 1n, payload, digest: batchDigest(payload) })) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
+        expect((await net.protocol(operator).propose_batch({ height: 1n, payload: wirePayload(payload), digest: batchDigest(payload) })) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
         expect((await net.protocol(net.governance).resume()) as any).toHaveProperty('Ok');
         expect((await net.protocol(operator).register_node({ node_id: 'gpu9', node_type: { compute: null }, wallet: wallet(operator), stake: [] })) as any).toHaveProperty('Ok');
     });
@@ -144,7 +144,7 @@ describe('access control: every state-changing method, as the anonymous principa
         withdraw_candidacy: () => ['router1'],
         retry_operation: () => ['router1'],
         admit_validators: () => [['router1']],
-        propose_batch: () => [{ height: 1n, payload, digest: batchDigest(payload) }],
+        propose_batch: () => [{ height: 1n, payload: wirePayload(payload), digest: batchDigest(payload) }],
         vote_batch: () => [{ height: 1n, digest: batchDigest(payload) }],
         claim_rewards: () => ['router1'],
         open_impeachment: () => [{ accuser: 'router1', node_id: 'router1', reason: 'x' }],
@@ -157,6 +157,17 @@ describe('access control: every state-changing method, as the anonymous principa
         airdrop_batch: () => [{ payments: [{ to: acct, amount: 1n }], reason: 'x' }],
         pause: () => ['x'],
         resume: () => [],
+        market_offer: () => [{ node_id: 'router1', service: 'x', unit: { task: null }, price: 1n, min_units: 1n, max_units: 1n }],
+        market_close_offer: () => [0n],
+        market_open: () => [{ offer: 0n, units: 1n, max_price: 1n, expires_at: 0n, created_at_time: 0n, from_subaccount: [] }],
+        market_close: () => [0n],
+        market_dispute: () => [{ order: 0n, from_cum: 0n, from_subaccount: [] }],
+        market_claim: () => [[]],
+        market_set_params: () => [{ dispute_window_ns: [3_600_000_000_000n], dispute_timeout_ns: [], dispute_penalty_bp: [], job_batch: [] }],
+        market_set_reference_prices: () => [[{ service: 'x', price: 1n }]],
+        start_trading_rewards: () => [[]],
+        market_pause: () => ['x'],
+        market_resume: () => [],
     };
     const updates = Object.entries(PROTOCOL_METHODS)
         .filter(([, m]) => !m.query)
@@ -179,6 +190,7 @@ describe('access control: every state-changing method, as the anonymous principa
             await p.rewards_summary().then((r: any) => ({ ...r, emitted: 0n, distributed: 0n, unallocated: 0n })),
             await net.ledger().icrc1_balance_of(treasury),
             await net.ledger().icrc1_total_supply(),
+            await p.market_summary(),
         ]);
     }
 

@@ -140,7 +140,7 @@ describe('the decoder refuses long integers and huge type tables cheaply (inspec
         t.set([1, 0], t.length - 2);
         for (const [canister, method, refusal] of [
             [LEDGER_ID, 'icrc1_transfer', /the argument is 1900009 bytes; at most 343 are accepted/],
-            [PROTOCOL_ID, 'propose_batch', /the argument is 1900009 bytes; at most 50124 are accepted/],
+            [PROTOCOL_ID, 'propose_batch', new RegExp(`the argument is 1900009 bytes; at most ${protocolIngressRules().propose_batch.maxArgBytes} are accepted`)],
         ] as const) {
             const s = await send(net, canister, method, t, ANON);
             expect(s.message).toMatch(refusal);
@@ -179,10 +179,10 @@ describe('the decoder refuses long integers and huge type tables cheaply (inspec
             ...Object.entries(LEDGER_METHODS).filter(([n, m]) => !m.query && n !== 'icrc21_canister_call_consent_message').map(([n, m]) => [LEDGER_ID, n, m, ledgerArgBounds(32)[n as LedgerMethod]] as const),
             ...Object.entries(PROTOCOL_METHODS).filter(([, m]) => !m.query).map(([n, m]) => [PROTOCOL_ID, n, m, PROTOCOL_ARG_BOUNDS[n as ProtocolMethod]] as const),
         ];
-        expect(updates.length).toBe(3 + 20);
+        expect(updates.length).toBe(3 + 20 + 11); // + the market's 11 updates
         for (const [canister, method, m, bounds] of updates) {
             // small valid arguments (a few elements per vector, short texts)
-            const small = { ...bounds, poc_results: 3, observations: 3, payments: 3, reason: 12, '': Math.min(bounds[''] ?? 0, 12) };
+            const small = { ...bounds, poc_results: 3, observations: 3, tasks: 3, task_rejections: 3, payments: 3, reason: 12, '': Math.min(bounds[''] ?? 0, 12) };
             const s = await send(net, canister, method, encodeArgs(m.args, m.args.map((t) => largestValue(t, small))), ANON);
             expect([method, s.stableUnchanged]).toEqual([method, true]);
             // refused with an error the method returns (or, for none of them today, a trap)
@@ -201,7 +201,7 @@ describe('canister_inspect_message refuses before execution, for nothing', () =>
         ...Object.entries(PROTOCOL_METHODS).map(([n, m]) => ({ canister: PROTOCOL_ID, name: 'protocol', method: n, args: m.args, query: m.query, bounds: PROTOCOL_ARG_BOUNDS[n as ProtocolMethod], limit: protocolRules[n].maxArgBytes })),
     ];
     const largest = (c: (typeof all)[number]) =>
-        encodeArgs(c.args, c.args.map((t) => largestValue(t, c.method === 'propose_batch' ? { ...c.bounds, observations: 0 } : c.bounds)));
+        encodeArgs(c.args, c.args.map((t) => largestValue(t, c.method === 'propose_batch' ? { ...c.bounds, observations: 0, poc_results: 0, task_rejections: 0 } : c.bounds)));
 
     beforeAll(async () => {
         net = await deployNetwork([[alice, 1_000n * E8S]]);
@@ -226,7 +226,7 @@ describe('canister_inspect_message refuses before execution, for nothing', () =>
 
     test('the anonymous principal, for every method that changes state (its largest valid argument)', async () => {
         const refusing = all.filter((c) => !c.query && c.method !== 'icrc21_canister_call_consent_message');
-        expect(refusing.length).toBe(3 + 20);
+        expect(refusing.length).toBe(3 + 20 + 11);
         for (const c of refusing) refusedByInspect(await send(net, c.canister, c.method, largest(c), ANON), new RegExp(`${c.method} refuses the anonymous principal`));
     });
 
@@ -236,7 +236,7 @@ describe('canister_inspect_message refuses before execution, for nothing', () =>
             over.set(largest(c));
             refusedByInspect(await send(net, c.canister, c.method, over, ALICE), new RegExp(`the argument of ${c.method} is ${c.limit + 1} bytes; at most ${c.limit}`));
         }
-        refusedByInspect(await send(net, PROTOCOL_ID, 'propose_batch', new Uint8Array(1_900_000), ALICE), /at most 50124/);
+        refusedByInspect(await send(net, PROTOCOL_ID, 'propose_batch', new Uint8Array(1_900_000), ALICE), new RegExp(`at most ${protocolRules.propose_batch.maxArgBytes}`));
     });
 
     test('the largest valid argument from an identified caller passes, for every method (updates, and queries called as updates)', async () => {

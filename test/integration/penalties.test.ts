@@ -6,7 +6,7 @@
  */
 import type { Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
+import { batchDigest, wirePayload, type BatchPayload } from '../../src/protocol/batches/payload';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { builtWasm } from '../helpers/wasm';
 import { EMC, PROTOCOL_ID, SECOND, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
@@ -28,7 +28,7 @@ describe('penalties and peer votes through both canisters', () => {
     async function batch(voters: number[], payload: BatchPayload = { poc_results: [], observations: [] }): Promise<void> {
         height += 1n;
         const digest = batchDigest(payload);
-        const p = (await net.protocol(vals[voters[0]]).propose_batch({ height, payload, digest })) as any;
+        const p = (await net.protocol(vals[voters[0]]).propose_batch({ height, payload: wirePayload(payload), digest })) as any;
         if (!('Ok' in p)) throw new Error(`propose ${height}: ${show(p)}`);
         for (const v of voters.slice(1)) await net.protocol(vals[v]).vote_batch({ height, digest });
         const tip = (await net.protocol().certified_tip()) as any;
@@ -152,7 +152,7 @@ describe('penalties and peer votes through both canisters', () => {
         // The new key votes in batches; the old one no longer does.
         height += 1n;
         const payload = { poc_results: [], observations: [] };
-        await net.protocol(vals[0]).propose_batch({ height, payload, digest: batchDigest(payload) });
+        await net.protocol(vals[0]).propose_batch({ height, payload: wirePayload(payload), digest: batchDigest(payload) });
         expect((await net.protocol(vals[9]).vote_batch({ height, digest: batchDigest(payload) })) as any).toEqual({ Err: { NotAValidator: null } });
         expect((await net.protocol(newKey).vote_batch({ height, digest: batchDigest(payload) })) as any).toHaveProperty('Ok');
         for (const i of [1, 2, 3, 4, 5, 6, 7]) await net.protocol(vals[i]).vote_batch({ height, digest: batchDigest(payload) });

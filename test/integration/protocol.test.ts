@@ -6,7 +6,7 @@
 import { Certificate, Cbor, type Identity } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { fromAgentHashTree, lookupPath, reconstruct } from '../../tools/replica/certification';
-import type { BatchPayload } from '../../src/protocol/batches/payload';
+import { wirePayload, type BatchPayload } from '../../src/protocol/batches/payload';
 import { builtWasm } from '../helpers/wasm';
 import { DAY, EMC, FEE, LEDGER_ID, PROTOCOL_ID, T0, approveProtocol, clientDigest, deployNetwork, identity, payloadDigest, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 
@@ -100,9 +100,9 @@ describe('emc_protocol with emc_ledger: registry, stakes, validator set, state-b
         };
         const digest = payloadDigest(payload);
         expect(Buffer.from(digest).equals(Buffer.from(clientDigest(payload)))).toBe(true);
-        expect(await net.protocol(computeOps[0]).propose_batch({ height: 100n, payload, digest })).toMatchObject({ Err: { NotAValidator: null } });
-        expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload, digest: new Uint8Array(32) })).toMatchObject({ Err: { DigestMismatch: {} } });
-        const proposed = ok(await net.protocol(validators[0]).propose_batch({ height: 100n, payload, digest })) as any;
+        expect(await net.protocol(computeOps[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })).toMatchObject({ Err: { NotAValidator: null } });
+        expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest: new Uint8Array(32) })).toMatchObject({ Err: { DigestMismatch: {} } });
+        const proposed = ok(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })) as any;
         expect(proposed).toMatchObject({ votes: 1, quorum: 9, confirmed: false });
         for (let i = 1; i < 8; i++) expect(ok(await net.protocol(validators[i]).vote_batch({ height: 100n, digest }))).toMatchObject({ votes: i + 1, confirmed: false });
         // gpuA is not active before the ninth vote
@@ -184,8 +184,8 @@ describe('emc_protocol with emc_ledger: registry, stakes, validator set, state-b
         // the next batch still needs its quorum and follows the tip
         const payload: BatchPayload = { poc_results: [], observations: [{ node_id: 'router1', online: true }] };
         const digest = payloadDigest(payload);
-        expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload, digest })).toMatchObject({ Err: { StaleHeight: {} } });
-        ok(await net.protocol(validators[0]).propose_batch({ height: 101n, payload, digest }));
+        expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })).toMatchObject({ Err: { StaleHeight: {} } });
+        ok(await net.protocol(validators[0]).propose_batch({ height: 101n, payload: wirePayload(payload), digest }));
         for (let i = 1; i < 9; i++) ok(await net.protocol(validators[i]).vote_batch({ height: 101n, digest }));
         expect(((await net.protocol().certified_tip()) as any).height).toEqual([101n]);
         await checkEscrow(net, allIds);

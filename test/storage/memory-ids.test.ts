@@ -64,6 +64,20 @@ const PROTOCOL_SNAPSHOT: Record<string, number> = {
     UNSTAKED_QUEUE: 61,
     UNSTAKED_BY_OPERATOR: 62,
     TYPE_STATUS_BASE: 64,
+    MARKET_STATE: 112,
+    MARKET_OFFERS: 113,
+    MARKET_NODE_OFFERS: 114,
+    MARKET_ORDERS: 115,
+    MARKET_DEDUP: 116,
+    MARKET_PENDING: 117,
+    MARKET_MATURITY: 118,
+    MARKET_EXPIRIES: 119,
+    MARKET_DISPUTES: 120,
+    MARKET_CREDITS: 121,
+    MARKET_OPS: 122,
+    MARKET_RETRIES: 123,
+    MARKET_RECEIPTS: 124,
+    MARKET_REFERENCE_PRICES: 125,
 };
 
 /** Node types and statuses in stored order (their positions are stored and name memory ids): append only. */

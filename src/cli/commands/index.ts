@@ -3,18 +3,20 @@ import type { Command } from './command';
 import { GENERAL_COMMANDS } from './general';
 import { GOV_COMMANDS } from './gov';
 import { LEDGER_COMMANDS } from './ledger';
+import { MARKET_COMMANDS } from './market';
 import { NODE_COMMANDS } from './node';
 import { VALIDATOR_COMMANDS } from './validator';
 import { VOTE_COMMANDS } from './vote';
 
 export type { Command, Output } from './command';
 
-export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...GOV_COMMANDS, ...GENERAL_COMMANDS];
+export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...MARKET_COMMANDS, ...GOV_COMMANDS, ...GENERAL_COMMANDS];
 
 export const GROUPS: Record<string, string> = {
     ledger: 'the $EMC ledger: balances, transfers, approvals',
     node: 'compute nodes and smart routers: register, stake, renew, status, claim',
     validator: 'validators: apply, withdraw, propose and vote on state-bit batches',
     vote: 'peer votes: impeach a node of your type, report a validator key compromised, vote and answer',
+    market: 'the compute market: offers, orders, disputes, claims, receipts, trading rewards',
     gov: 'governance: parameters, admissions, treasury grants and airdrops, pause/resume, the change log',
 };

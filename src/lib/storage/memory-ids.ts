@@ -100,4 +100,33 @@ export const PROTOCOL_MEMORY = {
     UNSTAKED_BY_OPERATOR: 62,
     /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
     TYPE_STATUS_BASE: 64,
+    // ----- the compute market (src/protocol/market/, spec §11); 64..111 are the paging maps above -----
+    /** 01 → market state: counters, the invariant's totals, parameters, reward clock, pause, receipt tip. */
+    MARKET_STATE: 112,
+    /** Offer id (u64 BE) → offer. */
+    MARKET_OFFERS: 113,
+    /** Node index (u64 BE) → u32 count of its open offers. */
+    MARKET_NODE_OFFERS: 114,
+    /** Order id (u64 BE) → order and its books. */
+    MARKET_ORDERS: 115,
+    /** created_at_time (u64 BE) ‖ SHA-256(caller ‖ arguments) → order id: market_open's deduplication window. */
+    MARKET_DEDUP: 116,
+    /** order (u64 BE) ‖ from_cum (u64 BE) → pending amount (task-record units confirmed, maturing or disputed). */
+    MARKET_PENDING: 117,
+    /** mature_at ‖ order ‖ from_cum → empty: the maturity queue, earliest first. */
+    MARKET_MATURITY: 118,
+    /** expires_at ‖ order → empty: orders to close (at expiry, or at once when a refund must be retried). */
+    MARKET_EXPIRIES: 119,
+    /** deadline ‖ order ‖ from_cum → empty: open disputes, earliest timeout first. */
+    MARKET_DISPUTES: 120,
+    /** Account key (62 bytes) → what it may claim: provider credit, trading rewards, claims in flight. */
+    MARKET_CREDITS: 121,
+    /** Operation id (u64 BE) → market ledger operation in flight (pull, refund, claim, mint, sweep). */
+    MARKET_OPS: 122,
+    /** Operation id (u64 BE) → its retry mark (src/protocol/model/operation-marks.ts). */
+    MARKET_RETRIES: 123,
+    /** Receipt seq (u64 BE) → receipt (settlement, refund, dispute outcome), hash-chained. */
+    MARKET_RECEIPTS: 124,
+    /** Service (UTF-8) → reference price (u64 e8s per unit), governance's table. */
+    MARKET_REFERENCE_PRICES: 125,
 } as const;

@@ -166,7 +166,7 @@ export const RangeT = C.record({ start: C.nat64, count: C.nat32 });
 export const PenaltyRecordT = C.record({
     seq: C.nat64,
     node_id: C.text,
-    kind: C.variant({ liveness: C.null, impeachment: C.null }),
+    kind: C.variant({ liveness: C.null, impeachment: C.null, dispute: C.null }),
     windows: C.nat32,
     first_window: C.nat64,
     last_window: C.nat64,

@@ -5,6 +5,7 @@
  * which each method's argument limit is derived (docs/security.md).
  */
 import { C } from '../../lib/candid/candid';
+import { CAccount as CAccountT } from '../../ledger/api/candid';
 import { ingressPolicy, ingressRules, type IngressPolicy, type IngressRules } from '../../lib/candid/inspect';
 import { maxArgBytes, type SizeBounds } from '../../lib/candid/size';
 import { MAX_AIRDROP_RECIPIENTS } from '../treasury/payouts';
@@ -15,6 +16,9 @@ import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type Meth
 import { toIdl, type IdlLike } from '../../lib/candid/to-idl';
 import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from '../batches/payload';
 import * as T from './candid';
+import * as MK from './market';
+import { MAX_REFERENCE_PRICES, MAX_SERVICE_BYTES } from '../market/model';
+import { MAX_RESULT_HASH_BYTES } from '../batches/payload';
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
 export const VoteArgsT = C.record({ height: C.nat64, digest: C.blob });
@@ -67,6 +71,31 @@ export const PROTOCOL_METHODS = {
     get_payout: q([C.nat64], C.opt(T.PayoutT)),
     protocol_params: q([], T.ParamsViewT),
     health: q([], C.record({ canister: C.text, version: C.text, time_ns: C.nat64, canister_version: C.nat64, cycles: C.nat })),
+    // ----- the compute market (spec §11, §11.1) -----
+    market_offer: u([MK.OfferArgsT], MK.OfferResultT),
+    market_close_offer: u([C.nat64], MK.OfferResultT),
+    market_open: u([MK.OpenArgsT], MK.OrderResultT),
+    market_close: u([C.nat64], MK.OrderResultT),
+    market_dispute: u([MK.DisputeArgsT], MK.DisputeResultT),
+    market_claim: u([C.opt(C.blob)], MK.MarketClaimResultT),
+    market_offers: q([T.RangeT], C.vec(MK.OfferViewT)),
+    market_get_order: q([C.nat64], C.opt(MK.OrderViewT)),
+    market_orders: q([T.RangeT], C.vec(MK.OrderViewT)),
+    market_pending: q([MK.PendingArgsT], C.vec(MK.PendingViewT)),
+    market_receipts: q([T.RangeT], C.vec(MK.ReceiptViewT)),
+    market_account: q([CAccountT], MK.MarketAccountT),
+    market_summary: q([], MK.MarketSummaryT),
+    trading_reward_schedule: q([C.nat32], C.vec(MK.TradingScheduleRowT)),
+    market_set_params: u([MK.MarketParamsUpdateT], MK.MarketGovResultT),
+    validate_market_set_params: q([MK.MarketParamsUpdateT], T.ValidationResultT),
+    market_set_reference_prices: u([MK.ReferencePricesT], MK.MarketGovResultT),
+    validate_market_set_reference_prices: q([MK.ReferencePricesT], T.ValidationResultT),
+    start_trading_rewards: u([C.opt(C.nat64)], MK.MarketGovResultT),
+    validate_start_trading_rewards: q([C.opt(C.nat64)], T.ValidationResultT),
+    market_pause: u([C.text], MK.MarketGovResultT),
+    validate_market_pause: q([C.text], T.ValidationResultT),
+    market_resume: u([], MK.MarketGovResultT),
+    validate_market_resume: q([], T.ValidationResultT),
 } satisfies Record<string, MethodSig>;
 
 export type ProtocolMethod = keyof typeof PROTOCOL_METHODS;
@@ -95,7 +124,7 @@ const NONE = {};
  * `propose_batch`'s limit is the larger of the two ways to fill the payload (`protocolIngressRules`).
  */
 export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
-    propose_batch: { node_id: MAX_NODE_ID_LENGTH, digest: DIGEST_BYTES, poc_results: MAX_STATE_BITS, observations: MAX_STATE_BITS },
+    propose_batch: { node_id: MAX_NODE_ID_LENGTH, digest: DIGEST_BYTES, poc_results: MAX_STATE_BITS, observations: MAX_STATE_BITS, tasks: MAX_STATE_BITS, result_hash: MAX_RESULT_HASH_BYTES, task_rejections: MAX_STATE_BITS },
     register_node: NODE, stake_compute: NODE, top_up: NODE, renew: NODE,
     withdraw_candidacy: ID_ARG, retry_operation: ID_ARG, claim_rewards: ID_ARG, get_node: ID_ARG, node_rewards: ID_ARG,
     admit_validators: ADMIT, validate_admit_validators: ADMIT,
@@ -113,13 +142,23 @@ export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
     airdrop_batch: AIRDROP, validate_airdrop_batch: AIRDROP,
     pause: { '': REASON }, validate_pause: { '': REASON },
     resume: NONE, validate_resume: NONE, governance_log: NONE, get_payout: NONE, protocol_params: NONE, health: NONE,
+    market_offer: { node_id: MAX_NODE_ID_LENGTH, service: MAX_SERVICE_BYTES }, market_close_offer: NONE,
+    market_open: { from_subaccount: SUBACCOUNT_BYTES }, market_close: NONE,
+    market_dispute: { from_subaccount: SUBACCOUNT_BYTES }, market_claim: { '': SUBACCOUNT_BYTES },
+    market_offers: NONE, market_get_order: NONE, market_orders: NONE, market_pending: NONE, market_receipts: NONE,
+    market_account: { subaccount: SUBACCOUNT_BYTES }, market_summary: NONE, trading_reward_schedule: NONE,
+    market_set_params: NONE, validate_market_set_params: NONE,
+    market_set_reference_prices: { '': MAX_REFERENCE_PRICES, service: MAX_SERVICE_BYTES }, validate_market_set_reference_prices: { '': MAX_REFERENCE_PRICES, service: MAX_SERVICE_BYTES },
+    start_trading_rewards: NONE, validate_start_trading_rewards: NONE,
+    market_pause: { '': REASON }, validate_market_pause: { '': REASON }, market_resume: NONE, validate_market_resume: NONE,
 };
 
-/** propose_batch's limit: MAX_STATE_BITS PoC results (the larger element) or as many observations. */
+/** propose_batch's limit: MAX_STATE_BITS of the largest kind of state bit (the four vectors share the bound). */
 function proposeBatchBytes(): number {
     const bounds = PROTOCOL_ARG_BOUNDS.propose_batch;
     const args = PROTOCOL_METHODS.propose_batch.args;
-    return Math.max(maxArgBytes(args, { ...bounds, observations: 0 }), maxArgBytes(args, { ...bounds, poc_results: 0 }));
+    const none = { poc_results: 0, observations: 0, tasks: 0, task_rejections: 0 };
+    return Math.max(...(['poc_results', 'observations', 'tasks', 'task_rejections'] as const).map((k) => maxArgBytes(args, { ...bounds, ...none, [k]: MAX_STATE_BITS })));
 }
 
 /**

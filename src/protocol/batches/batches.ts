@@ -42,7 +42,7 @@
 import { decode, encode } from '../../lib/candid/candid';
 import { sha256 } from '../../lib/crypto/sha256';
 import { BatchRecords, type BatchStores, body, C_PAYLOAD, C_RECORD, C_TIME, checkU64, type ConfirmedTip, decodeMeta, encodeMeta, FMT, heightTagKey, type Meta, P_LAST, P_PENDING, participationValue, prefixedU64, TAG_HEADER, TAG_META, TAG_PAYLOAD, type Tip, TIP_KEY, voteKey } from './store';
-import { type BatchPayload, BatchPayloadT, type BatchResult, type BatchStatus, KEEP_CONFIRMED_PAYLOADS, MAX_PENDING_PROPOSALS, OutcomesT, PRUNE_PER_CALL, validatePayload } from './payload';
+import { type BatchPayload, BatchPayloadT, encodePayload, rejectionsOf, tasksOf, type BatchResult, type BatchStatus, KEEP_CONFIRMED_PAYLOADS, MAX_PENDING_PROPOSALS, OutcomesT, PRUNE_PER_CALL, validatePayload } from './payload';
 import type { Env } from '../../lib/env';
 import { bytesEqual, concat, readU32be, readU64be, u32be, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
@@ -67,6 +67,9 @@ export interface ValidatorView {
 export interface StateBitSink {
     applyPoc(nodeId: string, operator: Uint8Array, pocMs: number, height: bigint): string;
     applyObservation(nodeId: string, online: boolean, height: bigint): string;
+    /** Market task records and rejections (spec §11), after the observations, in payload order. */
+    applyTask?(order: bigint, nodeId: string, cumUnits: bigint, resultHash: Uint8Array, height: bigint): string;
+    applyTaskRejected?(order: bigint, fromCum: bigint, toCum: bigint, height: bigint): string;
     /**
      * Validator `validatorIndex` takes part in a confirmed batch at `at`; its previous participation
      * was at `previous` (called before the new one is recorded: liveness settles the gap first).
@@ -133,7 +136,7 @@ export class Batches extends BatchRecords {
         if (tip !== undefined && height <= tip.height) return { Err: { StaleHeight: { last_confirmed: tip.height } } };
         const problem = validatePayload(payload);
         if (problem !== undefined) return { Err: problem };
-        const bytes = encode([BatchPayloadT], [payload]);
+        const bytes = encodePayload(payload);
         const digest = sha256(bytes);
         if (!(claimedDigest instanceof Uint8Array) || !bytesEqual(digest, claimedDigest)) {
             return { Err: { DigestMismatch: { expected: Uint8Array.from(claimedDigest ?? []), computed: digest } } };
@@ -270,6 +273,16 @@ export class Batches extends BatchRecords {
         const obs = payload.observations;
         for (let j = 0; j < obs.length; j++) {
             outcomes.push(String(this.sink.applyObservation(obs[j].node_id, obs[j].online, height)));
+        }
+        const tasks = tasksOf(payload);
+        for (let k = 0; k < tasks.length; k++) {
+            const t = tasks[k];
+            outcomes.push(this.sink.applyTask === undefined ? 'no-market' : String(this.sink.applyTask(t.order, t.node_id, t.cum_units, t.result_hash, height)));
+        }
+        const rejections = rejectionsOf(payload);
+        for (let k = 0; k < rejections.length; k++) {
+            const r = rejections[k];
+            outcomes.push(this.sink.applyTaskRejected === undefined ? 'no-market' : String(this.sink.applyTaskRejected(r.order, r.from_cum, r.to_cum, height)));
         }
         // Record.
         const prev = this.tip();

@@ -28,7 +28,7 @@
 import { decode } from '../../lib/candid/candid';
 import { concat, readU32be, readU64be, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
-import { BatchPayloadT, OutcomesT, type BatchInfo, type BatchPayload } from './payload';
+import { BatchPayloadT, OutcomesT, type BatchInfo, type DecodedBatchPayload } from './payload';
 
 export interface BatchStores {
     config: KV;
@@ -144,7 +144,7 @@ export class BatchRecords {
                 const payloadBytes = body(proposals.get(heightTagKey(height, TAG_PAYLOAD, digest)), 'payload');
                 if (metaBytes === undefined || payloadBytes === undefined) continue; // mid-pruning
                 const meta = decodeMeta(metaBytes);
-                const [payload] = decode([BatchPayloadT], payloadBytes.subarray(1)) as [BatchPayload];
+                const [payload] = decode([BatchPayloadT], payloadBytes.subarray(1)) as [DecodedBatchPayload];
                 list.push({ digest, proposer: meta.proposer, payload, voters: BigUint64Array.from(meta.voters) });
             }
         }
@@ -152,11 +152,11 @@ export class BatchRecords {
         let conf: BatchInfo['confirmed'] = [];
         if (rec !== undefined) {
             const stored = body(confirmed.get(prefixedU64(C_PAYLOAD, height)), 'confirmed-payload');
-            let applied: [] | [{ payload: BatchPayload; outcomes: string[] }] = [];
+            let applied: [] | [{ payload: DecodedBatchPayload; outcomes: string[] }] = [];
             if (stored !== undefined) {
                 const n = readU32be(stored, 1);
                 const [outcomes] = decode([OutcomesT], stored.subarray(5, 5 + n)) as [string[]];
-                const [payload] = decode([BatchPayloadT], stored.subarray(5 + n)) as [BatchPayload];
+                const [payload] = decode([BatchPayloadT], stored.subarray(5 + n)) as [DecodedBatchPayload];
                 applied = [{ payload, outcomes }];
             }
             conf = [{ digest: rec.slice(1, 33), confirmed_at: readU64be(rec, 33), votes: readU32be(rec, 41), applied }];

@@ -56,7 +56,7 @@ export interface LivenessHost {
     times: ConfirmationTimes;
 }
 
-export type PenaltyKind = 'liveness' | 'impeachment';
+export type PenaltyKind = 'liveness' | 'impeachment' | 'dispute';
 
 export interface PenaltyRecord {
     seq: bigint;
@@ -82,7 +82,7 @@ export interface PenaltyTotals {
 const EMPTY = new Uint8Array(0);
 const STATE_KEY = Uint8Array.of(1);
 const LOG_FORMAT = 1;
-const KINDS: PenaltyKind[] = ['liveness', 'impeachment'];
+const KINDS: PenaltyKind[] = ['liveness', 'impeachment', 'dispute'];
 
 export class Liveness {
     constructor(
@@ -185,6 +185,18 @@ export class Liveness {
         this.checkSuspension(next, p);
         this.record({ nodeIndex: n.index, nodeId: n.id, kind: 'liveness', windows, from: first, to: last, amount, time: this.host.now() });
         this.kv.deductions.set(u64be(n.index), EMPTY);
+        return next;
+    }
+
+    /** A confirmed rejection of disputed work (spec §11, dispute_penalty_bp): `amount` of the stake becomes due, at most what is left. */
+    chargeAmount(n: NodeRecord, amount: bigint, kind: PenaltyKind): NodeRecord {
+        const left = (n.stake?.amount ?? 0n) - (n.penaltyDue ?? 0n);
+        const charged = amount < left ? amount : left;
+        if (charged <= 0n) return n;
+        this.record({ nodeIndex: n.index, nodeId: n.id, kind, windows: 0, from: this.host.now(), to: this.host.now(), amount: charged, time: this.host.now() });
+        this.kv.deductions.set(u64be(n.index), EMPTY);
+        const next: NodeRecord = { ...n, penaltyDue: (n.penaltyDue ?? 0n) + charged, penalized: n.penalized ?? 0n };
+        this.checkSuspension(next);
         return next;
     }
 

@@ -301,8 +301,10 @@ describe('confirmation', () => {
             ['obs', 'r', true, 9n],
         ]);
         const info = t.batches.getBatch(9n);
-        expect(info.confirmed).toEqual([{ digest: d, confirmed_at: T0, votes: 3, applied: [{ payload: p, outcomes: ['applied', 'unknown_node', 'unknown_node', 'applied'] }] }]);
-        expect(info.proposals).toEqual([{ digest: d, proposer: 1000n, payload: p, voters: BigUint64Array.from([1000n, 1001n, 1002n]) }]);
+        // Stored payloads decode as version 2 (the market's vectors absent: []).
+        const v2 = { ...p, tasks: [], task_rejections: [] };
+        expect(info.confirmed).toEqual([{ digest: d, confirmed_at: T0, votes: 3, applied: [{ payload: v2, outcomes: ['applied', 'unknown_node', 'unknown_node', 'applied'] }] }]);
+        expect(info.proposals).toEqual([{ digest: d, proposer: 1000n, payload: v2, voters: BigUint64Array.from([1000n, 1001n, 1002n]) }]);
         expect(() => encode([BatchInfoT], [info])).not.toThrow();
     });
 

@@ -37,9 +37,10 @@ const cases: Case[] = [
     ...Object.entries(PROTOCOL_METHODS).map(([method, m]) => ({ canister: 'protocol', method, args: m.args, query: m.query, bounds: PROTOCOL_ARG_BOUNDS[method as keyof typeof PROTOCOL_METHODS], rules: protocolRules })),
 ];
 
-/** The largest arguments of a method (propose_batch: its payload filled either way). */
+/** The largest arguments of a method (propose_batch: its payload filled with each kind of state bit in turn). */
 function largestArgs(c: Case): Uint8Array[] {
-    const fills = c.method === 'propose_batch' ? [{ ...c.bounds, observations: 0 }, { ...c.bounds, poc_results: 0 }] : [c.bounds];
+    const none = { poc_results: 0, observations: 0, tasks: 0, task_rejections: 0 };
+    const fills = c.method === 'propose_batch' ? (['poc_results', 'observations', 'tasks', 'task_rejections'] as const).map((k) => ({ ...c.bounds, ...none, [k]: c.bounds[k] })) : [c.bounds];
     return fills.map((b) => encodeArgs(c.args, c.args.map((t) => largestValue(t, b))));
 }
 

@@ -1,0 +1,69 @@
+/**
+ * `emc market …` (spec §11) as a child process (bin/emc.js) on an embedded network in a state
+ * directory: help and exit codes, bad input refused before anything is opened, a doomed order
+ * refused before any approval (no fee spent), the canister's refusals as named errors, and the
+ * reward schedule, pool and claimable amounts as --json.
+ */
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { run } from '../../src/cli/main';
+import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
+
+const BIN = resolve(__dirname, '..', '..', 'bin', 'emc.js');
+
+describe('emc market (bin/emc.js) on an embedded network', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emc-market-'));
+    const state = join(dir, 'state');
+    const key = join(dir, 'a.pem');
+    const emc = (args: string[]) => {
+        const r = spawnSync(process.execPath, [BIN, ...args, '--state', state, '--identity', key], { encoding: 'utf8', env: { ...process.env, EMC_RETRY_DELAY_MS: '0' } });
+        return { code: r.status ?? -1, out: r.stdout, err: r.stderr, json: args.includes('--json') ? JSON.parse(r.stdout) : undefined };
+    };
+
+    beforeAll(() => {
+        writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+        const init = spawnSync(process.execPath, [BIN, 'devnet', 'init', '--state', state, '--identity', key], { encoding: 'utf8' });
+        expect(init.status).toBe(0);
+    }, 120_000);
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('lists the market group and its commands in the help (exit 0)', async () => {
+        let out = '';
+        expect(await run(['market', '--help'], DEVNET_EXTENSIONS, { out: (s) => (out += s), err: () => {}, env: {} })).toBe(0);
+        expect(out).toContain('emc market COMMAND');
+        for (const c of ['offer', 'offers', 'open', 'orders', 'close', 'dispute', 'claim', 'receipts', 'rewards']) expect(out).toContain(c);
+    });
+
+    it('refuses bad input with exit 2 before opening the network', () => {
+        for (const args of [['market', 'open', 'x', '--units', '1'], ['market', 'open', '0', '--units', '0'], ['market', 'open', '0'], ['market', 'dispute', '1'], ['market', 'offer', 'gpu1', '--price', '1', '--max', '5'], ['market', 'offer', 'gpu1', '--service', 's', '--unit', 'hour', '--price', '1', '--max', '5']]) {
+            const r = emc([...args, '--json']);
+            expect([args.join(' '), r.code, r.json.error.kind]).toEqual([args.join(' '), 2, 'BadInput']);
+        }
+    });
+
+    it('refuses an order on an unknown offer before approving anything (no fee spent, exit 2)', () => {
+        const before = emc(['ledger', 'balance', '--json']).json.value.balance;
+        const r = emc(['market', 'open', '0', '--units', '1', '--json']);
+        expect(r.code).toBe(2);
+        expect(r.json.error).toEqual({ kind: 'OfferNotFound', message: 'OfferNotFound: no offer 0; nothing was sent', checkedBeforeSending: true });
+        expect(emc(['ledger', 'balance', '--json']).json.value.balance).toBe(before);
+    });
+
+    it('answers the canister’s refusals as named errors (exit 1) and reads the market', () => {
+        const offer = emc(['market', 'offer', 'gpu1', '--service', 'sdxl-1.0', '--price', '1', '--max', '5', '--json']);
+        expect([offer.code, offer.json.error.kind]).toEqual([1, 'NodeNotFound']);
+        const claim = emc(['market', 'claim', '--json']);
+        expect([claim.code, claim.json.error.kind]).toEqual([1, 'NothingToClaim']);
+        expect(emc(['market', 'offers', '--json']).json).toEqual({ ok: true, value: [] });
+        expect(emc(['market', 'orders', '3']).code).toBe(1);
+        const rewards = emc(['market', 'rewards', '--periods', '4', '--json']);
+        expect(rewards.code).toBe(0);
+        expect(rewards.json.value.schedule.map((r: any) => [r.period, r.pDen, r.buyerPerEmc])).toEqual([[1, '1', '20000000'], [2, '1', '20000000'], [3, '2', '5000000'], [4, '3', '4444444']]);
+        expect(rewards.json.value.claimable).toEqual({ credit: '0', rewards: '0', claimsInFlight: 0 });
+        expect(rewards.json.value.totals.rewardsPool).toBe('37800000000000000');
+        expect(emc(['market', 'rewards']).out).toMatch(/^trading rewards: not started \(fee-only market\)\nclaimable: credit 0 EMC, rewards 0 EMC\nperiod 1: P = 1\/1/);
+    });
+});
