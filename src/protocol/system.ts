@@ -12,7 +12,7 @@
  *   penalties/  liveness windows and charges, observations, deductions to the treasury
  *   votes/      impeachments and key reports, and what a decided vote does
  *   governance/ parameters, the governance principal, pause, the log
- *   treasury/   grants and airdrops
+ *   treasury/   grants and airdrops; the distribution's outbox, linear release (vesting)
  *   jobs/       maintenance (the timer's work)
  *
  * Sections receive what they need at construction; where two need each other at run time (the
@@ -31,6 +31,7 @@ import { Maintenance } from './jobs/maintenance';
 import { Config } from './model/config';
 import type { LedgerPort } from './model/ledger-port';
 import type { ProtocolParams } from './model/params';
+import { GRANT_POOL_E8S } from './model/supply';
 import { Activation } from './nodes/activation';
 import { NodeBook } from './nodes/book';
 import type { NodeStatus, NodeType } from './nodes/record';
@@ -44,7 +45,10 @@ import { Rewards } from './rewards/rewards';
 import { Operations } from './stakes/operations';
 import { Releases } from './stakes/releases';
 import { Stakes } from './stakes/stakes';
+import { DistributionJob } from './treasury/distribution-job';
+import { Outbox } from './treasury/outbox';
 import { Treasury } from './treasury/payouts';
+import { Vesting, type NewSchedule } from './treasury/vesting';
 import { Admission } from './validators/admission';
 import { VoteEffects } from './votes/effects';
 import { Votes } from './votes/votes';
@@ -60,6 +64,8 @@ export interface InitArgs {
     params?: Partial<ProtocolParams>;
     genesis?: bigint;
     epochLength?: bigint;
+    /** Genesis vesting schedules (spec §13.1); the ledger's init argument gives the vesting subaccount their Σ. */
+    vesting?: NewSchedule[];
 }
 
 export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerPort: LedgerPort | ((config: Config) => LedgerPort)) {
@@ -154,17 +160,34 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     );
     const treasury = new Treasury(open(M.PAYOUTS), open(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now);
     const admission = new Admission(book, config, env, governanceLog);
-    const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury });
+    // Genesis distribution (spec §13–§14): one outbox for their ledger transfers, retried by their job.
+    const outbox = new Outbox({ entries: open(M.OUTBOX), retries: open(M.OUTBOX_RETRIES), state: open(M.OUTBOX_STATE) }, ledger, now);
+    const vesting = new Vesting({ schedules: open(M.VESTING_SCHEDULES), byOwner: open(M.VESTING_BY_OWNER), state: open(M.VESTING_STATE) }, outbox, {
+        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        paused: () => config.get().paused?.reason,
+        ledgerFee: () => config.params().ledgerFee,
+        now,
+        self: () => env.self(),
+        grantPool: {
+            left: () => GRANT_POOL_E8S - governanceLog.totals().granted,
+            take: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), granted: governanceLog.totals().granted + a }),
+            giveBack: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), granted: governanceLog.totals().granted - a }),
+        },
+        logAction: (c, method, after) => governanceLog.append(c, method, '', after),
+    });
+    const distributionJob = new DistributionJob(outbox, () => config.params().releaseBatch);
+    const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury, jobs: [distributionJob] });
 
     /** Installs the protocol: its configuration and its reward clock. */
     const init = (a: InitArgs): void => {
         config.create({ governance: a.governance, ledger: a.ledger, params: a.params });
         rewards.init(a.genesis ?? env.now(), a.epochLength ?? DEFAULT_EPOCH_NS);
+        vesting.initGenesis(a.vesting ?? []);
     };
     /** For a protocol installed before rewards existed: start the reward clock now. */
     const ensureRewards = (): void => {
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance };
+    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, outbox, vesting, distributionJob };
 }

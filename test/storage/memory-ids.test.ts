@@ -64,6 +64,12 @@ const PROTOCOL_SNAPSHOT: Record<string, number> = {
     UNSTAKED_QUEUE: 61,
     UNSTAKED_BY_OPERATOR: 62,
     TYPE_STATUS_BASE: 64,
+    OUTBOX: 140,
+    OUTBOX_RETRIES: 141,
+    OUTBOX_STATE: 142,
+    VESTING_SCHEDULES: 143,
+    VESTING_BY_OWNER: 144,
+    VESTING_STATE: 145,
 };
 
 /** Node types and statuses in stored order (their positions are stored and name memory ids): append only. */

@@ -100,4 +100,17 @@ export const PROTOCOL_MEMORY = {
     UNSTAKED_BY_OPERATOR: 62,
     /** 64 + 16 × type + status: node index → empty, one map per (node type, status) for paging. */
     TYPE_STATUS_BASE: 64,
+    // ----- genesis distribution and the lock-up game (spec §13–§14; ids 140–159) -----
+    /** Outbox id (u64 BE) → a distribution ledger transfer (src/protocol/treasury/outbox.ts). */
+    OUTBOX: 140,
+    /** Outbox id → retry mark of its transfer in flight (src/protocol/model/operation-marks.ts). */
+    OUTBOX_RETRIES: 141,
+    /** [1] → the next outbox id. */
+    OUTBOX_STATE: 142,
+    /** Schedule id (u64 BE) → vesting schedule (src/protocol/treasury/vesting.ts). */
+    VESTING_SCHEDULES: 143,
+    /** Beneficiary (u8 length ‖ principal) ‖ schedule id → empty. */
+    VESTING_BY_OWNER: 144,
+    /** [1] → the next schedule id, Σ total and Σ released of the active schedules. */
+    VESTING_STATE: 145,
 } as const;
