@@ -16,12 +16,13 @@ import { governanceHandlers } from './api/governance';
 import { infoHandlers } from './api/info';
 import { nodeHandlers } from './api/nodes';
 import { rewardHandlers } from './api/rewards';
+import { vestingHandlers } from './api/vesting';
 import { voteHandlers } from './api/votes';
 import type { Handlers } from './handlers';
 import { INGRESS, scheduleMaintenance } from './lifecycle';
 
 
-const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers };
+const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...vestingHandlers };
 
 /** Arguments this long always fit (no method's limit is lower): their length is not looked up. */
 const ALWAYS_FITS = 256;

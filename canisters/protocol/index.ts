@@ -269,4 +269,15 @@ export default class {
     health(): void {
         return handle('health') as void;
     }
+
+    // ----- linear release (spec §13.1): one line per endpoint -----
+    @update(...sig('add_vesting_schedule')) add_vesting_schedule(): void | Promise<void> { return handle('add_vesting_schedule'); }
+    @query(...sig('validate_add_vesting_schedule')) validate_add_vesting_schedule(): void { return handle('validate_add_vesting_schedule') as void; }
+    @update(...sig('claim_vesting')) claim_vesting(): void | Promise<void> { return handle('claim_vesting'); }
+    @update(...sig('offer_vesting')) offer_vesting(): void | Promise<void> { return handle('offer_vesting'); }
+    @update(...sig('accept_vesting')) accept_vesting(): void | Promise<void> { return handle('accept_vesting'); }
+    @query(...sig('get_vesting')) get_vesting(): void { return handle('get_vesting') as void; }
+    @query(...sig('list_vesting')) list_vesting(): void { return handle('list_vesting') as void; }
+    @query(...sig('vesting_tranches')) vesting_tranches(): void { return handle('vesting_tranches') as void; }
+    @query(...sig('vesting_summary')) vesting_summary(): void { return handle('vesting_summary') as void; }
 }

@@ -15,6 +15,7 @@ import { idlFactoryOf, queryMethod as q, serviceOf, updateMethod as u, type Meth
 import { toIdl, type IdlLike } from '../../lib/candid/to-idl';
 import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from '../batches/payload';
 import * as T from './candid';
+import * as V from './vesting-candid';
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
 export const VoteArgsT = C.record({ height: C.nat64, digest: C.blob });
@@ -66,6 +67,15 @@ export const PROTOCOL_METHODS = {
     governance_log: q([T.RangeT], C.vec(T.LogEntryT)),
     get_payout: q([C.nat64], C.opt(T.PayoutT)),
     protocol_params: q([], T.ParamsViewT),
+    add_vesting_schedule: u([V.AddVestingArgsT], V.VestingResultT),
+    validate_add_vesting_schedule: q([V.AddVestingArgsT], T.ValidationResultT),
+    claim_vesting: u([C.nat64], V.VestingClaimResultT),
+    offer_vesting: u([V.OfferVestingArgsT], V.VestingResultT),
+    accept_vesting: u([C.nat64], V.VestingResultT),
+    get_vesting: q([C.nat64], C.opt(V.VestingViewT)),
+    list_vesting: q([V.ListVestingArgsT], C.vec(V.VestingViewT)),
+    vesting_tranches: q([V.TrancheArgsT], C.vec(V.TrancheT)),
+    vesting_summary: q([], V.VestingSummaryT),
     health: q([], C.record({ canister: C.text, version: C.text, time_ns: C.nat64, canister_version: C.nat64, cycles: C.nat })),
 } satisfies Record<string, MethodSig>;
 
@@ -85,6 +95,7 @@ const PARAMS = { compute_multipliers: MAX_COMPUTE_MULTIPLIERS };
 const GRANT = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const AIRDROP = { payments: MAX_AIRDROP_RECIPIENTS, subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const NONE = {};
+const VESTING_ADD = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
 
 /**
  * The bound of every text, blob and vector of each method's argument (paths as in `maxArgBytes`):
@@ -113,6 +124,9 @@ export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
     airdrop_batch: AIRDROP, validate_airdrop_batch: AIRDROP,
     pause: { '': REASON }, validate_pause: { '': REASON },
     resume: NONE, validate_resume: NONE, governance_log: NONE, get_payout: NONE, protocol_params: NONE, health: NONE,
+    add_vesting_schedule: VESTING_ADD, validate_add_vesting_schedule: VESTING_ADD,
+    claim_vesting: NONE, offer_vesting: { subaccount: SUBACCOUNT_BYTES }, accept_vesting: NONE,
+    get_vesting: NONE, list_vesting: NONE, vesting_tranches: NONE, vesting_summary: NONE,
 };
 
 /** propose_batch's limit: MAX_STATE_BITS PoC results (the larger element) or as many observations. */
