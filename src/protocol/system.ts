@@ -21,6 +21,7 @@
  * src/lib/storage/memory-ids.ts. Cost: construction only (no map is read).
  */
 import type { Env } from '../lib/env';
+import { bytesEqual } from '../lib/storage/bytes';
 import type { KV } from '../lib/storage/kv';
 import { PROTOCOL_MEMORY as M } from '../lib/storage/memory-ids';
 import { Batches } from './batches/batches';
@@ -45,6 +46,8 @@ import { Rewards } from './rewards/rewards';
 import { Operations } from './stakes/operations';
 import { Releases } from './stakes/releases';
 import { Stakes } from './stakes/stakes';
+import { Lockup } from './lockup/lockup';
+import { LockupStore } from './lockup/store';
 import { DistributionJob } from './treasury/distribution-job';
 import { Outbox } from './treasury/outbox';
 import { Treasury } from './treasury/payouts';
@@ -161,6 +164,12 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     const treasury = new Treasury(open(M.PAYOUTS), open(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now);
     const admission = new Admission(book, config, env, governanceLog);
     // Genesis distribution (spec §13–§14): one outbox for their ledger transfers, retried by their job.
+    // Vested grants and the lock-up budget count against the developer-ecosystem pool (docs/distribution.md).
+    const grantPool = {
+        left: () => GRANT_POOL_E8S - governanceLog.totals().granted,
+        take: (a: bigint) => governanceLog.saveTotals({ ...governanceLog.totals(), granted: governanceLog.totals().granted + a }),
+        giveBack: (a: bigint) => governanceLog.saveTotals({ ...governanceLog.totals(), granted: governanceLog.totals().granted - a }),
+    };
     const outbox = new Outbox({ entries: open(M.OUTBOX), retries: open(M.OUTBOX_RETRIES), state: open(M.OUTBOX_STATE) }, ledger, now);
     const vesting = new Vesting({ schedules: open(M.VESTING_SCHEDULES), byOwner: open(M.VESTING_BY_OWNER), state: open(M.VESTING_STATE) }, outbox, {
         authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
@@ -168,14 +177,28 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         ledgerFee: () => config.params().ledgerFee,
         now,
         self: () => env.self(),
-        grantPool: {
-            left: () => GRANT_POOL_E8S - governanceLog.totals().granted,
-            take: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), granted: governanceLog.totals().granted + a }),
-            giveBack: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), granted: governanceLog.totals().granted - a }),
+        grantPool,
+        logAction: (c, method, after) => governanceLog.append(c, method, '', after),
+    });
+    const lockup = new Lockup(new LockupStore({ state: open(M.LOCKUP_STATE), periods: open(M.LOCKUP_PERIODS), locks: open(M.LOCKUP_LOCKS), byOwner: open(M.LOCKUP_BY_OWNER) }), outbox, {
+        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        paused: () => config.get().paused?.reason,
+        ledgerFee: () => config.params().ledgerFee,
+        now,
+        self: () => env.self(),
+        epochLength: () => rewards.state().epochLength,
+        guardProblem: (nodeId, caller) => {
+            const n = book.byId(nodeId);
+            if (n === undefined) return `no node ${nodeId}`;
+            if (!bytesEqual(n.operator, caller)) return `the caller does not operate node ${nodeId}`;
+            if (n.status !== 'active' || n.stake === undefined) return `node ${nodeId} is not active and staked`;
+            return undefined;
         },
+        grantPool,
         logAction: (c, method, after) => governanceLog.append(c, method, '', after),
     });
     const distributionJob = new DistributionJob(outbox, () => config.params().releaseBatch);
+    distributionJob.add({ run: (t) => lockup.step(t), nextAt: (t) => lockup.nextAt(t) });
     const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury, jobs: [distributionJob] });
 
     /** Installs the protocol: its configuration and its reward clock. */
@@ -189,5 +212,5 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, outbox, vesting, distributionJob };
+    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, outbox, vesting, lockup, distributionJob };
 }

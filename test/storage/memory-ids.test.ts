@@ -70,6 +70,10 @@ const PROTOCOL_SNAPSHOT: Record<string, number> = {
     VESTING_SCHEDULES: 143,
     VESTING_BY_OWNER: 144,
     VESTING_STATE: 145,
+    LOCKUP_STATE: 146,
+    LOCKUP_PERIODS: 147,
+    LOCKUP_LOCKS: 148,
+    LOCKUP_BY_OWNER: 149,
 };
 
 /** Node types and statuses in stored order (their positions are stored and name memory ids): append only. */

@@ -113,4 +113,12 @@ export const PROTOCOL_MEMORY = {
     VESTING_BY_OWNER: 144,
     /** [1] → the next schedule id, Σ total and Σ released of the active schedules. */
     VESTING_STATE: 145,
+    /** [1] → the lock-up game (src/protocol/lockup/store.ts). */
+    LOCKUP_STATE: 146,
+    /** Period (u8; 0: before the start) → its per-pool, per-fifth lock totals, pending locks and result. */
+    LOCKUP_PERIODS: 147,
+    /** Lock id (u64 BE) → lock. */
+    LOCKUP_LOCKS: 148,
+    /** Owner (u8 length ‖ principal) ‖ lock id → empty. */
+    LOCKUP_BY_OWNER: 149,
 } as const;

@@ -11,7 +11,7 @@
  * (e.g. a schedule's funding arrived) or `failed` (e.g. a claim's amount goes back to claimable).
  *
  * Storage: OUTBOX (id u64 BE → u8 format 1 ‖ u8 kind ‖ u64 ref ‖ from subaccount (bytes) ‖ to
- * account ‖ u64 amount ‖ u64 fee ‖ u64 created_at ‖ u8 status ‖ opt u64 block ‖ error (long text)),
+ * account ‖ opt pull-from account ‖ u64 amount ‖ u64 fee ‖ u64 created_at ‖ u8 status ‖ opt u64 block ‖ error (long text)),
  * OUTBOX_RETRIES (the marks), OUTBOX_STATE ([1] → u64 next id).
  * Cost: two small writes before the call, two after it; one ledger call per attempt.
  */
@@ -24,7 +24,7 @@ import { settle, type LedgerPort } from '../model/ledger-port';
 import { OperationMarks } from '../model/operation-marks';
 
 /** What a transfer is for (stored as its index: append only). */
-export const OUTBOX_KINDS = ['vesting_claim', 'vesting_fund', 'mapping_claim', 'mapping_sweep', 'lockup_release', 'lockup_unearned', 'mapping_dust'] as const;
+export const OUTBOX_KINDS = ['vesting_claim', 'vesting_fund', 'mapping_claim', 'mapping_sweep', 'lockup_release', 'lockup_unearned', 'mapping_dust', 'lockup_lock', 'lockup_fund', 'lockup_reward', 'mapping_fund'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 const STATUSES: readonly OutboxStatus[] = ['pending', 'sent', 'failed'];
@@ -35,6 +35,8 @@ export interface OutboxEntry {
     /** The owning record (a schedule id, a mapping id, …). */
     ref: bigint;
     fromSubaccount: Uint8Array;
+    /** Set for a pull (icrc2_transfer_from of `pullFrom`'s approval, the protocol as spender); `fromSubaccount` is then unused. */
+    pullFrom?: Account;
     to: Account;
     /** What the ledger transfers (the ledger's fee comes on top, from the same subaccount). */
     amount: bigint;
@@ -86,8 +88,13 @@ export class Outbox {
     /** One attempt of an entry's transfer: marked before the await; only the latest attempt records the outcome. */
     async send(e: OutboxEntry): Promise<OutboxEntry> {
         const attempt = this.marks.start(e.id, this.now());
-        let m = await settle(
-            () => this.ledger.transfer({ from_subaccount: e.fromSubaccount, to: e.to, amount: e.amount, memo: new TextEncoder().encode(`emc:out:${e.id}`), created_at_time: e.createdAt }),
+        const memo = new TextEncoder().encode(`emc:out:${e.id}`);
+        const pull = e.pullFrom;
+        let m = await settle<unknown>(
+            () =>
+                pull === undefined
+                    ? this.ledger.transfer({ from_subaccount: e.fromSubaccount, to: e.to, amount: e.amount, memo, created_at_time: e.createdAt })
+                    : this.ledger.transferFrom({ from: pull, to: e.to, amount: e.amount, memo, created_at_time: e.createdAt }),
             2,
             attempt > 1,
         );
@@ -150,6 +157,11 @@ export function encodeEntry(e: OutboxEntry): Uint8Array {
     const w = new Writer(160);
     w.u8(FMT).u8(OUTBOX_KINDS.indexOf(e.kind)).u64(e.ref).bytes(e.fromSubaccount);
     writeAccount(w, e.to);
+    if (e.pullFrom === undefined) w.u8(0);
+    else {
+        w.u8(1);
+        writeAccount(w, e.pullFrom);
+    }
     w.u64(e.amount).u64(e.fee).u64(e.createdAt).u8(STATUSES.indexOf(e.status));
     if (e.block === undefined) w.u8(0);
     else w.u8(1).u64(e.block);
@@ -165,7 +177,9 @@ export function decodeEntry(id: bigint, raw: Uint8Array): OutboxEntry {
     const ref = r.u64();
     const fromSubaccount = r.bytes();
     const to = readAccount(r);
+    const pullFrom = r.u8() === 1 ? readAccount(r) : undefined;
     const e: OutboxEntry = { id, kind, ref, fromSubaccount, to, amount: r.u64(), fee: r.u64(), createdAt: r.u64(), status: STATUSES[r.u8()] };
+    if (pullFrom !== undefined) e.pullFrom = pullFrom;
     if (r.u8() === 1) e.block = r.u64();
     const err = r.longText();
     if (err.length > 0) e.error = err;
