@@ -280,4 +280,14 @@ export default class {
     @query(...sig('list_vesting')) list_vesting(): void { return handle('list_vesting') as void; }
     @query(...sig('vesting_tranches')) vesting_tranches(): void { return handle('vesting_tranches') as void; }
     @query(...sig('vesting_summary')) vesting_summary(): void { return handle('vesting_summary') as void; }
+
+    // ----- majority-game lock-up (spec §14): one line per endpoint -----
+    @update(...sig('start_lockup_game')) start_lockup_game(): void | Promise<void> { return handle('start_lockup_game'); }
+    @query(...sig('validate_start_lockup_game')) validate_start_lockup_game(): void { return handle('validate_start_lockup_game') as void; }
+    @update(...sig('lock_tokens')) lock_tokens(): void | Promise<void> { return handle('lock_tokens'); }
+    @update(...sig('claim_lock')) claim_lock(): void | Promise<void> { return handle('claim_lock'); }
+    @query(...sig('lockup_game')) lockup_game(): void { return handle('lockup_game') as void; }
+    @query(...sig('lockup_period')) lockup_period(): void { return handle('lockup_period') as void; }
+    @query(...sig('get_lock')) get_lock(): void { return handle('get_lock') as void; }
+    @query(...sig('list_locks')) list_locks(): void { return handle('list_locks') as void; }
 }

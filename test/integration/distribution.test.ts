@@ -3,14 +3,17 @@
  * vesting schedules from the init argument (their Σ minted by the ledger's init argument to the
  * vesting subaccount), claims by the beneficiary, the two-step hand-over, a schedule added by
  * governance, and an upgrade in the middle of a release; after every step the vesting subaccount
- * holds exactly Σ (total − released).
+ * holds exactly Σ (total − released). A short lock-up game (3 periods of 1 one-hour epoch) with an
+ * upgrade in the middle of a period: locks by ICRC-2, each period closed by the maintenance timer,
+ * the results queried, locks and rewards claimed at the end, both lock-up accounts left empty.
  */
 import { Principal } from '@dfinity/principal';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { VESTING_SUBACCOUNT } from '../../src/protocol/treasury/vesting';
 import { YEAR_NS } from '../../src/protocol/treasury/vesting-schedule';
 import { builtWasm } from '../helpers/wasm';
-import { DAY, EMC, FEE, PROTOCOL_ID, T0, deployNetwork, identity, principalOf, protocolUpgradeArg, type Network } from '../helpers/network';
+import { CLOSE_CHUNK, LOCKUP_REWARDS_SUBACCOUNT, LOCKUP_SUBACCOUNT } from '../../src/protocol/lockup/lockup';
+import { DAY, EMC, FEE, PROTOCOL_ID, SECOND, T0, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, type Network } from '../helpers/network';
 
 const team = identity(31);
 const heir = identity(32);
@@ -96,5 +99,87 @@ describe('linear release through both canisters (spec §13.1)', () => {
         await net.replica.advanceTime(YEAR_NS);
         expect(await net.protocol(stranger).claim_vesting(2n)).toMatchObject({ Ok: { amount: 104_050_000_000n } });
         await checkVestingBalance(net);
+    });
+});
+
+describe('the lock-up game through both canisters (spec §14)', () => {
+    const HOUR = 3_600n * SECOND;
+    const players = [identity(41), identity(42), identity(43)];
+    const lockupAccount = acct(PROTOCOL_ID, LOCKUP_SUBACCOUNT);
+    const rewardsAccount = acct(PROTOCOL_ID, LOCKUP_REWARDS_SUBACCOUNT);
+    let net: Network;
+    let start: bigint;
+    beforeAll(async () => {
+        net = await deployNetwork(players.map((p) => [p, 2_000_000n * EMC]), { genesis: T0, epochSeconds: 3_600n, accounts: [[treasury, 20_000_000n * EMC]] });
+        for (const p of players) await approveProtocol(net, p, 1_900_000n * EMC);
+        start = net.replica.time() + HOUR;
+    });
+
+    it('governance starts the game: validate_ first, the budget moves to the rewards account', async () => {
+        const arg = { budget: 10_800_000n * EMC, output_per_period: 1_800_000n * EMC, start, period_epochs: 1, periods: 3, reason: 'majority game on the devnet' };
+        expect(await net.protocol().validate_start_lockup_game({ ...arg, periods: 13 })).toHaveProperty('Err');
+        expect(((await net.protocol().validate_start_lockup_game(arg)) as any).Ok).toMatch(/^Start the lock-up game/);
+        expect(await net.protocol(players[0]).start_lockup_game(arg)).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(await net.protocol(net.governance).start_lockup_game(arg)).toMatchObject({ Ok: { status: { open: null }, periods: 3, period_seconds: 3_600n } });
+        expect(await balance(net, rewardsAccount)).toBe(10_800_000n * EMC);
+    });
+
+    it('locks before the start and in period 1, with an upgrade in the middle of the period; the timer closes it', async () => {
+        expect(await net.protocol(players[0]).lock_tokens({ amount: 1_000_000n * EMC, pool: { B: null }, node_id: [], from_subaccount: [] })).toMatchObject({ Ok: { period: 0, status: { active: null } } });
+        expect(await net.protocol(players[1]).lock_tokens({ amount: 9n * EMC, pool: { B: null }, node_id: [], from_subaccount: [] })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await net.protocol(players[1]).lock_tokens({ amount: 10n * EMC, pool: { A: null }, node_id: ['nobody'], from_subaccount: [] })).toMatchObject({ Err: { InvalidArgument: { reason: 'no node nobody' } } });
+        await net.replica.advanceTime(HOUR + (2n * HOUR) / 5n);
+        expect(await net.protocol(players[1]).lock_tokens({ amount: 500_000n * EMC, pool: { B: null }, node_id: [], from_subaccount: [] })).toMatchObject({ Ok: { period: 1, fifth: 2 } });
+        await net.replica.upgradeCanister(PROTOCOL_ID, { wasm: builtWasm('protocol'), arg: protocolUpgradeArg() });
+        expect(await net.protocol(players[2]).lock_tokens({ amount: 200_000n * EMC, pool: { B: null }, node_id: [], from_subaccount: [] })).toMatchObject({ Ok: { period: 1 } });
+        expect(await balance(net, lockupAccount)).toBe(1_700_000n * EMC);
+        const from = net.replica.executionLog().length;
+        await net.replica.advanceTime(HOUR);
+        const [p1] = (await net.protocol().lockup_period(1)) as any[];
+        // L = 1,700,000 ≥ 50 % of O × 1 → 100 % of B_1 = floor(floor(10,800,000 × 2 / 100) × 90 / 100) = 194,400, 97,200 per pool.
+        expect(p1.result[0]).toMatchObject({ locked: 1_700_000n * EMC, tier_percent: 100, basic: 194_400n * EMC, per_pool: 97_200n * EMC, shared_a: 0n, final: true });
+        // Pool A is empty: its part goes to the ecosystem fund with the competition reward (B won it).
+        expect(p1.result[0].winner).toEqual([{ B: null }]);
+        const costliest = net.replica.executionLog().slice(from).filter((e) => e.canister === PROTOCOL_ID.toText()).reduce((m, e) => (e.instructions > m ? e.instructions : m), 0n);
+        expect(costliest).toBeLessThan(2_000_000_000n);
+    });
+
+    it('closes the last periods, then releases every lock with its reward; both accounts end empty', async () => {
+        await net.replica.advanceTime(2n * HOUR);
+        expect(await net.protocol().lockup_game()).toMatchObject([{ status: { ended: null }, periods_closed: 3 }]);
+        const locks = (await net.protocol().list_locks({ owner: principalOf(players[0]), start: 0, count: 10 })) as any[];
+        expect(locks).toHaveLength(1);
+        expect(await net.protocol(players[1]).claim_lock(locks[0].id)).toMatchObject({ Err: { NotAuthorized: {} } });
+        for (let i = 0; i < 3; i++) {
+            const [mine] = (await net.protocol().list_locks({ owner: principalOf(players[i]), start: 0, count: 10 })) as any[];
+            const before = await balance(net, acct(principalOf(players[i])));
+            const r = (await net.protocol(players[i]).claim_lock(mine.id)) as any;
+            expect(r).toMatchObject({ Ok: { status: { released: null } } });
+            expect(await balance(net, acct(principalOf(players[i])))).toBe(before + mine.amount + r.Ok.reward - 2n * FEE);
+        }
+        expect(await balance(net, lockupAccount)).toBe(0n);
+        expect(await balance(net, rewardsAccount)).toBe(0n);
+    });
+});
+
+describe('a lock-up close is bounded per message (spec §14: 100k locks in messages of ≤ 2 B instructions)', () => {
+    it('the scan costs so little per lock that a chunk of CLOSE_CHUNK locks stays far below 2 B instructions', async () => {
+        const HOUR = 3_600n * SECOND;
+        const p = identity(51);
+        const net = await deployNetwork([[p, 100_000n * EMC]], { genesis: T0, epochSeconds: 3_600n, accounts: [[treasury, 1_000_000n * EMC]] });
+        await approveProtocol(net, p, 90_000n * EMC);
+        const start = net.replica.time() + HOUR;
+        await net.protocol(net.governance).start_lockup_game({ budget: 100_000n * EMC, output_per_period: 1_000n * EMC, start, period_epochs: 1, periods: 1, reason: 'bench' });
+        const N = 150;
+        for (let i = 0; i < N; i++) await net.protocol(p).lock_tokens({ amount: 10n * EMC, pool: { B: null }, node_id: [], from_subaccount: [] });
+        const from = net.replica.executionLog().length;
+        await net.replica.advanceTime(2n * HOUR);
+        expect(await net.protocol().lockup_game()).toMatchObject([{ status: { ended: null } }]);
+        const runs = net.replica.executionLog().slice(from).filter((e) => e.canister === PROTOCOL_ID.toText()).map((e) => e.instructions);
+        const costliest = runs.reduce((m, x) => (x > m ? x : m), 0n);
+        // An upper bound per lock: the whole costliest message (the scan of all N locks and its fixed part) over N.
+        const perLock = costliest / BigInt(N);
+        console.log(`lock-up close: costliest message ${costliest} instructions for ${N} locks (≤ ${perLock} per lock); a chunk of ${CLOSE_CHUNK} ≤ ${perLock * BigInt(CLOSE_CHUNK)}`);
+        expect(perLock * BigInt(CLOSE_CHUNK)).toBeLessThan(2_000_000_000n);
     });
 });

@@ -16,6 +16,7 @@ import { toIdl, type IdlLike } from '../../lib/candid/to-idl';
 import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from '../batches/payload';
 import * as T from './candid';
 import * as V from './vesting-candid';
+import * as K from './lockup-candid';
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
 export const VoteArgsT = C.record({ height: C.nat64, digest: C.blob });
@@ -76,6 +77,14 @@ export const PROTOCOL_METHODS = {
     list_vesting: q([V.ListVestingArgsT], C.vec(V.VestingViewT)),
     vesting_tranches: q([V.TrancheArgsT], C.vec(V.TrancheT)),
     vesting_summary: q([], V.VestingSummaryT),
+    start_lockup_game: u([K.StartLockupArgsT], K.LockupGameResultT),
+    validate_start_lockup_game: q([K.StartLockupArgsT], T.ValidationResultT),
+    lock_tokens: u([K.LockArgsT], K.LockResultT),
+    claim_lock: u([C.nat64], K.LockResultT),
+    lockup_game: q([], C.opt(K.LockupGameT)),
+    lockup_period: q([C.nat8], C.opt(K.LockupPeriodT)),
+    get_lock: q([C.nat64], C.opt(K.LockViewT)),
+    list_locks: q([K.ListLocksArgsT], C.vec(K.LockViewT)),
     health: q([], C.record({ canister: C.text, version: C.text, time_ns: C.nat64, canister_version: C.nat64, cycles: C.nat })),
 } satisfies Record<string, MethodSig>;
 
@@ -127,6 +136,9 @@ export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
     add_vesting_schedule: VESTING_ADD, validate_add_vesting_schedule: VESTING_ADD,
     claim_vesting: NONE, offer_vesting: { subaccount: SUBACCOUNT_BYTES }, accept_vesting: NONE,
     get_vesting: NONE, list_vesting: NONE, vesting_tranches: NONE, vesting_summary: NONE,
+    start_lockup_game: { reason: REASON }, validate_start_lockup_game: { reason: REASON },
+    lock_tokens: { node_id: MAX_NODE_ID_LENGTH, from_subaccount: SUBACCOUNT_BYTES }, claim_lock: NONE,
+    lockup_game: NONE, lockup_period: NONE, get_lock: NONE, list_locks: NONE,
 };
 
 /** propose_batch's limit: MAX_STATE_BITS PoC results (the larger element) or as many observations. */
