@@ -13,6 +13,8 @@
  *   votes/      impeachments and key reports, and what a decided vote does
  *   governance/ parameters, the governance principal, pause, the log
  *   treasury/   grants and airdrops; the distribution's outbox, linear release (vesting)
+ *   lockup/     the majority-game lock-up (spec §14)
+ *   mapping/    airdrop / mapping with a dust threshold (spec §13.2)
  *   jobs/       maintenance (the timer's work)
  *
  * Sections receive what they need at construction; where two need each other at run time (the
@@ -32,7 +34,7 @@ import { Maintenance } from './jobs/maintenance';
 import { Config } from './model/config';
 import type { LedgerPort } from './model/ledger-port';
 import type { ProtocolParams } from './model/params';
-import { GRANT_POOL_E8S } from './model/supply';
+import { AIRDROP_POOL_E8S, GRANT_POOL_E8S } from './model/supply';
 import { Activation } from './nodes/activation';
 import { NodeBook } from './nodes/book';
 import type { NodeStatus, NodeType } from './nodes/record';
@@ -47,6 +49,8 @@ import { Operations } from './stakes/operations';
 import { Releases } from './stakes/releases';
 import { Stakes } from './stakes/stakes';
 import { Lockup } from './lockup/lockup';
+import { Mappings } from './mapping/mapping';
+import { MappingStore } from './mapping/store';
 import { LockupStore } from './lockup/store';
 import { DistributionJob } from './treasury/distribution-job';
 import { Outbox } from './treasury/outbox';
@@ -197,6 +201,20 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         grantPool,
         logAction: (c, method, after) => governanceLog.append(c, method, '', after),
     });
+    const mappings = new Mappings(new MappingStore({ mappings: open(M.MAPPINGS), entries: open(M.MAPPING_ENTRIES), state: open(M.MAPPING_STATE) }), outbox, {
+        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        paused: () => config.get().paused?.reason,
+        ledgerFee: () => config.params().ledgerFee,
+        now,
+        self: () => env.self(),
+        // Mappings share the DAO-airdrop pool with the governance airdrop batches (docs/distribution.md).
+        airdropPool: {
+            left: () => AIRDROP_POOL_E8S - governanceLog.totals().airdropped,
+            take: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), airdropped: governanceLog.totals().airdropped + a }),
+            giveBack: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), airdropped: governanceLog.totals().airdropped - a }),
+        },
+        logAction: (c, method, after) => governanceLog.append(c, method, '', after),
+    });
     const distributionJob = new DistributionJob(outbox, () => config.params().releaseBatch);
     distributionJob.add({ run: (t) => lockup.step(t), nextAt: (t) => lockup.nextAt(t) });
     const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury, jobs: [distributionJob] });
@@ -212,5 +230,5 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, outbox, vesting, lockup, distributionJob };
+    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, outbox, vesting, lockup, mappings, distributionJob };
 }

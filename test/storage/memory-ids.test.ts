@@ -74,6 +74,9 @@ const PROTOCOL_SNAPSHOT: Record<string, number> = {
     LOCKUP_PERIODS: 147,
     LOCKUP_LOCKS: 148,
     LOCKUP_BY_OWNER: 149,
+    MAPPINGS: 150,
+    MAPPING_ENTRIES: 151,
+    MAPPING_STATE: 152,
 };
 
 /** Node types and statuses in stored order (their positions are stored and name memory ids): append only. */

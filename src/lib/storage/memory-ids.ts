@@ -121,4 +121,10 @@ export const PROTOCOL_MEMORY = {
     LOCKUP_LOCKS: 148,
     /** Owner (u8 length ‖ principal) ‖ lock id → empty. */
     LOCKUP_BY_OWNER: 149,
+    /** Mapping id (u64 BE) → airdrop / mapping (src/protocol/mapping/store.ts). */
+    MAPPINGS: 150,
+    /** Mapping id ‖ account key (62 bytes) → entry: source amount, claimed. */
+    MAPPING_ENTRIES: 151,
+    /** [1] → the next mapping id. */
+    MAPPING_STATE: 152,
 } as const;

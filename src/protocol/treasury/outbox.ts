@@ -85,6 +85,16 @@ export class Outbox {
         return entry;
     }
 
+    /**
+     * Records a transfer to be made by the next maintenance run (from a settle callback, which
+     * cannot await): its mark says no attempt is in flight, so it is due at once.
+     */
+    queue(e: Omit<OutboxEntry, 'id' | 'createdAt' | 'status'>): OutboxEntry {
+        const entry = this.record(e);
+        this.marks.unknown(entry.id);
+        return entry;
+    }
+
     /** One attempt of an entry's transfer: marked before the await; only the latest attempt records the outcome. */
     async send(e: OutboxEntry): Promise<OutboxEntry> {
         const attempt = this.marks.start(e.id, this.now());
