@@ -17,13 +17,14 @@ import { infoHandlers } from './api/info';
 import { nodeHandlers } from './api/nodes';
 import { rewardHandlers } from './api/rewards';
 import { lockupHandlers } from './api/lockup';
+import { mappingHandlers } from './api/mapping';
 import { vestingHandlers } from './api/vesting';
 import { voteHandlers } from './api/votes';
 import type { Handlers } from './handlers';
 import { INGRESS, scheduleMaintenance } from './lifecycle';
 
 
-const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...vestingHandlers, ...lockupHandlers };
+const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers };
 
 /** Arguments this long always fit (no method's limit is lower): their length is not looked up. */
 const ALWAYS_FITS = 256;

@@ -290,4 +290,16 @@ export default class {
     @query(...sig('lockup_period')) lockup_period(): void { return handle('lockup_period') as void; }
     @query(...sig('get_lock')) get_lock(): void { return handle('get_lock') as void; }
     @query(...sig('list_locks')) list_locks(): void { return handle('list_locks') as void; }
+
+    // ----- airdrop / mapping (spec §13.2): one line per endpoint -----
+    @update(...sig('create_mapping')) create_mapping(): void | Promise<void> { return handle('create_mapping'); }
+    @query(...sig('validate_create_mapping')) validate_create_mapping(): void { return handle('validate_create_mapping') as void; }
+    @update(...sig('load_mapping_entries')) load_mapping_entries(): void | Promise<void> { return handle('load_mapping_entries'); }
+    @query(...sig('validate_load_mapping_entries')) validate_load_mapping_entries(): void { return handle('validate_load_mapping_entries') as void; }
+    @update(...sig('seal_mapping')) seal_mapping(): void | Promise<void> { return handle('seal_mapping'); }
+    @query(...sig('validate_seal_mapping')) validate_seal_mapping(): void { return handle('validate_seal_mapping') as void; }
+    @update(...sig('claim_mapping')) claim_mapping(): void | Promise<void> { return handle('claim_mapping'); }
+    @update(...sig('sweep_mapping')) sweep_mapping(): void | Promise<void> { return handle('sweep_mapping'); }
+    @query(...sig('get_mapping')) get_mapping(): void { return handle('get_mapping') as void; }
+    @query(...sig('mapping_entry')) mapping_entry(): void { return handle('mapping_entry') as void; }
 }

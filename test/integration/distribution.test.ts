@@ -5,9 +5,13 @@
  * governance, and an upgrade in the middle of a release; after every step the vesting subaccount
  * holds exactly Σ (total − released). A short lock-up game (3 periods of 1 one-hour epoch) with an
  * upgrade in the middle of a period: locks by ICRC-2, each period closed by the maintenance timer,
- * the results queried, locks and rewards claimed at the end, both lock-up accounts left empty.
+ * the results queried, locks and rewards claimed at the end, both lock-up accounts left empty. A
+ * mapping: 1,000 entries loaded in one message (its cost measured), dust, the seal with count and
+ * SHA-256, an upgrade in the middle of the claim window, claims, the sweep after the window.
  */
 import { Principal } from '@dfinity/principal';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2';
+import { entryBytes, mappingSubaccount } from '../../src/protocol/mapping/mapping';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { VESTING_SUBACCOUNT } from '../../src/protocol/treasury/vesting';
 import { YEAR_NS } from '../../src/protocol/treasury/vesting-schedule';
@@ -181,5 +185,50 @@ describe('a lock-up close is bounded per message (spec §14: 100k locks in messa
         const perLock = costliest / BigInt(N);
         console.log(`lock-up close: costliest message ${costliest} instructions for ${N} locks (≤ ${perLock} per lock); a chunk of ${CLOSE_CHUNK} ≤ ${perLock * BigInt(CLOSE_CHUNK)}`);
         expect(perLock * BigInt(CLOSE_CHUNK)).toBeLessThan(2_000_000_000n);
+    });
+});
+
+describe('an airdrop / mapping through both canisters (spec §13.2)', () => {
+    it('loads 1,000 entries in one message well within 40 B, seals, survives an upgrade in the window, claims, sweeps', async () => {
+        const HOUR = 3_600n * SECOND;
+        const claimer = identity(61);
+        const other = identity(62);
+        const net = await deployNetwork([], { genesis: T0, accounts: [[treasury, 10_000_000n * EMC]] });
+        const now = net.replica.time();
+        const gov = net.protocol(net.governance);
+        const create = { name: 'genesis mapping', rate_numerator: 3n, rate_denominator: 2n, dust_threshold: 5n * EMC, window_start: now + HOUR, window_end: now + 10n * HOUR, reason: 'map the testnet balances 3:2' };
+        expect(((await net.protocol().validate_create_mapping(create)) as any).Ok).toMatch(/^Create the mapping/);
+        expect(await net.protocol(claimer).create_mapping(create)).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(await gov.create_mapping(create)).toMatchObject({ Ok: { id: 0n, status: { loading: null } } });
+        const filler = Array.from({ length: 1_000 }, (_, i) => ({ account: acct(Principal.fromUint8Array(new Uint8Array([0, 0, 0, 0, 0, 0x10, i >> 8, i & 255, 1, 1]))), source: 10n * EMC + BigInt(i) }));
+        const from = net.replica.executionLog().length;
+        expect(await gov.load_mapping_entries({ id: 0n, entries: filler })).toMatchObject({ Ok: { entries: 1_000n } });
+        const cost = net.replica.executionLog().slice(from).filter((e) => e.method === 'load_mapping_entries').reduce((n, e) => n + e.instructions, 0n);
+        console.log(`load_mapping_entries: 1,000 entries in ${cost} instructions`);
+        expect(cost).toBeLessThan(4_000_000_000n); // a tenth of the 40 B limit
+        const rest = [
+            { account: acct(principalOf(claimer)), source: 100n * EMC },
+            { account: acct(principalOf(other)), source: 4n * EMC }, // dust
+        ];
+        expect(await gov.load_mapping_entries({ id: 0n, entries: rest })).toMatchObject({ Ok: { entries: 1_002n, dust_source: 4n * EMC } });
+        const all = [...filler, ...rest];
+        const bytes = new Uint8Array(all.length * 70);
+        all.forEach((e, i) => bytes.set(entryBytes({ owner: e.account.owner.toUint8Array() }, e.source), i * 70));
+        const sha256 = nobleSha256(bytes);
+        expect(await net.protocol().validate_seal_mapping({ id: 0n, count: 1_001n, sha256 })).toHaveProperty('Err');
+        expect(await gov.seal_mapping({ id: 0n, count: 1_002n, sha256 })).toMatchObject({ Ok: { status: { open: null }, sha256: [sha256], dust_value: 6n * EMC } });
+        const sub = acct(PROTOCOL_ID, mappingSubaccount(0n));
+        await net.replica.advanceTime(HOUR);
+        expect(await balance(net, sub)).toBe(((await net.protocol().get_mapping(0n)) as any[])[0].mapped_total);
+        await net.replica.upgradeCanister(PROTOCOL_ID, { wasm: builtWasm('protocol'), arg: protocolUpgradeArg() });
+        expect(await net.protocol(other).claim_mapping({ id: 0n, subaccount: [] })).toMatchObject({ Err: { NothingToClaim: {} } });
+        expect(await net.protocol(claimer).claim_mapping({ id: 0n, subaccount: [] })).toMatchObject({ Ok: { amount: 150n * EMC } });
+        expect(await balance(net, acct(principalOf(claimer)))).toBe(150n * EMC - FEE);
+        expect(await net.protocol().mapping_entry({ id: 0n, account: acct(principalOf(claimer)) })).toEqual([{ source: 100n * EMC, mapped: 150n * EMC, dust: false, claimed: true }]);
+        expect(await net.protocol(other).sweep_mapping(0n)).toMatchObject({ Err: { WrongState: {} } });
+        await net.replica.advanceTime(9n * HOUR);
+        expect(await net.protocol(claimer).claim_mapping({ id: 0n, subaccount: [] })).toMatchObject({ Err: { WrongState: {} } });
+        expect(await net.protocol(other).sweep_mapping(0n)).toMatchObject({ Ok: { status: { swept: null } } });
+        expect(await balance(net, sub)).toBe(0n);
     });
 });

@@ -17,6 +17,8 @@ import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from '../batch
 import * as T from './candid';
 import * as V from './vesting-candid';
 import * as K from './lockup-candid';
+import * as MP from './mapping-candid';
+import { MAX_ENTRIES_PER_CHUNK, MAX_NAME_BYTES } from '../mapping/mapping';
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
 export const VoteArgsT = C.record({ height: C.nat64, digest: C.blob });
@@ -85,6 +87,16 @@ export const PROTOCOL_METHODS = {
     lockup_period: q([C.nat8], C.opt(K.LockupPeriodT)),
     get_lock: q([C.nat64], C.opt(K.LockViewT)),
     list_locks: q([K.ListLocksArgsT], C.vec(K.LockViewT)),
+    create_mapping: u([MP.CreateMappingArgsT], MP.MappingResultT),
+    validate_create_mapping: q([MP.CreateMappingArgsT], T.ValidationResultT),
+    load_mapping_entries: u([MP.LoadMappingArgsT], MP.MappingResultT),
+    validate_load_mapping_entries: q([MP.LoadMappingArgsT], T.ValidationResultT),
+    seal_mapping: u([MP.SealMappingArgsT], MP.MappingResultT),
+    validate_seal_mapping: q([MP.SealMappingArgsT], T.ValidationResultT),
+    claim_mapping: u([MP.ClaimMappingArgsT], MP.MappingClaimResultT),
+    sweep_mapping: u([C.nat64], MP.MappingResultT),
+    get_mapping: q([C.nat64], C.opt(MP.MappingViewT)),
+    mapping_entry: q([MP.MappingEntryQueryT], C.opt(MP.MappingEntryViewT)),
     health: q([], C.record({ canister: C.text, version: C.text, time_ns: C.nat64, canister_version: C.nat64, cycles: C.nat })),
 } satisfies Record<string, MethodSig>;
 
@@ -105,6 +117,8 @@ const GRANT = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const AIRDROP = { payments: MAX_AIRDROP_RECIPIENTS, subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const NONE = {};
 const VESTING_ADD = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
+const MAPPING_CREATE = { name: MAX_NAME_BYTES, reason: REASON };
+const MAPPING_LOAD = { entries: MAX_ENTRIES_PER_CHUNK, subaccount: SUBACCOUNT_BYTES };
 
 /**
  * The bound of every text, blob and vector of each method's argument (paths as in `maxArgBytes`):
@@ -139,6 +153,10 @@ export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
     start_lockup_game: { reason: REASON }, validate_start_lockup_game: { reason: REASON },
     lock_tokens: { node_id: MAX_NODE_ID_LENGTH, from_subaccount: SUBACCOUNT_BYTES }, claim_lock: NONE,
     lockup_game: NONE, lockup_period: NONE, get_lock: NONE, list_locks: NONE,
+    create_mapping: MAPPING_CREATE, validate_create_mapping: MAPPING_CREATE,
+    load_mapping_entries: MAPPING_LOAD, validate_load_mapping_entries: MAPPING_LOAD,
+    seal_mapping: { sha256: DIGEST_BYTES }, validate_seal_mapping: { sha256: DIGEST_BYTES },
+    claim_mapping: { subaccount: SUBACCOUNT_BYTES }, sweep_mapping: NONE, get_mapping: NONE, mapping_entry: { subaccount: SUBACCOUNT_BYTES },
 };
 
 /** propose_batch's limit: MAX_STATE_BITS PoC results (the larger element) or as many observations. */
