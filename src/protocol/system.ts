@@ -15,6 +15,7 @@
  *   treasury/   grants and airdrops; the distribution's outbox, linear release (vesting)
  *   lockup/     the majority-game lock-up (spec §14)
  *   mapping/    airdrop / mapping with a dust threshold (spec §13.2)
+ *   projects/   ecosystem projects: quality and risk lists, the grant gate (spec §13.3)
  *   jobs/       maintenance (the timer's work)
  *
  * Sections receive what they need at construction; where two need each other at run time (the
@@ -50,6 +51,7 @@ import { Releases } from './stakes/releases';
 import { Stakes } from './stakes/stakes';
 import { Lockup } from './lockup/lockup';
 import { Mappings } from './mapping/mapping';
+import { Projects } from './projects/projects';
 import { MappingStore } from './mapping/store';
 import { LockupStore } from './lockup/store';
 import { DistributionJob } from './treasury/distribution-job';
@@ -165,7 +167,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         },
         governanceLog,
     );
-    const treasury = new Treasury(open(M.PAYOUTS), open(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now);
+    const treasury = new Treasury(open(M.PAYOUTS), open(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now, (to) => projects.grantProblem(to));
     const admission = new Admission(book, config, env, governanceLog);
     // Genesis distribution (spec §13–§14): one outbox for their ledger transfers, retried by their job.
     // Vested grants and the lock-up budget count against the developer-ecosystem pool (docs/distribution.md).
@@ -215,6 +217,10 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         },
         logAction: (c, method, after) => governanceLog.append(c, method, '', after),
     });
+    const projects: Projects = new Projects(
+        { projects: open(M.PROJECTS), history: open(M.PROJECT_HISTORY), byPrincipal: open(M.PROJECT_BY_PRINCIPAL), byStatus: open(M.PROJECT_BY_STATUS), state: open(M.PROJECT_STATE) },
+        { authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined, now, logAction: (c, method, after) => governanceLog.append(c, method, '', after) },
+    );
     const distributionJob = new DistributionJob(outbox, () => config.params().releaseBatch);
     distributionJob.add({ run: (t) => lockup.step(t), nextAt: (t) => lockup.nextAt(t) });
     const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury, jobs: [distributionJob] });
@@ -230,5 +236,5 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, outbox, vesting, lockup, mappings, distributionJob };
+    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, outbox, vesting, lockup, mappings, projects, distributionJob };
 }

@@ -77,6 +77,11 @@ const PROTOCOL_SNAPSHOT: Record<string, number> = {
     MAPPINGS: 150,
     MAPPING_ENTRIES: 151,
     MAPPING_STATE: 152,
+    PROJECTS: 153,
+    PROJECT_HISTORY: 154,
+    PROJECT_BY_PRINCIPAL: 155,
+    PROJECT_BY_STATUS: 156,
+    PROJECT_STATE: 157,
 };
 
 /** Node types and statuses in stored order (their positions are stored and name memory ids): append only. */

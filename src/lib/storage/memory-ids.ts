@@ -127,4 +127,14 @@ export const PROTOCOL_MEMORY = {
     MAPPING_ENTRIES: 151,
     /** [1] → the next mapping id. */
     MAPPING_STATE: 152,
+    /** Project id (u64 BE) → ecosystem project (src/protocol/projects/projects.ts). */
+    PROJECTS: 153,
+    /** Project id ‖ u32 seq → status change. */
+    PROJECT_HISTORY: 154,
+    /** Principal (u8 length ‖ bytes) ‖ project id → empty. */
+    PROJECT_BY_PRINCIPAL: 155,
+    /** Status (u8: none 0, quality 1, risk 2) ‖ project id → empty. */
+    PROJECT_BY_STATUS: 156,
+    /** [1] → the next project id and the grant restriction switch. */
+    PROJECT_STATE: 157,
 } as const;
