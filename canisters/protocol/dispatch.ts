@@ -18,13 +18,14 @@ import { nodeHandlers } from './api/nodes';
 import { rewardHandlers } from './api/rewards';
 import { lockupHandlers } from './api/lockup';
 import { mappingHandlers } from './api/mapping';
+import { projectHandlers } from './api/projects';
 import { vestingHandlers } from './api/vesting';
 import { voteHandlers } from './api/votes';
 import type { Handlers } from './handlers';
 import { INGRESS, scheduleMaintenance } from './lifecycle';
 
 
-const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers };
+const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers };
 
 /** Arguments this long always fit (no method's limit is lower): their length is not looked up. */
 const ALWAYS_FITS = 256;

@@ -302,4 +302,16 @@ export default class {
     @update(...sig('sweep_mapping')) sweep_mapping(): void | Promise<void> { return handle('sweep_mapping'); }
     @query(...sig('get_mapping')) get_mapping(): void { return handle('get_mapping') as void; }
     @query(...sig('mapping_entry')) mapping_entry(): void { return handle('mapping_entry') as void; }
+
+    // ----- ecosystem projects (spec §13.3): one line per endpoint -----
+    @update(...sig('register_project')) register_project(): void | Promise<void> { return handle('register_project'); }
+    @query(...sig('validate_register_project')) validate_register_project(): void { return handle('validate_register_project') as void; }
+    @update(...sig('set_project_status')) set_project_status(): void | Promise<void> { return handle('set_project_status'); }
+    @query(...sig('validate_set_project_status')) validate_set_project_status(): void { return handle('validate_set_project_status') as void; }
+    @update(...sig('restrict_grants_to_quality')) restrict_grants_to_quality(): void | Promise<void> { return handle('restrict_grants_to_quality'); }
+    @query(...sig('validate_restrict_grants_to_quality')) validate_restrict_grants_to_quality(): void { return handle('validate_restrict_grants_to_quality') as void; }
+    @query(...sig('get_project')) get_project(): void { return handle('get_project') as void; }
+    @query(...sig('list_projects')) list_projects(): void { return handle('list_projects') as void; }
+    @query(...sig('project_history')) project_history(): void { return handle('project_history') as void; }
+    @query(...sig('projects_summary')) projects_summary(): void { return handle('projects_summary') as void; }
 }

@@ -232,3 +232,27 @@ describe('an airdrop / mapping through both canisters (spec §13.2)', () => {
         expect(await balance(net, sub)).toBe(0n);
     });
 });
+
+describe('ecosystem projects through both canisters (spec §13.3)', () => {
+    it('governance lists a project as quality, restricts grants to quality projects; the history is kept', async () => {
+        const dev = identity(71);
+        const outsider = identity(72);
+        const net = await deployNetwork([], { genesis: T0, accounts: [[treasury, 1_000_000n * EMC]] });
+        const gov = net.protocol(net.governance);
+        const reg = { name: 'emc-dex', principals: [principalOf(dev)], reason: 'first DEX' };
+        expect(((await net.protocol().validate_register_project(reg)) as any).Ok).toMatch(/^Register the ecosystem project/);
+        expect(await net.protocol(dev).register_project(reg)).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(await gov.register_project(reg)).toMatchObject({ Ok: { id: 0n, status: { none: null } } });
+        expect(await gov.restrict_grants_to_quality(true)).toHaveProperty('Ok');
+        const grant = (who: Principal) => ({ to: acct(who), amount: 1_000n * EMC, reason: 'grant' });
+        expect(await net.protocol().validate_pay_grant(grant(principalOf(dev)))).toHaveProperty('Err');
+        const status = { id: 0n, status: { quality: null }, reason: 'audited', proposal_id: [7n] as [bigint] };
+        expect(((await net.protocol().validate_set_project_status(status)) as any).Ok).toMatch(/to the quality list \(proposal 7\)/);
+        expect(await gov.set_project_status(status)).toMatchObject({ Ok: { status: { quality: null }, proposal_id: [7n], changes: 1 } });
+        expect(await gov.pay_grant(grant(principalOf(dev)))).toMatchObject({ Ok: [{ status: { paid: null } }] });
+        expect(await gov.pay_grant(grant(principalOf(outsider)))).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await net.protocol().list_projects({ status: { quality: null }, start: 0, count: 10 })).toMatchObject([{ name: 'emc-dex' }]);
+        expect(await net.protocol().project_history({ id: 0n, start: 0, count: 10 })).toMatchObject([{ seq: 0, status: { quality: null }, reason: 'audited', proposal_id: [7n] }]);
+        expect(await net.protocol().projects_summary()).toEqual({ projects: 1n, grants_restricted_to_quality: true });
+    });
+});

@@ -18,6 +18,8 @@ import * as T from './candid';
 import * as V from './vesting-candid';
 import * as K from './lockup-candid';
 import * as MP from './mapping-candid';
+import * as PJ from './projects-candid';
+import { MAX_PROJECT_NAME_BYTES, MAX_PROJECT_PRINCIPALS } from '../projects/projects';
 import { MAX_ENTRIES_PER_CHUNK, MAX_NAME_BYTES } from '../mapping/mapping';
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
@@ -97,6 +99,16 @@ export const PROTOCOL_METHODS = {
     sweep_mapping: u([C.nat64], MP.MappingResultT),
     get_mapping: q([C.nat64], C.opt(MP.MappingViewT)),
     mapping_entry: q([MP.MappingEntryQueryT], C.opt(MP.MappingEntryViewT)),
+    register_project: u([PJ.RegisterProjectArgsT], PJ.ProjectResultT),
+    validate_register_project: q([PJ.RegisterProjectArgsT], T.ValidationResultT),
+    set_project_status: u([PJ.SetProjectStatusArgsT], PJ.ProjectResultT),
+    validate_set_project_status: q([PJ.SetProjectStatusArgsT], T.ValidationResultT),
+    restrict_grants_to_quality: u([C.bool], PJ.TextResultT),
+    validate_restrict_grants_to_quality: q([C.bool], T.ValidationResultT),
+    get_project: q([C.nat64], C.opt(PJ.ProjectViewT)),
+    list_projects: q([PJ.ListProjectsArgsT], C.vec(PJ.ProjectViewT)),
+    project_history: q([PJ.ProjectHistoryArgsT], C.vec(PJ.ProjectChangeT)),
+    projects_summary: q([], PJ.ProjectsSummaryT),
     health: q([], C.record({ canister: C.text, version: C.text, time_ns: C.nat64, canister_version: C.nat64, cycles: C.nat })),
 } satisfies Record<string, MethodSig>;
 
@@ -118,6 +130,7 @@ const AIRDROP = { payments: MAX_AIRDROP_RECIPIENTS, subaccount: SUBACCOUNT_BYTES
 const NONE = {};
 const VESTING_ADD = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const MAPPING_CREATE = { name: MAX_NAME_BYTES, reason: REASON };
+const PROJECT_REGISTER = { name: MAX_PROJECT_NAME_BYTES, principals: MAX_PROJECT_PRINCIPALS, reason: REASON };
 const MAPPING_LOAD = { entries: MAX_ENTRIES_PER_CHUNK, subaccount: SUBACCOUNT_BYTES };
 
 /**
@@ -157,6 +170,10 @@ export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
     load_mapping_entries: MAPPING_LOAD, validate_load_mapping_entries: MAPPING_LOAD,
     seal_mapping: { sha256: DIGEST_BYTES }, validate_seal_mapping: { sha256: DIGEST_BYTES },
     claim_mapping: { subaccount: SUBACCOUNT_BYTES }, sweep_mapping: NONE, get_mapping: NONE, mapping_entry: { subaccount: SUBACCOUNT_BYTES },
+    register_project: PROJECT_REGISTER, validate_register_project: PROJECT_REGISTER,
+    set_project_status: { reason: REASON }, validate_set_project_status: { reason: REASON },
+    restrict_grants_to_quality: NONE, validate_restrict_grants_to_quality: NONE,
+    get_project: NONE, list_projects: NONE, project_history: NONE, projects_summary: NONE,
 };
 
 /** propose_batch's limit: MAX_STATE_BITS PoC results (the larger element) or as many observations. */
