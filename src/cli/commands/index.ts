@@ -1,5 +1,6 @@
 /** Every `emc` command, in the order `emc --help` lists them, and the groups. One file per group. */
 import type { Command } from './command';
+import { DISTRIBUTION_COMMANDS, DISTRIBUTION_GROUPS } from './distribution';
 import { GENERAL_COMMANDS } from './general';
 import { GOV_COMMANDS } from './gov';
 import { LEDGER_COMMANDS } from './ledger';
@@ -9,7 +10,7 @@ import { VOTE_COMMANDS } from './vote';
 
 export type { Command, Output } from './command';
 
-export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...GOV_COMMANDS, ...GENERAL_COMMANDS];
+export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...GOV_COMMANDS, ...DISTRIBUTION_COMMANDS, ...GENERAL_COMMANDS];
 
 export const GROUPS: Record<string, string> = {
     ledger: 'the $EMC ledger: balances, transfers, approvals',
@@ -17,4 +18,5 @@ export const GROUPS: Record<string, string> = {
     validator: 'validators: apply, withdraw, propose and vote on state-bit batches',
     vote: 'peer votes: impeach a node of your type, report a validator key compromised, vote and answer',
     gov: 'governance: parameters, admissions, treasury grants and airdrops, pause/resume, the change log',
+    ...DISTRIBUTION_GROUPS,
 };
