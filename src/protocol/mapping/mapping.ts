@@ -113,6 +113,7 @@ export class Mappings {
         if (entries.length === 0 || entries.length > MAX_ENTRIES_PER_CHUNK) return { Err: `a chunk holds 1 to ${MAX_ENTRIES_PER_CHUNK} entries` };
         const seen = new Set<string>();
         let mapped = m.mappedTotal;
+        let sources = m.sourceTotal;
         for (let i = 0; i < entries.length; i++) {
             const e = entries[i];
             const bad = accountProblem(e.account);
@@ -123,8 +124,10 @@ export class Mappings {
             const k = key.join(',');
             if (seen.has(k) || this.store.hasEntry(id, key)) return { Err: `entry ${i}: the account is already in mapping ${id}` };
             seen.add(k);
+            sources += e.source;
             if (e.source >= m.dustThreshold) mapped += this.mapped(m, e.source);
         }
+        if (sources > U64_MAX) return { Err: 'the source total would exceed 2^64 − 1' };
         if (mapped > MAX_AMOUNT_E8S) return { Err: 'the mapped total would exceed the maximum supply' };
         return { Ok: `Load ${entries.length} entries into mapping ${id} ("${m.name}"), after its ${m.count} entries.` };
     }

@@ -89,6 +89,17 @@ describe('mappings (spec §13.2)', () => {
         expect(ledger.balance(sub)).toBe(0n);
     });
 
+    it('refuses a chunk whose source total would pass 2^64 − 1 (never wraps), and chunks over 1,000 entries', () => {
+        const { protocol } = distributionProtocol();
+        const mp = protocol.mappings;
+        const max = (1n << 64n) - 1n;
+        mp.create(GOVERNANCE, { ...args, dustThreshold: max }); // every entry is dust: nothing mapped
+        expect(mp.load(GOVERNANCE, 0n, [{ account: { owner: operator(1) }, source: max - 1n }])).toHaveProperty('Ok');
+        expect(mp.load(GOVERNANCE, 0n, [{ account: { owner: operator(2) }, source: 2n }])).toMatchObject({ Err: { InvalidArgument: { reason: 'the source total would exceed 2^64 − 1' } } });
+        expect(mp.checkLoad(0n, Array.from({ length: 1_001 }, (_, i) => ({ account: { owner: operator(10 + i) }, source: 1n })))).toHaveProperty('Err');
+        expect(mp.store.get(0n)).toMatchObject({ count: 1n, sourceTotal: max - 1n, dustSource: max - 1n });
+    });
+
     it('a refused claim is restored; the DAO-airdrop pool cap refuses a seal past it', async () => {
         const { protocol, env, ledger } = distributionProtocol({ treasury: 1_000_000n * EMC });
         const mp = protocol.mappings;
