@@ -18,12 +18,16 @@ import { infoHandlers } from './api/info';
 import { marketHandlers } from './api/market';
 import { nodeHandlers } from './api/nodes';
 import { rewardHandlers } from './api/rewards';
+import { lockupHandlers } from './api/lockup';
+import { mappingHandlers } from './api/mapping';
+import { projectHandlers } from './api/projects';
+import { vestingHandlers } from './api/vesting';
 import { voteHandlers } from './api/votes';
 import type { Handlers } from './handlers';
 import { INGRESS, rearmAfterUpdate } from './lifecycle';
 
 
-const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers };
+const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers };
 
 /** Arguments this long always fit (no method's limit is lower): their length is not looked up. */
 const ALWAYS_FITS = 256;

@@ -389,4 +389,48 @@ export default class {
     validate_market_resume(): void {
         return handle('validate_market_resume') as void;
     }
+    // ----- linear release (spec §13.1): one line per endpoint -----
+    @update(...sig('add_vesting_schedule')) add_vesting_schedule(): void | Promise<void> { return handle('add_vesting_schedule'); }
+    @query(...sig('validate_add_vesting_schedule')) validate_add_vesting_schedule(): void { return handle('validate_add_vesting_schedule') as void; }
+    @update(...sig('claim_vesting')) claim_vesting(): void | Promise<void> { return handle('claim_vesting'); }
+    @update(...sig('offer_vesting')) offer_vesting(): void | Promise<void> { return handle('offer_vesting'); }
+    @update(...sig('accept_vesting')) accept_vesting(): void | Promise<void> { return handle('accept_vesting'); }
+    @query(...sig('get_vesting')) get_vesting(): void { return handle('get_vesting') as void; }
+    @query(...sig('list_vesting')) list_vesting(): void { return handle('list_vesting') as void; }
+    @query(...sig('vesting_tranches')) vesting_tranches(): void { return handle('vesting_tranches') as void; }
+    @query(...sig('vesting_summary')) vesting_summary(): void { return handle('vesting_summary') as void; }
+
+    // ----- majority-game lock-up (spec §14): one line per endpoint -----
+    @update(...sig('start_lockup_game')) start_lockup_game(): void | Promise<void> { return handle('start_lockup_game'); }
+    @query(...sig('validate_start_lockup_game')) validate_start_lockup_game(): void { return handle('validate_start_lockup_game') as void; }
+    @update(...sig('lock_tokens')) lock_tokens(): void | Promise<void> { return handle('lock_tokens'); }
+    @update(...sig('claim_lock')) claim_lock(): void | Promise<void> { return handle('claim_lock'); }
+    @query(...sig('lockup_game')) lockup_game(): void { return handle('lockup_game') as void; }
+    @query(...sig('lockup_period')) lockup_period(): void { return handle('lockup_period') as void; }
+    @query(...sig('get_lock')) get_lock(): void { return handle('get_lock') as void; }
+    @query(...sig('list_locks')) list_locks(): void { return handle('list_locks') as void; }
+
+    // ----- airdrop / mapping (spec §13.2): one line per endpoint -----
+    @update(...sig('create_mapping')) create_mapping(): void | Promise<void> { return handle('create_mapping'); }
+    @query(...sig('validate_create_mapping')) validate_create_mapping(): void { return handle('validate_create_mapping') as void; }
+    @update(...sig('load_mapping_entries')) load_mapping_entries(): void | Promise<void> { return handle('load_mapping_entries'); }
+    @query(...sig('validate_load_mapping_entries')) validate_load_mapping_entries(): void { return handle('validate_load_mapping_entries') as void; }
+    @update(...sig('seal_mapping')) seal_mapping(): void | Promise<void> { return handle('seal_mapping'); }
+    @query(...sig('validate_seal_mapping')) validate_seal_mapping(): void { return handle('validate_seal_mapping') as void; }
+    @update(...sig('claim_mapping')) claim_mapping(): void | Promise<void> { return handle('claim_mapping'); }
+    @update(...sig('sweep_mapping')) sweep_mapping(): void | Promise<void> { return handle('sweep_mapping'); }
+    @query(...sig('get_mapping')) get_mapping(): void { return handle('get_mapping') as void; }
+    @query(...sig('mapping_entry')) mapping_entry(): void { return handle('mapping_entry') as void; }
+
+    // ----- ecosystem projects (spec §13.3): one line per endpoint -----
+    @update(...sig('register_project')) register_project(): void | Promise<void> { return handle('register_project'); }
+    @query(...sig('validate_register_project')) validate_register_project(): void { return handle('validate_register_project') as void; }
+    @update(...sig('set_project_status')) set_project_status(): void | Promise<void> { return handle('set_project_status'); }
+    @query(...sig('validate_set_project_status')) validate_set_project_status(): void { return handle('validate_set_project_status') as void; }
+    @update(...sig('restrict_grants_to_quality')) restrict_grants_to_quality(): void | Promise<void> { return handle('restrict_grants_to_quality'); }
+    @query(...sig('validate_restrict_grants_to_quality')) validate_restrict_grants_to_quality(): void { return handle('validate_restrict_grants_to_quality') as void; }
+    @query(...sig('get_project')) get_project(): void { return handle('get_project') as void; }
+    @query(...sig('list_projects')) list_projects(): void { return handle('list_projects') as void; }
+    @query(...sig('project_history')) project_history(): void { return handle('project_history') as void; }
+    @query(...sig('projects_summary')) projects_summary(): void { return handle('projects_summary') as void; }
 }

@@ -12,6 +12,7 @@ import { NNS_GOVERNANCE, type ProtocolArgT } from '../../src/protocol/api/candid
 import { PROTOCOL_METHODS, protocolIngressPolicy } from '../../src/protocol/api/interface';
 import type { ValueOf } from '../../src/lib/candid/candid';
 import { protocolSystem } from '../../src/protocol/system';
+import { genesisSchedulesIn } from '../../src/protocol/api/vesting-candid';
 import { icEnv } from '../common/env';
 import { IcLedger } from '../common/ledger-port';
 
@@ -27,7 +28,9 @@ export function install(a: ProtocolArg): void {
     if (!('Init' in a)) throw new Error('the protocol must be installed with variant { Init = … }');
     const governance = a.Init.governance[0] ?? Principal.fromText(NNS_GOVERNANCE);
     const seconds = a.Init.epoch_seconds[0];
-    sys.init({ ledger: a.Init.ledger.toUint8Array(), governance: governance.toUint8Array(), genesis: a.Init.genesis_time[0], epochLength: seconds === undefined ? undefined : seconds * 1_000_000_000n });
+    const genesis = a.Init.genesis_time[0] ?? time();
+    const vesting = genesisSchedulesIn(a.Init.vesting?.[0] ?? [], genesis);
+    sys.init({ ledger: a.Init.ledger.toUint8Array(), governance: governance.toUint8Array(), genesis, epochLength: seconds === undefined ? undefined : seconds * 1_000_000_000n, vesting });
     started();
 }
 

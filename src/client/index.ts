@@ -9,6 +9,8 @@ export { LedgerClient } from './ledger';
 export { ProtocolClient, type ProtocolClientOptions } from './protocol';
 export { MarketClient, describeMarketError } from './market';
 export type { MarketOffer, MarketOrder, MarketPendingAmount, MarketReceipt, MarketClaimable, MarketClaimPaid, MarketTotals, TradingRewardPeriod, MarketUnit } from './types/market';
+export { DistributionClient, mappingDigest, type VestingSchedule, type VestingTranche, type VestingSummary, type VestingClaim, type LockupGame, type LockupPeriod, type LockView, type MappingView, type MappingEntryView, type ProjectView, type ProjectChange, type NewVestingSchedule, type NewLockupGame, type NewMapping, type MappingEntryInput } from './distribution';
+export { describeDistributionError } from './errors/distribution';
 export { CanisterClient, type AnyAgent, type ClientOptions, type CallOptions } from './canister';
 export { connect, connectAgent, NETWORKS, HOSTS, DEFAULT_LEDGER_ID, DEFAULT_PROTOCOL_ID, type NetworkName, type ConnectOptions, type AgentConnectOptions, type Connection } from './network';
 export { loadIdentity, identityFromPem, identityFromSeedPhrase } from './identity';

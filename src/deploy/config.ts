@@ -186,6 +186,7 @@ export function protocolInitValue(c: DeployConfig, ledger: Principal) {
             governance: [c.governance] as [Principal],
             genesis_time: c.genesisTime === undefined ? ([] as []) : ([c.genesisTime] as [bigint]),
             epoch_seconds: c.epochSeconds === undefined ? ([] as []) : ([c.epochSeconds] as [bigint]),
+            vesting: [] as [],
         },
     };
 }

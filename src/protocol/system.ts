@@ -12,7 +12,10 @@
  *   penalties/  liveness windows and charges, observations, deductions to the treasury
  *   votes/      impeachments and key reports, and what a decided vote does
  *   governance/ parameters, the governance principal, pause, the log
- *   treasury/   grants and airdrops
+ *   treasury/   grants and airdrops; the distribution's outbox, linear release (vesting)
+ *   lockup/     the majority-game lock-up (spec §14)
+ *   mapping/    airdrop / mapping with a dust threshold (spec §13.2)
+ *   projects/   ecosystem projects: quality and risk lists, the grant gate (spec §13.3)
  *   jobs/       maintenance (the timer's work)
  *   market/     the compute market (spec §11): offers, orders, task records, settlement, disputes,
  *               trading rewards, claims; its own maps and narrow ports (market/context.ts)
@@ -23,7 +26,7 @@
  * src/lib/storage/memory-ids.ts. Cost: construction only (no map is read).
  */
 import type { Env } from '../lib/env';
-import { readU64be } from '../lib/storage/bytes';
+import { bytesEqual, readU64be } from '../lib/storage/bytes';
 import { EdgeCachedKV } from '../lib/storage/edge-cache';
 import type { KV } from '../lib/storage/kv';
 import { PROTOCOL_MEMORY as M } from '../lib/storage/memory-ids';
@@ -38,6 +41,7 @@ import { marketNode } from './market/ports';
 import { Config } from './model/config';
 import type { LedgerPort } from './model/ledger-port';
 import type { ProtocolParams } from './model/params';
+import { AIRDROP_POOL_E8S, GRANT_POOL_E8S } from './model/supply';
 import { Activation } from './nodes/activation';
 import { NodeBook } from './nodes/book';
 import type { NodeStatus, NodeType } from './nodes/record';
@@ -51,7 +55,15 @@ import { Rewards } from './rewards/rewards';
 import { Operations } from './stakes/operations';
 import { Releases } from './stakes/releases';
 import { Stakes } from './stakes/stakes';
+import { Lockup } from './lockup/lockup';
+import { Mappings } from './mapping/mapping';
+import { Projects } from './projects/projects';
+import { MappingStore } from './mapping/store';
+import { LockupStore } from './lockup/store';
+import { DistributionJob } from './treasury/distribution-job';
+import { Outbox } from './treasury/outbox';
 import { Treasury } from './treasury/payouts';
+import { Vesting, type NewSchedule } from './treasury/vesting';
 import { Admission } from './validators/admission';
 import { VoteEffects } from './votes/effects';
 import { Votes } from './votes/votes';
@@ -67,6 +79,8 @@ export interface InitArgs {
     params?: Partial<ProtocolParams>;
     genesis?: bigint;
     epochLength?: bigint;
+    /** Genesis vesting schedules (spec §13.1); the ledger's init argument gives the vesting subaccount their Σ. */
+    vesting?: NewSchedule[];
 }
 
 export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerPort: LedgerPort | ((config: Config) => LedgerPort)) {
@@ -196,19 +210,74 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         },
         governanceLog,
     );
-    const treasury = new Treasury(open(M.PAYOUTS), marks(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now);
+    const treasury = new Treasury(open(M.PAYOUTS), marks(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now, (to) => projects.grantProblem(to));
     const admission = new Admission(book, config, env, governanceLog);
-    const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury, jobs: [market.job] });
+    // Genesis distribution (spec §13–§14): one outbox for their ledger transfers, retried by their job.
+    // Vested grants and the lock-up budget count against the developer-ecosystem pool (docs/distribution.md).
+    const grantPool = {
+        left: () => GRANT_POOL_E8S - governanceLog.totals().granted,
+        take: (a: bigint) => governanceLog.saveTotals({ ...governanceLog.totals(), granted: governanceLog.totals().granted + a }),
+        giveBack: (a: bigint) => governanceLog.saveTotals({ ...governanceLog.totals(), granted: governanceLog.totals().granted - a }),
+    };
+    const outbox = new Outbox({ entries: open(M.OUTBOX), retries: marks(M.OUTBOX_RETRIES), state: open(M.OUTBOX_STATE) }, ledger, now);
+    const vesting = new Vesting({ schedules: open(M.VESTING_SCHEDULES), byOwner: open(M.VESTING_BY_OWNER), state: open(M.VESTING_STATE) }, outbox, {
+        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        paused: () => config.get().paused?.reason,
+        ledgerFee: () => config.params().ledgerFee,
+        now,
+        self: () => env.self(),
+        grantPool,
+        logAction: (c, method, after) => governanceLog.append(c, method, '', after),
+    });
+    const lockup = new Lockup(new LockupStore({ state: timed(M.LOCKUP_STATE, now), periods: open(M.LOCKUP_PERIODS), locks: open(M.LOCKUP_LOCKS), byOwner: open(M.LOCKUP_BY_OWNER) }), outbox, {
+        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        paused: () => config.get().paused?.reason,
+        ledgerFee: () => config.params().ledgerFee,
+        now,
+        self: () => env.self(),
+        epochLength: () => rewards.state().epochLength,
+        guardProblem: (nodeId, caller) => {
+            const n = book.byId(nodeId);
+            if (n === undefined) return `no node ${nodeId}`;
+            if (!bytesEqual(n.operator, caller)) return `the caller does not operate node ${nodeId}`;
+            if (n.status !== 'active' || n.stake === undefined) return `node ${nodeId} is not active and staked`;
+            return undefined;
+        },
+        grantPool,
+        logAction: (c, method, after) => governanceLog.append(c, method, '', after),
+    });
+    const mappings = new Mappings(new MappingStore({ mappings: open(M.MAPPINGS), entries: open(M.MAPPING_ENTRIES), state: open(M.MAPPING_STATE) }), outbox, {
+        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        paused: () => config.get().paused?.reason,
+        ledgerFee: () => config.params().ledgerFee,
+        now,
+        self: () => env.self(),
+        // Mappings share the DAO-airdrop pool with the governance airdrop batches (docs/distribution.md).
+        airdropPool: {
+            left: () => AIRDROP_POOL_E8S - governanceLog.totals().airdropped,
+            take: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), airdropped: governanceLog.totals().airdropped + a }),
+            giveBack: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), airdropped: governanceLog.totals().airdropped - a }),
+        },
+        logAction: (c, method, after) => governanceLog.append(c, method, '', after),
+    });
+    const projects: Projects = new Projects(
+        { projects: open(M.PROJECTS), history: open(M.PROJECT_HISTORY), byPrincipal: open(M.PROJECT_BY_PRINCIPAL), byStatus: open(M.PROJECT_BY_STATUS), state: open(M.PROJECT_STATE) },
+        { authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined, now, logAction: (c, method, after) => governanceLog.append(c, method, '', after) },
+    );
+    const distributionJob = new DistributionJob(outbox, () => config.params().releaseBatch);
+    distributionJob.add({ run: (t) => lockup.step(t), nextAt: (t) => lockup.nextAt(t) });
+    const maintenance = new Maintenance({ config, env, book, rewards, liveness, votes, ops, releases, deductions, payouts: treasury, jobs: [market.job, distributionJob] });
 
     /** Installs the protocol: its configuration and its reward clock. */
     const init = (a: InitArgs): void => {
         config.create({ governance: a.governance, ledger: a.ledger, params: a.params });
         rewards.init(a.genesis ?? env.now(), a.epochLength ?? DEFAULT_EPOCH_NS);
+        vesting.initGenesis(a.vesting ?? []);
     };
     /** For a protocol installed before rewards existed: start the reward clock now. */
     const ensureRewards = (): void => {
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups, market };
+    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups, market, outbox, vesting, lockup, mappings, projects, distributionJob };
 }

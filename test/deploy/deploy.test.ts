@@ -148,6 +148,7 @@ describe('npm run deploy -- --network local (fake dfx on PATH)', () => {
         expect(pa.Init.governance.map((x: Principal) => x.toText())).toEqual([DEPLOYER]);
         expect(pa.Init.genesis_time).toEqual([]);
         expect(pa.Init.epoch_seconds).toEqual([]);
+        expect(pa.Init.vesting).toEqual([]);
         // DFINITY's own LedgerArg reads the ledger's argument (our one extra field, max_supply, is skipped) …
         const la = decodeWith(dfinityDid.init({ IDL }), argOf(ledgerInstall));
         expect(la.Init.minting_account.owner.toText()).toBe('bd3sg-teaaa-aaaaa-qaaba-cai');
@@ -159,7 +160,7 @@ describe('npm run deploy -- --network local (fake dfx on PATH)', () => {
         // … and so does ours, with max_supply left to the default
         expect(decodeWith(ledgerDid.init({ IDL }), argOf(ledgerInstall)).Init.max_supply).toEqual([]);
         // the Candid text printed for people is the same value
-        expect(first.stdout).toContain('installing emc_protocol with (variant {Init=record {ledger=principal "bkyz2-fmaaa-aaaaa-qaaaq-cai"');
+        expect(first.stdout).toContain('installing emc_protocol with (variant {Init=record {vesting=null; ledger=principal "bkyz2-fmaaa-aaaaa-qaaaq-cai"');
     });
 
     it('the same arguments on the embedded replica: both canisters answer, point at each other, and the deployer governs', async () => {

@@ -22,8 +22,16 @@ export function principalOf(i: Identity): Principal {
     return Principal.fromUint8Array(i.getPrincipal().toUint8Array());
 }
 
-export function protocolInitArg(governance: Principal, genesis?: bigint, epochSeconds?: bigint): Uint8Array {
-    return encode([P.ProtocolArgT], [{ Init: { ledger: LEDGER_ID, governance: [governance], genesis_time: genesis === undefined ? [] : [genesis], epoch_seconds: epochSeconds === undefined ? [] : [epochSeconds] } }]);
+/** A genesis vesting schedule of the protocol's init argument (spec §13.1). */
+export interface GenesisVesting {
+    beneficiary: { owner: Principal; subaccount: [] | [Uint8Array] };
+    total: bigint;
+    start: [] | [bigint];
+    reason: string;
+}
+
+export function protocolInitArg(governance: Principal, genesis?: bigint, epochSeconds?: bigint, vesting?: GenesisVesting[]): Uint8Array {
+    return encode([P.ProtocolArgT], [{ Init: { ledger: LEDGER_ID, governance: [governance], genesis_time: genesis === undefined ? [] : [genesis], epoch_seconds: epochSeconds === undefined ? [] : [epochSeconds], vesting: vesting === undefined ? [] : [vesting] } }]);
 }
 
 export function protocolUpgradeArg(): Uint8Array {
@@ -40,11 +48,11 @@ export interface Network {
 /** Deploys the protocol and the ledger (minting account = protocol) with the given genesis balances. */
 export async function deployNetwork(
     balances: [Identity, bigint][],
-    opts: { time?: bigint; genesis?: bigint; epochSeconds?: bigint; accounts?: [{ owner: Principal; subaccount: [] | [Uint8Array] }, bigint][]; replica?: ReplicaOptions } = {},
+    opts: { time?: bigint; genesis?: bigint; epochSeconds?: bigint; vesting?: GenesisVesting[]; accounts?: [{ owner: Principal; subaccount: [] | [Uint8Array] }, bigint][]; replica?: ReplicaOptions } = {},
 ): Promise<Network> {
     const replica = await EmbeddedReplica.create({ time: opts.time ?? T0, ...opts.replica });
     const governance = identity(200);
-    await replica.installCanister({ wasm: builtWasm('protocol'), arg: protocolInitArg(principalOf(governance), opts.genesis, opts.epochSeconds), canisterId: PROTOCOL_ID });
+    await replica.installCanister({ wasm: builtWasm('protocol'), arg: protocolInitArg(principalOf(governance), opts.genesis, opts.epochSeconds, opts.vesting), canisterId: PROTOCOL_ID });
     await replica.installCanister({
         wasm: builtWasm('ledger'),
         arg: ledgerInitArg({ minting: PROTOCOL_ID, balances: [...balances.map(([i, b]) => [{ owner: principalOf(i), subaccount: [] }, b] as [{ owner: Principal; subaccount: [] }, bigint]), ...(opts.accounts ?? [])] }),

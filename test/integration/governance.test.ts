@@ -10,7 +10,7 @@ import { batchDigest, wirePayload } from '../../src/protocol/batches/payload';
 import { PROTOCOL_METHODS } from '../../src/protocol/api/interface';
 import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
 import { builtWasm } from '../helpers/wasm';
-import { EMC, PROTOCOL_ID, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
+import { EMC, PROTOCOL_ID, T0, approveProtocol, deployNetwork, identity, principalOf, protocolUpgradeArg, wallet, type Network } from '../helpers/network';
 
 const operator = identity(600);
 const stranger = identity(601);
@@ -168,6 +168,22 @@ describe('access control: every state-changing method, as the anonymous principa
         start_trading_rewards: () => [[]],
         market_pause: () => ['x'],
         market_resume: () => [],
+        // the genesis distribution (issue 19, docs/distribution.md)
+        add_vesting_schedule: () => [{ beneficiary: acct, total: 100n * EMC, start: T0, reason: 'x' }],
+        claim_vesting: () => [0n],
+        offer_vesting: () => [{ id: 0n, to: [acct] }],
+        accept_vesting: () => [0n],
+        start_lockup_game: () => [{ budget: 1_000n * EMC, output_per_period: 100n * EMC, start: T0 + 86_400n * 1_000_000_000n * 1_000n, period_epochs: 1, periods: 12, reason: 'x' }],
+        lock_tokens: () => [{ amount: 10n * EMC, pool: { B: null }, node_id: [], from_subaccount: [] }],
+        claim_lock: () => [0n],
+        create_mapping: () => [{ name: 'm', rate_numerator: 1n, rate_denominator: 1n, dust_threshold: 0n, window_start: T0 * 2n, window_end: T0 * 2n + 1n, reason: 'x' }],
+        load_mapping_entries: () => [{ id: 0n, entries: [{ account: acct, source: 1n }] }],
+        seal_mapping: () => [{ id: 0n, count: 1n, sha256: new Uint8Array(32) }],
+        claim_mapping: () => [{ id: 0n, subaccount: [] }],
+        sweep_mapping: () => [0n],
+        register_project: () => [{ name: 'p', principals: [Principal.fromText('aaaaa-aa')], reason: 'x' }],
+        set_project_status: () => [{ id: 0n, status: { quality: null }, reason: 'x', proposal_id: [] }],
+        restrict_grants_to_quality: () => [true],
     };
     const updates = Object.entries(PROTOCOL_METHODS)
         .filter(([, m]) => !m.query)

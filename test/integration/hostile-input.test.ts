@@ -179,7 +179,7 @@ describe('the decoder refuses long integers and huge type tables cheaply (inspec
             ...Object.entries(LEDGER_METHODS).filter(([n, m]) => !m.query && n !== 'icrc21_canister_call_consent_message').map(([n, m]) => [LEDGER_ID, n, m, ledgerArgBounds(32)[n as LedgerMethod]] as const),
             ...Object.entries(PROTOCOL_METHODS).filter(([, m]) => !m.query).map(([n, m]) => [PROTOCOL_ID, n, m, PROTOCOL_ARG_BOUNDS[n as ProtocolMethod]] as const),
         ];
-        expect(updates.length).toBe(3 + 20 + 11); // + the market's 11 updates
+        expect(updates.length).toBe(3 + 20 + 11 + 15); // + the market's 11 updates and the distribution's 15 (issues 17, 19)
         for (const [canister, method, m, bounds] of updates) {
             // small valid arguments (a few elements per vector, short texts)
             const small = { ...bounds, poc_results: 3, observations: 3, tasks: 3, task_rejections: 3, payments: 3, reason: 12, '': Math.min(bounds[''] ?? 0, 12) };
@@ -226,7 +226,7 @@ describe('canister_inspect_message refuses before execution, for nothing', () =>
 
     test('the anonymous principal, for every method that changes state (its largest valid argument)', async () => {
         const refusing = all.filter((c) => !c.query && c.method !== 'icrc21_canister_call_consent_message');
-        expect(refusing.length).toBe(3 + 20 + 11);
+        expect(refusing.length).toBe(3 + 20 + 11 + 15);
         for (const c of refusing) refusedByInspect(await send(net, c.canister, c.method, largest(c), ANON), new RegExp(`${c.method} refuses the anonymous principal`));
     });
 

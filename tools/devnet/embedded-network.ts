@@ -376,7 +376,7 @@ function alive(pid: number): boolean {
 }
 
 function protocolInit(ledger: Principal, governance: Principal, epochSeconds?: bigint): Uint8Array {
-    return encode([P.ProtocolArgT], [{ Init: { ledger, governance: [governance], genesis_time: [], epoch_seconds: epochSeconds === undefined ? [] : [epochSeconds] } }]);
+    return encode([P.ProtocolArgT], [{ Init: { ledger, governance: [governance], genesis_time: [], epoch_seconds: epochSeconds === undefined ? [] : [epochSeconds], vesting: [] } }]);
 }
 
 function ledgerInit(minting: Principal, balances: [Principal, bigint][]): Uint8Array {

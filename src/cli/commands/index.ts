@@ -1,5 +1,6 @@
 /** Every `emc` command, in the order `emc --help` lists them, and the groups. One file per group. */
 import type { Command } from './command';
+import { DISTRIBUTION_COMMANDS, DISTRIBUTION_GROUPS } from './distribution';
 import { GENERAL_COMMANDS } from './general';
 import { GOV_COMMANDS } from './gov';
 import { LEDGER_COMMANDS } from './ledger';
@@ -10,7 +11,7 @@ import { VOTE_COMMANDS } from './vote';
 
 export type { Command, Output } from './command';
 
-export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...MARKET_COMMANDS, ...GOV_COMMANDS, ...GENERAL_COMMANDS];
+export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...MARKET_COMMANDS, ...GOV_COMMANDS, ...DISTRIBUTION_COMMANDS, ...GENERAL_COMMANDS];
 
 export const GROUPS: Record<string, string> = {
     ledger: 'the $EMC ledger: balances, transfers, approvals',
@@ -19,4 +20,5 @@ export const GROUPS: Record<string, string> = {
     vote: 'peer votes: impeach a node of your type, report a validator key compromised, vote and answer',
     market: 'the compute market: offers, orders, disputes, claims, receipts, trading rewards',
     gov: 'governance: parameters, admissions, treasury grants and airdrops, pause/resume, the change log',
+    ...DISTRIBUTION_GROUPS,
 };

@@ -129,4 +129,41 @@ export const PROTOCOL_MEMORY = {
     MARKET_RECEIPTS: 124,
     /** Service (UTF-8) → reference price (u64 e8s per unit), governance's table. */
     MARKET_REFERENCE_PRICES: 125,
+    // ----- genesis distribution and the lock-up game (spec §13–§14; ids 140–159) -----
+    /** Outbox id (u64 BE) → a distribution ledger transfer (src/protocol/treasury/outbox.ts). */
+    OUTBOX: 140,
+    /** Outbox id → retry mark of its transfer in flight (src/protocol/model/operation-marks.ts). */
+    OUTBOX_RETRIES: 141,
+    /** [1] → the next outbox id. */
+    OUTBOX_STATE: 142,
+    /** Schedule id (u64 BE) → vesting schedule (src/protocol/treasury/vesting.ts). */
+    VESTING_SCHEDULES: 143,
+    /** Beneficiary (u8 length ‖ principal) ‖ schedule id → empty. */
+    VESTING_BY_OWNER: 144,
+    /** [1] → the next schedule id, Σ total and Σ released of the active schedules. */
+    VESTING_STATE: 145,
+    /** [1] → the lock-up game (src/protocol/lockup/store.ts). */
+    LOCKUP_STATE: 146,
+    /** Period (u8; 0: before the start) → its per-pool, per-fifth lock totals, pending locks and result. */
+    LOCKUP_PERIODS: 147,
+    /** Lock id (u64 BE) → lock. */
+    LOCKUP_LOCKS: 148,
+    /** Owner (u8 length ‖ principal) ‖ lock id → empty. */
+    LOCKUP_BY_OWNER: 149,
+    /** Mapping id (u64 BE) → airdrop / mapping (src/protocol/mapping/store.ts). */
+    MAPPINGS: 150,
+    /** Mapping id ‖ account key (62 bytes) → entry: source amount, claimed. */
+    MAPPING_ENTRIES: 151,
+    /** [1] → the next mapping id. */
+    MAPPING_STATE: 152,
+    /** Project id (u64 BE) → ecosystem project (src/protocol/projects/projects.ts). */
+    PROJECTS: 153,
+    /** Project id ‖ u32 seq → status change. */
+    PROJECT_HISTORY: 154,
+    /** Principal (u8 length ‖ bytes) ‖ project id → empty. */
+    PROJECT_BY_PRINCIPAL: 155,
+    /** Status (u8: none 0, quality 1, risk 2) ‖ project id → empty. */
+    PROJECT_BY_STATUS: 156,
+    /** [1] → the next project id and the grant restriction switch. */
+    PROJECT_STATE: 157,
 } as const;

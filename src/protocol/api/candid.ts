@@ -2,6 +2,7 @@
 import { C, type ValueOf } from '../../lib/candid/candid';
 import { CAccount } from '../../ledger/api/candid';
 import { NODE_STATUSES, NODE_TYPES } from '../nodes/record';
+import { GenesisScheduleT } from './vesting-candid';
 
 const variantOf = (names: readonly string[]) => C.variant(Object.fromEntries(names.map((n) => [n, C.null])));
 
@@ -91,6 +92,8 @@ export const ProtocolInitT = C.record({
     genesis_time: C.opt(C.nat64),
     /** Epoch length in seconds; default 86,400. */
     epoch_seconds: C.opt(C.nat64),
+    /** Genesis vesting schedules (spec §13.1); the ledger's init argument gives the vesting subaccount their Σ. */
+    vesting: C.opt(C.vec(GenesisScheduleT)),
 });
 export const ProtocolArgT = C.variant({ Init: ProtocolInitT, Upgrade: C.opt(C.record({})) });
 

@@ -19,6 +19,12 @@ import * as T from './candid';
 import * as MK from './market';
 import { MAX_REFERENCE_PRICES, MAX_SERVICE_BYTES } from '../market/model';
 import { MAX_RESULT_HASH_BYTES } from '../batches/payload';
+import * as V from './vesting-candid';
+import * as K from './lockup-candid';
+import * as MP from './mapping-candid';
+import * as PJ from './projects-candid';
+import { MAX_PROJECT_NAME_BYTES, MAX_PROJECT_PRINCIPALS } from '../projects/projects';
+import { MAX_ENTRIES_PER_CHUNK, MAX_NAME_BYTES } from '../mapping/mapping';
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
 export const VoteArgsT = C.record({ height: C.nat64, digest: C.blob });
@@ -70,6 +76,43 @@ export const PROTOCOL_METHODS = {
     governance_log: q([T.RangeT], C.vec(T.LogEntryT)),
     get_payout: q([C.nat64], C.opt(T.PayoutT)),
     protocol_params: q([], T.ParamsViewT),
+    add_vesting_schedule: u([V.AddVestingArgsT], V.VestingResultT),
+    validate_add_vesting_schedule: q([V.AddVestingArgsT], T.ValidationResultT),
+    claim_vesting: u([C.nat64], V.VestingClaimResultT),
+    offer_vesting: u([V.OfferVestingArgsT], V.VestingResultT),
+    accept_vesting: u([C.nat64], V.VestingResultT),
+    get_vesting: q([C.nat64], C.opt(V.VestingViewT)),
+    list_vesting: q([V.ListVestingArgsT], C.vec(V.VestingViewT)),
+    vesting_tranches: q([V.TrancheArgsT], C.vec(V.TrancheT)),
+    vesting_summary: q([], V.VestingSummaryT),
+    start_lockup_game: u([K.StartLockupArgsT], K.LockupGameResultT),
+    validate_start_lockup_game: q([K.StartLockupArgsT], T.ValidationResultT),
+    lock_tokens: u([K.LockArgsT], K.LockResultT),
+    claim_lock: u([C.nat64], K.LockResultT),
+    lockup_game: q([], C.opt(K.LockupGameT)),
+    lockup_period: q([C.nat8], C.opt(K.LockupPeriodT)),
+    get_lock: q([C.nat64], C.opt(K.LockViewT)),
+    list_locks: q([K.ListLocksArgsT], C.vec(K.LockViewT)),
+    create_mapping: u([MP.CreateMappingArgsT], MP.MappingResultT),
+    validate_create_mapping: q([MP.CreateMappingArgsT], T.ValidationResultT),
+    load_mapping_entries: u([MP.LoadMappingArgsT], MP.MappingResultT),
+    validate_load_mapping_entries: q([MP.LoadMappingArgsT], T.ValidationResultT),
+    seal_mapping: u([MP.SealMappingArgsT], MP.MappingResultT),
+    validate_seal_mapping: q([MP.SealMappingArgsT], T.ValidationResultT),
+    claim_mapping: u([MP.ClaimMappingArgsT], MP.MappingClaimResultT),
+    sweep_mapping: u([C.nat64], MP.MappingResultT),
+    get_mapping: q([C.nat64], C.opt(MP.MappingViewT)),
+    mapping_entry: q([MP.MappingEntryQueryT], C.opt(MP.MappingEntryViewT)),
+    register_project: u([PJ.RegisterProjectArgsT], PJ.ProjectResultT),
+    validate_register_project: q([PJ.RegisterProjectArgsT], T.ValidationResultT),
+    set_project_status: u([PJ.SetProjectStatusArgsT], PJ.ProjectResultT),
+    validate_set_project_status: q([PJ.SetProjectStatusArgsT], T.ValidationResultT),
+    restrict_grants_to_quality: u([C.bool], PJ.TextResultT),
+    validate_restrict_grants_to_quality: q([C.bool], T.ValidationResultT),
+    get_project: q([C.nat64], C.opt(PJ.ProjectViewT)),
+    list_projects: q([PJ.ListProjectsArgsT], C.vec(PJ.ProjectViewT)),
+    project_history: q([PJ.ProjectHistoryArgsT], C.vec(PJ.ProjectChangeT)),
+    projects_summary: q([], PJ.ProjectsSummaryT),
     health: q([], C.record({ canister: C.text, version: C.text, time_ns: C.nat64, canister_version: C.nat64, cycles: C.nat })),
     // ----- the compute market (spec §11, §11.1) -----
     market_offer: u([MK.OfferArgsT], MK.OfferResultT),
@@ -114,6 +157,10 @@ const PARAMS = { compute_multipliers: MAX_COMPUTE_MULTIPLIERS };
 const GRANT = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const AIRDROP = { payments: MAX_AIRDROP_RECIPIENTS, subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const NONE = {};
+const VESTING_ADD = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
+const MAPPING_CREATE = { name: MAX_NAME_BYTES, reason: REASON };
+const PROJECT_REGISTER = { name: MAX_PROJECT_NAME_BYTES, principals: MAX_PROJECT_PRINCIPALS, reason: REASON };
+const MAPPING_LOAD = { entries: MAX_ENTRIES_PER_CHUNK, subaccount: SUBACCOUNT_BYTES };
 
 /**
  * The bound of every text, blob and vector of each method's argument (paths as in `maxArgBytes`):
@@ -151,6 +198,20 @@ export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
     market_set_reference_prices: { '': MAX_REFERENCE_PRICES, service: MAX_SERVICE_BYTES }, validate_market_set_reference_prices: { '': MAX_REFERENCE_PRICES, service: MAX_SERVICE_BYTES },
     start_trading_rewards: NONE, validate_start_trading_rewards: NONE,
     market_pause: { '': REASON }, validate_market_pause: { '': REASON }, market_resume: NONE, validate_market_resume: NONE,
+    add_vesting_schedule: VESTING_ADD, validate_add_vesting_schedule: VESTING_ADD,
+    claim_vesting: NONE, offer_vesting: { subaccount: SUBACCOUNT_BYTES }, accept_vesting: NONE,
+    get_vesting: NONE, list_vesting: NONE, vesting_tranches: NONE, vesting_summary: NONE,
+    start_lockup_game: { reason: REASON }, validate_start_lockup_game: { reason: REASON },
+    lock_tokens: { node_id: MAX_NODE_ID_LENGTH, from_subaccount: SUBACCOUNT_BYTES }, claim_lock: NONE,
+    lockup_game: NONE, lockup_period: NONE, get_lock: NONE, list_locks: NONE,
+    create_mapping: MAPPING_CREATE, validate_create_mapping: MAPPING_CREATE,
+    load_mapping_entries: MAPPING_LOAD, validate_load_mapping_entries: MAPPING_LOAD,
+    seal_mapping: { sha256: DIGEST_BYTES }, validate_seal_mapping: { sha256: DIGEST_BYTES },
+    claim_mapping: { subaccount: SUBACCOUNT_BYTES }, sweep_mapping: NONE, get_mapping: NONE, mapping_entry: { subaccount: SUBACCOUNT_BYTES },
+    register_project: PROJECT_REGISTER, validate_register_project: PROJECT_REGISTER,
+    set_project_status: { reason: REASON }, validate_set_project_status: { reason: REASON },
+    restrict_grants_to_quality: NONE, validate_restrict_grants_to_quality: NONE,
+    get_project: NONE, list_projects: NONE, project_history: NONE, projects_summary: NONE,
 };
 
 /** propose_batch's limit: MAX_STATE_BITS of the largest kind of state bit (the four vectors share the bound). */

@@ -58,6 +58,8 @@ export class Treasury {
         private readonly governance: { authorize(caller: Uint8Array): ProtocolError | undefined },
         private readonly ledger: LedgerPort,
         private readonly now: () => bigint,
+        /** Spec §13.3: why `to` may not receive a developer grant (the quality-list switch), or undefined. */
+        private readonly grantGate: (to: Account) => string | undefined = () => undefined,
     ) {
         this.marks = new OperationMarks(retries, OPERATION_LEASE_NS);
     }
@@ -75,6 +77,10 @@ export class Treasury {
             if (problem !== undefined) return { Err: `payment ${i}: ${problem}` };
             if (typeof p.amount !== 'bigint' || p.amount <= 0n) return { Err: `payment ${i}: the amount must be positive` };
             total += p.amount;
+        }
+        if (kind === 'grant') {
+            const gated = this.grantGate(payments[0].to);
+            if (gated !== undefined) return { Err: gated };
         }
         const t = this.log.totals();
         const used = kind === 'grant' ? t.granted : t.airdropped;

@@ -35,7 +35,7 @@ describe('resolveConfig', () => {
         expect([p.Init.ledger.toText(), p.Init.governance[0].toText(), p.Init.epoch_seconds]).toEqual([other.toText(), deployer.toText(), [3_600n]]);
         const [l] = decode([L.LedgerArg], ledgerInstallArg(c, protocol)) as [{ Init: { minting_account: L.CAccount; transfer_fee: bigint } }];
         expect(l.Init.minting_account).toEqual({ owner: protocol, subaccount: [] });
-        expect(candidText('protocol', protocolInitArg(c, other))).toBe(`(${(IDL.Variant({ Init: IDL.Record({ ledger: IDL.Principal, governance: IDL.Opt(IDL.Principal), genesis_time: IDL.Opt(IDL.Nat64), epoch_seconds: IDL.Opt(IDL.Nat64) }), Upgrade: IDL.Opt(IDL.Record({})) }) as IDL.Type).valueToString(p)})`);
+        expect(candidText('protocol', protocolInitArg(c, other))).toBe(`(${(IDL.Variant({ Init: IDL.Record({ ledger: IDL.Principal, governance: IDL.Opt(IDL.Principal), genesis_time: IDL.Opt(IDL.Nat64), epoch_seconds: IDL.Opt(IDL.Nat64), vesting: IDL.Opt(IDL.Vec(IDL.Record({ beneficiary: IDL.Record({ owner: IDL.Principal, subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)) }), total: IDL.Nat, start: IDL.Opt(IDL.Nat64), reason: IDL.Text }))) }), Upgrade: IDL.Opt(IDL.Record({})) }) as IDL.Type).valueToString(p)})`);
     });
 
     it('other networks: governance is the principal given, never a default', () => {
