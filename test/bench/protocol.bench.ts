@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { decode, encode, type Type } from '../../src/lib/candid/candid';
 import * as L from '../../src/ledger/api/candid';
-import { batchDigest, MAX_STATE_BITS, type BatchPayload } from '../../src/protocol/batches/payload';
+import { batchDigest, MAX_STATE_BITS, wirePayload, type BatchPayload } from '../../src/protocol/batches/payload';
 import { PROTOCOL_METHODS, ProposeArgsT, VoteArgsT, type ProtocolMethod } from '../../src/protocol/api/interface';
 import * as P from '../../src/protocol/api/candid';
 import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../tools/replica';
@@ -101,7 +101,7 @@ async function activate(replica: EmbeddedReplica, first: number, count: number, 
         const n = Math.min(MAX_STATE_BITS, first + count - at);
         const payload: BatchPayload = { poc_results: Array.from({ length: n }, (_, i) => ({ node_id: `c${at + i}`, operator: computeOp(at + i), poc_ms: 8_000 + ((at + i) % 7_000) })), observations: [] };
         const digest = batchDigest(payload);
-        await update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height, payload, digest }));
+        await update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height, payload: wirePayload(payload), digest }));
         for (let v = 1; v < 9; v++) await update(replica, PROTOCOL_ID, validator(v), 'vote_batch', arg(VoteArgsT, { height, digest }));
         height++;
     }
@@ -148,8 +148,8 @@ async function measureNetwork(prefix: string, nodes: number, report: (key: strin
     const payload: BatchPayload = { poc_results: Array.from({ length: 100 }, (_, i) => ({ node_id: `c${i}`, operator: computeOp(i), poc_ms: 10_000 + i })), observations: [] };
     const digest = batchDigest(payload);
     // Warm-up (steady state, as `mean` does): the same proposal one height above, unmeasured.
-    await update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height: MEASURE_HEIGHT + 1n, payload, digest }));
-    await protocolSide('propose_batch_100', 'propose a batch of 100 state bits (digest recomputed)', () => update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height: MEASURE_HEIGHT, payload, digest })));
+    await update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height: MEASURE_HEIGHT + 1n, payload: wirePayload(payload), digest }));
+    await protocolSide('propose_batch_100', 'propose a batch of 100 state bits (digest recomputed)', () => update(replica, PROTOCOL_ID, validator(0), 'propose_batch', arg(ProposeArgsT, { height: MEASURE_HEIGHT, payload: wirePayload(payload), digest })));
     // The first vote (validator 1) warms vote_batch up; the second is measured; the ninth confirms.
     await update(replica, PROTOCOL_ID, validator(1), 'vote_batch', arg(VoteArgsT, { height: MEASURE_HEIGHT, digest }));
     await protocolSide('vote', 'one vote that does not confirm', () => update(replica, PROTOCOL_ID, validator(2), 'vote_batch', arg(VoteArgsT, { height: MEASURE_HEIGHT, digest })));
