@@ -24,6 +24,8 @@ export async function verifyCertifiedTip(t: ValueOf<typeof CertifiedTipT>, o: { 
     const rootKey = (o.agent as { rootKey?: Uint8Array | null }).rootKey;
     if (t.certificate.length === 0 || rootKey === undefined || rootKey === null) return ok({ height, digest, verified: false });
     try {
+        // Signature and delegation are verified here; only agent-js's time check (this machine's
+        // clock) is replaced, by the freshness check against the network's clock below.
         const cert = await Certificate.create({ certificate: new Uint8Array(t.certificate[0]), rootKey, canisterId: o.canisterId, agent: o.agent as never, disableTimeVerification: true });
         const certified = cert.lookup_path(['canister', o.canisterId.toUint8Array(), 'certified_data']);
         const tree = Cbor.decode(new Uint8Array(t.hash_tree)) as never;

@@ -1,12 +1,11 @@
 /** A protocol on in-memory maps with the genesis distribution's accounts funded on the fake ledger. */
 import { FakeEnv } from '../../../src/lib/env';
 import type { Account } from '../../../src/ledger/account';
-import { MemoryKV } from '../../../src/lib/storage/kv';
 import { TREASURY_SUBACCOUNT } from '../../../src/protocol/model/supply';
 import { protocolSystem, type InitArgs } from '../../../src/protocol/system';
 import { VESTING_SUBACCOUNT } from '../../../src/protocol/treasury/vesting';
 import { FakeLedgerClient } from './fake-ledger';
-import { EMC, GOVERNANCE, LEDGER_ID, PROTOCOL_ID, T0, operator } from './helpers';
+import { EMC, GOVERNANCE, LEDGER_ID, PROTOCOL_ID, T0, memoryMaps, operator } from './helpers';
 
 export { EMC, GOVERNANCE, PROTOCOL_ID, T0, operator };
 export const SEC = 1_000_000_000n;
@@ -18,15 +17,7 @@ export function distributionProtocol(o: { vesting?: InitArgs['vesting']; vesting
     if (vestingTotal > 0n) balances.push([{ owner: PROTOCOL_ID, subaccount: VESTING_SUBACCOUNT }, vestingTotal]);
     if ((o.treasury ?? 0n) > 0n) balances.push([{ owner: PROTOCOL_ID, subaccount: TREASURY_SUBACCOUNT }, o.treasury as bigint]);
     const ledger = new FakeLedgerClient(PROTOCOL_ID, PROTOCOL_ID, balances, () => env.time);
-    const maps = new Map<number, MemoryKV>();
-    const open = (id: number): MemoryKV => {
-        let kv = maps.get(id);
-        if (kv === undefined) {
-            kv = new MemoryKV();
-            maps.set(id, kv);
-        }
-        return kv;
-    };
+    const open = memoryMaps();
     const protocol = protocolSystem(open, env, ledger);
     protocol.init({ governance: GOVERNANCE, ledger: LEDGER_ID, genesis: T0, vesting: o.vesting });
     /** The same stable maps opened again by a fresh system (what an upgrade does). */

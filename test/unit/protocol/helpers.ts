@@ -18,6 +18,19 @@ export function operator(n: number): Uint8Array {
     return principal(n);
 }
 
+/** In-memory stable maps by memory id, each opened once and found again by a later `open` (what an upgrade sees). */
+export function memoryMaps(): (id: number) => MemoryKV {
+    const maps = new Map<number, MemoryKV>();
+    return (id) => {
+        let kv = maps.get(id);
+        if (kv === undefined) {
+            kv = new MemoryKV();
+            maps.set(id, kv);
+        }
+        return kv;
+    };
+}
+
 export function newProtocol(balances: [number, bigint][] = []) {
     const env = new FakeEnv(GOVERNANCE, T0, PROTOCOL_ID);
     const ledger = new FakeLedgerClient(
@@ -26,15 +39,7 @@ export function newProtocol(balances: [number, bigint][] = []) {
         balances.map(([n, b]) => [{ owner: operator(n) }, b] as [Account, bigint]),
         () => env.time,
     );
-    const maps = new Map<number, MemoryKV>();
-    const open = (id: number): MemoryKV => {
-        let kv = maps.get(id);
-        if (kv === undefined) {
-            kv = new MemoryKV();
-            maps.set(id, kv);
-        }
-        return kv;
-    };
+    const open = memoryMaps();
     const protocol = protocolSystem(open, env, ledger);
     protocol.init({ governance: GOVERNANCE, ledger: LEDGER_ID });
     const { registry, batches, votes, governance, treasury } = protocol;
