@@ -179,6 +179,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         },
         ledger,
         env,
+        log,
     );
 
     const batches: Batches = new Batches(
