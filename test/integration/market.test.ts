@@ -13,6 +13,7 @@
  */
 import { Cbor, Certificate, type Identity } from '@dfinity/agent';
 import { hashValue, type Value } from '../../src/ledger/icrc3/value';
+import { verifyLogTip } from '../../src/client/certified-tip';
 import { fromAgentHashTree, lookupPath, reconstruct } from '../../tools/replica/certification';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
 import { MARKET_SUBACCOUNT } from '../../src/protocol/market/model';
@@ -221,6 +222,11 @@ describe('the compute market through both canisters', () => {
         for (let i = 1; i < blocks.length; i++) expect(hex(fieldOf(blocks[i], 'phash').Blob)).toBe(hex(hashValue(blocks[i - 1])));
         const t = await logTip();
         expect({ index: t.index, hash: t.hash }).toEqual({ index: 2n, hash: t.lastBlockHash });
+        // the SDK reads the same tip from the verified certificate
+        const answer = (await net.protocol().icrc3_get_tip_certificate()) as never;
+        const now = (await net.replica.time()) as bigint;
+        const v = await verifyLogTip(answer, { agent: net.replica.createAgent() as never, canisterId: PROTOCOL_ID, now: () => now });
+        expect(v.ok && { index: v.value.index, hash: hex(v.value.hash as Uint8Array), verified: v.value.verified }).toEqual({ index: 2n, hash: t.lastBlockHash, verified: true });
     });
 
     it('keeps the log and its certified tip across an upgrade; the batch tip still verifies', async () => {
