@@ -8,9 +8,10 @@ import { ledgerSuite } from '../test/bench/ledger.bench';
 import { protocolSuite } from '../test/bench/protocol.bench';
 import { hostileSuite } from '../test/bench/hostile.bench';
 import { rewardsSuite } from '../test/bench/rewards.bench';
+import { marketSuite } from '../test/bench/market.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite, marketSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
