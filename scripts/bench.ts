@@ -9,9 +9,10 @@ import { protocolSuite } from '../test/bench/protocol.bench';
 import { hostileSuite } from '../test/bench/hostile.bench';
 import { rewardsSuite } from '../test/bench/rewards.bench';
 import { marketSuite } from '../test/bench/market.bench';
+import { distributionSuite } from '../test/bench/distribution.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite, marketSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite, marketSuite, distributionSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
