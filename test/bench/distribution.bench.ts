@@ -150,6 +150,16 @@ async function lockupRows(report: (key: string, r: BenchResult) => void, log: (s
     const chunks = Math.ceil(locks / CLOSE_CHUNK);
     report(`distribution.lockup_close_period_${locks}_max_message`, { instructions: Number(max), messages: 1, note: `the costliest protocol message while a period with ${locks} locks closes (the scan: ${CLOSE_CHUNK} locks per message, ${chunks} chunks); the limit is 2 B` });
     report(`distribution.lockup_close_period_${locks}_total`, { instructions: Number(total), messages: runs.length, note: `every protocol message from the period's end until the close is final (timers, the unearned part's transfer and its callback)` });
+    // The scan messages, in order: the full chunks (CLOSE_CHUNK locks each, from positions 0, CLOSE_CHUNK, …).
+    const scans = runs.filter((e) => e.instructions > 100_000_000n).map((e) => Number(e.instructions));
+    const full = Math.floor(locks / CLOSE_CHUNK);
+    if (full >= 2 && scans.length >= full) {
+        const first = scans[0];
+        const last = scans[full - 1];
+        report(`distribution.lockup_close_chunk_first`, { instructions: first, messages: 1, note: `the scan message of locks 0 … ${CLOSE_CHUNK - 1}; ${locks} locks` });
+        report(`distribution.lockup_close_chunk_last_full`, { instructions: last, messages: 1, note: `the scan message of locks ${(full - 1) * CLOSE_CHUNK} … ${full * CLOSE_CHUNK - 1} (the B-tree skips ${(full - 1) * CLOSE_CHUNK} entries to reach its position); ${locks} locks` });
+        report(`distribution.lockup_close_chunk_growth_per_1000_position`, { instructions: Math.round(((last - first) / ((full - 1) * CLOSE_CHUNK)) * 1_000), note: `how much a scan message grows per 1,000 locks before its position (last full chunk − first) / positions × 1,000: what the 100,000-lock close adds to its last chunk, linearly` });
+    }
     log(`  close messages: ${runs.map((e) => `${e.kind} ${(Number(e.instructions) / 1e6).toFixed(1)} M`).join(', ')}`);
 }
 
