@@ -176,13 +176,15 @@ async function measureMarket(prefix: string, nodes: number, orders: number, repo
     await replica.advanceTime(matureAt - replica.time() - 60n * SECOND);
     await replica.idle();
     const before = summary(replica).receipts;
+    const traceFrom = replica.executionLog().length;
     const mature = await measureByKind(replica, PROTOCOL_ID, () => replica.advanceTime(120n * SECOND));
+    if (process.env.MARKET_BENCH_TRACE !== undefined) for (const e of replica.executionLog().slice(traceFrom)) log(`  trace ${e.canister === PROTOCOL_ID.toText() ? 'protocol' : 'ledger'} ${e.kind} ${e.method} ${e.instructions}`);
     const settled = Number(summary(replica).receipts - before);
     if (settled < 100) throw new Error(`only ${settled} settlements matured`);
     report(`${prefix}.maturity_per_settlement`, { instructions: Math.round(mature.instructions / settled), messages: mature.messages / settled, note: `the maintenance job's messages (timer) in the 2 minutes around mature_at, over the ${settled} settlements they matured (fee, credit, trading rewards, receipt); ${note}` });
     report(`${prefix}.maturity_job_total`, { instructions: mature.instructions, messages: mature.messages, note: `all protocol messages of that step (${settled} settlements, job_batch 50 per run); ${note}` });
 
-    // Claims: provider wallets (credit + provider trading reward: two ledger calls), one unmeasured first.
+    // Claims: provider wallets (their credit; period 1 gives providers no trading reward), one unmeasured first.
     await call(replica, computeOp(3), 'market_claim', [[]]);
     total = 0;
     messages = 0;
@@ -191,7 +193,7 @@ async function measureMarket(prefix: string, nodes: number, orders: number, repo
         total += m.instructions;
         messages += m.messages;
     }
-    report(`${prefix}.claim`, { instructions: Math.round(total / runs), messages: messages / runs, note: `market_claim by a provider's wallet: its credit (a transfer from the escrow) and its trading reward (a mint), callbacks included; mean of ${runs}; ${note}` });
+    report(`${prefix}.claim`, { instructions: Math.round(total / runs), messages: messages / runs, note: `market_claim by a provider's wallet: its credit (one transfer from the escrow; in reward period 1 the provider's trading reward is 0), callback included; mean of ${runs}; ${note}` });
     const buyerClaim = await measure(replica, PROTOCOL_ID, () => call(replica, buyer(20), 'market_claim', [[]]));
     report(`${prefix}.claim_buyer`, { ...buyerClaim, note: `market_claim by a buyer: its trading rewards (one mint), callback included; ${note}` });
 }
