@@ -23,7 +23,7 @@ import { mappingHandlers } from './api/mapping';
 import { projectHandlers } from './api/projects';
 import { vestingHandlers } from './api/vesting';
 import { voteHandlers } from './api/votes';
-import type { Handlers } from './handlers';
+import { Encoded, type Handlers } from './handlers';
 import { INGRESS, rearmAfterUpdate } from './lifecycle';
 
 
@@ -45,6 +45,6 @@ export function handle(name: ProtocolMethod): void | Promise<void> {
 
 function done(name: ProtocolMethod, value: unknown): void {
     const m = PROTOCOL_METHODS[name];
-    msgReply(encode([m.ret], [value]));
+    msgReply(value instanceof Encoded ? value.bytes : encode([m.ret], [value]));
     if (!m.query) rearmAfterUpdate();
 }

@@ -173,7 +173,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     );
 
     const batches: Batches = new Batches(
-        { config: open(M.BATCH_CONFIG), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
+        { config: new EdgeCachedKV(open(M.BATCH_CONFIG), wakeups.watcher(() => now())), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
         { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount(), paused: () => config.get().paused?.reason },
         stateBitSink({ poc: activation, observation: observations, participation: liveness, task: market.tasks }),
         env,
