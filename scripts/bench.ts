@@ -9,9 +9,11 @@ import { protocolSuite } from '../test/bench/protocol.bench';
 import { hostileSuite } from '../test/bench/hostile.bench';
 import { rewardsSuite } from '../test/bench/rewards.bench';
 import { storageSuite } from '../test/bench/storage.bench';
+import { marketSuite } from '../test/bench/market.bench';
+import { distributionSuite } from '../test/bench/distribution.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite, storageSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite, storageSuite, marketSuite, distributionSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
