@@ -37,6 +37,7 @@ export class Market {
 
     constructor(maps: MarketMaps, ports: MarketPorts, ledger: LedgerPort, private readonly env: Env) {
         this.store = new MarketStore(maps);
+        this.store.orderSaved = (id) => ports.sockets?.orderSaved(id);
         const now = () => env.now();
         this.ops = new MarketOps(this.store, maps.retries, ledger, { self: () => env.self(), setLedgerFee: (f) => ports.setLedgerFee(f), now });
         this.receipts = new Receipts(this.store, now);

@@ -234,7 +234,11 @@ export class MarketStore {
 
     saveOrder(o: Order): void {
         this.maps.orders.set(u64be(o.id), encodeOrder(o));
+        this.orderSaved(o.id);
     }
+
+    /** Told after every saved order (the socket NFTs follow their orders, spec §12; market.ts wires it). */
+    orderSaved: (id: bigint) => void = () => {};
 
     pendingAt(order: bigint, fromCum: bigint): Pending | undefined {
         const raw = this.maps.pending.get(concat([u64be(order), u64be(fromCum)]));
