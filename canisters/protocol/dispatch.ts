@@ -14,6 +14,7 @@ import { checkArgLength } from '../../src/lib/candid/inspect';
 import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/api/interface';
 import { batchHandlers } from './api/batches';
 import { governanceHandlers } from './api/governance';
+import { logHandlers } from './api/log';
 import { infoHandlers } from './api/info';
 import { marketHandlers } from './api/market';
 import { nodeHandlers } from './api/nodes';
@@ -27,7 +28,7 @@ import type { Handlers } from './handlers';
 import { INGRESS, rearmAfterUpdate } from './lifecycle';
 
 
-const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers };
+const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers, ...logHandlers };
 
 /** Arguments this long always fit (no method's limit is lower): their length is not looked up. */
 const ALWAYS_FITS = 256;
