@@ -1,20 +1,15 @@
 /**
  * What the socket NFTs (spec §12) need from the rest of the protocol, each one function, so the
  * collection could move to its own canister with each port becoming a call:
- *  - `BlockLog`: the protocol's ICRC-3 log (src/protocol/log/, branch plog), where every socket
- *    block is appended (declared here with the log's exact shape until that branch lands);
+ *  - `BlockLog`: the protocol's ICRC-3 log (src/protocol/log/log.ts, `system.log`), where every
+ *    socket block is appended;
  *  - `SocketOrders`: the market's order behind a token (its metadata, whether it is closing);
  *  - the protocol's pause.
  * Storage: none. Cost: none.
  */
-import type { Value } from '../../ledger/icrc3/value';
+import type { BlockLog, Value } from '../log/log';
 
-export type { Value };
-
-/** The protocol's ICRC-3 log: appends {btype, ts: now, tx: Map(tx), phash} and returns the block index. */
-export interface BlockLog {
-    append(btype: string, tx: [string, Value][]): bigint;
-}
+export type { BlockLog, Value };
 
 /** The market order behind a socket, as the collection shows it (spec §12's token metadata). */
 export interface SocketOrder {
