@@ -45,6 +45,7 @@ import { Sockets } from './sockets/sockets';
 import { CertifiedTree } from './log/certified-tree';
 import { ProtocolLog } from './log/log';
 import { LogStore } from './log/store';
+import { SealedMappingsRecord } from './log/sealed-mappings';
 import { marketNode } from './market/ports';
 import { Config } from './model/config';
 import type { LedgerPort } from './model/ledger-port';
@@ -152,6 +153,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     const logStore = new LogStore({ blocks: open(M.LOG_BLOCKS), state: open(M.LOG_STATE) });
     const certified: CertifiedTree = new CertifiedTree({ batchTip: () => batches.lastConfirmed(), logTip: () => logStore.tip(), sealed: () => logStore.sealed() }, env);
     const log = new ProtocolLog(logStore, env, () => certified.refresh());
+    const sealedMappings = new SealedMappingsRecord(logStore, log);
     const activation = new Activation(book, liveness, env);
     const observations = new Observations(book, liveness, env);
     const market: Market = new Market(
@@ -295,6 +297,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
             giveBack: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), airdropped: governanceLog.totals().airdropped - a }),
         },
         logAction: (c, method, after) => governanceLog.append(c, method, '', after),
+        sealed: (id, digest, entries) => sealedMappings.sealed(id, digest, entries),
     });
     const projects: Projects = new Projects(
         { projects: open(M.PROJECTS), history: open(M.PROJECT_HISTORY), byPrincipal: open(M.PROJECT_BY_PRINCIPAL), byStatus: open(M.PROJECT_BY_STATUS), state: open(M.PROJECT_STATE) },

@@ -36,8 +36,9 @@
  * Cost (QuickJS: ~0.1 M instructions per KV operation, ~0.55 M per SHA-256 compression): a vote
  * is ~5 KV operations plus pruning, no scans; a propose adds the payload encoding and its
  * digest (~1 compression per 64 payload bytes); a confirmation adds one payload read and decode,
- * the sink calls, 4 writes, one participation write per counted voter, and 8 compressions for
- * the certified tip.
+ * the sink calls, 4 writes, one participation write per counted voter, and the certified tip: 8
+ * compressions for the batch part, plus the forks above it in the protocol's certified tree
+ * (src/protocol/log/certified-tree.ts, through the `certify` option).
  */
 import { decode, encode } from '../../lib/candid/candid';
 import { sha256 } from '../../lib/crypto/sha256';

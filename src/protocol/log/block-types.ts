@@ -20,11 +20,15 @@ export const MARKET_DOCS_URL = 'docs/market.md';
 export const ICRC7_URL = 'https://github.com/dfinity/ICRC/blob/main/ICRCs/ICRC-7/ICRC-7.md';
 export const ICRC37_URL = 'https://github.com/dfinity/ICRC/blob/main/ICRCs/ICRC-37/ICRC-37.md';
 
+/** A sealed mapping's digest (sealed-mappings.ts; docs/storage.md "Certified data"). */
+export const MAPPING_SEAL_TYPE = { block_type: 'emc_mapping_seal', url: 'docs/storage.md#emc_mapping_seal' };
+
 export const SOCKET_BTYPES_ICRC7 = ['7mint', '7burn', '7xfer', '7update_token'] as const;
 export const SOCKET_BTYPES_ICRC37 = ['37approve', '37approve_coll', '37revoke', '37revoke_coll', '37xfer'] as const;
 
 export const LOG_BLOCK_TYPES: { block_type: string; url: string }[] = [
     ...Object.values(RECEIPT_BTYPES).map((block_type) => ({ block_type, url: `${MARKET_DOCS_URL}#${block_type}` })),
+    MAPPING_SEAL_TYPE,
     ...SOCKET_BTYPES_ICRC7.map((block_type) => ({ block_type, url: ICRC7_URL })),
     ...SOCKET_BTYPES_ICRC37.map((block_type) => ({ block_type, url: ICRC37_URL })),
 ];

@@ -25,7 +25,7 @@
 import type { Env } from '../../lib/env';
 import { forkAll, fork, label, labeled, leaf, pruned, reconstruct, treeCbor, witness, type HashTree } from '../../lib/crypto/hash-tree';
 import { bytesEqual, leb128 } from '../../lib/storage/bytes';
-import type { LogTip, SealedMappings } from './store';
+import type { LogHead, SealedMappings } from './store';
 
 export const LABEL_BATCH_DIGEST = label('last_batch_digest');
 export const LABEL_BATCH_HEIGHT = label('last_batch_height');
@@ -41,7 +41,7 @@ export interface BatchTip {
 /** What the tree is made of, read when a part may have changed. */
 export interface CertifiedParts {
     batchTip(): BatchTip | undefined;
-    logTip(): LogTip;
+    logTip(): LogHead;
     sealed(): SealedMappings | undefined;
 }
 
@@ -68,7 +68,7 @@ export function mappingsPart(s: SealedMappings): HashTree {
 }
 
 /** The whole tree for the given parts (tests, and the reference for the cached computation). */
-export function certifiedTree(batch: BatchTip | undefined, log: LogTip, sealed: SealedMappings | undefined): HashTree {
+export function certifiedTree(batch: BatchTip | undefined, log: LogHead, sealed: SealedMappings | undefined): HashTree {
     const parts: HashTree[] = [];
     if (batch !== undefined) parts.push(batchPart(batch));
     if (log.length > 0n && log.tip !== undefined) parts.push(logPart(log.length - 1n, log.tip));

@@ -11,7 +11,7 @@
 import type { Env } from '../../lib/env';
 import type { Value } from '../../ledger/icrc3/value';
 import { blockHash, makeBlock } from './block';
-import type { LogStore, LogTip } from './store';
+import type { LogStore, LogHead } from './store';
 import { decodeValue, encodeValue } from './value-codec';
 
 export type { Value };
@@ -43,7 +43,7 @@ export class ProtocolLog implements BlockLog {
     }
 
     /** The log's length and its last block's hash. */
-    tip(): LogTip {
+    tip(): LogHead {
         return this.store.tip();
     }
 

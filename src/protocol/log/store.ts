@@ -15,7 +15,7 @@ export interface LogMaps {
     state: KV;
 }
 
-export interface LogTip {
+export interface LogHead {
     /** Number of blocks (the next block's index). */
     length: bigint;
     /** The last block's hash (undefined while the log is empty). */
@@ -33,13 +33,13 @@ const FMT = 1;
 const TIP_KEY = Uint8Array.of(1);
 const MAPPINGS_KEY = Uint8Array.of(2);
 
-export function encodeTip(t: LogTip): Uint8Array {
+export function encodeTip(t: LogHead): Uint8Array {
     if (t.length === 0n) return concat([Uint8Array.of(FMT), u64be(0n)]);
     if (t.tip === undefined || t.tip.length !== 32) throw new RangeError('log tip: a non-empty log has a 32-byte tip');
     return concat([Uint8Array.of(FMT), u64be(t.length), t.tip]);
 }
 
-export function decodeTip(raw: Uint8Array): LogTip {
+export function decodeTip(raw: Uint8Array): LogHead {
     if (raw[0] !== FMT) throw new Error(`unknown log state format ${raw[0]}`);
     const length = readU64be(raw, 1);
     if (length === 0n) return { length };
@@ -58,12 +58,12 @@ export function decodeSealed(raw: Uint8Array): SealedMappings {
 }
 
 export class LogStore {
-    private tipCache: LogTip | undefined;
+    private tipCache: LogHead | undefined;
     private sealedCache: SealedMappings | null | undefined;
 
     constructor(readonly maps: LogMaps) {}
 
-    tip(): LogTip {
+    tip(): LogHead {
         if (this.tipCache === undefined) {
             const raw = this.maps.state.get(TIP_KEY);
             this.tipCache = raw === undefined ? { length: 0n } : decodeTip(raw);
@@ -75,7 +75,7 @@ export class LogStore {
     push(bytes: Uint8Array, hash: Uint8Array): bigint {
         const index = this.tip().length;
         this.maps.blocks.set(u64be(index), bytes);
-        const next: LogTip = { length: index + 1n, tip: hash.slice() };
+        const next: LogHead = { length: index + 1n, tip: hash.slice() };
         this.maps.state.set(TIP_KEY, encodeTip(next));
         this.tipCache = next;
         return index;
