@@ -181,7 +181,11 @@ export function decodeOp(raw: Uint8Array): MarketOp {
 export class MarketStore {
     private cached: MarketState | undefined;
 
-    constructor(readonly maps: MarketMaps) {}
+    constructor(
+        readonly maps: MarketMaps,
+        /** Told after every saved order (the socket NFTs follow their orders, spec §12; market.ts passes the port). */
+        private readonly orderSaved: (id: bigint) => void = () => {},
+    ) {}
 
     state(): MarketState {
         if (this.cached !== undefined) return this.cached;
@@ -237,8 +241,6 @@ export class MarketStore {
         this.orderSaved(o.id);
     }
 
-    /** Told after every saved order (the socket NFTs follow their orders, spec §12; market.ts wires it). */
-    orderSaved: (id: bigint) => void = () => {};
 
     pendingAt(order: bigint, fromCum: bigint): Pending | undefined {
         const raw = this.maps.pending.get(concat([u64be(order), u64be(fromCum)]));
