@@ -9,7 +9,7 @@
 import { C, type ValueOf } from '../../lib/candid/candid';
 import { accountIn, accountOut, CAccount, ICRC3Value, opt, toOpt } from '../../ledger/api/candid';
 import type { ApprovalInput, RevokeCollectionInput, RevokeTokenInput, TokenApprovalView } from '../sockets/approvals';
-import type { Outcome } from '../sockets/model';
+import type { ItemOutcome } from '../sockets/model';
 import type { TransferFromInput, TransferInput } from '../sockets/transfers';
 
 export const SocketValueT = ICRC3Value;
@@ -84,6 +84,6 @@ export function revokeCollectionIn(a: ValueOf<typeof RevokeCollectionApprovalArg
 }
 
 /** A batch answer: each outcome as `opt` (every answered item was processed). */
-export function batchOut<E>(rs: Outcome<E>[]): ([] | [Outcome<E>])[] {
+export function batchOut<E>(rs: ItemOutcome<E>[]): ([] | [ItemOutcome<E>])[] {
     return rs.map((r) => [r]);
 }

@@ -24,7 +24,7 @@ import type { SocketBlocks } from './blocks';
 import { timeError } from './dedup';
 import {
     argumentProblem, batchError, generic, MAX_APPROVALS, MAX_QUERY_BATCH_SIZE, MAX_REVOKE_APPROVALS, MAX_UPDATE_BATCH_SIZE, queryBatch, runBatch, SocketError, takeOf,
-    type Approval, type ApproveCollectionError, type ApproveTokenError, type Outcome, type RevokeCollectionError, type RevokeTokenError,
+    type ApprovalRecord, type ApproveCollectionError, type ApproveTokenError, type ItemOutcome, type RevokeCollectionError, type RevokeTokenError,
 } from './model';
 import type { SocketStore } from './store';
 import type { Tokens } from './tokens';
@@ -52,15 +52,15 @@ export interface TokenApprovalView {
     approval: ApprovalInput;
 }
 
-export function isActive(a: Approval, now: bigint): boolean {
+export function isActive(a: ApprovalRecord, now: bigint): boolean {
     return a.expiresAt === undefined || a.expiresAt > now;
 }
 
-function byFromThenSpender(a: Approval, b: Approval): number {
+function byFromThenSpender(a: ApprovalRecord, b: ApprovalRecord): number {
     return compareBytes(accountKey({ owner: new Uint8Array(0), subaccount: a.fromSubaccount }), accountKey({ owner: new Uint8Array(0), subaccount: b.fromSubaccount })) || compareBytes(accountKey(a.spender), accountKey(b.spender));
 }
 
-export function approvalView(a: Approval): ApprovalInput {
+export function approvalView(a: ApprovalRecord): ApprovalInput {
     const v: ApprovalInput = { spender: a.spender, created_at_time: a.createdAt };
     if (a.fromSubaccount !== undefined) v.from_subaccount = a.fromSubaccount;
     if (a.expiresAt !== undefined) v.expires_at = a.expiresAt;
@@ -68,8 +68,8 @@ export function approvalView(a: Approval): ApprovalInput {
     return v;
 }
 
-function toApproval(i: ApprovalInput): Approval {
-    const a: Approval = { spender: i.spender, createdAt: i.created_at_time };
+function toApproval(i: ApprovalInput): ApprovalRecord {
+    const a: ApprovalRecord = { spender: i.spender, createdAt: i.created_at_time };
     if (i.from_subaccount !== undefined) a.fromSubaccount = i.from_subaccount;
     if (i.expires_at !== undefined) a.expiresAt = i.expires_at;
     if (i.memo !== undefined) a.memo = i.memo;
@@ -107,11 +107,11 @@ export class Approvals {
         return undefined;
     }
 
-    approveTokens(caller: Uint8Array, items: readonly { token_id: bigint; approval_info: ApprovalInput }[]): Outcome<ApproveTokenError>[] {
+    approveTokens(caller: Uint8Array, items: readonly { token_id: bigint; approval_info: ApprovalInput }[]): ItemOutcome<ApproveTokenError>[] {
         return runBatch(items, MAX_UPDATE_BATCH_SIZE, () => this.refuse(caller), (it) => this.approveToken(caller, it.token_id, it.approval_info));
     }
 
-    private approveToken(caller: Uint8Array, id: bigint, i: ApprovalInput): Outcome<ApproveTokenError> {
+    private approveToken(caller: Uint8Array, id: bigint, i: ApprovalInput): ItemOutcome<ApproveTokenError> {
         const e = this.checkApproval(caller, i);
         if (e !== undefined) return { Err: e };
         const t = this.tokens.get(id);
@@ -135,7 +135,7 @@ export class Approvals {
         });
     }
 
-    private approveOneCollection(caller: Uint8Array, i: ApprovalInput): Outcome<ApproveCollectionError> {
+    private approveOneCollection(caller: Uint8Array, i: ApprovalInput): ItemOutcome<ApproveCollectionError> {
         const e = this.checkApproval(caller, i);
         if (e !== undefined) return { Err: e };
         const from: Account = { owner: caller, subaccount: i.from_subaccount };
@@ -149,11 +149,11 @@ export class Approvals {
         return { Ok: this.blocks.approveCollection(from, i.spender, i.expires_at, i.memo, i.created_at_time) };
     }
 
-    revokeTokenApprovals(caller: Uint8Array, items: readonly RevokeTokenInput[]): Outcome<RevokeTokenError>[] {
+    revokeTokenApprovals(caller: Uint8Array, items: readonly RevokeTokenInput[]): ItemOutcome<RevokeTokenError>[] {
         return runBatch(items, Math.min(MAX_UPDATE_BATCH_SIZE, MAX_REVOKE_APPROVALS), () => this.refuse(caller), (i) => this.revokeToken(caller, i));
     }
 
-    private revokeToken(caller: Uint8Array, i: RevokeTokenInput): Outcome<RevokeTokenError> {
+    private revokeToken(caller: Uint8Array, i: RevokeTokenInput): ItemOutcome<RevokeTokenError> {
         const bad = argumentProblem({ accounts: [i.spender], subaccounts: [i.from_subaccount], memo: i.memo });
         if (bad !== undefined) return { Err: generic(SocketError.InvalidArgument, bad) };
         const now = this.now();
@@ -171,11 +171,11 @@ export class Approvals {
         return { Ok: this.blocks.revoke(i.token_id, from, i.spender, i.memo, i.created_at_time) };
     }
 
-    revokeCollectionApprovals(caller: Uint8Array, items: readonly RevokeCollectionInput[]): Outcome<RevokeCollectionError>[] {
+    revokeCollectionApprovals(caller: Uint8Array, items: readonly RevokeCollectionInput[]): ItemOutcome<RevokeCollectionError>[] {
         return runBatch(items, Math.min(MAX_UPDATE_BATCH_SIZE, MAX_REVOKE_APPROVALS), () => this.refuse(caller), (i) => this.revokeCollection(caller, i));
     }
 
-    private revokeCollection(caller: Uint8Array, i: RevokeCollectionInput): Outcome<RevokeCollectionError> {
+    private revokeCollection(caller: Uint8Array, i: RevokeCollectionInput): ItemOutcome<RevokeCollectionError> {
         const bad = argumentProblem({ accounts: [i.spender], subaccounts: [i.from_subaccount], memo: i.memo });
         if (bad !== undefined) return { Err: generic(SocketError.InvalidArgument, bad) };
         const now = this.now();

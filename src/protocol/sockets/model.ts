@@ -33,7 +33,7 @@ export const MAX_QUERY_ARG_ITEMS = 1_000;
 export const MAX_TOKEN_ID = (1n << 39n) - 1n;
 
 /** An ICRC-37 approval (token-level or collection-level). */
-export interface Approval {
+export interface ApprovalRecord {
     spender: Account;
     /** The owner's subaccount the approval applies to (as given; compared as an account). */
     fromSubaccount?: Uint8Array;
@@ -46,7 +46,7 @@ export interface Approval {
 export interface Token {
     id: bigint;
     owner: Account;
-    approvals: Approval[];
+    approvals: ApprovalRecord[];
     /** units_confirmed, escrow and status as of the last 7mint / 7update_token (a change emits one). */
     shown: { unitsConfirmed: bigint; escrow: bigint; status: string };
 }
@@ -78,7 +78,7 @@ export type ApproveCollectionError = { InvalidSpender: null } | TimeErrors | Gen
 export type RevokeTokenError = { ApprovalDoesNotExist: null } | { Unauthorized: null } | { NonExistingTokenId: null } | TimeErrors | Generic;
 export type RevokeCollectionError = { ApprovalDoesNotExist: null } | TimeErrors | Generic;
 
-export type Outcome<E> = { Ok: bigint } | { Err: E };
+export type ItemOutcome<E> = { Ok: bigint } | { Err: E };
 
 export function generic(code: bigint, message: string): { GenericError: { error_code: bigint; message: string } } {
     return { GenericError: { error_code: code, message } };

@@ -16,7 +16,7 @@ import type { Account } from '../../ledger/account';
 import { Reader, Writer } from '../../lib/storage/binary';
 import { concat, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
-import type { Approval, Token } from './model';
+import type { ApprovalRecord, Token } from './model';
 
 export interface SocketMaps {
     tokens: KV;
@@ -48,7 +48,7 @@ function readOptBytes(r: Reader): Uint8Array | undefined {
     return r.u8() === 1 ? r.bytes() : undefined;
 }
 
-function writeApproval(w: Writer, a: Approval): void {
+function writeApproval(w: Writer, a: ApprovalRecord): void {
     writeAccount(w, a.spender);
     writeOptBytes(w, a.fromSubaccount);
     if (a.expiresAt === undefined) w.u8(0);
@@ -57,8 +57,8 @@ function writeApproval(w: Writer, a: Approval): void {
     w.u64(a.createdAt);
 }
 
-function readApproval(r: Reader): Approval {
-    const a: Approval = { spender: readAccount(r), createdAt: 0n };
+function readApproval(r: Reader): ApprovalRecord {
+    const a: ApprovalRecord = { spender: readAccount(r), createdAt: 0n };
     const from = readOptBytes(r);
     if (from !== undefined) a.fromSubaccount = from;
     if (r.u8() === 1) a.expiresAt = r.u64();
@@ -88,23 +88,23 @@ export function decodeToken(raw: Uint8Array, id: bigint): Token {
     const owner = readAccount(r);
     const shown = { unitsConfirmed: r.u64(), escrow: r.u64(), status: r.text() };
     const n = r.u8();
-    const approvals: Approval[] = [];
+    const approvals: ApprovalRecord[] = [];
     for (let i = 0; i < n; i++) approvals.push(readApproval(r));
     return { id, owner, approvals, shown };
 }
 
-export function encodeApprovals(list: Approval[]): Uint8Array {
+export function encodeApprovals(list: ApprovalRecord[]): Uint8Array {
     const w = new Writer(8 + 120 * list.length);
     w.u8(FMT).u8(list.length);
     for (const a of list) writeApproval(w, a);
     return w.done();
 }
 
-export function decodeApprovals(raw: Uint8Array): Approval[] {
+export function decodeApprovals(raw: Uint8Array): ApprovalRecord[] {
     const r = new Reader(raw);
     format(r, 'collection approvals');
     const n = r.u8();
-    const out: Approval[] = [];
+    const out: ApprovalRecord[] = [];
     for (let i = 0; i < n; i++) out.push(readApproval(r));
     return out;
 }
@@ -132,12 +132,12 @@ export class SocketStore {
         this.maps.tokens.delete(u64be(id));
     }
 
-    collectionApprovals(owner: Uint8Array): Approval[] {
+    collectionApprovals(owner: Uint8Array): ApprovalRecord[] {
         const raw = this.maps.collection.get(principalKey(owner));
         return raw === undefined ? [] : decodeApprovals(raw);
     }
 
-    saveCollectionApprovals(owner: Uint8Array, list: Approval[]): void {
+    saveCollectionApprovals(owner: Uint8Array, list: ApprovalRecord[]): void {
         if (list.length === 0) this.maps.collection.delete(principalKey(owner));
         else this.maps.collection.set(principalKey(owner), encodeApprovals(list));
     }

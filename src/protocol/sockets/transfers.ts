@@ -21,7 +21,7 @@ import { isAnonymous, sameAccount, type Account } from '../../ledger/account';
 import type { Approvals } from './approvals';
 import type { SocketBlocks } from './blocks';
 import { dedupKey, timeError, type Dedup } from './dedup';
-import { argumentProblem, batchError, generic, MAX_TOKEN_ID, MAX_UPDATE_BATCH_SIZE, runBatch, SocketError, type Outcome, type TransferError } from './model';
+import { argumentProblem, batchError, generic, MAX_TOKEN_ID, MAX_UPDATE_BATCH_SIZE, runBatch, SocketError, type ItemOutcome, type TransferError } from './model';
 import type { SocketPorts } from './ports';
 import type { Tokens } from './tokens';
 
@@ -59,7 +59,7 @@ export class Transfers {
         return undefined;
     }
 
-    transfer(caller: Uint8Array, items: readonly TransferInput[]): Outcome<TransferError>[] {
+    transfer(caller: Uint8Array, items: readonly TransferInput[]): ItemOutcome<TransferError>[] {
         return runBatch(items, MAX_UPDATE_BATCH_SIZE, () => this.refuse(caller), (i) => {
             this.dedup.prune();
             const from: Account = { owner: caller, subaccount: i.from_subaccount };
@@ -67,7 +67,7 @@ export class Transfers {
         });
     }
 
-    transferFrom(caller: Uint8Array, items: readonly TransferFromInput[]): Outcome<TransferError>[] {
+    transferFrom(caller: Uint8Array, items: readonly TransferFromInput[]): ItemOutcome<TransferError>[] {
         return runBatch(items, MAX_UPDATE_BATCH_SIZE, () => this.refuse(caller), (i) => {
             this.dedup.prune();
             const spender: Account = { owner: caller, subaccount: i.spender_subaccount };
@@ -81,7 +81,7 @@ export class Transfers {
     }
 
     /** One item of either method; `spender` is set for transfer_from. */
-    private one(caller: Uint8Array, i: TransferInput, from: Account, spender: Account | undefined, allowed: (id: bigint) => boolean): Outcome<TransferError> {
+    private one(caller: Uint8Array, i: TransferInput, from: Account, spender: Account | undefined, allowed: (id: bigint) => boolean): ItemOutcome<TransferError> {
         const bad = argumentProblem({ accounts: [i.to, from], subaccounts: [i.from_subaccount], memo: i.memo });
         if (bad !== undefined) return { Err: generic(SocketError.InvalidArgument, bad) };
         const te = timeError(i.created_at_time, this.now());
