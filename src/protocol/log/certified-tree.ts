@@ -89,6 +89,14 @@ export class CertifiedTree {
 
     /** Recomputes the parts that changed and sets the certified data if the root moved (always in a fresh heap). */
     refresh(): void {
+        const root = this.recompute();
+        if (this.root !== undefined && bytesEqual(root, this.root)) return;
+        this.env.certify(root);
+        this.root = root;
+    }
+
+    /** Brings the heap's parts up to date and returns the root (sets nothing: queries may call it). */
+    private recompute(): Uint8Array {
         const b = this.parts.batchTip();
         if (b === undefined) this.batch = undefined;
         else if (this.batch?.key !== b.height) this.batch = part(b.height, batchPart(b));
@@ -98,10 +106,7 @@ export class CertifiedTree {
         const s = this.parts.sealed();
         if (s === undefined) this.maps = undefined;
         else if (this.maps?.key !== s.count) this.maps = part(s.count, mappingsPart(s));
-        const root = reconstruct(forkAll(this.present().map((p) => pruned(p.hash))));
-        if (this.root !== undefined && bytesEqual(root, this.root)) return;
-        this.env.certify(root);
-        this.root = root;
+        return reconstruct(forkAll(this.present().map((p) => pruned(p.hash))));
     }
 
     /** Forgets the heap (as a new heap after an upgrade would) and certifies. */
@@ -117,7 +122,9 @@ export class CertifiedTree {
 
     /** The certified tree with only the given part whole (the others pruned to their hashes). */
     private witnessOf(keep: Part<bigint> | undefined, labels: Uint8Array[]): Uint8Array {
-        if (this.root === undefined) this.refresh();
+        // init and post_upgrade certify, so the parts are those of the certified data; a heap that has
+        // not certified yet (never in the canister) answers the current parts without setting anything.
+        if (this.root === undefined) this.recompute();
         const tree = forkAll(this.present().map((p) => (p === keep ? p.tree : pruned(p.hash))));
         return treeCbor(witness(tree, labels));
     }
