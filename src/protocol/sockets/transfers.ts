@@ -63,7 +63,7 @@ export class Transfers {
         return runBatch(items, MAX_UPDATE_BATCH_SIZE, () => this.refuse(caller), (i) => {
             this.dedup.prune();
             const from: Account = { owner: caller, subaccount: i.from_subaccount };
-            return this.one(caller, i, from, undefined, (id) => this.tokens.ownerOf(id) !== undefined && sameAccount(this.tokens.ownerOf(id) as Account, from));
+            return this.one(caller, i, from, undefined, (owner) => sameAccount(owner, from));
         });
     }
 
@@ -71,17 +71,13 @@ export class Transfers {
         return runBatch(items, MAX_UPDATE_BATCH_SIZE, () => this.refuse(caller), (i) => {
             this.dedup.prune();
             const spender: Account = { owner: caller, subaccount: i.spender_subaccount };
-            const held = (id: bigint) => {
-                const owner = this.tokens.ownerOf(id);
-                if (owner === undefined || !sameAccount(owner, i.from)) return false;
-                return sameAccount({ owner: caller }, { owner: i.from.owner }) || this.approvals.approvedFor(spender, i.from, id);
-            };
+            const held = (owner: Account, id: bigint) => sameAccount(owner, i.from) && (sameAccount({ owner: caller }, { owner: i.from.owner }) || this.approvals.approvedFor(spender, i.from, id));
             return this.one(caller, { ...i, from_subaccount: i.spender_subaccount }, i.from, spender, held);
         });
     }
 
     /** One item of either method; `spender` is set for transfer_from. */
-    private one(caller: Uint8Array, i: TransferInput, from: Account, spender: Account | undefined, allowed: (id: bigint) => boolean): ItemOutcome<TransferError> {
+    private one(caller: Uint8Array, i: TransferInput, from: Account, spender: Account | undefined, allowed: (owner: Account, id: bigint) => boolean): ItemOutcome<TransferError> {
         const bad = argumentProblem({ accounts: [i.to, from], subaccounts: [i.from_subaccount], memo: i.memo });
         if (bad !== undefined) return { Err: generic(SocketError.InvalidArgument, bad) };
         const te = timeError(i.created_at_time, this.now());
@@ -97,7 +93,7 @@ export class Transfers {
         }
         const t = this.tokens.get(i.token_id);
         if (t === undefined) return { Err: { NonExistingTokenId: null } };
-        if (!allowed(i.token_id)) return { Err: { Unauthorized: null } };
+        if (!allowed(t.owner, i.token_id)) return { Err: { Unauthorized: null } };
         if (sameAccount(i.to, from) || isAnonymous(i.to.owner)) return { Err: { InvalidRecipient: null } };
         const o = this.ports.order(i.token_id);
         if (o !== undefined && o.status === 'closing') return { Err: generic(SocketError.OrderClosing, `order ${i.token_id} is closing: its refund is on its way to the holder`) };
