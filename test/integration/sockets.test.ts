@@ -168,7 +168,7 @@ describe('socket NFTs through the built canisters', () => {
         // eslint-disable-next-line no-console
         console.log(`instructions: icrc7_transfer of one token ${measured.transfer}, icrc7_tokens_of page of 100 ${measured.tokensOf}`);
         expect(measured.transfer).toBeGreaterThan(0n);
-        // Issue 18's target for a one-token transfer is 8 M; it is NOT met: measured 25.1 M, most of it
+        // Issue 18's target for a one-token transfer is 8 M; it is NOT met: measured 24.8 M, most of it
         // SHA-256 (≈ 0.55 M per compression in QuickJS) hashing the 7xfer block for the ICRC-3 log and
         // refreshing the certified tree on every append (src/protocol/log/; docs/sockets.md "Cost").
         // This bound keeps the figure from growing unnoticed.
