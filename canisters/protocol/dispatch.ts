@@ -17,6 +17,7 @@ import { governanceHandlers } from './api/governance';
 import { logHandlers } from './api/log';
 import { infoHandlers } from './api/info';
 import { marketHandlers } from './api/market';
+import { socketHandlers } from './api/sockets';
 import { nodeHandlers } from './api/nodes';
 import { rewardHandlers } from './api/rewards';
 import { lockupHandlers } from './api/lockup';
@@ -28,7 +29,7 @@ import { Encoded, type Handlers } from './handlers';
 import { INGRESS, rearmAfterUpdate } from './lifecycle';
 
 
-const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers, ...logHandlers };
+const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers, ...logHandlers, ...socketHandlers };
 
 /** Arguments this long always fit (no method's limit is lower): their length is not looked up. */
 const ALWAYS_FITS = 256;

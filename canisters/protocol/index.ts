@@ -160,4 +160,38 @@ export default class {
     @query(...sig('icrc3_get_archives')) icrc3_get_archives(): void { return handle('icrc3_get_archives') as void; }
     @query(...sig('icrc3_get_tip_certificate')) icrc3_get_tip_certificate(): void { return handle('icrc3_get_tip_certificate') as void; }
     @query(...sig('icrc3_supported_block_types')) icrc3_supported_block_types(): void { return handle('icrc3_supported_block_types') as void; }
+    // the socket NFTs (spec §12): ICRC-7, ICRC-37, ICRC-10
+    @query(...sig('icrc7_collection_metadata')) icrc7_collection_metadata(): void { return handle('icrc7_collection_metadata') as void; }
+    @query(...sig('icrc7_symbol')) icrc7_symbol(): void { return handle('icrc7_symbol') as void; }
+    @query(...sig('icrc7_name')) icrc7_name(): void { return handle('icrc7_name') as void; }
+    @query(...sig('icrc7_description')) icrc7_description(): void { return handle('icrc7_description') as void; }
+    @query(...sig('icrc7_logo')) icrc7_logo(): void { return handle('icrc7_logo') as void; }
+    @query(...sig('icrc7_total_supply')) icrc7_total_supply(): void { return handle('icrc7_total_supply') as void; }
+    @query(...sig('icrc7_supply_cap')) icrc7_supply_cap(): void { return handle('icrc7_supply_cap') as void; }
+    @query(...sig('icrc7_max_query_batch_size')) icrc7_max_query_batch_size(): void { return handle('icrc7_max_query_batch_size') as void; }
+    @query(...sig('icrc7_max_update_batch_size')) icrc7_max_update_batch_size(): void { return handle('icrc7_max_update_batch_size') as void; }
+    @query(...sig('icrc7_default_take_value')) icrc7_default_take_value(): void { return handle('icrc7_default_take_value') as void; }
+    @query(...sig('icrc7_max_take_value')) icrc7_max_take_value(): void { return handle('icrc7_max_take_value') as void; }
+    @query(...sig('icrc7_max_memo_size')) icrc7_max_memo_size(): void { return handle('icrc7_max_memo_size') as void; }
+    @query(...sig('icrc7_atomic_batch_transfers')) icrc7_atomic_batch_transfers(): void { return handle('icrc7_atomic_batch_transfers') as void; }
+    @query(...sig('icrc7_tx_window')) icrc7_tx_window(): void { return handle('icrc7_tx_window') as void; }
+    @query(...sig('icrc7_permitted_drift')) icrc7_permitted_drift(): void { return handle('icrc7_permitted_drift') as void; }
+    @query(...sig('icrc7_token_metadata')) icrc7_token_metadata(): void { return handle('icrc7_token_metadata') as void; }
+    @query(...sig('icrc7_owner_of')) icrc7_owner_of(): void { return handle('icrc7_owner_of') as void; }
+    @query(...sig('icrc7_balance_of')) icrc7_balance_of(): void { return handle('icrc7_balance_of') as void; }
+    @query(...sig('icrc7_tokens')) icrc7_tokens(): void { return handle('icrc7_tokens') as void; }
+    @query(...sig('icrc7_tokens_of')) icrc7_tokens_of(): void { return handle('icrc7_tokens_of') as void; }
+    @update(...sig('icrc7_transfer')) icrc7_transfer(): void | Promise<void> { return handle('icrc7_transfer'); }
+    @query(...sig('icrc37_metadata')) icrc37_metadata(): void { return handle('icrc37_metadata') as void; }
+    @query(...sig('icrc37_max_approvals_per_token_or_collection')) icrc37_max_approvals_per_token_or_collection(): void { return handle('icrc37_max_approvals_per_token_or_collection') as void; }
+    @query(...sig('icrc37_max_revoke_approvals')) icrc37_max_revoke_approvals(): void { return handle('icrc37_max_revoke_approvals') as void; }
+    @update(...sig('icrc37_approve_tokens')) icrc37_approve_tokens(): void | Promise<void> { return handle('icrc37_approve_tokens'); }
+    @update(...sig('icrc37_approve_collection')) icrc37_approve_collection(): void | Promise<void> { return handle('icrc37_approve_collection'); }
+    @update(...sig('icrc37_revoke_token_approvals')) icrc37_revoke_token_approvals(): void | Promise<void> { return handle('icrc37_revoke_token_approvals'); }
+    @update(...sig('icrc37_revoke_collection_approvals')) icrc37_revoke_collection_approvals(): void | Promise<void> { return handle('icrc37_revoke_collection_approvals'); }
+    @query(...sig('icrc37_is_approved')) icrc37_is_approved(): void { return handle('icrc37_is_approved') as void; }
+    @query(...sig('icrc37_get_token_approvals')) icrc37_get_token_approvals(): void { return handle('icrc37_get_token_approvals') as void; }
+    @query(...sig('icrc37_get_collection_approvals')) icrc37_get_collection_approvals(): void { return handle('icrc37_get_collection_approvals') as void; }
+    @update(...sig('icrc37_transfer_from')) icrc37_transfer_from(): void | Promise<void> { return handle('icrc37_transfer_from'); }
+    @query(...sig('icrc10_supported_standards')) icrc10_supported_standards(): void { return handle('icrc10_supported_standards') as void; }
 }

@@ -8,6 +8,9 @@
 export { LedgerClient } from './ledger';
 export { ProtocolClient, type ProtocolClientOptions } from './protocol';
 export { MarketClient, describeMarketError } from './market';
+export { SocketsClient, socketInputProblem, SOCKET_MAX_MEMO, SOCKET_MAX_TAKE } from './sockets';
+export { describeSocketError } from './errors/sockets';
+export type { Socket, SocketCollection, SocketApproval, SocketTransferParams, SocketTransferFromParams, SocketApproveParams, SocketRevokeParams, SocketValue } from './types/sockets';
 export type { MarketOffer, MarketOrder, MarketPendingAmount, MarketReceipt, MarketClaimable, MarketClaimPaid, MarketTotals, TradingRewardPeriod, MarketUnit } from './types/market';
 export { DistributionClient, mappingDigest, type VestingSchedule, type VestingTranche, type VestingSummary, type VestingClaim, type LockupGame, type LockupPeriod, type LockView, type MappingView, type MappingEntryView, type ProjectView, type ProjectChange, type NewVestingSchedule, type NewLockupGame, type NewMapping, type MappingEntryInput } from './distribution';
 export { describeDistributionError } from './errors/distribution';

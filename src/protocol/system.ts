@@ -19,6 +19,8 @@
  *   jobs/       maintenance (the timer's work)
  *   market/     the compute market (spec §11): offers, orders, task records, settlement, disputes,
  *               trading rewards, claims; its own maps and narrow ports (market/context.ts)
+ *   sockets/    the socket NFTs (spec §12): every order an ICRC-7 token with ICRC-37 approvals,
+ *               following its order through the market's hooks (sockets/market-hooks.ts)
  *   log/        the canister's ICRC-3 block log (`log`: market receipts, socket blocks) and the
  *               certified data: one hash tree over the batch tip, the log tip and the sealed mappings
  *
@@ -39,6 +41,7 @@ import { GovernanceLog } from './governance/log';
 import { Maintenance } from './jobs/maintenance';
 import { Wakeups } from './jobs/wakeups';
 import { Market } from './market/market';
+import { Sockets } from './sockets/sockets';
 import { CertifiedTree } from './log/certified-tree';
 import { ProtocolLog } from './log/log';
 import { LogStore } from './log/store';
@@ -178,16 +181,38 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
                 if (next !== n) book.save(next, n);
                 return (next.penaltyDue ?? 0n) - (n.penaltyDue ?? 0n);
             },
+            // The socket NFTs (spec §12): refunds and disputes follow the holder; tokens follow their orders.
+            sockets: { holder: (o) => sockets.hooks.holder(o), opened: (o, payer) => sockets.hooks.opened(o, payer), orderSaved: (o) => sockets.hooks.orderSaved(o) },
         },
         ledger,
         env,
         log,
     );
+    // The socket NFT collection (spec §12): each order an ICRC-7 token with ICRC-37 approvals, its blocks in `log`.
+    const sockets: Sockets = new Sockets(
+        { tokens: open(M.SOCKET_TOKENS), owned: open(M.SOCKET_OWNED), all: open(M.SOCKET_ALL), collection: open(M.SOCKET_COLLECTION), dedup: open(M.SOCKET_DEDUP) },
+        log,
+        {
+            order: (id) => {
+                const o = market.store.order(id);
+                if (o === undefined) return undefined;
+                const offer = market.store.offer(o.offerId);
+                return { id, offer: o.offerId, nodeId: offer?.nodeId ?? '', service: o.service, unit: offer?.unit ?? '', price: o.price, unitsBought: o.unitsBought, unitsConfirmed: o.unitsConfirmed, escrow: o.escrow, pending: o.pending, expiresAt: o.expiresAt, status: o.status };
+            },
+            paused: () => config.get().paused?.reason,
+        },
+        now,
+    );
 
     const batches: Batches = new Batches(
         { config: new EdgeCachedKV(open(M.BATCH_CONFIG), wakeups.watcher(() => now())), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
         { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount(), paused: () => config.get().paused?.reason },
-        stateBitSink({ poc: activation, observation: observations, participation: liveness, task: market.tasks }),
+        stateBitSink({
+            poc: activation, observation: observations, participation: liveness,
+            // Task records change orders: their sockets get one block each when the batch is applied.
+            task: { applyTask: (...a) => (sockets.hooks.defer(), market.tasks.applyTask(...a)), applyRejection: (...a) => (sockets.hooks.defer(), market.tasks.applyRejection(...a)) },
+            applied: () => sockets.hooks.flush(),
+        }),
         env,
         { certify: () => certified.refresh() },
     );
@@ -293,5 +318,5 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { log, certified, init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups, market, outbox, vesting, lockup, mappings, projects, distributionJob };
+    return { log, certified, sockets, init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups, market, outbox, vesting, lockup, mappings, projects, distributionJob };
 }

@@ -169,7 +169,9 @@ describe('the compute market through both canisters', () => {
         // the dispute window passes: order 0's 60 EMC matures, order 1's disputed 100 EMC does not
         await net.replica.advanceTime(72n * HOUR + 60n * SECOND);
         const receipts = (await net.protocol().market_receipts({ start: 0n, count: 10 })) as any[];
-        expect(receipts).toMatchObject([{ kind: 'settled', order: 0n, amount: 60n * EMC, fee: 12n * EMC, credit: 48n * EMC, buyer_reward: 12n * EMC, provider_reward: 0n, period: 1, block: [0n] }]);
+        expect(receipts).toMatchObject([{ kind: 'settled', order: 0n, amount: 60n * EMC, fee: 12n * EMC, credit: 48n * EMC, buyer_reward: 12n * EMC, provider_reward: 0n, period: 1 }]);
+        // its block follows the socket blocks (7mint, 7update_token: spec §12) in the same log
+        expect(receipts[0].block).toHaveLength(1);
         await checkBooks();
     });
 
@@ -177,17 +179,20 @@ describe('the compute market through both canisters', () => {
         expect(await net.protocol().icrc3_get_archives({ from: [] })).toEqual([]);
         const types = ((await net.protocol().icrc3_supported_block_types()) as any[]).map((t) => t.block_type);
         expect(types).toEqual(expect.arrayContaining(['emc_settle', 'emc_refund', 'emc_dispute_refund', 'emc_dispute_fail', '7mint', '37xfer']));
-        const r = (await net.protocol().icrc3_get_blocks([{ start: 0n, length: 10n }])) as any;
-        expect(r.log_length).toBe(1n);
+        const r = (await net.protocol().icrc3_get_blocks([{ start: 0n, length: 100n }])) as any;
         expect(r.archived_blocks).toEqual([]);
-        const b = asValue(r.blocks[0].block);
+        // the socket blocks (spec §12) come first; the settlement is the last block
+        const all = r.blocks.map((x: any) => asValue(x.block));
+        expect(all.filter((x: Value) => fieldOf(x, 'btype').Text.startsWith('emc_')).map((x: Value) => fieldOf(x, 'btype').Text)).toEqual(['emc_settle']);
+        const b = all[all.length - 1];
         expect(fieldOf(b, 'btype')).toEqual({ Text: 'emc_settle' });
-        expect(fieldOf(b, 'phash')).toBeUndefined();
+        expect(fieldOf(all[0], 'phash')).toBeUndefined();
+        expect(hex(fieldOf(b, 'phash').Blob)).toBe(hex(hashValue(all[all.length - 2])));
         const tx = fieldOf(b, 'tx');
         expect([fieldOf(tx, 'order'), fieldOf(tx, 'amt'), fieldOf(tx, 'fee'), fieldOf(tx, 'credit'), fieldOf(tx, 'buyer_reward')]).toEqual([{ Nat: 0n }, { Nat: 60n * EMC }, { Nat: 12n * EMC }, { Nat: 48n * EMC }, { Nat: 12n * EMC }]);
         expect(hex(fieldOf(tx, 'to').Array[0].Blob)).toBe(hex(principalOf(providerWallet).toUint8Array()));
         const t = await logTip();
-        expect({ index: t.index, hash: t.hash }).toEqual({ index: 0n, hash: t.lastBlockHash });
+        expect({ index: t.index, hash: t.hash }).toEqual({ index: r.log_length - 1n, hash: t.lastBlockHash });
         await batchTipVerifies();
         // the bound: at most 100 blocks an answer (here block 0 asked 100 and 150 times; ranges past the 100th are not read)
         const many = (await net.protocol().icrc3_get_blocks(Array.from({ length: 100 }, () => ({ start: 0n, length: 1_000n })))) as any;
@@ -213,20 +218,23 @@ describe('the compute market through both canisters', () => {
         await net.replica.advanceTime(7n * DAY + 60n * SECOND);
         const receipts = (await net.protocol().market_receipts({ start: 0n, count: 10 })) as any[];
         expect(receipts.map((r: any) => r.kind)).toEqual(['settled', 'refunded', 'dispute_failed']);
-        expect(receipts.map((r: any) => r.block)).toEqual([[0n], [1n], [2n]]);
+        const at = receipts.map((r: any) => r.block[0] as bigint);
+        expect(at[0] < at[1] && at[1] < at[2]).toBe(true);
         const s = await summary();
         expect(s.deposits).toBe(0n);
         await checkBooks();
-        const blocks = ((await net.protocol().icrc3_get_blocks([{ start: 0n, length: 10n }])) as any).blocks.map((x: any) => asValue(x.block));
-        expect(blocks.map((x: Value) => fieldOf(x, 'btype').Text)).toEqual(['emc_settle', 'emc_refund', 'emc_dispute_fail']);
+        const blocks = ((await net.protocol().icrc3_get_blocks([{ start: 0n, length: 100n }])) as any).blocks.map((x: any) => asValue(x.block));
+        expect(blocks.filter((x: Value) => fieldOf(x, 'btype').Text.startsWith('emc_')).map((x: Value) => fieldOf(x, 'btype').Text)).toEqual(['emc_settle', 'emc_refund', 'emc_dispute_fail']);
+        for (const [i, a] of at.entries()) expect(fieldOf(blocks[Number(a)], 'btype').Text).toBe(['emc_settle', 'emc_refund', 'emc_dispute_fail'][i]);
         for (let i = 1; i < blocks.length; i++) expect(hex(fieldOf(blocks[i], 'phash').Blob)).toBe(hex(hashValue(blocks[i - 1])));
         const t = await logTip();
-        expect({ index: t.index, hash: t.hash }).toEqual({ index: 2n, hash: t.lastBlockHash });
+        const last = BigInt(blocks.length - 1);
+        expect({ index: t.index, hash: t.hash }).toEqual({ index: last, hash: t.lastBlockHash });
         // the SDK reads the same tip from the verified certificate
         const answer = (await net.protocol().icrc3_get_tip_certificate()) as never;
         const now = (await net.replica.time()) as bigint;
         const v = await verifyLogTip(answer, { agent: net.replica.createAgent() as never, canisterId: PROTOCOL_ID, now: () => now });
-        expect(v.ok && { index: v.value.index, hash: hex(v.value.hash as Uint8Array), verified: v.value.verified }).toEqual({ index: 2n, hash: t.lastBlockHash, verified: true });
+        expect(v.ok && { index: v.value.index, hash: hex(v.value.hash as Uint8Array), verified: v.value.verified }).toEqual({ index: last, hash: t.lastBlockHash, verified: true });
     });
 
     it('keeps the log and its certified tip across an upgrade; the batch tip still verifies', async () => {

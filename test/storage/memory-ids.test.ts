@@ -98,6 +98,11 @@ const PROTOCOL_SNAPSHOT: Record<string, number> = {
     PROJECT_STATE: 157,
     LOG_BLOCKS: 160,
     LOG_STATE: 161,
+    SOCKET_TOKENS: 170,
+    SOCKET_OWNED: 171,
+    SOCKET_ALL: 172,
+    SOCKET_COLLECTION: 173,
+    SOCKET_DEDUP: 174,
 };
 
 /** Node types and statuses in stored order (their positions are stored and name memory ids): append only. */

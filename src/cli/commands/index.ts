@@ -5,13 +5,14 @@ import { GENERAL_COMMANDS } from './general';
 import { GOV_COMMANDS } from './gov';
 import { LEDGER_COMMANDS } from './ledger';
 import { MARKET_COMMANDS } from './market';
+import { SOCKET_COMMANDS } from './socket';
 import { NODE_COMMANDS } from './node';
 import { VALIDATOR_COMMANDS } from './validator';
 import { VOTE_COMMANDS } from './vote';
 
 export type { Command, Output } from './command';
 
-export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...MARKET_COMMANDS, ...GOV_COMMANDS, ...DISTRIBUTION_COMMANDS, ...GENERAL_COMMANDS];
+export const COMMANDS: Command[] = [...LEDGER_COMMANDS, ...NODE_COMMANDS, ...VALIDATOR_COMMANDS, ...VOTE_COMMANDS, ...MARKET_COMMANDS, ...SOCKET_COMMANDS, ...GOV_COMMANDS, ...DISTRIBUTION_COMMANDS, ...GENERAL_COMMANDS];
 
 export const GROUPS: Record<string, string> = {
     ledger: 'the $EMC ledger: balances, transfers, approvals',
@@ -19,6 +20,7 @@ export const GROUPS: Record<string, string> = {
     validator: 'validators: apply, withdraw, propose and vote on state-bit batches',
     vote: 'peer votes: impeach a node of your type, report a validator key compromised, vote and answer',
     market: 'the compute market: offers, orders, disputes, claims, receipts, trading rewards',
+    socket: 'compute sockets (ICRC-7 NFTs, one per order): list, show, transfer, approve, revoke',
     gov: 'governance: parameters, admissions, treasury grants and airdrops, pause/resume, the change log',
     ...DISTRIBUTION_GROUPS,
 };

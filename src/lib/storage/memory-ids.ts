@@ -171,4 +171,15 @@ export const PROTOCOL_MEMORY = {
     LOG_BLOCKS: 160,
     /** [1] → the log's length and its tip (the last block's hash); [2] → the latest sealed mapping (id, digest) and the count. */
     LOG_STATE: 161,
+    // ----- the socket NFTs (src/protocol/sockets/, spec §12: ICRC-7 + ICRC-37; ids 170–179) -----
+    /** Token id (u64 BE) → socket token: owner, token-level approvals, the order figures its last block showed. */
+    SOCKET_TOKENS: 170,
+    /** Account key (62) ‖ 00 → directory of the account's tokens; account key ‖ 01 ‖ bucket (u32 BE) → 16-byte bitmap of 128 ids. */
+    SOCKET_OWNED: 171,
+    /** 00 → directory of all tokens (count, non-empty buckets); 01 ‖ bucket (u32 BE) → 16-byte bitmap of 128 ids. */
+    SOCKET_ALL: 172,
+    /** u8 length ‖ principal → the principal's collection-level approvals (ICRC-37). */
+    SOCKET_COLLECTION: 173,
+    /** created_at_time (u64 BE) ‖ SHA-256(method ‖ caller ‖ arguments) → block index: transfer deduplication. */
+    SOCKET_DEDUP: 174,
 } as const;

@@ -17,6 +17,8 @@ import { toIdl, type IdlLike } from '../../lib/candid/to-idl';
 import { BatchInfoT, BatchPayloadT, ProposeResultT, VoteResultT } from '../batches/payload';
 import * as T from './candid';
 import * as MK from './market';
+import * as SK from './sockets-candid';
+import * as SKM from '../sockets/model';
 import { MAX_REFERENCE_PRICES, MAX_SERVICE_BYTES } from '../market/model';
 import { MAX_RESULT_HASH_BYTES } from '../batches/payload';
 import * as V from './vesting-candid';
@@ -146,6 +148,40 @@ export const PROTOCOL_METHODS = {
     icrc3_get_archives: q([LG.GetArchivesArgsT], LG.GetArchivesResultT),
     icrc3_get_tip_certificate: q([], LG.OptDataCertificateT),
     icrc3_supported_block_types: q([], LG.BlockTypesT),
+    // ----- the socket NFTs (spec §12): ICRC-7, ICRC-37, ICRC-10 -----
+    icrc7_collection_metadata: q([], SK.MetadataT),
+    icrc7_symbol: q([], C.text),
+    icrc7_name: q([], C.text),
+    icrc7_description: q([], C.opt(C.text)),
+    icrc7_logo: q([], C.opt(C.text)),
+    icrc7_total_supply: q([], C.nat),
+    icrc7_supply_cap: q([], C.opt(C.nat)),
+    icrc7_max_query_batch_size: q([], C.opt(C.nat)),
+    icrc7_max_update_batch_size: q([], C.opt(C.nat)),
+    icrc7_default_take_value: q([], C.opt(C.nat)),
+    icrc7_max_take_value: q([], C.opt(C.nat)),
+    icrc7_max_memo_size: q([], C.opt(C.nat)),
+    icrc7_atomic_batch_transfers: q([], C.opt(C.bool)),
+    icrc7_tx_window: q([], C.opt(C.nat)),
+    icrc7_permitted_drift: q([], C.opt(C.nat)),
+    icrc7_token_metadata: q([C.vec(C.nat)], C.vec(C.opt(SK.MetadataT))),
+    icrc7_owner_of: q([C.vec(C.nat)], C.vec(C.opt(CAccountT))),
+    icrc7_balance_of: q([C.vec(CAccountT)], C.vec(C.nat)),
+    icrc7_tokens: q([C.opt(C.nat), C.opt(C.nat)], C.vec(C.nat)),
+    icrc7_tokens_of: q([CAccountT, C.opt(C.nat), C.opt(C.nat)], C.vec(C.nat)),
+    icrc7_transfer: u([C.vec(SK.TransferArgT)], C.vec(C.opt(SK.TransferResultT))),
+    icrc37_metadata: q([], SK.MetadataT),
+    icrc37_max_approvals_per_token_or_collection: q([], C.opt(C.nat)),
+    icrc37_max_revoke_approvals: q([], C.opt(C.nat)),
+    icrc37_approve_tokens: u([C.vec(SK.ApproveTokenArgT)], C.vec(C.opt(SK.ApproveTokenResultT))),
+    icrc37_approve_collection: u([C.vec(SK.ApproveCollectionArgT)], C.vec(C.opt(SK.ApproveCollectionErrorT))),
+    icrc37_revoke_token_approvals: u([C.vec(SK.RevokeTokenApprovalArgT)], C.vec(C.opt(SK.RevokeTokenApprovalResponseT))),
+    icrc37_revoke_collection_approvals: u([C.vec(SK.RevokeCollectionApprovalArgT)], C.vec(C.opt(SK.RevokeCollectionApprovalResultT))),
+    icrc37_is_approved: q([C.vec(SK.IsApprovedArgT)], C.vec(C.bool)),
+    icrc37_get_token_approvals: q([C.nat, C.opt(SK.TokenApprovalT), C.opt(C.nat)], C.vec(SK.TokenApprovalT)),
+    icrc37_get_collection_approvals: q([CAccountT, C.opt(SK.CollectionApprovalT), C.opt(C.nat)], C.vec(SK.CollectionApprovalT)),
+    icrc37_transfer_from: u([C.vec(SK.TransferFromArgT)], C.vec(C.opt(SK.TransferFromResultT))),
+    icrc10_supported_standards: q([], SK.SupportedStandardsT),
 } satisfies Record<string, MethodSig>;
 
 export type ProtocolMethod = keyof typeof PROTOCOL_METHODS;
@@ -167,6 +203,14 @@ const NONE = {};
 const VESTING_ADD = { subaccount: SUBACCOUNT_BYTES, reason: REASON };
 const MAPPING_CREATE = { name: MAX_NAME_BYTES, reason: REASON };
 const PROJECT_REGISTER = { name: MAX_PROJECT_NAME_BYTES, principals: MAX_PROJECT_PRINCIPALS, reason: REASON };
+/**
+ * Socket batches (src/protocol/sockets/model.ts): a request longer than max_update_batch_size
+ * (max_query_batch_size) is answered with a prefix (ICRC-7 "Error Handling"), so the boundary lets
+ * MAX_BATCH_ARG_ITEMS (MAX_QUERY_ARG_ITEMS) items through; memos are at most max_memo_size bytes
+ * (execution answers a longer one with GenericError for its item; the boundary refuses the message).
+ */
+const SOCKET_UPDATE = { '': SKM.MAX_BATCH_ARG_ITEMS, memo: SKM.MAX_MEMO_SIZE, subaccount: SUBACCOUNT_BYTES, from_subaccount: SUBACCOUNT_BYTES, spender_subaccount: SUBACCOUNT_BYTES };
+const SOCKET_QUERY = { '': SKM.MAX_QUERY_ARG_ITEMS, memo: SKM.MAX_MEMO_SIZE, subaccount: SUBACCOUNT_BYTES, from_subaccount: SUBACCOUNT_BYTES };
 const MAPPING_LOAD = { entries: MAX_ENTRIES_PER_CHUNK, subaccount: SUBACCOUNT_BYTES };
 
 /**
@@ -220,6 +264,16 @@ export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
     restrict_grants_to_quality: NONE, validate_restrict_grants_to_quality: NONE,
     get_project: NONE, list_projects: NONE, project_history: NONE, projects_summary: NONE,
     icrc3_get_blocks: { '': MAX_BLOCK_RANGES }, icrc3_get_archives: NONE, icrc3_get_tip_certificate: NONE, icrc3_supported_block_types: NONE,
+    icrc7_collection_metadata: NONE, icrc7_symbol: NONE, icrc7_name: NONE, icrc7_description: NONE, icrc7_logo: NONE, icrc7_total_supply: NONE, icrc7_supply_cap: NONE,
+    icrc7_max_query_batch_size: NONE, icrc7_max_update_batch_size: NONE, icrc7_default_take_value: NONE, icrc7_max_take_value: NONE, icrc7_max_memo_size: NONE,
+    icrc7_atomic_batch_transfers: NONE, icrc7_tx_window: NONE, icrc7_permitted_drift: NONE,
+    icrc7_token_metadata: SOCKET_QUERY, icrc7_owner_of: SOCKET_QUERY, icrc7_balance_of: SOCKET_QUERY,
+    icrc7_tokens: NONE, icrc7_tokens_of: SOCKET_QUERY,
+    icrc7_transfer: SOCKET_UPDATE, icrc37_approve_tokens: SOCKET_UPDATE, icrc37_approve_collection: SOCKET_UPDATE,
+    icrc37_revoke_token_approvals: SOCKET_UPDATE, icrc37_revoke_collection_approvals: SOCKET_UPDATE, icrc37_transfer_from: SOCKET_UPDATE,
+    icrc37_metadata: NONE, icrc37_max_approvals_per_token_or_collection: NONE, icrc37_max_revoke_approvals: NONE,
+    icrc37_is_approved: SOCKET_QUERY, icrc37_get_token_approvals: SOCKET_QUERY, icrc37_get_collection_approvals: SOCKET_QUERY,
+    icrc10_supported_standards: NONE,
 };
 
 /** propose_batch's limit: MAX_STATE_BITS of the largest kind of state bit (the four vectors share the bound). */

@@ -76,6 +76,8 @@ export interface StateBitSink {
      * was at `previous` (called before the new one is recorded: liveness settles the gap first).
      */
     participated?(validatorIndex: bigint, previous: bigint | undefined, at: bigint): void;
+    /** Every bit of batch `height` is applied (the socket NFTs write one block per changed order, spec §12). */
+    batchApplied?(height: bigint): void;
 }
 
 
@@ -294,6 +296,7 @@ export class Batches extends BatchRecords {
             const r = rejections[k];
             outcomes.push(this.sink.applyTaskRejected === undefined ? 'no-market' : String(this.sink.applyTaskRejected(r.order, r.from_cum, r.to_cum, height)));
         }
+        this.sink.batchApplied?.(height);
         // Record.
         const prev = this.tip();
         const now = this.env.now();

@@ -17,6 +17,8 @@ export interface StateBitRoutes {
     participation: { participated(validatorIndex: bigint, previous: bigint | undefined, at: bigint): void };
     /** Task records and rejections: src/protocol/market/task-records.ts. */
     task?: { applyTask(order: bigint, nodeId: string, cumUnits: bigint, resultHash: Uint8Array): string; applyRejection(order: bigint, fromCum: bigint, toCum: bigint): string };
+    /** A batch is applied: the socket NFTs' deferred updates (src/protocol/sockets/market-hooks.ts). */
+    applied?: (height: bigint) => void;
 }
 
 export function stateBitSink(routes: StateBitRoutes): StateBitSink {
@@ -26,5 +28,6 @@ export function stateBitSink(routes: StateBitRoutes): StateBitSink {
         participated: (validator, previous, at) => routes.participation.participated(validator, previous, at),
         applyTask: (order, nodeId, cum, hash) => (routes.task === undefined ? 'no-market' : routes.task.applyTask(order, nodeId, cum, hash)),
         applyTaskRejected: (order, from, to) => (routes.task === undefined ? 'no-market' : routes.task.applyRejection(order, from, to)),
+        batchApplied: (height) => routes.applied?.(height),
     };
 }

@@ -22,6 +22,17 @@ export interface MarketNode {
     why?: string;
 }
 
+/**
+ * The socket NFTs (spec §12, src/protocol/sockets/market-hooks.ts): who holds an order's socket now
+ * (refunds and disputes follow the holder), and the market's changes of its orders (mint, updates,
+ * burn), told in the message that makes them.
+ */
+export interface MarketSockets {
+    holder(order: bigint): Account | undefined;
+    opened(order: bigint, payer: Account): void;
+    orderSaved(order: bigint): void;
+}
+
 export interface MarketPorts {
     nodeById(id: string): MarketNode | undefined;
     node(index: bigint): MarketNode | undefined;
@@ -37,6 +48,13 @@ export interface MarketPorts {
     log(caller: Uint8Array, method: string, before: string, after: string): void;
     /** Charges `amount` from a node's stake to the treasury (a confirmed rejection, dispute_penalty_bp); returns what was charged. */
     chargeStake(index: bigint, amount: bigint): bigint;
+    /** The socket NFTs; without them (a market alone) the payer holds every order. */
+    sockets?: MarketSockets;
+}
+
+/** The account an order's refunds go to and whose principal may close and dispute it: its socket's holder (spec §12). */
+export function holderOf(ctx: { ports: MarketPorts }, order: { id: bigint; payer: Account }): Account {
+    return ctx.ports.sockets?.holder(order.id) ?? order.payer;
 }
 
 export interface MarketContext {

@@ -1,5 +1,5 @@
 /**
- * Disputes (spec §11): within the dispute window the payer (the socket holder until sockets exist)
+ * Disputes (spec §11): within the dispute window the socket's current holder (spec §12)
  * disputes a pending amount, paying a deposit of max(1 EMC, 1 % of the amount) by ICRC-2 into the
  * market escrow; the amount stops maturing. Validators answer with a TaskRejected state bit
  * (task-records.ts): the amount and the deposit go back. Without a confirmed rejection within the
@@ -9,7 +9,7 @@
  * Cost: ~6 map operations and one ledger call to open; ~12 to time out (a settlement).
  */
 import { bytesEqual, readU64be } from '../../lib/storage/bytes';
-import type { MarketContext } from './context';
+import { holderOf, type MarketContext } from './context';
 import { refuseCaller } from './offers';
 import { fail, MIN_DISPUTE_DEPOSIT, type MarketOp, type MarketOutcome, type Pending } from './model';
 import type { Settlement } from './settlement';
@@ -33,7 +33,7 @@ export class Disputes {
         if (fromSubaccount !== undefined && fromSubaccount.length !== 32) return fail({ InvalidArgument: { message: 'from_subaccount must be 32 bytes' } });
         const o = store.order(orderId);
         if (o === undefined) return fail({ OrderNotFound: { message: `no order ${orderId}`, order: orderId } });
-        if (!bytesEqual(o.payer.owner, caller)) return fail({ NotAuthorized: { message: 'only the order’s holder may dispute it' } });
+        if (!bytesEqual(holderOf(this.ctx, o).owner, caller)) return fail({ NotAuthorized: { message: 'only the order’s holder may dispute it' } });
         const p = store.pendingAt(orderId, fromCum);
         if (p === undefined) return fail({ NotDisputable: { message: `order ${orderId} has no pending amount starting at ${fromCum} units` } });
         if (p.status !== 'pending') return fail({ NotDisputable: { message: `that amount is already ${p.status === 'disputing' ? 'being disputed' : p.status}` } });

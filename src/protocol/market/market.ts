@@ -37,7 +37,7 @@ export class Market {
     readonly job: Job;
 
     constructor(maps: MarketMaps, ports: MarketPorts, ledger: LedgerPort, private readonly env: Env, log: Pick<ProtocolLog, 'append' | 'tip'>) {
-        this.store = new MarketStore(maps);
+        this.store = new MarketStore(maps, (id) => ports.sockets?.orderSaved(id));
         const now = () => env.now();
         this.ops = new MarketOps(this.store, maps.retries, ledger, { self: () => env.self(), setLedgerFee: (f) => ports.setLedgerFee(f), now });
         this.receipts = new Receipts(this.store, now, log);

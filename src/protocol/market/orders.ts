@@ -5,8 +5,8 @@
  * 24 h window, 2 minutes of drift). Refused before anything is written or pulled for: a closed or
  * unknown offer, a node that cannot take orders, max_price below the price, units outside the
  * offer's bounds, expires_at not in (now, now + 180 days], units × price (+ the fee) above the supply.
- * Close and refund: the payer (the socket holder until sockets exist, spec §12) or the provider
- * closes, and an order closes itself at expires_at: the unconfirmed escrow goes back to the payer
+ * Close and refund: the socket's current holder (spec §12, context.ts `holderOf`) or the provider
+ * closes, and an order closes itself at expires_at: the unconfirmed escrow goes back to the holder
  * less one ledger fee (an escrow of at most one fee cannot pay its transfer and goes to the
  * treasury); pending amounts still mature or are disputed. A refund the ledger refuses is retried
  * by maintenance.
@@ -19,7 +19,7 @@ import { sha256 } from '../../lib/crypto/sha256';
 import { Writer } from '../../lib/storage/binary';
 import { bytesEqual, concat, readU64be, u64be } from '../../lib/storage/bytes';
 import { MAX_AMOUNT_E8S } from '../model/bounds';
-import type { MarketContext } from './context';
+import { holderOf, type MarketContext } from './context';
 import { refuseCaller } from './offers';
 import { DEDUP_WINDOW_NS, fail, invalid, MAX_ORDER_NS, MAX_UNITS, PERMITTED_DRIFT_NS, type MarketError, type MarketOp, type MarketOutcome, type Order } from './model';
 import type { OpOutcome } from './operations';
@@ -111,6 +111,7 @@ export class Orders {
         this.ctx.store.saveOrder({ ...o, status: 'open', paid: op.amount, escrow: op.amount, op: undefined });
         this.ctx.store.update((s) => ({ escrow: s.escrow + op.amount }));
         this.ctx.store.maps.expiries.set(MarketStore.queueKey(o.expiresAt, o.id), new Uint8Array(0));
+        this.ctx.ports.sockets?.opened(o.id, o.payer);
     }
 
     async close(caller: Uint8Array, id: bigint): Promise<MarketOutcome<Order>> {
@@ -118,7 +119,7 @@ export class Orders {
         const o = this.ctx.store.order(id);
         if (o === undefined) return fail({ OrderNotFound: { message: `no order ${id}`, order: id } });
         const node = this.ctx.ports.node(o.nodeIndex);
-        if (!bytesEqual(o.payer.owner, caller) && (node === undefined || !bytesEqual(node.operator, caller))) return fail({ NotAuthorized: { message: 'only the order’s holder or its provider may close it' } });
+        if (!bytesEqual(holderOf(this.ctx, o).owner, caller) && (node === undefined || !bytesEqual(node.operator, caller))) return fail({ NotAuthorized: { message: 'only the order’s holder or its provider may close it' } });
         if (o.op !== undefined) {
             if (this.ctx.ops.marks.retryable(o.op, this.ctx.env.now())) return this.answer(id, await this.ctx.ops.attempt(this.ctx.store.op(o.op) as MarketOp));
             return fail({ Busy: { message: `order ${id} has a ledger operation in flight` } });
@@ -141,7 +142,7 @@ export class Orders {
             if (amount > 0n) this.ctx.receipts.append({ kind: 'dust', order: o.id, fromCum: o.unitsConfirmed, toCum: o.unitsBought, amount, fee: amount, credit: 0n, buyerReward: 0n, providerReward: 0n, period: 0, payer: o.payer });
             return undefined;
         }
-        const op = this.ctx.ops.begin('refund', o.payer, amount, fee, o.id, 0n);
+        const op = this.ctx.ops.begin('refund', holderOf(this.ctx, o), amount, fee, o.id, 0n);
         store.saveOrder({ ...o, escrow: 0n, refunded: o.refunded + amount, status: 'closing', op: op.id });
         store.update((s) => ({ escrow: s.escrow - amount, outgoing: s.outgoing + amount }));
         return op;

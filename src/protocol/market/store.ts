@@ -181,7 +181,11 @@ export function decodeOp(raw: Uint8Array): MarketOp {
 export class MarketStore {
     private cached: MarketState | undefined;
 
-    constructor(readonly maps: MarketMaps) {}
+    constructor(
+        readonly maps: MarketMaps,
+        /** Told after every saved order (the socket NFTs follow their orders, spec §12; market.ts passes the port). */
+        private readonly orderSaved: (id: bigint) => void = () => {},
+    ) {}
 
     state(): MarketState {
         if (this.cached !== undefined) return this.cached;
@@ -234,7 +238,9 @@ export class MarketStore {
 
     saveOrder(o: Order): void {
         this.maps.orders.set(u64be(o.id), encodeOrder(o));
+        this.orderSaved(o.id);
     }
+
 
     pendingAt(order: bigint, fromCum: bigint): Pending | undefined {
         const raw = this.maps.pending.get(concat([u64be(order), u64be(fromCum)]));

@@ -6,7 +6,7 @@
  *   order's escrow to a pending amount maturing at now + dispute_window.
  *   Cumulative units make replays and reorders do nothing: an old or repeated record has new ≤ 0.
  *   TaskRejected {order, from_cum, to_cum}: the disputed pending amount (from_cum, to_cum] of the
- *   order is refunded to the payer with its deposit (one transfer, less one fee), and
+ *   order is refunded to the socket's current holder with its deposit (one transfer, less one fee), and
  *   dispute_penalty_bp of the amount is charged from the node's stake (spec §11); a rejection of an
  *   amount that is not under dispute is ignored.
  * Each call returns a short outcome code stored with the batch. Nothing here awaits or throws: the
@@ -14,7 +14,7 @@
  * Storage: the order, MARKET_PENDING, MARKET_MATURITY, MARKET_DISPUTES, the state's totals.
  * Cost: ~6 map operations per record.
  */
-import type { MarketContext } from './context';
+import { holderOf, type MarketContext } from './context';
 import { MarketStore } from './store';
 
 export class TaskRecords {
@@ -48,7 +48,7 @@ export class TaskRecords {
         if (p.status !== 'disputed') return `not-disputed`;
         store.maps.disputes.delete(MarketStore.queueKey(p.disputedAt + store.state().params.disputeTimeoutNs, p.order, p.fromCum));
         const total = p.amount + p.deposit;
-        const op = this.ctx.ops.begin('dispute_refund', o.payer, total, ports.ledgerFee(), o.id, p.fromCum, true);
+        const op = this.ctx.ops.begin('dispute_refund', holderOf(this.ctx, o), total, ports.ledgerFee(), o.id, p.fromCum, true);
         store.savePending({ ...p, status: 'done', op: op.id });
         store.saveOrder({ ...o, pending: o.pending - p.amount, refunded: o.refunded + p.amount });
         store.update((s) => ({ pending: s.pending - p.amount, deposits: s.deposits - p.deposit, outgoing: s.outgoing + total }));

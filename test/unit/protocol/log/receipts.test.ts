@@ -25,13 +25,14 @@ describe('market receipts as log blocks', () => {
         w.env.time += 72n * HOUR;
         expect(w.market.settlement.run(w.env.time, 50)).toBe(2);
         const log = w.protocol.log;
-        expect(log.length()).toBe(2n);
+        // the socket's 7mint and two 7update_token (spec §12) come first, then the two settlements
+        expect(log.length()).toBe(5n);
         const [r0, r1] = w.market.receipts.range(0n, 10);
-        expect([r0.block, r1.block]).toEqual([0n, 1n]);
-        const b1 = log.block(1n) as Value;
+        expect([r0.block, r1.block]).toEqual([3n, 4n]);
+        const b1 = log.block(4n) as Value;
         expect(field(b1, 'btype')).toEqual({ Text: 'emc_settle' });
         expect(field(b1, 'ts')).toEqual({ Nat: w.env.time });
-        expect(field(b1, 'phash')).toEqual({ Blob: hashValue(log.block(0n) as Value) });
+        expect(field(b1, 'phash')).toEqual({ Blob: hashValue(log.block(3n) as Value) });
         expect(field(log.block(0n) as Value, 'phash')).toBeUndefined();
         expect(field(b1, 'tx')).toEqual({
             Map: [
@@ -42,7 +43,7 @@ describe('market receipts as log blocks', () => {
             ],
         });
         // the view's prev is its block's phash; the market's receipt tip is the last block's hash
-        expect(hex(r1.prev)).toBe(hex(hashValue(log.block(0n) as Value)));
+        expect(hex(r1.prev)).toBe(hex(hashValue(log.block(3n) as Value)));
         expect(hex(w.market.store.state().receiptTip)).toBe(hex(hashValue(b1)));
         // certified data = the tree of the log tip (no batch confirmed, no mapping sealed)
         expect(hex(w.env.certified)).toBe(hex(reconstruct(certifiedTree(undefined, log.tip(), undefined))));
@@ -55,7 +56,8 @@ describe('market receipts as log blocks', () => {
         await w.open(10, offer.id, 10n);
         expect(w.market.tasks.applyTask(0n, 'gpu1', 4n, new Uint8Array(32))).toBe('ok');
         expect(await w.market.orders.close(operator(10), 0n)).toHaveProperty('Ok');
-        const blocks = Array.from({ length: Number(w.protocol.log.length()) }, (_, i) => w.protocol.log.block(BigInt(i)) as Value);
+        // the socket blocks (spec §12) aside, the log holds the refund
+        const blocks = Array.from({ length: Number(w.protocol.log.length()) }, (_, i) => w.protocol.log.block(BigInt(i)) as Value).filter((b) => (field(b, 'btype') as { Text: string }).Text.startsWith('emc_'));
         expect(blocks.map((b) => (field(b, 'btype') as { Text: string }).Text)).toEqual(['emc_refund']);
         const tx = field(blocks[0], 'tx') as Value;
         expect(field(tx, 'amt')).toEqual({ Nat: 12n * EMC });
@@ -75,8 +77,9 @@ describe('market receipts as log blocks', () => {
         w.env.time += 72n * HOUR;
         w.market.settlement.run(w.env.time, 50);
         const rs = w.market.receipts.range(0n, 10);
-        expect(rs.map((r) => [r.seq, r.block])).toEqual([[0n, undefined], [1n, 0n]]);
+        // blocks 0 and 1 are the socket's 7mint and 7update_token (spec §12)
+        expect(rs.map((r) => [r.seq, r.block])).toEqual([[0n, undefined], [1n, 2n]]);
         expect(rs[0]).toEqual(old);
-        expect(field(field(w.protocol.log.block(0n) as Value, 'tx') as Value, 'receipt')).toEqual({ Nat: 1n });
+        expect(field(field(w.protocol.log.block(2n) as Value, 'tx') as Value, 'receipt')).toEqual({ Nat: 1n });
     });
 });
