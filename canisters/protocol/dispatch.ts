@@ -26,7 +26,7 @@ import { projectHandlers } from './api/projects';
 import { vestingHandlers } from './api/vesting';
 import { voteHandlers } from './api/votes';
 import { Encoded, type Handlers } from './handlers';
-import { INGRESS, rearmAfterUpdate } from './lifecycle';
+import { INGRESS, rearmAfterUpdate, sys } from './lifecycle';
 
 
 const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers, ...logHandlers, ...socketHandlers };
@@ -47,6 +47,9 @@ export function handle(name: ProtocolMethod): void | Promise<void> {
 
 function done(name: ProtocolMethod, value: unknown): void {
     const m = PROTOCOL_METHODS[name];
+    if (!m.query) {
+        sys.certified.flush();
+        rearmAfterUpdate();
+    }
     msgReply(value instanceof Encoded ? value.bytes : encode([m.ret], [value]));
-    if (!m.query) rearmAfterUpdate();
 }

@@ -83,6 +83,7 @@ export function scheduleMaintenance(): void {
             // The next run retries; the canister's log says why this one stopped.
             console.error(`maintenance failed: ${(e as Error).message}`);
         } finally {
+            sys.certified.flush();
             scheduleMaintenance();
         }
     });

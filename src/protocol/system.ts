@@ -149,10 +149,10 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     const claims = new Claims(book, config, env, ops, rewards);
     const deductions = new Deductions(book, config, ops, liveness);
 
-    // The canister's ICRC-3 log and its certified data (one tree: batch tip, log tip, sealed mappings), refreshed on every change.
+    // The canister's ICRC-3 log and its certified data (one tree: batch tip, log tip, sealed mappings), certified at the end of each message that appended (certified.flush) and at each confirmation.
     const logStore = new LogStore({ blocks: open(M.LOG_BLOCKS), state: open(M.LOG_STATE) });
     const certified: CertifiedTree = new CertifiedTree({ batchTip: () => batches.lastConfirmed(), logTip: () => logStore.tip(), sealed: () => logStore.sealed() }, env);
-    const log = new ProtocolLog(logStore, env, () => certified.refresh());
+    const log = new ProtocolLog(logStore, env, () => certified.markChanged());
     const sealedMappings = new SealedMappingsRecord(logStore, log);
     const activation = new Activation(book, liveness, env);
     const observations = new Observations(book, liveness, env);

@@ -87,8 +87,28 @@ export class CertifiedTree {
         private readonly env: Env,
     ) {}
 
+    /** Parts changed since the last refresh (blocks appended): certified once, at the end of the message. */
+    private stale = false;
+
+    /**
+     * A block was appended: the log tip moved. The certified data follows at `flush`, which the
+     * canister calls when the message ends (after every update, after every timer run): a message
+     * appending k blocks pays for one certification, not k (~6.5 M instructions each). Until then
+     * the certified data and every witness answer the previous, consistent tip: the certified tip
+     * may lag the log by the blocks of one message in progress (across its awaits), never more.
+     */
+    markChanged(): void {
+        this.stale = true;
+    }
+
+    /** Certifies what `markChanged` left pending (nothing to do: a flag test). */
+    flush(): void {
+        if (this.stale) this.refresh();
+    }
+
     /** Recomputes the parts that changed and sets the certified data if the root moved (always in a fresh heap). */
     refresh(): void {
+        this.stale = false;
         const root = this.recompute();
         if (this.root !== undefined && bytesEqual(root, this.root)) return;
         this.env.certify(root);

@@ -2,9 +2,9 @@
  * The protocol canister's own ICRC-3 block log (spec §11 "Maturity", §12): the market's receipts and
  * the socket NFTs' ICRC-7/37 blocks, appended by the sections that own them through `BlockLog`.
  * Each block is {btype, ts: now, tx, phash} (block.ts); its hash chains to the next, and the last
- * block's (index, hash) is in the canister's certified data (certified-tree.ts), which the system
- * refreshes at the end of each message that appended (so a message appending many blocks pays for
- * one certification).
+ * block's (index, hash) is in the canister's certified data (certified-tree.ts), which the canister
+ * certifies at the end of each message that appended (`CertifiedTree.flush`: a message appending
+ * many blocks pays for one certification).
  * Storage: LOG_BLOCKS and LOG_STATE (store.ts). Cost per append: the block's hash (block.ts), its
  * encoding, two map writes; no read beyond the heap-cached tip.
  */
@@ -17,7 +17,7 @@ import { decodeValue, encodeValue } from './value-codec';
 export type { Value };
 
 export interface BlockLog {
-    /** Appends {btype, ts: now, tx: Map(tx), phash} and returns the block index; updates the certified tip. */
+    /** Appends {btype, ts: now, tx: Map(tx), phash} and returns the block index; the certified tip follows when the message ends. */
     append(btype: string, tx: [string, Value][]): bigint;
 }
 

@@ -4,7 +4,7 @@
  *   7mint          tid, to, meta                  (minted by market_open's settlement: no from)
  *   7burn          tid, from                      (the order closed and settled)
  *   7xfer          tid, from, to, memo?, ts?
- *   7update_token  tid, meta                      (the market changed the order: no from)
+ *   7update_token  tid, meta (the changed fields) (the market changed the order: no from)
  *   37approve      tid, from, spender, exp?, memo?, ts
  *   37approve_coll from, spender, exp?, memo?, ts
  *   37revoke       tid, from, spender?, memo?, ts?

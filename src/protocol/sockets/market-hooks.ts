@@ -3,7 +3,8 @@
  * changes the order, with no await between the escrow's change and the token's:
  *  - `opened`: the order's pull landed (status open): token id = order id is minted to the payer (7mint);
  *  - `orderSaved`: any saved order: a token whose order is closed with nothing pending is burned
- *    (7burn); otherwise a change of units_confirmed, escrow or status is one 7update_token;
+ *    (7burn); otherwise a change of units_confirmed, escrow or status is one 7update_token
+ *    carrying the changed fields only;
  *  - while a batch is applied (`defer` … `flush`, wired around the task records in system.ts) the
  *    saved orders are collected and each gets at most one 7update_token (or its burn) when the
  *    batch is done, showing the order after the whole batch;
@@ -14,6 +15,7 @@
  */
 import type { Account } from '../../ledger/account';
 import type { SocketBlocks } from './blocks';
+import type { Value } from './ports';
 import { tokenMetadata } from './collection';
 import type { SocketPorts } from './ports';
 import type { Tokens } from './tokens';
@@ -73,6 +75,12 @@ export class MarketHooks {
         if (s.unitsConfirmed === o.unitsConfirmed && s.escrow === o.escrow && s.status === o.status) return;
         // Not a move: the holder and the approvals stay.
         this.tokens.save({ ...t, shown: { unitsConfirmed: o.unitsConfirmed, escrow: o.escrow, status: o.status } });
-        this.blocks.update(id, tokenMetadata(o));
+        // The block carries what changed, not the whole metadata: every value in a block costs its
+        // hash (~1 M instructions per field in QuickJS); the rest is in the 7mint and in icrc7_token_metadata.
+        const changed: [string, Value][] = [];
+        if (s.unitsConfirmed !== o.unitsConfirmed) changed.push(['emc:units_confirmed', { Nat: o.unitsConfirmed }]);
+        if (s.escrow !== o.escrow) changed.push(['emc:escrow', { Nat: o.escrow }]);
+        if (s.status !== o.status) changed.push(['emc:status', { Text: o.status }]);
+        this.blocks.update(id, changed);
     }
 }

@@ -225,4 +225,31 @@ describe('the certified tree', () => {
         c.refresh();
         expect(hex(env.certified)).toBe(hex(refReconstruct(fork(refLog(1n, store.tip().tip as Uint8Array), refMappings({ count: 1n, latestId: 4n, digest: new Uint8Array(32).fill(7) })))));
     });
+
+    it('a message appending many blocks certifies once, when it ends; until then the witness answers the certified tip', () => {
+        const env = new FakeEnv(new Uint8Array([1]), T0);
+        const store = new LogStore({ blocks: new MemoryKV(), state: new MemoryKV() });
+        let sets = 0;
+        const counting = Object.assign(Object.create(env), { certify: (d: Uint8Array) => { sets++; env.certify(d); } }) as FakeEnv;
+        const c = new CertifiedTree({ batchTip: () => undefined, logTip: () => store.tip(), sealed: () => store.sealed() }, counting);
+        const log = new ProtocolLog(store, env, () => c.markChanged()); // as system.ts wires it
+        c.certify();
+        log.append('emc_settle', [['amt', { Nat: 1n }]]);
+        c.flush();
+        const certified = hex(env.certified);
+        const before = sets;
+        // one message: five appends (a maturity run), the certified data unchanged meanwhile
+        for (let i = 0; i < 5; i++) log.append('emc_settle', [['amt', { Nat: BigInt(i) }]]);
+        expect(sets).toBe(before);
+        expect(hex(env.certified)).toBe(certified);
+        expect(hex(lookup(c.logWitness(), ['last_block_index']) as Uint8Array)).toBe(hex(refLeb128(0n)));
+        // the message ends: one certification, of the last block
+        c.flush();
+        expect(sets).toBe(before + 1);
+        expect(hex(env.certified)).toBe(hex(refReconstruct(refLog(5n, store.tip().tip as Uint8Array))));
+        expect(hex(lookup(c.logWitness(), ['last_block_index']) as Uint8Array)).toBe(hex(refLeb128(5n)));
+        // nothing appended since: flushing again certifies nothing
+        c.flush();
+        expect(sets).toBe(before + 1);
+    });
 });

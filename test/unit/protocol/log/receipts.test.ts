@@ -45,7 +45,9 @@ describe('market receipts as log blocks', () => {
         // the view's prev is its block's phash; the market's receipt tip is the last block's hash
         expect(hex(r1.prev)).toBe(hex(hashValue(log.block(3n) as Value)));
         expect(hex(w.market.store.state().receiptTip)).toBe(hex(hashValue(b1)));
-        // certified data = the tree of the log tip (no batch confirmed, no mapping sealed)
+        // certified data = the tree of the log tip (no batch confirmed, no mapping sealed), once the
+        // message ends (the canister flushes after every update and timer run)
+        w.protocol.certified.flush();
         expect(hex(w.env.certified)).toBe(hex(reconstruct(certifiedTree(undefined, log.tip(), undefined))));
         expect(hex(log.tip().tip as Uint8Array)).toBe(hex(hashValue(b1)));
     });
