@@ -2,7 +2,10 @@
  * The devnet's report: one self-contained HTML file (inline SVG charts, no scripts, no external
  * resources) with the invariants, the emission schedule (log scale, the run's epochs shaded), the
  * emission of the run against the schedule, rewards by node type, penalties, ΣE and the eligible
- * node count (each on its own chart), the per-epoch figures and a per-node table.
+ * node count (each on its own chart), the per-epoch figures and a per-node table; the compute
+ * market (volume and fees per epoch, trading rewards by side, escrow over time, per-epoch figures)
+ * and the genesis distribution (the lock-up game's periods: lock rate, tier, rewards per pool; the
+ * mappings; the vesting schedule).
  *
  * Figures use one format (src/client/format/display.ts): EMC with 2 decimals, the exact amount in each
  * cell's tooltip and in `--json`. Amounts become numbers only to be drawn (tools/devnet/charts.ts).

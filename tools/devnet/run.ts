@@ -10,6 +10,11 @@
  * share of the nodes claims its rewards, and a line of figures is printed. At the end the
  * invariants are checked against the canisters' own books and an HTML report is written.
  *
+ * Beside the nodes run the compute market (market.ts: offers, 40 buyers' orders, task records in the
+ * batches, an offline provider, two disputes, the trading-reward clock, claims) and the genesis
+ * distribution (distribution.ts: a genesis vesting schedule, a mapping with dust, a short lock-up
+ * game); their invariants are in checks-economy.ts.
+ *
  * With a state directory the network (both canisters' stable memory) and this runner's own state
  * (`devnet.json`: slot, height, current operator keys, history) are saved; a second run loads the
  * canisters through their upgrade path and continues the same network with a new fault script.
