@@ -605,6 +605,7 @@ class Sim {
         }
         row.market = await this.market.closeEpoch(row.epoch);
         await this.distribution.closeEpoch(row.epoch, row.events);
+        row.events = collapseCounts(row.events);
         this.rows.push(row);
         const done = Math.floor((this.slot - this.startSlot) / SLOTS_PER_EPOCH);
         const total = this.plan.slots / SLOTS_PER_EPOCH;
@@ -704,6 +705,30 @@ class Sim {
         writeFileSync(join(dir, `${STATE_FILE}.tmp`), `${JSON.stringify(s, null, 1)}\n`);
         renameSync(join(dir, `${STATE_FILE}.tmp`), join(dir, STATE_FILE));
     }
+}
+
+/** "5 locks", "2 locks", "1 lock" … in one epoch → "8 locks" (at the place of the first); other events unchanged. */
+export function collapseCounts(events: string[]): string[] {
+    const out: string[] = [];
+    const totals = new Map<string, { at: number; n: number }>();
+    for (const e of events) {
+        const m = /^(\d+) (lock|order|mapping claim)s?( opened)?$/.exec(e);
+        if (m === null) {
+            out.push(e);
+            continue;
+        }
+        const key = `${m[2]}|${m[3] ?? ''}`;
+        const t = totals.get(key);
+        if (t === undefined) {
+            totals.set(key, { at: out.length, n: Number(m[1]) });
+            out.push(key);
+        } else t.n += Number(m[1]);
+    }
+    for (const [key, t] of totals) {
+        const [what, tail] = key.split('|');
+        out[t.at] = `${t.n} ${what}${t.n === 1 ? '' : 's'}${tail}`;
+    }
+    return out;
 }
 
 /** What the epoch lines count (printed once above them). */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runDevnet } from '../../../tools/devnet/run';
 import { expectedWindows } from '../../../tools/devnet/checks';
-import { makePlan, MIN_EPOCHS, SLOTS_PER_EPOCH } from '../../../tools/devnet/plan';
+import { makeDistributionPlan, makeMarketPlan, makePlan, MIN_EPOCHS, SLOTS_PER_EPOCH } from '../../../tools/devnet/plan';
 
 const BIN = resolve(__dirname, '..', '..', '..', 'bin', 'emc.js');
 const MIN = 60_000_000_000n;
@@ -31,6 +31,30 @@ describe('the devnet plan and the window rule its checks use', () => {
             const targets = [f.validatorDown.nodeId, f.keyRotation.nodeId, f.impeachment.nodeId, ...f.routersOffline.map((r) => r.nodeId), ...f.computeFailing.map((c) => c.nodeId)];
             expect(new Set(targets).size).toBe(targets.length);
             expect(f.routersOffline.map((r) => r.nodeId)).not.toContain(f.impeachment.accuser);
+        }
+    });
+
+    it('fits the market and distribution scripts inside the run: distinct offer nodes, disputes and the reward clock in time, the game over before the end', () => {
+        for (const [epochs, run] of [[MIN_EPOCHS, 0], [MIN_EPOCHS, 1], [30, 0]]) {
+            const p = makePlan({ epochs, run });
+            const m = makeMarketPlan(p, run);
+            const d = makeDistributionPlan(p, m, epochs);
+            const nodes = m.offers.map((o) => o.nodeId);
+            expect(new Set(nodes).size).toBe(nodes.length);
+            expect(nodes.length).toBe(12);
+            expect(m.offers[0].nodeId).toBe(p.faults.computeFailing[0].nodeId);
+            expect(m.buyers).toHaveLength(40);
+            for (const s of [m.disputeWon.slot, m.rewardStartSlot, m.lastOpenSlot]) expect(s).toBeLessThan(p.slots);
+            // settlements mature (2-hour window) before the clock starts, and the failed dispute (3-hour timeout) ends in the run
+            expect(m.rewardStartSlot).toBeGreaterThanOrEqual(3 * SLOTS_PER_EPOCH);
+            expect(m.disputeLost.slot + 3 * SLOTS_PER_EPOCH).toBeLessThan(p.slots - SLOTS_PER_EPOCH);
+            const g = d.game as NonNullable<typeof d.game>;
+            expect([g.periods, g.periodEpochs]).toEqual(epochs === 30 ? [12, 2] : [4, 1]);
+            expect(g.startSlot + g.periods * g.periodEpochs * SLOTS_PER_EPOCH).toBeLessThan(p.slots);
+            expect(d.locks.every((l) => l.slot >= 1 && l.slot < g.startSlot + g.periods * g.periodEpochs * SLOTS_PER_EPOCH)).toBe(true);
+            expect(d.locks.filter((l) => l.pool === 'A').every((l) => l.nodeId !== undefined && !p.faults.computeFailing.some((c) => c.nodeId === l.nodeId))).toBe(true);
+            expect(d.mapping.entries.filter((e) => e.source < d.mapping.dustThreshold)).toHaveLength(6);
+            expect(d.mapping.windowEndSlot).toBeLessThan(p.slots - SLOTS_PER_EPOCH);
         }
     });
 
