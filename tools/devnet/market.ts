@@ -75,6 +75,8 @@ export class MarketScenario {
     /** buyer index → slot at which it opens its next order */
     private readonly nextOpen = new Map<number, number>();
     private readonly opened = new Map<number, number>();
+    /** buyer index → its orders, newest last (this run's and those reloaded after a resume) */
+    private readonly ordersOf = new Map<number, bigint[]>();
     private offerIds: bigint[] = [];
     private rejections: TaskRejected[] = [];
     private receiptSeq: bigint;
@@ -151,6 +153,7 @@ export class MarketScenario {
     }
 
     private track(o: MarketOrder, buyer: number): void {
+        this.ordersOf.set(buyer, [...(this.ordersOf.get(buyer) ?? []), o.id]);
         this.live.set(o.id, { id: o.id, buyer, nodeId: o.nodeId, units: o.unitsBought, cum: o.unitsConfirmed, rate: BigInt(1 + (buyer % 4)) * BigInt(TASK_EVERY), expiresAt: o.expiresAt });
     }
 
@@ -225,9 +228,10 @@ export class MarketScenario {
         const p = this.plan;
         const k = this.opened.get(b) ?? 0;
         this.opened.set(b, k + 1);
-        // buyer 0's first order is on the offer of the node that will go offline; the others use the healthy offers
+        // buyer 0's first order is on the offer of the node that will go offline; the others use the healthy offers;
+        // the first orders of buyers 0–2 (the offline provider, the two disputes) are large enough to last
         const offerIdx = b === 0 && k === 0 ? 0 : 1 + ((b + 3 * k) % (this.offerIds.length - 1));
-        const units = b === 0 && k === 0 ? 400n : BigInt(20 + ((b * 7 + k * 13) % 60));
+        const units = b <= 2 && k === 0 ? 400n : BigInt(20 + ((b * 7 + k * 13) % 60));
         const now = this.ctx.now();
         // every eighth buyer's first order expires after 4 hours with units left: the maintenance job closes and refunds it
         const expiresAt = b % 8 === 5 && k === 0 ? now + 4n * HOUR_NS : undefined;
@@ -259,28 +263,25 @@ export class MarketScenario {
     private async dispute(b: number, events: string[], outcome: 'won' | 'lost'): Promise<MarketRecord['disputeWon']> {
         const buyer = this.plan.buyers[b];
         const m = this.market(buyer);
-        const l = [...this.live.values()].find((x) => x.buyer === b);
-        if (l === undefined) {
-            // possible only in a resumed run whose buyer has nothing pending now: the dispute is skipped (and not checked)
-            this.ctx.out(`  ${buyer} has no open order to dispute; no ${outcome === 'won' ? 'successful' : 'failing'} dispute this run`);
-            return undefined;
+        // the buyer's latest amount still inside its dispute window, newest order first
+        for (const order of [...(this.ordersOf.get(b) ?? [])].reverse()) {
+            const pending = [];
+            for (let from = 0n; ; ) {
+                const page = must(await m.pending(order, from, 100), 'market_pending');
+                pending.push(...page);
+                if (page.length < 100) break;
+                from = page[page.length - 1].toCum;
+            }
+            const target = pending.filter((x) => x.status === 'pending' && x.matureAt > this.ctx.now()).pop();
+            if (target === undefined) continue;
+            const d = must(await m.dispute({ order, fromCum: target.fromCum }), `${buyer} disputes order ${order}`);
+            if (outcome === 'won') this.rejections.push({ order, from_cum: target.fromCum, to_cum: target.toCum });
+            events.push(`${buyer} disputes order ${order} (units ${target.fromCum}–${target.toCum})`);
+            return { order, fromCum: target.fromCum, toCum: target.toCum, amount: target.amount, deposit: d.deposit, buyer };
         }
-        const pending = [];
-        for (let from = 0n; ; ) {
-            const page = must(await m.pending(l.id, from, 100), 'market_pending');
-            pending.push(...page);
-            if (page.length < 100) break;
-            from = page[page.length - 1].toCum;
-        }
-        const target = pending.filter((x) => x.status === 'pending' && x.matureAt > this.ctx.now()).pop();
-        if (target === undefined) {
-            this.ctx.out(`  order ${l.id} has no pending amount inside its dispute window; no ${outcome === 'won' ? 'successful' : 'failing'} dispute this run`);
-            return undefined;
-        }
-        const d = must(await m.dispute({ order: l.id, fromCum: target.fromCum }), `${buyer} disputes order ${l.id}`);
-        if (outcome === 'won') this.rejections.push({ order: l.id, from_cum: target.fromCum, to_cum: target.toCum });
-        events.push(`${buyer} disputes order ${l.id} (units ${target.fromCum}–${target.toCum})`);
-        return { order: l.id, fromCum: target.fromCum, toCum: target.toCum, amount: target.amount, deposit: d.deposit, buyer };
+        // possible only in a resumed run whose buyer has nothing pending now: the dispute is skipped (and not checked)
+        this.ctx.out(`  ${buyer} has no amount inside its dispute window; no ${outcome === 'won' ? 'successful' : 'failing'} dispute this run`);
+        return undefined;
     }
 
     /** At an epoch's close: the receipts since the last close, the escrow, then the rotating claims. */
