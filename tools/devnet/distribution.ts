@@ -18,7 +18,7 @@ import type { Identity } from '@dfinity/agent';
 import { DistributionClient, mappingDigest, type LockView } from '../../src/client/distribution';
 import type { LedgerClient } from '../../src/client/ledger';
 import type { ClientResult } from '../../src/client/result';
-import { identityOf, SLOT_NS, type DistributionPlan } from './plan';
+import { identityOf, SLOT_NS, SLOTS_PER_EPOCH, type DistributionPlan } from './plan';
 import type { DistributionSummary, LockupRow } from './types';
 import type { EmbeddedNetwork } from './embedded-network';
 
@@ -178,11 +178,11 @@ export class DistributionScenario {
             const sum = (xs: bigint[]) => xs.reduce((s, y) => s + y, 0n);
             periods.push({ period: x, locked: r.locked, rateBps: r.rate_bps, tier: r.tier_percent, basic: r.basic, perPool: r.per_pool, competition: r.competition, winner: r.winner[0] === undefined ? '—' : variantName(r.winner[0]), sharedA: r.shared_a, sharedB: r.shared_b, sharedCompetition: r.shared_competition, unearned: r.unearned, toEcosystem: r.to_ecosystem, newA: sum(p.new_locks_a), newB: sum(p.new_locks_b), final: r.final });
         }
-        const epochNs = SLOT_NS * 6n;
+        const epochNs = SLOT_NS * BigInt(SLOTS_PER_EPOCH);
         return {
             vesting: { total: v?.total ?? 0n, released: v?.released ?? 0n, claims: this.record.vestingClaims, tranches: v?.tranches ?? 0n },
             mappings,
-            game: game === undefined ? undefined : { status: variantName(game.status), budget: game.budget, output: game.output_per_period, periods: game.periods, periodEpochs: Number(game.period_seconds * 1_000_000_000n / epochNs), locks: game.locks, startEpoch: this.plan.game?.startSlot === undefined ? 0 : Math.floor(this.plan.game.startSlot / 6) },
+            game: game === undefined ? undefined : { status: variantName(game.status), budget: game.budget, output: game.output_per_period, periods: game.periods, periodEpochs: Number(game.period_seconds * 1_000_000_000n / epochNs), locks: game.locks },
             periods,
             lockClaims: this.record.lockClaims,
         };

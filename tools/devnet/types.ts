@@ -61,7 +61,7 @@ export interface LockupRow {
 export interface DistributionSummary {
     vesting: { total: bigint; released: bigint; claims: { epoch: number; amount: bigint }[]; tranches: bigint };
     mappings: { id: bigint; name: string; status: string; entries: bigint; sourceTotal: bigint; dustSource: bigint; mappedTotal: bigint; dustValue: bigint; claimed: bigint; swept: bigint }[];
-    game?: { status: string; budget: bigint; output: bigint; periods: number; periodEpochs: number; locks: bigint; startEpoch: number };
+    game?: { status: string; budget: bigint; output: bigint; periods: number; periodEpochs: number; locks: bigint };
     periods: LockupRow[];
     lockClaims: { locks: number; amount: bigint; rewards: bigint };
 }
