@@ -8,9 +8,12 @@ import { ledgerSuite } from '../test/bench/ledger.bench';
 import { protocolSuite } from '../test/bench/protocol.bench';
 import { hostileSuite } from '../test/bench/hostile.bench';
 import { rewardsSuite } from '../test/bench/rewards.bench';
+import { storageSuite } from '../test/bench/storage.bench';
+import { marketSuite } from '../test/bench/market.bench';
+import { distributionSuite } from '../test/bench/distribution.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite, storageSuite, marketSuite, distributionSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
@@ -26,7 +29,8 @@ async function main(): Promise<void> {
         await suite.run((key, result) => {
             report[key] = result;
             const inspect = result.inspect === undefined ? '' : `(+ inspect ${result.inspect.toLocaleString('en-US')}) `;
-            process.stdout.write(`${key.padEnd(40)} ${result.instructions.toLocaleString('en-US').padStart(18)}  ${inspect}${result.note ?? ''}\n`);
+            const figure = result.bytes === undefined ? result.instructions.toLocaleString('en-US') : `${result.bytes.toLocaleString('en-US')} B`;
+            process.stdout.write(`${key.padEnd(40)} ${figure.padStart(18)}  ${inspect}${result.note ?? ''}\n`);
         });
     }
     if (jsonFile !== undefined) {

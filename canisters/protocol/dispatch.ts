@@ -14,6 +14,7 @@ import { checkArgLength } from '../../src/lib/candid/inspect';
 import { PROTOCOL_METHODS, type ProtocolMethod } from '../../src/protocol/api/interface';
 import { batchHandlers } from './api/batches';
 import { governanceHandlers } from './api/governance';
+import { logHandlers } from './api/log';
 import { infoHandlers } from './api/info';
 import { marketHandlers } from './api/market';
 import { nodeHandlers } from './api/nodes';
@@ -23,11 +24,11 @@ import { mappingHandlers } from './api/mapping';
 import { projectHandlers } from './api/projects';
 import { vestingHandlers } from './api/vesting';
 import { voteHandlers } from './api/votes';
-import type { Handlers } from './handlers';
+import { Encoded, type Handlers } from './handlers';
 import { INGRESS, rearmAfterUpdate } from './lifecycle';
 
 
-const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers };
+const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers, ...logHandlers };
 
 /** Arguments this long always fit (no method's limit is lower): their length is not looked up. */
 const ALWAYS_FITS = 256;
@@ -45,6 +46,6 @@ export function handle(name: ProtocolMethod): void | Promise<void> {
 
 function done(name: ProtocolMethod, value: unknown): void {
     const m = PROTOCOL_METHODS[name];
-    msgReply(encode([m.ret], [value]));
+    msgReply(value instanceof Encoded ? value.bytes : encode([m.ret], [value]));
     if (!m.query) rearmAfterUpdate();
 }

@@ -154,4 +154,10 @@ export default class {
     @query(...sig('list_projects')) list_projects(): void { return handle('list_projects') as void; }
     @query(...sig('project_history')) project_history(): void { return handle('project_history') as void; }
     @query(...sig('projects_summary')) projects_summary(): void { return handle('projects_summary') as void; }
+
+    // ----- the protocol's ICRC-3 log (src/protocol/log/): one line per endpoint -----
+    @query(...sig('icrc3_get_blocks')) icrc3_get_blocks(): void { return handle('icrc3_get_blocks') as void; }
+    @query(...sig('icrc3_get_archives')) icrc3_get_archives(): void { return handle('icrc3_get_archives') as void; }
+    @query(...sig('icrc3_get_tip_certificate')) icrc3_get_tip_certificate(): void { return handle('icrc3_get_tip_certificate') as void; }
+    @query(...sig('icrc3_supported_block_types')) icrc3_supported_block_types(): void { return handle('icrc3_supported_block_types') as void; }
 }

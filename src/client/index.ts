@@ -19,7 +19,7 @@ export { ok, fail, badInput, mapResult, unwrap, type ClientResult } from './resu
 export { parseAmount, E8S_PER_EMC, MAX_AMOUNT_E8S } from './amount';
 export { emc, emc2, emcExact, count, compact, toNumber, utc } from './format/display';
 export { toJson } from './format/json';
-export { verifyCertifiedTip, MAX_CERTIFICATE_AGE_NS } from './certified-tip';
+export { verifyCertifiedTip, verifyLogTip, MAX_CERTIFICATE_AGE_NS } from './certified-tip';
 export { stakeOperationProblem, type PrecheckContext, type StakeOperation } from './precheck';
 
 export type { IcrcAccount } from './types/account';
@@ -37,6 +37,7 @@ export {
     type RegisterNodeParams,
     type BatchStatus,
     type CertifiedTip,
+    type LogTip,
     type ProtocolInfo,
     type RewardsSummary,
     type ValidatorSet,

@@ -42,7 +42,7 @@ const orderOf = (o: ValueOf<typeof MK.OrderViewT>): MarketOrder => ({
     paid: o.paid, escrow: o.escrow, pending: o.pending, settled: o.settled, refunded: o.refunded, status: o.status, createdAt: o.created_at, expiresAt: o.expires_at,
 });
 const pendingOf = (p: ValueOf<typeof MK.PendingViewT>): MarketPendingAmount => ({ order: p.order, fromCum: p.from_cum, toCum: p.to_cum, amount: p.amount, matureAt: p.mature_at, status: p.status, deposit: p.deposit, disputedAt: p.disputed_at });
-const receiptOf = (r: ValueOf<typeof MK.ReceiptViewT>): MarketReceipt => ({ seq: r.seq, kind: r.kind, order: r.order, fromCum: r.from_cum, toCum: r.to_cum, amount: r.amount, fee: r.fee, credit: r.credit, buyerReward: r.buyer_reward, providerReward: r.provider_reward, period: r.period, time: r.time });
+const receiptOf = (r: ValueOf<typeof MK.ReceiptViewT>): MarketReceipt => ({ seq: r.seq, kind: r.kind, order: r.order, fromCum: r.from_cum, toCum: r.to_cum, amount: r.amount, fee: r.fee, credit: r.credit, buyerReward: r.buyer_reward, providerReward: r.provider_reward, period: r.period, time: r.time, ...(r.block.length === 1 ? { block: r.block[0] } : {}) });
 
 export class MarketClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     constructor(

@@ -20,7 +20,7 @@ import type * as P from '../protocol/api/candid';
 import type { NodeView } from '../protocol/api/candid';
 import { PROTOCOL_METHODS, protocolServiceIdl, type CertifiedTipT } from '../protocol/api/interface';
 import { CanisterClient, type ClientOptions } from './canister';
-import { verifyCertifiedTip } from './certified-tip';
+import { verifyCertifiedTip, verifyLogTip } from './certified-tip';
 import { checkNodeId, checkNodeIds, checkRange, checkU64, notFound } from './checks';
 import { opt } from './converters/candid';
 import { airdropArg, governanceLogEntryOf, grantArg, paramsOf, paramsUpdateArg, payoutOf, payoutsOf } from './converters/governance';
@@ -33,7 +33,7 @@ import { badInput, fail, mapResult, ok, type ClientResult } from './result';
 import { afterApproval, approveStake, precheckContext, precheckNode, type Approval, type StakeHost } from './staking';
 import type { IcrcAccount } from './types/account';
 import type { GovernanceLogEntry, Params, ParamsChange, TreasuryPayout } from './types/governance';
-import { NODE_TYPES, type BatchStatus, type CertifiedTip, type Claim, type EpochRecord, type Node, type NodeRewardsSummary, type NodeStatus, type NodeType, type PenaltiesSummary, type PenaltyLogEntry, type ProtocolInfo, type RegisterNodeParams, type RewardsSummary, type EmissionScheduleRow, type StakeParams, type ValidatorSet, type Vote } from './types/protocol';
+import { NODE_TYPES, type BatchStatus, type CertifiedTip, type LogTip, type Claim, type EpochRecord, type Node, type NodeRewardsSummary, type NodeStatus, type NodeType, type PenaltiesSummary, type PenaltyLogEntry, type ProtocolInfo, type RegisterNodeParams, type RewardsSummary, type EmissionScheduleRow, type StakeParams, type ValidatorSet, type Vote } from './types/protocol';
 
 export interface ProtocolClientOptions extends ClientOptions {
     /** The ledger client used for stake approvals (default: one for the ledger `protocol_info` names, on the same agent). */
@@ -243,6 +243,12 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     async certifiedTip(): Promise<ClientResult<CertifiedTip>> {
         const r = await this.call<ValueOf<typeof CertifiedTipT>>('certified_tip', []);
         return r.ok ? verifyCertifiedTip(r.value, { agent: this.agent, canisterId: this.canisterId, now: () => this.now() }) : r;
+    }
+
+    /** The last block of the protocol's ICRC-3 log (index, hash), read from the verified tip certificate (`icrc3_get_tip_certificate`). */
+    async logTip(): Promise<ClientResult<LogTip>> {
+        const r = await this.call<[] | [{ certificate: Uint8Array; hash_tree: Uint8Array }]>('icrc3_get_tip_certificate', []);
+        return r.ok ? verifyLogTip(r.value, { agent: this.agent, canisterId: this.canisterId, now: () => this.now() }) : r;
     }
 
     async protocolInfo(): Promise<ClientResult<ProtocolInfo>> {

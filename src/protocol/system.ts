@@ -19,6 +19,8 @@
  *   jobs/       maintenance (the timer's work)
  *   market/     the compute market (spec §11): offers, orders, task records, settlement, disputes,
  *               trading rewards, claims; its own maps and narrow ports (market/context.ts)
+ *   log/        the canister's ICRC-3 block log (`log`: market receipts, socket blocks) and the
+ *               certified data: one hash tree over the batch tip, the log tip and the sealed mappings
  *
  * Sections receive what they need at construction; where two need each other at run time (the
  * node book keeps the liveness queue in step, liveness writes nodes through the book) the edge is
@@ -37,6 +39,10 @@ import { GovernanceLog } from './governance/log';
 import { Maintenance } from './jobs/maintenance';
 import { Wakeups } from './jobs/wakeups';
 import { Market } from './market/market';
+import { CertifiedTree } from './log/certified-tree';
+import { ProtocolLog } from './log/log';
+import { LogStore } from './log/store';
+import { SealedMappingsRecord } from './log/sealed-mappings';
 import { marketNode } from './market/ports';
 import { Config } from './model/config';
 import type { LedgerPort } from './model/ledger-port';
@@ -140,6 +146,11 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     const claims = new Claims(book, config, env, ops, rewards);
     const deductions = new Deductions(book, config, ops, liveness);
 
+    // The canister's ICRC-3 log and its certified data (one tree: batch tip, log tip, sealed mappings), refreshed on every change.
+    const logStore = new LogStore({ blocks: open(M.LOG_BLOCKS), state: open(M.LOG_STATE) });
+    const certified: CertifiedTree = new CertifiedTree({ batchTip: () => batches.lastConfirmed(), logTip: () => logStore.tip(), sealed: () => logStore.sealed() }, env);
+    const log = new ProtocolLog(logStore, env, () => certified.refresh());
+    const sealedMappings = new SealedMappingsRecord(logStore, log);
     const activation = new Activation(book, liveness, env);
     const observations = new Observations(book, liveness, env);
     const market: Market = new Market(
@@ -170,13 +181,15 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         },
         ledger,
         env,
+        log,
     );
 
     const batches: Batches = new Batches(
-        { config: open(M.BATCH_CONFIG), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
+        { config: new EdgeCachedKV(open(M.BATCH_CONFIG), wakeups.watcher(() => now())), proposals: open(M.BATCH_PROPOSALS), votes: open(M.BATCH_VOTES), confirmed: open(M.BATCH_CONFIRMED), participation: open(M.BATCH_PARTICIPATION) },
         { activeValidator: (op) => registry.validatorIndex(op), activeCount: () => registry.activeValidatorCount(), paused: () => config.get().paused?.reason },
         stateBitSink({ poc: activation, observation: observations, participation: liveness, task: market.tasks }),
         env,
+        { certify: () => certified.refresh() },
     );
 
     const effects = new VoteEffects(book, liveness, env);
@@ -259,6 +272,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
             giveBack: (a) => governanceLog.saveTotals({ ...governanceLog.totals(), airdropped: governanceLog.totals().airdropped - a }),
         },
         logAction: (c, method, after) => governanceLog.append(c, method, '', after),
+        sealed: (id, digest, entries) => sealedMappings.sealed(id, digest, entries),
     });
     const projects: Projects = new Projects(
         { projects: open(M.PROJECTS), history: open(M.PROJECT_HISTORY), byPrincipal: open(M.PROJECT_BY_PRINCIPAL), byStatus: open(M.PROJECT_BY_STATUS), state: open(M.PROJECT_STATE) },
@@ -279,5 +293,5 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         if (!rewards.isInitialized()) rewards.init(env.now(), DEFAULT_EPOCH_NS);
     };
 
-    return { init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups, market, outbox, vesting, lockup, mappings, projects, distributionJob };
+    return { log, certified, init, ensureRewards, config, registry, book, rewards, liveness, ops, stakes, releases, claims, deductions, activation, observations, batches, effects, votes, governance, governanceLog, treasury, admission, maintenance, wakeups, market, outbox, vesting, lockup, mappings, projects, distributionJob };
 }

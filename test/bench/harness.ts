@@ -16,6 +16,8 @@ export interface BenchResult {
      * `instructions`: the IC runs it on one node before consensus and charges no cycles for it.
      */
     inspect?: number;
+    /** For storage rows (instructions 0): bytes of stable memory, as the row's note says. */
+    bytes?: number;
 }
 
 export type BenchReport = Record<string, BenchResult>;

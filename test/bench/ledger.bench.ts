@@ -48,7 +48,7 @@ async function call(replica: EmbeddedReplica, canisterId: Principal, sender: Pri
 }
 
 /** Builds (or reloads from cache) a ledger with `accounts` accounts and `blocks` blocks. */
-async function bigLedger(replica: EmbeddedReplica, accounts: number, blocks: number, log: (s: string) => void): Promise<Principal> {
+export async function bigLedger(replica: EmbeddedReplica, accounts: number, blocks: number, log: (s: string) => void): Promise<Principal> {
     const dir = resolve(__dirname, '..', '..', '.bench');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `ledger-${accounts}-${blocks}-v${STATE_VERSION}.stable`);

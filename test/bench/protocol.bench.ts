@@ -27,7 +27,7 @@ const SECOND = 1_000_000_000n;
 const T0 = 1_760_000_000n * SECOND;
 export const VALIDATORS = 13;
 
-function principal(kind: number, i: number): Principal {
+export function principal(kind: number, i: number): Principal {
     const b = new Uint8Array(29);
     b[0] = kind;
     new DataView(b.buffer).setUint32(1, i);
@@ -35,15 +35,15 @@ function principal(kind: number, i: number): Principal {
     return Principal.fromUint8Array(b);
 }
 
-const GOVERNANCE = principal(9, 0);
+export const GOVERNANCE = principal(9, 0);
 export const validator = (i: number) => principal(1, i);
 export const computeOp = (i: number) => principal(2, i);
-const routerOp = (i: number) => principal(3, i);
+export const routerOp = (i: number) => principal(3, i);
 
 let requests = 0;
 
 /** An ingress update through the replica's own API (setup speed: no certificate), checked for `Err`. */
-async function update(replica: EmbeddedReplica, canisterId: Principal, sender: Principal, method: string, arg: Uint8Array): Promise<void> {
+export async function update(replica: EmbeddedReplica, canisterId: Principal, sender: Principal, method: string, arg: Uint8Array): Promise<void> {
     const s = await replica.submitUpdate({ canisterId, method, arg, sender, requestId: `pbench-${++requests}` });
     if (s.status !== 'replied') throw new Error(`${method} failed: ${JSON.stringify(s)}`);
     const ret = canisterId.toText() === LEDGER_ID.toText() ? L.ApproveResult : PROTOCOL_METHODS[method as ProtocolMethod].ret;
@@ -51,13 +51,13 @@ async function update(replica: EmbeddedReplica, canisterId: Principal, sender: P
     if (v !== null && typeof v === 'object' && 'Err' in v) throw new Error(`${method}: ${JSON.stringify(v.Err, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))}`);
 }
 
-const arg = (t: Type, v: unknown) => encode([t], [v]);
+export const arg = (t: Type, v: unknown) => encode([t], [v]);
 
 function registerCompute(i: number): Uint8Array {
     return arg(P.RegisterNodeArgsT, { node_id: `c${i}`, node_type: { compute: null }, wallet: { owner: computeOp(i), subaccount: [] }, stake: [] });
 }
 
-async function approve(replica: EmbeddedReplica, owner: Principal, amount: bigint): Promise<void> {
+export async function approve(replica: EmbeddedReplica, owner: Principal, amount: bigint): Promise<void> {
     await update(replica, LEDGER_ID, owner, 'icrc2_approve', arg(L.ApproveArgsT, { fee: [], memo: [], from_subaccount: [], created_at_time: [], amount: amount + FEE, expected_allowance: [], expires_at: [], spender: { owner: PROTOCOL_ID, subaccount: [] } }));
 }
 

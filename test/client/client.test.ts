@@ -21,6 +21,8 @@ import { ProtocolClient } from '../../src/client/protocol';
 import type { Node, Vote } from '../../src/client/types/protocol';
 import type { ClientResult } from '../../src/client/result';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
+import { treeCbor } from '../../src/lib/crypto/hash-tree';
+import { logPart } from '../../src/protocol/log/certified-tree';
 import { run } from '../../src/cli/main';
 import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
 import { writeFileSync } from 'node:fs';
@@ -262,6 +264,23 @@ describe('client SDK against the built canisters (embedded network in a state di
         }
         const forged = new ForgedHeight({ agent, canisterId: net.protocolId, now: () => net.now(), retryDelayMs: 0 });
         expect(errorOf(await forged.certifiedTip())).toEqual({ kind: 'Unverified', message: 'Unverified: the height is not the certified one (answered 7, certified 1)' });
+    });
+
+    it('reads the log tip from the verified ICRC-3 tip certificate; refuses a forged tree or a stale certificate', async () => {
+        // nothing appended to the log in this network yet: verified, no last block
+        expect(value(await clients(stranger).protocol.logTip())).toEqual({ verified: true });
+        const agent = net.agent(stranger) as never;
+        expect(errorOf(await new ProtocolClient({ agent, canisterId: net.protocolId, now: () => net.now() + 6n * 60n * SECOND, retryDelayMs: 0 }).logTip()).kind).toBe('Unverified');
+        /** A replica (or a proxy) that answers a tree claiming a last block, with a genuine certificate. */
+        class ForgedTree extends ProtocolClient {
+            override async call<R>(method: never, args: unknown[], opts?: object): Promise<ClientResult<R>> {
+                const r = await super.call<R>(method, args, opts);
+                if (method === 'icrc3_get_tip_certificate' && r.ok) (r.value as { hash_tree: Uint8Array }[])[0].hash_tree = treeCbor(logPart(5n, new Uint8Array(32)));
+                return r;
+            }
+        }
+        const forged = new ForgedTree({ agent, canisterId: net.protocolId, now: () => net.now(), retryDelayMs: 0 });
+        expect(errorOf(await forged.logTip())).toEqual({ kind: 'Unverified', message: 'Unverified: the tip does not match the certified data' });
     });
 
     it('lists nodes and reads the protocol’s information', async () => {

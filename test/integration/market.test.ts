@@ -6,9 +6,15 @@
  * timer matures settlements, closes expired orders and fails the unanswered dispute; claims pay the
  * provider and mint trading rewards. After every step the market escrow's ledger balance equals
  * Σ escrow + Σ pending + unclaimed credit + open deposits + fees not yet moved, and every order's
- * paid = refunded + settled + pending + escrow.
+ * paid = refunded + settled + pending + escrow. Every receipt is a block of the protocol's ICRC-3 log:
+ * `icrc3_get_tip_certificate` verifies against the replica's root key and commits to the hash of the
+ * last block `icrc3_get_blocks` returns, the batch tip (`certified_tip`) verifies under the same
+ * certified tree, and an upgrade keeps the log and its certified tip.
  */
-import type { Identity } from '@dfinity/agent';
+import { Cbor, Certificate, type Identity } from '@dfinity/agent';
+import { hashValue, type Value } from '../../src/ledger/icrc3/value';
+import { verifyLogTip } from '../../src/client/certified-tip';
+import { fromAgentHashTree, lookupPath, reconstruct } from '../../tools/replica/certification';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
 import { MARKET_SUBACCOUNT } from '../../src/protocol/market/model';
 import { builtWasm } from '../helpers/wasm';
@@ -21,6 +27,20 @@ const providerWallet = identity(601);
 const buyers = [identity(610), identity(611), identity(612)];
 const market = { owner: PROTOCOL_ID, subaccount: [MARKET_SUBACCOUNT] as [Uint8Array] };
 const show = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+const hex = (b: Uint8Array | number[]) => Buffer.from(b).toString('hex');
+const lebValue = (b: Uint8Array) => {
+    let n = 0n;
+    for (let i = b.length - 1; i >= 0; i--) n = (n << 7n) | BigInt(b[i] & 0x7f);
+    return n;
+};
+/** A decoded ICRC-3 value with its blobs as Uint8Array (agent-js may answer number arrays). */
+function asValue(v: any): Value {
+    if ('Blob' in v) return { Blob: new Uint8Array(v.Blob) };
+    if ('Array' in v) return { Array: v.Array.map(asValue) };
+    if ('Map' in v) return { Map: v.Map.map(([k, x]: [string, unknown]) => [k, asValue(x)]) };
+    return v;
+}
+const fieldOf = (v: any, k: string): any => (v.Map as [string, any][]).find(([x]) => x === k)?.[1];
 
 describe('the compute market through both canisters', () => {
     let net: Network;
@@ -37,6 +57,35 @@ describe('the compute market through both canisters', () => {
     const summary = async () => (await net.protocol().market_summary()) as any;
     const balance = async (a: unknown) => (await net.ledger().icrc1_balance_of(a)) as bigint;
     const task = (order: bigint, cum: bigint) => ({ order, node_id: 'gpu1', cum_units: cum, result_hash: new Uint8Array(32) });
+
+    /** The certified data of emc_protocol from a certificate verified with the replica's root key. */
+    async function certifiedData(certificate: Uint8Array): Promise<Uint8Array> {
+        const cert = await Certificate.create({ certificate: new Uint8Array(certificate), rootKey: net.replica.rootKey, canisterId: PROTOCOL_ID, agent: net.replica.createAgent() as never } as never);
+        return new Uint8Array((cert.lookup_path(['canister', PROTOCOL_ID.toUint8Array(), 'certified_data']) as { value: Uint8Array }).value);
+    }
+    /** The log's certified tip (icrc3_get_tip_certificate, verified) and the last block icrc3_get_blocks returns. */
+    async function logTip(): Promise<{ index: bigint; hash: string; lastBlockHash: string; length: bigint; tree: string }> {
+        const [c] = (await net.protocol().icrc3_get_tip_certificate()) as any[];
+        const tree = fromAgentHashTree(Cbor.decode(new Uint8Array(c.hash_tree)) as never);
+        expect(hex(reconstruct(tree))).toBe(hex(await certifiedData(c.certificate)));
+        const head = (await net.protocol().icrc3_get_blocks([{ start: 0n, length: 0n }])) as any;
+        const last = (await net.protocol().icrc3_get_blocks([{ start: head.log_length - 1n, length: 1n }])) as any;
+        return {
+            index: lebValue(lookupPath(tree, ['last_block_index']) as Uint8Array),
+            hash: hex(lookupPath(tree, ['last_block_hash']) as Uint8Array),
+            lastBlockHash: hex(hashValue(asValue(last.blocks[0].block))),
+            length: head.log_length,
+            tree: hex(c.hash_tree),
+        };
+    }
+    /** The batch tip (certified_tip) verified under the same certified data. */
+    async function batchTipVerifies(): Promise<void> {
+        const t = (await net.protocol().certified_tip()) as any;
+        const tree = fromAgentHashTree(Cbor.decode(new Uint8Array(t.hash_tree)) as never);
+        expect(hex(reconstruct(tree))).toBe(hex(await certifiedData(t.certificate[0])));
+        expect(hex(lookupPath(tree, ['last_batch_digest']) as Uint8Array)).toBe(hex(t.digest[0]));
+        expect(lebValue(lookupPath(tree, ['last_batch_height']) as Uint8Array)).toBe(height);
+    }
 
     async function checkBooks(): Promise<void> {
         const s = await summary();
@@ -120,8 +169,30 @@ describe('the compute market through both canisters', () => {
         // the dispute window passes: order 0's 60 EMC matures, order 1's disputed 100 EMC does not
         await net.replica.advanceTime(72n * HOUR + 60n * SECOND);
         const receipts = (await net.protocol().market_receipts({ start: 0n, count: 10 })) as any[];
-        expect(receipts).toMatchObject([{ kind: 'settled', order: 0n, amount: 60n * EMC, fee: 12n * EMC, credit: 48n * EMC, buyer_reward: 12n * EMC, provider_reward: 0n, period: 1 }]);
+        expect(receipts).toMatchObject([{ kind: 'settled', order: 0n, amount: 60n * EMC, fee: 12n * EMC, credit: 48n * EMC, buyer_reward: 12n * EMC, provider_reward: 0n, period: 1, block: [0n] }]);
         await checkBooks();
+    });
+
+    it('puts the settlement in the ICRC-3 log; the certified tip is its last block; the batch tip verifies under the same tree', async () => {
+        expect(await net.protocol().icrc3_get_archives({ from: [] })).toEqual([]);
+        const types = ((await net.protocol().icrc3_supported_block_types()) as any[]).map((t) => t.block_type);
+        expect(types).toEqual(expect.arrayContaining(['emc_settle', 'emc_refund', 'emc_dispute_refund', 'emc_dispute_fail', '7mint', '37xfer']));
+        const r = (await net.protocol().icrc3_get_blocks([{ start: 0n, length: 10n }])) as any;
+        expect(r.log_length).toBe(1n);
+        expect(r.archived_blocks).toEqual([]);
+        const b = asValue(r.blocks[0].block);
+        expect(fieldOf(b, 'btype')).toEqual({ Text: 'emc_settle' });
+        expect(fieldOf(b, 'phash')).toBeUndefined();
+        const tx = fieldOf(b, 'tx');
+        expect([fieldOf(tx, 'order'), fieldOf(tx, 'amt'), fieldOf(tx, 'fee'), fieldOf(tx, 'credit'), fieldOf(tx, 'buyer_reward')]).toEqual([{ Nat: 0n }, { Nat: 60n * EMC }, { Nat: 12n * EMC }, { Nat: 48n * EMC }, { Nat: 12n * EMC }]);
+        expect(hex(fieldOf(tx, 'to').Array[0].Blob)).toBe(hex(principalOf(providerWallet).toUint8Array()));
+        const t = await logTip();
+        expect({ index: t.index, hash: t.hash }).toEqual({ index: 0n, hash: t.lastBlockHash });
+        await batchTipVerifies();
+        // the bound: at most 100 blocks an answer (here block 0 asked 100 and 150 times; ranges past the 100th are not read)
+        const many = (await net.protocol().icrc3_get_blocks(Array.from({ length: 100 }, () => ({ start: 0n, length: 1_000n })))) as any;
+        expect(many.blocks.length).toBe(100);
+        expect(((await net.protocol().icrc3_get_blocks(Array.from({ length: 150 }, () => ({ start: 0n, length: 1n })))) as any).blocks.length).toBe(100);
     });
 
     it('pays by claim: the provider credit less a fee, the buyer reward minted', async () => {
@@ -142,8 +213,33 @@ describe('the compute market through both canisters', () => {
         await net.replica.advanceTime(7n * DAY + 60n * SECOND);
         const receipts = (await net.protocol().market_receipts({ start: 0n, count: 10 })) as any[];
         expect(receipts.map((r: any) => r.kind)).toEqual(['settled', 'refunded', 'dispute_failed']);
+        expect(receipts.map((r: any) => r.block)).toEqual([[0n], [1n], [2n]]);
         const s = await summary();
         expect(s.deposits).toBe(0n);
         await checkBooks();
+        const blocks = ((await net.protocol().icrc3_get_blocks([{ start: 0n, length: 10n }])) as any).blocks.map((x: any) => asValue(x.block));
+        expect(blocks.map((x: Value) => fieldOf(x, 'btype').Text)).toEqual(['emc_settle', 'emc_refund', 'emc_dispute_fail']);
+        for (let i = 1; i < blocks.length; i++) expect(hex(fieldOf(blocks[i], 'phash').Blob)).toBe(hex(hashValue(blocks[i - 1])));
+        const t = await logTip();
+        expect({ index: t.index, hash: t.hash }).toEqual({ index: 2n, hash: t.lastBlockHash });
+        // the SDK reads the same tip from the verified certificate
+        const answer = (await net.protocol().icrc3_get_tip_certificate()) as never;
+        const now = (await net.replica.time()) as bigint;
+        const v = await verifyLogTip(answer, { agent: net.replica.createAgent() as never, canisterId: PROTOCOL_ID, now: () => now });
+        expect(v.ok && { index: v.value.index, hash: hex(v.value.hash as Uint8Array), verified: v.value.verified }).toEqual({ index: 2n, hash: t.lastBlockHash, verified: true });
+    });
+
+    it('keeps the log and its certified tip across an upgrade; the batch tip still verifies', async () => {
+        const before = await logTip();
+        const blocks = await net.protocol().icrc3_get_blocks([{ start: 0n, length: 10n }]);
+        await net.replica.upgradeCanister(PROTOCOL_ID, { wasm: builtWasm('protocol'), arg: protocolUpgradeArg() });
+        expect(await net.protocol().icrc3_get_blocks([{ start: 0n, length: 10n }])).toEqual(blocks);
+        expect(await logTip()).toEqual(before);
+        await batchTipVerifies();
+        // a confirmation after the upgrade moves the batch part; the log's tip stays certified
+        await batch({ poc_results: [], observations: [] });
+        await batchTipVerifies();
+        const after = await logTip();
+        expect({ index: after.index, hash: after.hash }).toEqual({ index: before.index, hash: before.hash });
     });
 });

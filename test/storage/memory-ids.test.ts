@@ -96,6 +96,8 @@ const PROTOCOL_SNAPSHOT: Record<string, number> = {
     PROJECT_BY_PRINCIPAL: 155,
     PROJECT_BY_STATUS: 156,
     PROJECT_STATE: 157,
+    LOG_BLOCKS: 160,
+    LOG_STATE: 161,
 };
 
 /** Node types and statuses in stored order (their positions are stored and name memory ids): append only. */

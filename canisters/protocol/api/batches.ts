@@ -3,7 +3,6 @@ import { dataCertificate } from 'azle';
 
 import { toOpt } from '../../../src/ledger/api/candid';
 import { describeVariant as describeError } from '../../../src/lib/storage/bytes';
-import { batchTipHashTreeCbor } from '../../../src/protocol/batches/certified-tip';
 import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 import { view } from './views';
@@ -27,6 +26,6 @@ export const batchHandlers: Handlers<'admit_validators' | 'validate_admit_valida
     get_batch: (height) => sys.batches.getBatch(height),
     certified_tip: () => {
         const tip = sys.batches.lastConfirmed();
-        return { height: toOpt(tip?.height), digest: toOpt(tip?.digest), certificate: toOpt(dataCertificate()), hash_tree: batchTipHashTreeCbor(tip) };
+        return { height: toOpt(tip?.height), digest: toOpt(tip?.digest), certificate: toOpt(dataCertificate()), hash_tree: sys.certified.batchWitness() };
     },
 };

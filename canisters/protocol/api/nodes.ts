@@ -3,7 +3,8 @@ import { opt, toOpt } from '../../../src/ledger/api/candid';
 import { registerArgsIn, statusIn, tagOf } from '../../../src/protocol/api/views';
 import { previewComputeE } from '../../../src/protocol/nodes/evalue';
 import type { NodeType } from '../../../src/protocol/nodes/record';
-import type { Handlers } from '../handlers';
+import { nodePageBytes } from '../../../src/protocol/api/node-writer';
+import { Encoded, type Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 import { nodeResult, view } from './views';
 
@@ -23,8 +24,8 @@ export const nodeHandlers: Handlers<'register_node' | 'stake_compute' | 'top_up'
     list_nodes: (a) => {
         const type = tagOf<NodeType>(a.node_type as Record<string, null>);
         const status = statusIn(a.status as Record<string, null>);
-        const nodes = sys.registry.page(type, status, Number(a.start), Math.min(a.limit, MAX_PAGE)).map(view);
-        return { nodes, total: BigInt(sys.registry.count(type, status)) };
+        const nodes = sys.registry.page(type, status, Number(a.start), Math.min(a.limit, MAX_PAGE));
+        return new Encoded('list_nodes', nodePageBytes(nodes, BigInt(sys.registry.count(type, status)), (i) => sys.config.escrowAccount(i)));
     },
     preview_e_value: (a) => previewComputeE(a.poc_ms, a.stake_e8s, a.lock_days, new Map(sys.config.params().computeMultipliers)),
 };

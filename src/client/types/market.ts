@@ -58,6 +58,8 @@ export interface MarketReceipt {
     providerReward: bigint;
     period: number;
     time: bigint;
+    /** Its block in the protocol's ICRC-3 log (`icrc3_get_blocks`); absent for receipts written before the log existed. */
+    block?: bigint;
 }
 
 export interface MarketClaimable {

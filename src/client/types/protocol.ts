@@ -84,6 +84,14 @@ export interface CertifiedTip {
     verified: boolean;
 }
 
+/** The last block of the protocol's ICRC-3 log (`icrc3_get_tip_certificate`); an empty log has no index and hash. */
+export interface LogTip {
+    index?: bigint;
+    hash?: Uint8Array;
+    /** The certificate verified against the network's root key, the tree's root equals the canister's certified data, the tip read from it. */
+    verified: boolean;
+}
+
 export interface ProtocolInfo {
     governance: Principal;
     ledger: Principal;

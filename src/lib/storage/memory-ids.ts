@@ -166,4 +166,9 @@ export const PROTOCOL_MEMORY = {
     PROJECT_BY_STATUS: 156,
     /** [1] → the next project id and the grant restriction switch. */
     PROJECT_STATE: 157,
+    // ----- the protocol's ICRC-3 log (src/protocol/log/, spec §11–§12; ids 160–169) -----
+    /** Block index (u64 BE) → block: the ICRC-3 `Value` map {btype, ts, tx, phash} in the log's value codec. */
+    LOG_BLOCKS: 160,
+    /** [1] → the log's length and its tip (the last block's hash); [2] → the latest sealed mapping (id, digest) and the count. */
+    LOG_STATE: 161,
 } as const;

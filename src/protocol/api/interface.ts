@@ -25,6 +25,8 @@ import * as MP from './mapping-candid';
 import * as PJ from './projects-candid';
 import { MAX_PROJECT_NAME_BYTES, MAX_PROJECT_PRINCIPALS } from '../projects/projects';
 import { MAX_ENTRIES_PER_CHUNK, MAX_NAME_BYTES } from '../mapping/mapping';
+import * as LG from './log-candid';
+import { MAX_BLOCK_RANGES } from '../log/get-blocks';
 
 export const ProposeArgsT = C.record({ height: C.nat64, payload: BatchPayloadT, digest: C.blob });
 export const VoteArgsT = C.record({ height: C.nat64, digest: C.blob });
@@ -139,6 +141,11 @@ export const PROTOCOL_METHODS = {
     validate_market_pause: q([C.text], T.ValidationResultT),
     market_resume: u([], MK.MarketGovResultT),
     validate_market_resume: q([], T.ValidationResultT),
+    // ----- the protocol's ICRC-3 log (src/protocol/log/) -----
+    icrc3_get_blocks: q([LG.GetBlocksArgsVecT], LG.GetBlocksResultT),
+    icrc3_get_archives: q([LG.GetArchivesArgsT], LG.GetArchivesResultT),
+    icrc3_get_tip_certificate: q([], LG.OptDataCertificateT),
+    icrc3_supported_block_types: q([], LG.BlockTypesT),
 } satisfies Record<string, MethodSig>;
 
 export type ProtocolMethod = keyof typeof PROTOCOL_METHODS;
@@ -212,6 +219,7 @@ export const PROTOCOL_ARG_BOUNDS: Record<ProtocolMethod, SizeBounds> = {
     set_project_status: { reason: REASON }, validate_set_project_status: { reason: REASON },
     restrict_grants_to_quality: NONE, validate_restrict_grants_to_quality: NONE,
     get_project: NONE, list_projects: NONE, project_history: NONE, projects_summary: NONE,
+    icrc3_get_blocks: { '': MAX_BLOCK_RANGES }, icrc3_get_archives: NONE, icrc3_get_tip_certificate: NONE, icrc3_supported_block_types: NONE,
 };
 
 /** propose_batch's limit: MAX_STATE_BITS of the largest kind of state bit (the four vectors share the bound). */

@@ -65,7 +65,7 @@ export const MarketAccountT = C.record({ credit: C.nat, rewards: C.nat, claims_i
 
 export const ReceiptViewT = C.record({
     seq: C.nat64, kind: C.text, order: C.nat64, from_cum: C.nat64, to_cum: C.nat64, amount: C.nat, fee: C.nat, credit: C.nat,
-    buyer_reward: C.nat, provider_reward: C.nat, period: C.nat32, time: C.nat64, prev_hash: C.blob,
+    buyer_reward: C.nat, provider_reward: C.nat, period: C.nat32, time: C.nat64, prev_hash: C.blob, block: C.opt(C.nat64),
 });
 
 export const MarketSummaryT = C.record({
@@ -101,7 +101,7 @@ export function pendingView(p: Pending): ValueOf<typeof PendingViewT> {
 }
 
 export function receiptView(r: Receipt): ValueOf<typeof ReceiptViewT> {
-    return { seq: r.seq, kind: r.kind, order: r.order, from_cum: r.fromCum, to_cum: r.toCum, amount: r.amount, fee: r.fee, credit: r.credit, buyer_reward: r.buyerReward, provider_reward: r.providerReward, period: r.period, time: r.time, prev_hash: r.prev };
+    return { seq: r.seq, kind: r.kind, order: r.order, from_cum: r.fromCum, to_cum: r.toCum, amount: r.amount, fee: r.fee, credit: r.credit, buyer_reward: r.buyerReward, provider_reward: r.providerReward, period: r.period, time: r.time, prev_hash: r.prev, block: toOpt(r.block) };
 }
 
 export function claimView(c: ClaimResult): { credit: bigint; rewards: bigint; pending: string[] } {

@@ -36,8 +36,9 @@
  * Cost (QuickJS: ~0.1 M instructions per KV operation, ~0.55 M per SHA-256 compression): a vote
  * is ~5 KV operations plus pruning, no scans; a propose adds the payload encoding and its
  * digest (~1 compression per 64 payload bytes); a confirmation adds one payload read and decode,
- * the sink calls, 4 writes, one participation write per counted voter, and 8 compressions for
- * the certified tip.
+ * the sink calls, 4 writes, one participation write per counted voter, and the certified tip: 8
+ * compressions for the batch part, plus the forks above it in the protocol's certified tree
+ * (src/protocol/log/certified-tree.ts, through the `certify` option).
  */
 import { decode, encode } from '../../lib/candid/candid';
 import { sha256 } from '../../lib/crypto/sha256';
@@ -82,6 +83,12 @@ export interface BatchOptions {
     keepConfirmedPayloads?: number;
     maxPendingProposals?: number;
     prunePerCall?: number;
+    /**
+     * Sets the certified data after the tip moved (and from `certifyTip`). In the canister the batch
+     * tip is one part of the protocol's certified tree (src/protocol/log/certified-tree.ts); without
+     * it the certified data is the batch tip tree alone (certified-tip.ts).
+     */
+    certify?: () => void;
 }
 
 
@@ -94,6 +101,7 @@ export class Batches extends BatchRecords {
     private readonly keep: bigint;
     private readonly maxPending: number;
     private readonly prunePerCall: number;
+    private readonly certifyHook: (() => void) | undefined;
     /** Heap hints: the tip height at which each store was found to have nothing left to prune. */
     private cleanProposals: bigint | undefined;
     private cleanVotes: bigint | undefined;
@@ -110,11 +118,13 @@ export class Batches extends BatchRecords {
         this.keep = BigInt(options.keepConfirmedPayloads ?? KEEP_CONFIRMED_PAYLOADS);
         this.maxPending = options.maxPendingProposals ?? MAX_PENDING_PROPOSALS;
         this.prunePerCall = options.prunePerCall ?? PRUNE_PER_CALL;
+        this.certifyHook = options.certify;
     }
 
     /** Sets certified data to the current tip tree (the empty tree before any confirmation). Call from init and post_upgrade. */
     certifyTip(): void {
-        this.env.certify(batchCertifiedData(this.tip()));
+        if (this.certifyHook !== undefined) this.certifyHook();
+        else this.env.certify(batchCertifiedData(this.tip()));
     }
 
     /** The last confirmed batch, if any. */
@@ -306,7 +316,8 @@ export class Batches extends BatchRecords {
             }
             participation.set(key, part);
         }
-        this.env.certify(batchTipRootHash(height, digest));
+        if (this.certifyHook !== undefined) this.certifyHook();
+        else this.env.certify(batchTipRootHash(height, digest));
     }
 
     private finish(status: BatchStatus): BatchResult {

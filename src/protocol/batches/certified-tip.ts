@@ -10,6 +10,12 @@
  * IC's array encoding ([1,l,r] / [2,label,t] / [3,value]; labels and leaves as byte strings) without
  * the self-describe tag. Before any confirmation the certified data is the empty tree's hash.
  *
+ * In the canister this tree is the batch part of the protocol's one certified tree
+ * (src/protocol/log/certified-tree.ts: the batch tip, the ICRC-3 log tip, the sealed mappings), whose
+ * root equals `batchTipRootHash` while the batch tip is the only part; `certified_tip` answers that
+ * tree's witness of the batch labels. A `Batches` built without the system's `certify` option (unit
+ * tests, tools) certifies this tree alone.
+ *
  * Runs inside the canister: no Node built-ins, no imports from tools/replica.
  */
 import { sha256 } from '../../lib/crypto/sha256';

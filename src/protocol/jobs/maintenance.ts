@@ -6,8 +6,9 @@
  * removes unstaked registrations that outlived their grace period. At most `releaseBatch` of each
  * kind per run (`livenessBatch` nodes for liveness).
  *
- * `nextAt` says when to run again: the earliest thing due (a term end, a retry, a liveness window,
- * a vote deadline, the end of a grace period, an epoch boundary). Work that is due but that the last
+ * `nextAt` says when to run again: the earliest thing due (a term end, a retry, a liveness window
+ * — once a batch was confirmed since it began: until then every window is exempt and the timer
+ * sleeps, see `Liveness.nextWork` —, a vote deadline, the end of a grace period, an epoch boundary). Work that is due but that the last
  * run could not advance (a release whose ledger is stopped, a penalty during a pause) waits one
  * `maintenanceIntervalSeconds`: the timer never re-arms for the past after a run without progress.
  *
@@ -93,7 +94,8 @@ export class Maintenance {
         let retried = 0;
         let deducted = 0;
         let swept = 0;
-        const evaluated = rewards.deferred(() => liveness.sweep(now));
+        // Windows without a confirmed batch since they began are all exempt: nothing to evaluate yet.
+        const evaluated = liveness.nextWork(now) === undefined ? 0 : rewards.deferred(() => liveness.sweep(now));
         const closed = votes.closeDue(now, p.releaseBatch);
         if (!paused) {
             for (const index of liveness.dueDeductions(p.releaseBatch)) {
@@ -162,7 +164,7 @@ export class Maintenance {
         if (liveness.pendingDeductions() > 0 && config.get().paused === undefined) candidates.push(soon);
         const deadline = votes.nextDeadline();
         if (deadline !== undefined) candidates.push(deadline);
-        const windowEnd = liveness.nextDue(now);
+        const windowEnd = liveness.nextWork(now);
         if (windowEnd !== undefined) candidates.push(windowEnd > soon ? windowEnd : soon);
         const oldest = book.unstaked.oldest();
         if (oldest !== undefined) candidates.push(oldest + p.squatterGraceNs);

@@ -25,7 +25,7 @@ import { E8S_PER_EMC, namedSubaccount, TREASURY_SUBACCOUNT } from '../model/supp
 import { formatAmount, type Check } from '../governance/params-check';
 import type { Outbox, OutboxEntry } from '../treasury/outbox';
 import { basicSplit, competitionWinner, fifthOf, MIN_LOCK_E8S, periodBudget, poolWeight, share, tierPercent, timeWeight, type Pool } from './rules';
-import type { Game, Lock, LockupStore, PeriodRecord, PeriodResult } from './store';
+import { decodeLock, type Game, type Lock, type LockupStore, type PeriodRecord, type PeriodResult } from './store';
 
 export const LOCKUP_SUBACCOUNT = namedSubaccount('lockup');
 export const LOCKUP_REWARDS_SUBACCOUNT = namedSubaccount('lockup_rewards');
@@ -187,8 +187,9 @@ export class Lockup {
         const res = p.result;
         const page = this.store.kv.locks.entries(Number(scan.position), CLOSE_CHUNK);
         let { sharedA, sharedB, sharedK } = scan;
-        for (const [key] of page) {
-            const l = this.store.lock(new DataView(key.buffer, key.byteOffset).getBigUint64(0)) as Lock;
+        for (const [key, value] of page) {
+            // The page holds each lock's bytes: decoded as they are (reading the lock again would cost a second B-tree look-up).
+            const l = decodeLock(new DataView(key.buffer, key.byteOffset).getBigUint64(0), value);
             const s = this.periodShare(l, x, res);
             if (l.pool === 'A') sharedA += s.basic;
             else sharedB += s.basic;

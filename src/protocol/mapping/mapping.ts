@@ -63,6 +63,8 @@ export interface MappingHost {
     self(): Uint8Array;
     airdropPool: { left(): bigint; take(amount: bigint): void; giveBack(amount: bigint): void };
     logAction(caller: Uint8Array, method: string, after: string): void;
+    /** Told when a mapping is sealed: its digest goes to the certified data (src/protocol/log/sealed-mappings.ts). */
+    sealed?(id: bigint, digest: Uint8Array, entries: bigint): void;
 }
 
 export function entryBytes(a: Account, source: bigint): Uint8Array {
@@ -181,6 +183,7 @@ export class Mappings {
         const m = this.store.get(id) as Mapping;
         const need = this.required(m);
         this.store.save({ ...m, status: 'funding', digest: finish(m.hash) });
+        this.host.sealed?.(id, finish(m.hash), m.count);
         this.host.airdropPool.take(need);
         this.host.logAction(caller, 'seal_mapping', c.Ok);
         const e = this.outbox.record({ kind: 'mapping_fund', ref: id, fromSubaccount: TREASURY_SUBACCOUNT, to: this.account(id), amount: need, fee: this.host.ledgerFee() });

@@ -78,7 +78,7 @@ export class Disputes {
         store.update((s) => ({ outgoing: s.outgoing - op.amount, refundedVolume: s.refundedVolume + (p?.amount ?? 0n) }));
         if (p !== undefined) {
             store.savePending({ ...p, status: 'done', op: undefined });
-            this.ctx.receipts.append({ kind: 'dispute_refunded', order: p.order, fromCum: p.fromCum, toCum: p.toCum, amount: p.amount, fee: op.fee, credit: 0n, buyerReward: 0n, providerReward: 0n, period: 0 });
+            this.ctx.receipts.append({ kind: 'dispute_refunded', order: p.order, fromCum: p.fromCum, toCum: p.toCum, amount: p.amount, fee: op.fee, credit: 0n, buyerReward: 0n, providerReward: 0n, period: 0, to: op.account });
         }
     }
 

@@ -7,6 +7,7 @@
  * Storage: PROTOCOL_MEMORY.MARKET_* (store.ts). Cost: construction only.
  */
 import type { Env } from '../../lib/env';
+import type { ProtocolLog } from '../log/log';
 import type { KV } from '../../lib/storage/kv';
 import type { LedgerPort } from '../model/ledger-port';
 import type { Job } from '../jobs/maintenance';
@@ -35,11 +36,11 @@ export class Market {
     readonly governance: MarketGovernance;
     readonly job: Job;
 
-    constructor(maps: MarketMaps, ports: MarketPorts, ledger: LedgerPort, private readonly env: Env) {
+    constructor(maps: MarketMaps, ports: MarketPorts, ledger: LedgerPort, private readonly env: Env, log: Pick<ProtocolLog, 'append' | 'tip'>) {
         this.store = new MarketStore(maps);
         const now = () => env.now();
         this.ops = new MarketOps(this.store, maps.retries, ledger, { self: () => env.self(), setLedgerFee: (f) => ports.setLedgerFee(f), now });
-        this.receipts = new Receipts(this.store, now);
+        this.receipts = new Receipts(this.store, now, log);
         const ctx: MarketContext = { store: this.store, ops: this.ops, receipts: this.receipts, ports, env };
         this.offers = new Offers(ctx);
         this.orders = new Orders(ctx);

@@ -138,7 +138,7 @@ export class Orders {
         if (amount <= fee) {
             store.saveOrder({ ...o, escrow: 0n, refunded: o.refunded + amount, status: 'closed' });
             store.update((s) => ({ escrow: s.escrow - amount, feesUnmoved: s.feesUnmoved + amount }));
-            if (amount > 0n) this.ctx.receipts.append({ kind: 'dust', order: o.id, fromCum: o.unitsConfirmed, toCum: o.unitsBought, amount, fee: amount, credit: 0n, buyerReward: 0n, providerReward: 0n, period: 0 });
+            if (amount > 0n) this.ctx.receipts.append({ kind: 'dust', order: o.id, fromCum: o.unitsConfirmed, toCum: o.unitsBought, amount, fee: amount, credit: 0n, buyerReward: 0n, providerReward: 0n, period: 0, payer: o.payer });
             return undefined;
         }
         const op = this.ctx.ops.begin('refund', o.payer, amount, fee, o.id, 0n);
@@ -155,7 +155,7 @@ export class Orders {
         if ('done' in outcome) {
             store.saveOrder({ ...o, status: 'closed', op: undefined });
             store.update((s) => ({ refundedVolume: s.refundedVolume + op.amount }));
-            this.ctx.receipts.append({ kind: 'refunded', order: o.id, fromCum: o.unitsConfirmed, toCum: o.unitsBought, amount: op.amount, fee: op.fee, credit: 0n, buyerReward: 0n, providerReward: 0n, period: 0 });
+            this.ctx.receipts.append({ kind: 'refunded', order: o.id, fromCum: o.unitsConfirmed, toCum: o.unitsBought, amount: op.amount, fee: op.fee, credit: 0n, buyerReward: 0n, providerReward: 0n, period: 0, payer: o.payer, to: op.account });
             return;
         }
         // Refused: the escrow goes back on the books and the close is retried by maintenance.

@@ -7,8 +7,8 @@
  * at most `jobBatch` settlements per run, each synchronous (no await), so a run never spins and a
  * trap loses nothing.
  * Storage: MARKET_MATURITY (mature_at ‖ order ‖ from_cum), MARKET_PENDING, the order, MARKET_CREDITS
- * (wallet and payer), the reference price, the state's totals, one receipt.
- * Cost: ~10 map operations and one receipt hash per settlement.
+ * (wallet and payer), the reference price, the state's totals, one receipt (a block of the protocol's log).
+ * Cost: ~10 map operations and one receipt block (its ICRC-3 hash) per settlement.
  */
 import { bytesEqual, readU64be } from '../../lib/storage/bytes';
 import type { MarketContext } from './context';
@@ -45,7 +45,7 @@ export class Settlement {
         store.savePending({ ...p, status: 'done', op: undefined });
         store.saveOrder({ ...o, pending: o.pending - p.amount, settled: o.settled + p.amount });
         store.update((x) => ({ pending: x.pending - p.amount, credit: x.credit + credit, feesUnmoved: x.feesUnmoved + fee, rewardsGranted: x.rewardsGranted + r.buyer + r.provider, settledVolume: x.settledVolume + p.amount }));
-        this.ctx.receipts.append({ kind, order: o.id, fromCum: p.fromCum, toCum: p.toCum, amount: p.amount, fee, credit, buyerReward: r.buyer, providerReward: r.provider, period });
+        this.ctx.receipts.append({ kind, order: o.id, fromCum: p.fromCum, toCum: p.toCum, amount: p.amount, fee, credit, buyerReward: r.buyer, providerReward: r.provider, period, payer: o.payer, to: wallet });
     }
 
     /** Matures what is due, at most `max`; returns how many matured. */

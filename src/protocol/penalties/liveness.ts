@@ -285,6 +285,26 @@ export class Liveness {
         return first === undefined ? undefined : readU64be(first[0], 0);
     }
 
+    /**
+     * When the timer has liveness work: `nextDue`, except while no batch was confirmed at or after
+     * the start of the earliest queued window. Every queued window starts at or after that moment
+     * (a node's entry is the end of its next window, at most the longest window long), so all of
+     * them are exempt (spec §6: a window without any confirmed batch penalises nobody) and
+     * evaluating them would only move the queue: an idle network's timer sleeps until the epoch
+     * boundary instead of waking every window. Evaluation is lazy and gives the same charges later;
+     * the next confirmation wakes the timer (the batch tip's map notes it: src/protocol/system.ts).
+     * Cost: `nextDue` and one look at the confirmation index (O(1) when the tip is older).
+     */
+    nextWork(now: bigint): bigint | undefined {
+        if (this.kv.episodes.size() > 0) return now;
+        const first = this.kv.queue.entries(0, 1)[0];
+        if (first === undefined) return undefined;
+        const due = readU64be(first[0], 0);
+        const p = this.host.params();
+        const longest = [p.validatorWindowNs, p.routerWindowNs, p.computeWindowNs].reduce((a, b) => (a > b ? a : b));
+        return this.host.times.firstConfirmationAtOrAfter(due - longest) === undefined ? undefined : due;
+    }
+
     /** One run: nodes whose next window completed, then ended faults with windows left. Returns how many nodes were evaluated. */
     sweep(now: bigint): number {
         const p = this.host.params();

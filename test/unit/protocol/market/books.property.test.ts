@@ -3,10 +3,14 @@
  * rejections, time, maintenance, claims, lost ledger answers) keep every invariant of spec §11 after
  * every step: the ledger's market escrow = Σ escrow + Σ pending + unclaimed credit + open deposits +
  * fees not yet moved (+ transfers in flight); for every order paid = refunded + settled + pending +
- * escrow; rewards minted ≤ granted ≤ 378 M; the receipts' amounts re-derive from the rules.
+ * escrow; rewards minted ≤ granted ≤ 378 M; the receipts' amounts re-derive from the rules, and each
+ * receipt is a block of the protocol's ICRC-3 log with the same amounts.
  */
 import fc from 'fast-check';
 import { marketFee, tradingRewards } from '../../../../src/protocol/market/trading-rewards';
+import type { Value } from '../../../../src/ledger/icrc3/value';
+import { field } from '../../../../src/protocol/log/block';
+import { RECEIPT_BTYPES } from '../../../../src/protocol/log/block-types';
 import { BUYERS, checkInvariants, DAY, EMC, GOVERNANCE, HOUR, marketWorld, operator, WALLET_OWNER } from './helpers';
 
 const action = fc.oneof(
@@ -88,6 +92,13 @@ describe('the market books under random histories', () => {
                 expect({ pending: s.pending, escrow: s.escrow, deposits: s.deposits }).toEqual({ pending: 0n, escrow: 0n, deposits: 0n });
                 // every receipt re-derives from the rules
                 for (const r of m.receipts.range(0n, 100)) {
+                    // every receipt is a block of the protocol's log carrying the same amounts
+                    const tx = field(w.protocol.log.block(r.block as bigint) as Value, 'tx') as Value;
+                    const nat = (k: string) => (field(tx, k) as { Nat: bigint }).Nat;
+                    expect([nat('receipt'), nat('order'), nat('from_cum'), nat('to_cum'), nat('amt'), nat('fee'), nat('credit'), nat('buyer_reward'), nat('provider_reward'), nat('period')]).toEqual([
+                        r.seq, r.order, r.fromCum, r.toCum, r.amount, r.fee, r.credit, r.buyerReward, r.providerReward, BigInt(r.period),
+                    ]);
+                    expect(field(w.protocol.log.block(r.block as bigint) as Value, 'btype')).toEqual({ Text: RECEIPT_BTYPES[r.kind] });
                     if (r.kind === 'settled' || r.kind === 'dispute_failed') {
                         expect(r.fee).toBe(marketFee(r.amount));
                         expect(r.credit).toBe(r.amount - r.fee);
