@@ -16,6 +16,7 @@ import { emcExact } from '../../src/client/format/display';
 /** Exact amounts with thousands separators (the one display format; invariants need every e8s). */
 const emc = (e8s: bigint): string => `${emcExact(e8s)} EMC`;
 import { EPOCH_SECONDS, type Kind, type PlannedNode } from './plan';
+import { checkDistribution, checkMarket, treasuryFlows, type DistributionCheckInput, type MarketCheckInput } from './checks-economy';
 
 export interface Check {
     name: string;
@@ -43,6 +44,13 @@ export interface CheckInput {
     rows: { epoch: number; emitted: bigint; distributed: bigint; unallocated: bigint; claimed: bigint }[];
     runStart: bigint;
     lastConfirmed: { height: bigint };
+    /** Accounts with a subaccount that hold EMC besides the escrows and the treasury (the protocol's market, vesting, lock-up and mapping accounts). */
+    extraAccounts?: IcrcAccount[];
+    /** The market and the distribution (absent: not checked). */
+    market?: MarketCheckInput;
+    distribution?: DistributionCheckInput;
+    /** What the treasury received at genesis. */
+    treasuryGenesis?: bigint;
 }
 
 const HOUR = 3_600_000_000_000n;
@@ -96,7 +104,7 @@ export async function checkInvariants(i: CheckInput): Promise<Check[]> {
     const meta = get(await l.metadata(), 'ledger metadata');
     const accounts = new Map<string, IcrcAccount>();
     const key = (a: IcrcAccount) => `${a.owner.toText()}.${a.subaccount === undefined ? '' : Buffer.from(a.subaccount).toString('hex')}`;
-    for (const a of [...i.accounts.map((owner) => ({ owner })), ...[...nodes.values()].map((n) => n.escrow), info.treasury]) accounts.set(key(a), a);
+    for (const a of [...i.accounts.map((owner) => ({ owner })), ...[...nodes.values()].map((n) => n.escrow), info.treasury, ...(i.extraAccounts ?? [])]) accounts.set(key(a), a);
     let sum = 0n;
     const balance = new Map<string, bigint>();
     for (const [k, a] of accounts) {
@@ -120,7 +128,14 @@ export async function checkInvariants(i: CheckInput): Promise<Check[]> {
     check('penalties: the log adds up to the total charged', logged === ps.charged && BigInt(log.length) === ps.records, `${log.length} records, ${emc(logged)}`);
     check('penalties: charged = moved to the treasury + forgiven + still due', ps.charged === ps.moved + ps.forgiven + due, `charged ${emc(ps.charged)}, moved ${emc(ps.moved)}, forgiven ${emc(ps.forgiven)}, due ${emc(due)}`);
     const treasury = balance.get(key(info.treasury)) ?? 0n;
-    check('penalties: the treasury holds exactly what was moved to it', treasury === ps.moved, `treasury ${emc(treasury)}`);
+    if (i.market === undefined && i.distribution === undefined) check('penalties: the treasury holds exactly what was moved to it', treasury === ps.moved, `treasury ${emc(treasury)}`);
+    else {
+        const flows = await treasuryFlows(i, info.ledgerFee);
+        const expected = (i.treasuryGenesis ?? 0n) + ps.moved + flows.in - flows.out;
+        check('treasury: genesis + penalties moved + market fees moved + what the distribution returned − what it funded = its balance', treasury === expected, `treasury ${emc(treasury)}, expected ${emc(expected)} (genesis ${emc(i.treasuryGenesis ?? 0n)}, penalties ${emc(ps.moved)}, ${flows.detail})`);
+    }
+    if (i.market !== undefined) checks.push(...(await checkMarket(i.market, info.ledgerFee, (a) => l.balance(a))));
+    if (i.distribution !== undefined) checks.push(...(await checkDistribution(i.distribution, info.ledgerFee, (a) => l.balance(a))));
     const escrowBad: string[] = [];
     for (const n of nodes.values()) {
         if (n.pendingOperation !== undefined) continue;

@@ -75,6 +75,10 @@ export interface EmbeddedOptions {
     epochSeconds?: bigint;
     /** More genesis balances (e8s), besides the owner's GENESIS_BALANCE. */
     balances?: [Principal, bigint][];
+    /** Genesis balances of accounts with a subaccount (e.g. the protocol's treasury and vesting accounts). */
+    accounts?: [{ owner: Principal; subaccount: Uint8Array }, bigint][];
+    /** Genesis vesting schedules in the protocol's init argument (start: the genesis); their Σ must be in `accounts` for (protocol, "vesting"). */
+    vesting?: { beneficiary: Principal; total: bigint; reason: string }[];
     /**
      * May `open` deploy a genesis in a missing or empty directory? Default: when `genesisOwner` is
      * given. False: only a saved network is opened (what `connect` and the CLI's commands do).
@@ -153,8 +157,8 @@ export class EmbeddedNetwork {
         const ledger = opts.ledgerId ?? DEFAULT_LEDGER_ID;
         const protocol = opts.protocolId ?? DEFAULT_PROTOCOL_ID;
         // Each canister names the other in its init argument, so both ids are fixed up front.
-        await replica.installCanister({ wasm: WASM_PATHS.emc_protocol, canisterId: protocol, arg: protocolInit(ledger, owner, opts.epochSeconds) });
-        await replica.installCanister({ wasm: WASM_PATHS.emc_ledger, canisterId: ledger, arg: ledgerInit(protocol, [[owner, GENESIS_BALANCE], ...(opts.balances ?? [])]) });
+        await replica.installCanister({ wasm: WASM_PATHS.emc_protocol, canisterId: protocol, arg: protocolInit(ledger, owner, opts.epochSeconds, opts.vesting) });
+        await replica.installCanister({ wasm: WASM_PATHS.emc_ledger, canisterId: ledger, arg: ledgerInit(protocol, [[owner, GENESIS_BALANCE], ...(opts.balances ?? [])], opts.accounts) });
         const net = new EmbeddedNetwork(replica, ledger, protocol, owner, owner, dir, true, { seed: seed.toString('hex'), createdAt: new Date(Number(time / 1_000_000n)).toISOString() });
         if (dir !== undefined) await net.save();
         return net;
@@ -375,10 +379,16 @@ function alive(pid: number): boolean {
     }
 }
 
-function protocolInit(ledger: Principal, governance: Principal, epochSeconds?: bigint): Uint8Array {
-    return encode([P.ProtocolArgT], [{ Init: { ledger, governance: [governance], genesis_time: [], epoch_seconds: epochSeconds === undefined ? [] : [epochSeconds], vesting: [] } }]);
+function protocolInit(ledger: Principal, governance: Principal, epochSeconds?: bigint, vesting?: EmbeddedOptions['vesting']): Uint8Array {
+    const schedules = (vesting ?? []).map((v) => ({ beneficiary: { owner: v.beneficiary, subaccount: [] as [] }, total: v.total, start: [] as [], reason: v.reason }));
+    return encode([P.ProtocolArgT], [{ Init: { ledger, governance: [governance], genesis_time: [], epoch_seconds: epochSeconds === undefined ? [] : [epochSeconds], vesting: schedules.length === 0 ? [] : [schedules] } }]);
 }
 
-function ledgerInit(minting: Principal, balances: [Principal, bigint][]): Uint8Array {
-    return ledgerInitArg({ minting, decimals: 8, maxMemoLength: 32, balances: balances.map(([owner, amount]) => [{ owner, subaccount: [] }, amount]) });
+function ledgerInit(minting: Principal, balances: [Principal, bigint][], accounts: EmbeddedOptions['accounts'] = []): Uint8Array {
+    return ledgerInitArg({
+        minting,
+        decimals: 8,
+        maxMemoLength: 32,
+        balances: [...balances.map(([owner, amount]) => [{ owner, subaccount: [] }, amount] as const), ...accounts.map(([a, amount]) => [{ owner: a.owner, subaccount: [a.subaccount] }, amount] as const)] as never,
+    });
 }

@@ -30,7 +30,10 @@ export const DEVNET_HELP = `emc devnet — a whole EMC network on the embedded r
 Deploys the $EMC ledger and the protocol canister (building them if needed), then runs 13
 validators, 20 routers and 200 compute nodes through the client SDK for 30 one-hour epochs with
 faults: a validator down for 3 hours, routers dropping out (one at its minimum stake is suspended
-and tops up), compute nodes failing PoC, an impeachment that passes, a key rotation. Prints the
+and tops up), compute nodes failing PoC, an impeachment that passes, a key rotation. 40 buyers
+trade compute on the market (task records confirmed in the batches, an offline provider, a dispute
+that succeeds and one that fails, the trading-reward clock started part-way); a vesting schedule,
+an airdrop mapping with dust and a 12-period lock-up game run beside it. Prints the
 figures of each epoch and the invariants at the end, and writes a self-contained HTML report.
 
 Usage: emc devnet [--epochs N] [--state DIR] [--report FILE] [--json] [--serve [--port P]]
@@ -86,7 +89,7 @@ export async function devnetMain(argv: string[], out: (s: string) => void = (s) 
     try {
         await ensureBuilt(log);
         const r = await runDevnet({ epochs, state: state === undefined ? undefined : resolve(state), report: report === undefined ? undefined : resolve(report), out: log, serve: serve ? { port, signal: stop.signal } : undefined });
-        if (json) out(`${toJson({ ok: r.ok, run: r.run, report: r.report, state: r.state, seconds: r.seconds, epochs: r.epochs, samples: r.samples, checks: r.checks }, 1)}\n`);
+        if (json) out(`${toJson({ ok: r.ok, run: r.run, report: r.report, state: r.state, seconds: r.seconds, epochs: r.epochs, samples: r.samples, checks: r.checks, distribution: r.distribution }, 1)}\n`);
         return r.ok ? EXIT.ok : EXIT.refused;
     } catch (e) {
         if (e instanceof DevnetError || e instanceof StateError) {

@@ -138,3 +138,135 @@ export function pemOf(name: string): string {
     const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
     return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
 }
+
+// ----- the market and the genesis distribution (issues 17 and 19) ------------------------------
+
+export const HOUR_NS = 3_600_000_000_000n;
+/** Buyers: principals funded at genesis that open orders, dispute, claim trading rewards and lock in pool B. */
+export const BUYERS = 40;
+export const BUYER_BALANCE = 10_000n * E8S;
+/** Compute operators that lock in pool A receive this much more at genesis. */
+export const LOCKER_ALLOWANCE = 1_000n * E8S;
+/** The devnet's market parameters (governance, like the epoch length): a 2-hour dispute window, a 3-hour dispute timeout. */
+export const DISPUTE_WINDOW_NS = 2n * HOUR_NS;
+export const DISPUTE_TIMEOUT_NS = 3n * HOUR_NS;
+/** The genesis vesting schedule (spec §13.1): 10,000,000 EMC releases 1,000 EMC about every 4.2 hours. */
+export const VESTING_TOTAL = 10_000_000n * E8S;
+export const VESTING_BENEFICIARY = 'team';
+/** The treasury's genesis balance: the lock-up budget and the mapping come from it. */
+export const TREASURY_GENESIS = 5_000_000n * E8S;
+
+export interface OfferPlan {
+    nodeId: string;
+    service: string;
+    unit: 'task' | 'second';
+    /** e8s per unit */
+    price: bigint;
+    maxUnits: bigint;
+}
+
+export interface MarketPlan {
+    buyers: string[];
+    offers: OfferPlan[];
+    /** Reference prices per service (governance; caps the trading-reward base). */
+    reference: { service: string; price: bigint }[];
+    /** Governance starts the trading-reward clock at this slot (part-way). */
+    rewardStartSlot: number;
+    /** The provider that goes offline mid-order: the first failing compute node; buyer 0's first order is on its offer. */
+    offline: { nodeId: string; slot: number };
+    /** Buyer 1 disputes at `slot`; the validators confirm a TaskRejected in the next batch. */
+    disputeWon: { buyer: number; slot: number };
+    /** Buyer 2 disputes at `slot`; nobody rejects: the dispute fails after the timeout. */
+    disputeLost: { buyer: number; slot: number };
+    /** No order is opened after this slot. */
+    lastOpenSlot: number;
+}
+
+export interface LockPlan {
+    owner: string;
+    pool: 'A' | 'B';
+    nodeId?: string;
+    amount: bigint;
+    slot: number;
+}
+
+export interface DistributionPlan {
+    game: { startSlot: number; periodEpochs: number; periods: number; budget: bigint; output: bigint } | undefined;
+    locks: LockPlan[];
+    mapping: { entries: { owner: string; source: bigint }[]; dustThreshold: bigint; rateNum: bigint; rateDen: bigint; windowStartSlot: number; windowEndSlot: number; claimers: string[] };
+}
+
+/** The market script: offers on healthy compute nodes (and one on the node that fails), 40 buyers, the disputes, the reward clock. */
+export function makeMarketPlan(plan: Plan, run = 0): MarketPlan {
+    const at = (fraction: number): number => Math.max(1, Math.floor(plan.slots * fraction));
+    const failing = new Set(plan.faults.computeFailing.map((c) => c.nodeId));
+    const healthy = plan.compute.filter((c) => !failing.has(c.nodeId) && c.stake > 0n);
+    const services = [
+        { service: 'llm-7b', unit: 'task' as const, base: 2n * E8S, reference: 2n * E8S },
+        { service: 'sdxl-1.0', unit: 'task' as const, base: 3n * E8S, reference: 2n * E8S },
+        { service: 'gpu-a100', unit: 'second' as const, base: E8S / 2n, reference: E8S / 2n },
+    ];
+    const offers: OfferPlan[] = [];
+    const offline = plan.faults.computeFailing[0];
+    offers.push({ nodeId: offline.nodeId, service: services[0].service, unit: services[0].unit, price: services[0].base, maxUnits: 1_000n });
+    const used = new Set([offline.nodeId]);
+    for (let i = 0, k = run; i < Math.min(11, healthy.length - 1); i++) {
+        const s = services[i % services.length];
+        while (used.has(healthy[k % healthy.length].nodeId)) k++;
+        const node = healthy[k % healthy.length].nodeId;
+        used.add(node);
+        k += 7;
+        // prices 90–130 % of the service's base
+        offers.push({ nodeId: node, service: s.service, unit: s.unit, price: (s.base * BigInt(90 + ((i * 13) % 41))) / 100n, maxUnits: 1_000n });
+    }
+    const unique = offers;
+    return {
+        buyers: Array.from({ length: BUYERS }, (_, i) => `buy${pad(i, 2)}`),
+        offers: unique,
+        reference: services.map((s) => ({ service: s.service, price: s.reference })),
+        // part-way, and late enough that some settlements matured before it (the dispute window is 2 hours)
+        rewardStartSlot: Math.max(at(0.3), 3 * SLOTS_PER_EPOCH),
+        offline: { nodeId: offline.nodeId, slot: offline.slot },
+        disputeWon: { buyer: 1, slot: at(0.2) },
+        disputeLost: { buyer: 2, slot: at(0.2) },
+        lastOpenSlot: at(0.75),
+    };
+}
+
+/** The distribution script: a short lock-up game, its locks, a mapping with dust and its claims. */
+export function makeDistributionPlan(plan: Plan, market: MarketPlan, epochs: number): DistributionPlan {
+    const next = rng(0x19);
+    const periodEpochs = epochs >= 27 ? 2 : 1;
+    const periods = Math.min(12, Math.floor((epochs - 2) / periodEpochs));
+    const startSlot = SLOTS_PER_EPOCH;
+    const gameSlots = periods * periodEpochs * SLOTS_PER_EPOCH;
+    const budget = 1_000_000n * E8S;
+    // theoretical output per period: sized so that the lock rate (≈ 57,000 EMC locked in the end) falls through the tiers as the periods grow
+    const output = (280_000n * E8S) / BigInt(Math.max(1, periods));
+    const failing = new Set(plan.faults.computeFailing.map((c) => c.nodeId));
+    const guards = plan.compute.filter((c) => c.stake > 0n && !failing.has(c.nodeId)).slice(0, 8);
+    const locks: LockPlan[] = [];
+    guards.forEach((g, i) => locks.push({ owner: g.operator, pool: 'A', nodeId: g.nodeId, amount: BigInt(100 + 50 * i) * E8S, slot: 1 + i }));
+    market.buyers.forEach((b, i) => {
+        // most locks before the start and early; fewer later, so the lock rate falls period by period
+        const when = next();
+        const slot = i < 20 ? 1 + (i % (startSlot - 1)) : startSlot + Math.floor(when * when * gameSlots * 0.9);
+        locks.push({ owner: b, pool: 'B', amount: BigInt(200 + Math.floor(next() * 18) * 100) * E8S, slot });
+    });
+    // a late wave in pool A (the guards lock more in the second half)
+    guards.slice(0, 4).forEach((g, i) => locks.push({ owner: g.operator, pool: 'A', nodeId: g.nodeId, amount: 200n * E8S, slot: startSlot + Math.floor(gameSlots * (0.55 + 0.1 * i)) }));
+    locks.push({ owner: WHALE, pool: 'B', amount: 12_000n * E8S, slot: startSlot + periodEpochs * SLOTS_PER_EPOCH + 1 });
+    locks.sort((a, b) => a.slot - b.slot);
+    const holders = Array.from({ length: 20 }, (_, i) => `hold${pad(i, 2)}`);
+    const entries = [...market.buyers, ...holders].map((owner, i) => ({ owner, source: i % 10 === 7 ? BigInt(1 + Math.floor(next() * 4)) * E8S : BigInt(10 + Math.floor(next() * 490)) * E8S }));
+    const windowEndSlot = Math.floor(plan.slots * 0.6);
+    return {
+        game: periods >= 1 ? { startSlot, periodEpochs, periods, budget, output } : undefined,
+        locks: locks.filter((l) => l.slot < startSlot + gameSlots),
+        mapping: { entries, dustThreshold: 5n * E8S, rateNum: 3n, rateDen: 2n, windowStartSlot: SLOTS_PER_EPOCH, windowEndSlot, claimers: entries.filter((_, i) => i % 3 !== 2).map((e) => e.owner) },
+    };
+}
+
+/** A holder that locks 12,000 EMC in pool B at the start of period 2: pool B wins that period's competition (a margin above 10,000 EMC). */
+export const WHALE = 'whale';
+export const WHALE_BALANCE = 20_000n * E8S;

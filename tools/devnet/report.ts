@@ -2,7 +2,10 @@
  * The devnet's report: one self-contained HTML file (inline SVG charts, no scripts, no external
  * resources) with the invariants, the emission schedule (log scale, the run's epochs shaded), the
  * emission of the run against the schedule, rewards by node type, penalties, ΣE and the eligible
- * node count (each on its own chart), the per-epoch figures and a per-node table.
+ * node count (each on its own chart), the per-epoch figures and a per-node table; the compute
+ * market (volume and fees per epoch, trading rewards by side, escrow over time, per-epoch figures)
+ * and the genesis distribution (the lock-up game's periods: lock rate, tier, rewards per pool; the
+ * mappings; the vesting schedule).
  *
  * Figures use one format (src/client/format/display.ts): EMC with 2 decimals, the exact amount in each
  * cell's tooltip and in `--json`. Amounts become numbers only to be drawn (tools/devnet/charts.ts).
@@ -116,6 +119,8 @@ export function renderReport(r: ReportInput): string {
     const nodeHead = '<tr><th>#</th><th class="l">node</th><th class="l">type</th><th class="l">status</th><th>stake (EMC)</th><th>lock (days)</th><th>E-value</th><th>earned (EMC)</th><th>claimed</th><th>claimable</th><th>penalized</th></tr>';
     const penalizedNodes = nodes.filter((n) => n.penalized > 0n).sort((a, b) => (b.penalized > a.penalized ? 1 : b.penalized < a.penalized ? -1 : 0));
     const f = r.plan.faults;
+    const marketSection = renderMarket(rows);
+    const distributionSection = renderDistribution(res);
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>EMC devnet report</title>
 <style>
@@ -144,6 +149,8 @@ ${penalties}
 <p class="note">Impeachment slashes are not in the liveness chart: ${emc2(slashed)} EMC in this history (${esc(f.impeachment.nodeId)} this run).</p>
 <h2>Reward weight</h2>
 ${weight}
+${marketSection}
+${distributionSection}
 <h2>The script (this run)</h2>
 <ul>
 <li>${esc(f.validatorDown.nodeId)} takes part in no batch for ${f.validatorDown.minutes} minutes.</li>
@@ -180,4 +187,85 @@ ${nodes.map(nodeRow).join('\n')}
 
 export function writeReport(path: string, r: ReportInput): void {
     writeFileSync(path, renderReport(r));
+}
+
+const MARKET_COLORS = { volume: '#3b6fb6', fees: '#b23a48', buyer: '#3a9d5d', provider: '#e08a1e', escrow: '#6a4c93', pending: '#999' };
+
+/** The compute market: volume and fees per epoch, trading rewards by side, escrow over time, and the per-epoch figures. */
+export function renderMarket(rows: EpochRow[]): string {
+    const m = rows.filter((e) => e.market !== undefined);
+    if (m.length === 0) return '';
+    const labels = m.map((e) => String(e.epoch));
+    const mk = (e: EpochRow) => e.market as NonNullable<EpochRow['market']>;
+    const series = (name: string, color: string, pick: (e: EpochRow) => bigint) => ({ name, color, values: m.map((e) => toNumber(pick(e))), tips: m.map((e) => `${emcExact(pick(e))} EMC`) });
+    let cumB = 0n;
+    let cumP = 0n;
+    const cumBuyer: bigint[] = [];
+    const cumProvider: bigint[] = [];
+    for (const e of m) {
+        cumB += mk(e).buyerRewards;
+        cumP += mk(e).providerRewards;
+        cumBuyer.push(cumB);
+        cumProvider.push(cumP);
+    }
+    const total = (pick: (e: EpochRow) => bigint) => m.reduce((s, e) => s + pick(e), 0n);
+    const charts = [
+        stackedBars({ title: 'Market volume per epoch: amounts settled after their dispute window (the 20 % fee in red, the providers’ credit in blue)', labels, xLabel: 'epoch', yLabel: 'EMC', series: [series('provider credit (80 %)', MARKET_COLORS.volume, (e) => mk(e).volume - mk(e).fees), series('fees to the treasury (20 %)', MARKET_COLORS.fees, (e) => mk(e).fees)] }),
+        lineChart({
+            title: 'Trading rewards granted by side (cumulative; spec §11.1: in period 1 of the reward clock the provider side is 0)',
+            labels,
+            xLabel: 'epoch',
+            yLabel: 'EMC',
+            series: [
+                { name: 'buyers', color: MARKET_COLORS.buyer, values: cumBuyer.map(toNumber), tips: cumBuyer.map((v) => `${emcExact(v)} EMC`) },
+                { name: 'providers', color: MARKET_COLORS.provider, values: cumProvider.map(toNumber), tips: cumProvider.map((v) => `${emcExact(v)} EMC`) },
+            ],
+        }),
+        lineChart({ title: 'Market escrow at each epoch’s close: unconfirmed escrow and confirmed amounts pending their dispute window', labels, xLabel: 'epoch', yLabel: 'EMC', series: [series('escrow (unconfirmed)', MARKET_COLORS.escrow, (e) => mk(e).escrow), series('pending (confirmed, in the dispute window)', MARKET_COLORS.pending, (e) => mk(e).pending)] }),
+    ].join('\n');
+    const row = (e: EpochRow) => {
+        const x = mk(e);
+        return `<tr><td>${e.epoch}</td><td>${x.orders}</td>${cell(x.opened)}${cell(x.volume)}${cell(x.fees)}${cell(x.buyerRewards)}${cell(x.providerRewards)}${cell(x.refunded)}${cell(x.escrow)}${cell(x.pending)}${cell(x.claimedCredit)}${cell(x.claimedRewards)}</tr>`;
+    };
+    return `<h2 id="market">Compute market</h2>
+<p class="note">Buyers open orders on the compute nodes’ offers (ICRC-2 into the market escrow); the validators confirm task records (cumulative units) in their batches; confirmed amounts settle after the dispute window: 20 % to the treasury, the rest claimable by the node’s wallet, trading rewards claimable by the payer (and, from period 2 of the reward clock, the provider).
+In this history: ${count(m.reduce((s, e) => s + mk(e).orders, 0))} orders, ${emc2(total((e) => mk(e).opened))} EMC paid in, ${emc2(total((e) => mk(e).volume))} EMC settled, ${emc2(total((e) => mk(e).fees))} EMC of fees, ${emc2(total((e) => mk(e).buyerRewards + mk(e).providerRewards))} EMC of trading rewards granted, ${emc2(total((e) => mk(e).refunded))} EMC refunded.</p>
+${charts}
+<table><tr><th>epoch</th><th>orders opened</th><th>paid in</th><th>settled</th><th>fees</th><th>buyer rewards</th><th>provider rewards</th><th>refunded</th><th>escrow</th><th>pending</th><th>credit claimed</th><th>rewards claimed</th></tr>
+${m.map(row).join('\n')}
+</table>`;
+}
+
+/** The genesis distribution: the lock-up game's periods (lock rates, tiers, rewards), the mappings, the vesting schedule. */
+export function renderDistribution(res: DevnetResult): string {
+    const d = res.distribution;
+    if (d === undefined) return '';
+    const g = d.game;
+    const p = d.periods;
+    const labels = p.map((x) => String(x.period));
+    const game =
+        g === undefined
+            ? '<p class="note">No lock-up game.</p>'
+            : `<p class="note">Governance started one game: budget AV ${emc2(g.budget)} EMC from the treasury, theoretical output O ${emc2(g.output)} EMC per period, ${g.periods} periods of ${g.periodEpochs} epoch${g.periodEpochs === 1 ? '' : 's'} (status ${esc(g.status)}, ${count(g.locks)} locks). Lock rate ρ<sub>x</sub> = L<sub>x</sub> / (O × x) sets the tier (38 / 50 / 80 / 100 % of the basic reward B<sub>x</sub>); each pool gets half of what the tier earns, shared by amount × time weight; the competition reward K<sub>x</sub> goes to the pool whose new locks exceed the other’s by more than 10,000 EMC. ${count(d.lockClaims.locks)} locks were released at the end with ${emc2(d.lockClaims.rewards)} EMC of rewards.</p>
+${lineChart({ title: 'Lock rate per period (ρ, %) against the tier it earned (% of B_x)', labels, xLabel: 'period', yLabel: '%', series: [{ name: 'lock rate ρ', color: '#3b6fb6', values: p.map((x) => Number(x.rateBps) / 100), tips: p.map((x) => `${(Number(x.rateBps) / 100).toFixed(2)} %`) }, { name: 'tier', color: '#b23a48', values: p.map((x) => x.tier) }] })}
+${stackedBars({ title: 'Lock-up rewards per period: pool A, pool B, the competition, and what went to the ecosystem fund', labels, xLabel: 'period', yLabel: 'EMC', series: [
+                  { name: 'pool A (guard)', color: '#3a9d5d', values: p.map((x) => toNumber(x.sharedA)), tips: p.map((x) => `${emcExact(x.sharedA)} EMC`) },
+                  { name: 'pool B (honor)', color: '#e08a1e', values: p.map((x) => toNumber(x.sharedB)), tips: p.map((x) => `${emcExact(x.sharedB)} EMC`) },
+                  { name: 'competition', color: '#6a4c93', values: p.map((x) => toNumber(x.sharedCompetition)), tips: p.map((x) => `${emcExact(x.sharedCompetition)} EMC`) },
+                  { name: 'to the ecosystem fund', color: '#bbb', values: p.map((x) => toNumber(x.toEcosystem)), tips: p.map((x) => `${emcExact(x.toEcosystem)} EMC`) },
+              ] })}
+<table><tr><th>period</th><th>locked L</th><th>ρ</th><th>tier</th><th>B<sub>x</sub></th><th>per pool</th><th>pool A</th><th>pool B</th><th>K<sub>x</sub></th><th class="l">winner</th><th>new A</th><th>new B</th><th>to ecosystem</th></tr>
+${p.map((x) => `<tr><td>${x.period}</td>${cell(x.locked)}<td>${(Number(x.rateBps) / 100).toFixed(2)} %</td><td>${x.tier} %</td>${cell(x.basic)}${cell(x.perPool)}${cell(x.sharedA)}${cell(x.sharedB)}${cell(x.competition)}<td class="l">${esc(x.winner)}</td>${cell(x.newA)}${cell(x.newB)}${cell(x.toEcosystem)}</tr>`).join('\n')}
+</table>`;
+    const mappings = d.mappings.map((m) => `<tr><td>${m.id}</td><td class="l">${esc(m.name)}</td><td class="l">${esc(m.status)}</td><td>${count(m.entries)}</td>${cell(m.sourceTotal)}${cell(m.dustSource)}${cell(m.mappedTotal)}${cell(m.dustValue)}${cell(m.claimed)}${cell(m.swept)}</tr>`).join('\n');
+    return `<h2 id="distribution">Genesis distribution</h2>
+<h3>Lock-up game (majority game, spec §14)</h3>
+${game}
+<h3>Airdrop / mapping (spec §13.2)</h3>
+<p class="note">Governance creates a mapping, loads its entries, seals it with their count and SHA-256; entries under the dust threshold are not mapped (their value goes to the ecosystem fund); the entitled claim within the window; anyone sweeps the rest to the ecosystem fund after it.</p>
+<table><tr><th>id</th><th class="l">name</th><th class="l">status</th><th>entries</th><th>source total</th><th>dust source</th><th>mapped</th><th>dust value</th><th>claimed</th><th>swept</th></tr>
+${mappings}
+</table>
+<h3>Linear release (spec §13.1)</h3>
+<p class="note">A genesis schedule of ${emc2(d.vesting.total)} EMC (${count(d.vesting.tranches)} tranches of at most 1,000 EMC; 20.81 % a year) in the protocol’s init argument; ${emc2(d.vesting.released)} EMC released to the beneficiary so far${d.vesting.claims.length === 0 ? '' : ` (this run’s claims: ${d.vesting.claims.map((c) => `epoch ${c.epoch}: ${emc2(c.amount)}`).join(', ')})`}.</p>`;
 }

@@ -10,6 +10,11 @@
  * share of the nodes claims its rewards, and a line of figures is printed. At the end the
  * invariants are checked against the canisters' own books and an HTML report is written.
  *
+ * Beside the nodes run the compute market (market.ts: offers, 40 buyers' orders, task records in the
+ * batches, an offline provider, two disputes, the trading-reward clock, claims) and the genesis
+ * distribution (distribution.ts: a genesis vesting schedule, a mapping with dust, a short lock-up
+ * game); their invariants are in checks-economy.ts.
+ *
  * With a state directory the network (both canisters' stable memory) and this runner's own state
  * (`devnet.json`: slot, height, current operator keys, history) are saved; a second run loads the
  * canisters through their upgrade path and continues the same network with a new fault script.
@@ -25,9 +30,17 @@ import { ProtocolClient } from '../../src/client/protocol';
 import type { Node } from '../../src/client/types/protocol';
 import type { ClientResult } from '../../src/client/result';
 import { emc } from '../../src/client/format/display';
-import type { BatchPayload } from '../../src/protocol/batches/payload';
+import type { BatchPayload, Task, TaskRejected } from '../../src/protocol/batches/payload';
 import { checkInvariants, type Check, type ScriptRecord } from './checks';
-import { E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, makePlan, MIN_EPOCHS, pemOf, SLOT_MINUTES, SLOT_NS, SLOTS_PER_EPOCH, type Kind, type Plan, type PlannedNode } from './plan';
+import { BUYER_BALANCE, E8S, EPOCH_SECONDS, FEE_ALLOWANCE, identityOf, LOCKER_ALLOWANCE, makeDistributionPlan, makeMarketPlan, makePlan, MIN_EPOCHS, pemOf, SLOT_MINUTES, SLOT_NS, SLOTS_PER_EPOCH, TREASURY_GENESIS, VESTING_BENEFICIARY, VESTING_TOTAL, WHALE, WHALE_BALANCE, type DistributionPlan, type Kind, type MarketPlan, type Plan, type PlannedNode } from './plan';
+import { MarketScenario, type MarketSaved } from './market';
+import { DistributionScenario } from './distribution';
+import { TREASURY_SUBACCOUNT } from '../../src/protocol/model/supply';
+import { VESTING_SUBACCOUNT } from '../../src/protocol/treasury/vesting';
+import { DEFAULT_PROTOCOL_ID } from '../../src/client/network';
+import { MARKET_SUBACCOUNT } from '../../src/protocol/market/model';
+import { mappingSubaccount } from '../../src/protocol/mapping/mapping';
+import { LOCKUP_REWARDS_SUBACCOUNT, LOCKUP_SUBACCOUNT } from '../../src/protocol/lockup/lockup';
 import { writeReport } from './report';
 import type { DevnetResult, EpochRow, NodeRow, Sample } from './types';
 
@@ -70,6 +83,8 @@ interface Saved {
     epochs: unknown[];
     samples: unknown[];
     nodes: { validators: number; routers: number; compute: number };
+    /** the market's runner state (absent in a devnet saved before the market was in it) */
+    market?: MarketSaved;
 }
 
 const KINDS: Kind[] = ['validator', 'router', 'compute'];
@@ -103,22 +118,41 @@ export async function runDevnet(o: DevnetOptions = {}): Promise<DevnetResult> {
     const plan = makePlan({ epochs: scripted ? epochs : MIN_EPOCHS, run, ...counts });
     if (!scripted) plan.slots = 0;
     const all = [...plan.validators, ...plan.routers, ...plan.compute];
+    const marketPlan = makeMarketPlan(plan, run);
+    const distPlan = makeDistributionPlan(plan, marketPlan, scripted ? epochs : MIN_EPOCHS);
+    const lockers = new Set(distPlan.locks.filter((l) => l.pool === 'A').map((l) => l.owner));
 
-    const balances: [Principal, bigint][] = all.map((n) => [identityOf(n.operator).getPrincipal(), n.stake + FEE_ALLOWANCE]);
+    const balances: [Principal, bigint][] = [
+        ...all.map((n): [Principal, bigint] => [identityOf(n.operator).getPrincipal(), n.stake + FEE_ALLOWANCE + (lockers.has(n.operator) ? LOCKER_ALLOWANCE : 0n)]),
+        ...marketPlan.buyers.map((b): [Principal, bigint] => [identityOf(b).getPrincipal(), BUYER_BALANCE]),
+        [identityOf(WHALE).getPrincipal(), WHALE_BALANCE],
+    ];
     const gov = identityOf(GOVERNANCE);
     // A served network's genesis lies as far in the past as the scripted run lasts, so that the
     // run ends at about the wall clock and the network then simply follows it.
     const genesisTime = o.serve === undefined ? undefined : wallNs() - BigInt(plan.slots) * SLOT_NS;
+    // the protocol's own genesis accounts: the treasury (the lock-up budget and the mappings come
+    // from it) and the vesting account holding the genesis schedule's total
+    const genesis = {
+        genesisOwner: gov.getPrincipal(),
+        epochSeconds: EPOCH_SECONDS,
+        balances,
+        vesting: [{ beneficiary: identityOf(VESTING_BENEFICIARY).getPrincipal(), total: VESTING_TOTAL, reason: 'team allocation (devnet)' }],
+        accounts: [
+            [{ owner: DEFAULT_PROTOCOL_ID, subaccount: TREASURY_SUBACCOUNT }, TREASURY_GENESIS],
+            [{ owner: DEFAULT_PROTOCOL_ID, subaccount: VESTING_SUBACCOUNT }, VESTING_TOTAL],
+        ] as [{ owner: Principal; subaccount: Uint8Array }, bigint][],
+    };
     let net: EmbeddedNetwork;
     if (o.state !== undefined) {
         if (saved === undefined && existsSync(join(o.state, 'network.json'))) throw new DevnetError(`${o.state} holds a network that is not a devnet (no ${STATE_FILE})`);
         // time 0: a saved devnet resumes exactly where it stopped (not at the wall clock)
-        net = await EmbeddedNetwork.open(o.state, { genesisOwner: gov.getPrincipal(), epochSeconds: EPOCH_SECONDS, balances, time: saved === undefined ? genesisTime : 0n });
+        net = await EmbeddedNetwork.open(o.state, { ...genesis, time: saved === undefined ? genesisTime : 0n });
     } else {
-        net = await EmbeddedNetwork.inMemory({ genesisOwner: gov.getPrincipal(), epochSeconds: EPOCH_SECONDS, balances, time: genesisTime });
+        net = await EmbeddedNetwork.inMemory({ ...genesis, time: genesisTime });
     }
     try {
-        const sim = new Sim(net, plan, run, saved, out);
+        const sim = new Sim(net, plan, marketPlan, distPlan, run, saved, out);
         sim.savesTo = o.state;
         out(saved === undefined ? `devnet: deployed emc_ledger ${net.ledgerId.toText()} and emc_protocol ${net.protocolId.toText()} on the embedded replica (epoch ${EPOCH_SECONDS} s, batch every ${Number(SLOT_NS / 60_000_000_000n)} min)` : `devnet: resumed ${o.state} (run ${run + 1}, slot ${saved.slot}; both canisters went through post_upgrade)`);
         if (saved === undefined) await sim.setup();
@@ -126,7 +160,7 @@ export async function runDevnet(o: DevnetOptions = {}): Promise<DevnetResult> {
         if (scripted) {
             await sim.simulate();
             out('devnet: checking invariants …');
-            checks = await checkInvariants(sim.checkInput());
+            checks = await checkInvariants(await sim.checkInput());
             for (const c of checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : ` — ${c.detail}`}`);
         }
         const okAll = checks.every((c) => c.ok);
@@ -141,6 +175,7 @@ export async function runDevnet(o: DevnetOptions = {}): Promise<DevnetResult> {
             const seconds = (Date.now() - started) / 1000;
             const result: DevnetResult = { ok: okAll, run: run + 1, epochs: sim.rows, samples: sim.samples, checks, report: reportPath, state: o.state, protocol: net.protocolId.toText(), ledger: net.ledgerId.toText(), seconds };
             mkdirSync(dirname(reportPath), { recursive: true });
+            if (scripted) result.distribution = await sim.distribution.summary();
             writeReport(reportPath, { result, plan, emission: sim.emission, nodes: await sim.nodeTable() });
             return result;
         };
@@ -260,10 +295,16 @@ class Sim {
     private penaltySeq = 0n;
     private current: EpochRow | undefined;
     private readonly anon: ProtocolClient;
+    readonly market: MarketScenario;
+    readonly distribution: DistributionScenario;
+    private pendingTasks: Task[] = [];
+    private pendingRejections: TaskRejected[] = [];
 
     constructor(
         private readonly net: EmbeddedNetwork,
         private readonly plan: Plan,
+        readonly marketPlan: MarketPlan,
+        readonly distPlan: DistributionPlan,
         private readonly run: number,
         saved: Saved | undefined,
         private readonly out: (l: string) => void,
@@ -277,6 +318,12 @@ class Sim {
         this.rows = (saved?.epochs ?? []).map(fromJson) as EpochRow[];
         this.samples = (saved?.samples ?? []).map(fromJson) as Sample[];
         this.anon = this.client(undefined);
+        this.market = new MarketScenario({ client: (n) => this.client(n), operatorOf: (id) => this.operators.get(id) as string, now: () => this.net.now(), out: this.out }, marketPlan, this.startSlot, saved?.market);
+        this.distribution = new DistributionScenario({ net, ledger: (n) => this.ledgerOf(n), slotTime: (x) => this.slotTime(x), out: this.out }, distPlan, this.startSlot, run);
+    }
+
+    private ledgerOf(name: string | undefined): LedgerClient {
+        return new LedgerClient({ agent: this.net.agent(name === undefined ? undefined : (identityOf(name) as Identity)), canisterId: this.net.ledgerId, now: () => this.net.now(), retryDelayMs: 0 });
     }
 
     operatorName(nodeId: string): string | undefined {
@@ -339,6 +386,8 @@ class Sim {
         let downRecord: FaultWindow | undefined;
         let frozen: string | undefined;
         this.penaltySeq = (must(await this.anon.penaltiesSummary(), 'penalties_summary')).records;
+        await this.market.setup();
+        await this.distribution.setup();
         this.openEpochRow();
         while (this.slot < last) {
             this.slot++;
@@ -377,8 +426,15 @@ class Sim {
                 frozen = await this.reportKey();
                 events.push(`${f.keyRotation.nodeId} key reported`);
             }
+            // the market and the distribution: locks, orders, disputes, closes; the validators' task records
+            await this.distribution.slot(this.slot, events);
+            const offline = new Set(f.computeFailing.filter((c) => this.slot >= rel(c.slot) && this.slot < rel(c.slot) + c.minutes / 10).map((c) => c.nodeId));
+            const bits = await this.market.beforeBatch(this.slot, events, offline);
+            this.pendingTasks.push(...bits.tasks);
+            this.pendingRejections.push(...bits.rejections);
             const down = this.slot >= downFrom && this.slot < downTo ? f.validatorDown.nodeId : undefined;
             await this.batch(down, frozen);
+            this.market.afterBatch(this.slot);
             if (frozen !== undefined) {
                 // the others answer after the batch; the rotation passes within the slot
                 await this.answerKey();
@@ -437,6 +493,9 @@ class Sim {
     /** One batch with the pending state bits: the validators that took part longest ago propose and vote until it is confirmed. */
     private async batch(down?: string, frozen?: string): Promise<void> {
         const payload: BatchPayload = { poc_results: this.pendingPoc, observations: this.pendingObs };
+        // the market's state bits make a version-2 payload; without them the payload stays version 1
+        if (this.pendingTasks.length > 0) payload.tasks = [this.pendingTasks];
+        if (this.pendingRejections.length > 0) payload.task_rejections = [this.pendingRejections];
         const voters = this.plan.validators
             .map((v) => v.nodeId)
             .filter((id) => id !== down && id !== frozen)
@@ -461,6 +520,8 @@ class Sim {
         this.confirmations.push(now);
         this.pendingPoc = [];
         this.pendingObs = [];
+        this.pendingTasks = [];
+        this.pendingRejections = [];
     }
 
     private async impeach(): Promise<void> {
@@ -542,13 +603,16 @@ class Sim {
                 throw new DevnetError(`${n.nodeId} claims: ${r.error.message}`);
             }
         }
+        row.market = await this.market.closeEpoch(row.epoch);
+        await this.distribution.closeEpoch(row.epoch, row.events);
+        row.events = collapseCounts(row.events);
         this.rows.push(row);
         const done = Math.floor((this.slot - this.startSlot) / SLOTS_PER_EPOCH);
         const total = this.plan.slots / SLOTS_PER_EPOCH;
         const live = done > total;
         if (this.rows.length === 1 || done === 1) this.out(EPOCH_LINE_LEGEND);
         this.out(
-            `epoch ${String(row.epoch).padStart(3)} (${live ? 'live' : `${String(done).padStart(2)}/${total}`})  emitted ${fmt(row.emitted)}  claims paid ${fmt(row.claimed)}  penalties ${fmt(row.penalties)}  ΣE ${fmtE(row.totalE)}  eligible nodes ${row.eligible}${row.events.length > 0 ? `  | ${row.events.join(', ')}` : ''}`,
+            `epoch ${String(row.epoch).padStart(3)} (${live ? 'live' : `${String(done).padStart(2)}/${total}`})  emitted ${fmt(row.emitted)}  claims paid ${fmt(row.claimed)}  penalties ${fmt(row.penalties)}  ΣE ${fmtE(row.totalE)}  eligible nodes ${row.eligible}  market volume ${fmt(row.market.volume)} fees ${fmt(row.market.fees)} trading rewards ${fmt(row.market.buyerRewards + row.market.providerRewards)}${row.events.length > 0 ? `  | ${row.events.join(', ')}` : ''}`,
         );
         if (live ? row.epoch % 5 === 4 : done % 5 === 0 || done === total) this.samples.push({ epoch: row.epoch, earned: await this.earned() });
         this.openEpochRow();
@@ -578,12 +642,45 @@ class Sim {
 
     // ----- the end -------------------------------------------------------------------------
 
-    checkInput(): Parameters<typeof checkInvariants>[0] {
+    async checkInput(): Promise<Parameters<typeof checkInvariants>[0]> {
+        const self = this.net.protocolId;
+        const d = this.distPlan;
+        const names = [GOVERNANCE, ...new Set([...this.byId.values()].map((n) => n.operator)), ...this.operators.values(), ...this.marketPlan.buyers, WHALE, VESTING_BENEFICIARY, ...d.mapping.entries.map((e) => e.owner)];
+        // every node that ever offered (earlier runs too) may hold provider credit in its wallet
+        const providers = new Set<string>();
+        for (let start = 0n; ; ) {
+            const page = must(await this.anon.market().offers(start, 100), 'market_offers');
+            for (const o of page) providers.add(o.nodeId);
+            if (page.length < 100) break;
+            start = page[page.length - 1].id + 1n;
+        }
+        const wallets = [];
+        for (const id of providers) wallets.push((must(await this.anon.getNode(id), 'get_node') as Node).wallet);
+        const mappings = [];
+        for (let id = 0n; ; id++) {
+            if (must(await this.distribution.client(undefined).getMapping(id), 'get_mapping') === undefined) break;
+            mappings.push({ owner: self, subaccount: mappingSubaccount(id) });
+        }
+        const marketEscrow = { owner: self, subaccount: MARKET_SUBACCOUNT };
+        const dc = this.distribution.client(undefined);
+        const locks = this.distribution.record.locks.length === 0 ? [] : await this.distribution.locks(this.distribution.record.locks.map((l) => l.owner));
         return {
+            extraAccounts: [marketEscrow, { owner: self, subaccount: VESTING_SUBACCOUNT }, { owner: self, subaccount: LOCKUP_SUBACCOUNT }, { owner: self, subaccount: LOCKUP_REWARDS_SUBACCOUNT }, ...mappings],
+            treasuryGenesis: TREASURY_GENESIS,
+            market: { client: this.anon.market(), record: this.market.record, escrow: marketEscrow, accounts: [...this.marketPlan.buyers.map((b) => ({ owner: identityOf(b).getPrincipal() })), ...wallets] },
+            distribution: {
+                client: dc,
+                plan: d,
+                principal: (o) => identityOf(o).getPrincipal(),
+                accounts: { vesting: { owner: self, subaccount: VESTING_SUBACCOUNT }, lockup: { owner: self, subaccount: LOCKUP_SUBACCOUNT }, rewards: { owner: self, subaccount: LOCKUP_REWARDS_SUBACCOUNT }, mapping: (id) => ({ owner: self, subaccount: mappingSubaccount(id) }) },
+                mappingId: this.distribution.mappingOfThisRun,
+                locks,
+                lockOwnersThisRun: this.distribution.record.locks.length > 0,
+            },
             protocol: this.anon,
             ledger: this.ledger(),
             nodes: [...this.byId.values()],
-            accounts: [GOVERNANCE, ...new Set([...this.byId.values()].map((n) => n.operator)), ...this.operators.values()].map((n) => identityOf(n).getPrincipal()),
+            accounts: [...new Set(names)].map((n) => identityOf(n).getPrincipal()),
             confirmations: this.confirmations,
             record: this.record,
             rows: this.rows,
@@ -603,15 +700,40 @@ class Sim {
             epochs: this.rows.map(toJson),
             samples: this.samples.map(toJson),
             nodes: { validators: this.plan.validators.length, routers: this.plan.routers.length, compute: this.plan.compute.length },
+            market: this.market.saved(),
         };
         writeFileSync(join(dir, `${STATE_FILE}.tmp`), `${JSON.stringify(s, null, 1)}\n`);
         renameSync(join(dir, `${STATE_FILE}.tmp`), join(dir, STATE_FILE));
     }
 }
 
+/** "5 locks", "2 locks", "1 lock" … in one epoch → "8 locks" (at the place of the first); other events unchanged. */
+export function collapseCounts(events: string[]): string[] {
+    const out: string[] = [];
+    const totals = new Map<string, { at: number; n: number }>();
+    for (const e of events) {
+        const m = /^(\d+) (lock|order|mapping claim)s?( opened)?$/.exec(e);
+        if (m === null) {
+            out.push(e);
+            continue;
+        }
+        const key = `${m[2]}|${m[3] ?? ''}`;
+        const t = totals.get(key);
+        if (t === undefined) {
+            totals.set(key, { at: out.length, n: Number(m[1]) });
+            out.push(key);
+        } else t.n += Number(m[1]);
+    }
+    for (const [key, t] of totals) {
+        const [what, tail] = key.split('|');
+        out[t.at] = `${t.n} ${what}${t.n === 1 ? '' : 's'}${tail}`;
+    }
+    return out;
+}
+
 /** What the epoch lines count (printed once above them). */
 export const EPOCH_LINE_LEGEND =
-    'amounts in EMC (2 decimals, truncated; exact e8s in --json and the report): emitted = the epoch\'s emission r(n); claims paid = rewards claimed during the epoch, accrued in it or in earlier epochs (so it can exceed what the epoch emitted); penalties = liveness charges and impeachment slashes in the epoch; ΣE = the eligible nodes\' total E-value at its close';
+    'amounts in EMC (2 decimals, truncated; exact e8s in --json and the report): emitted = the epoch\'s emission r(n); claims paid = rewards claimed during the epoch, accrued in it or in earlier epochs (so it can exceed what the epoch emitted); penalties = liveness charges and impeachment slashes in the epoch; ΣE = the eligible nodes\' total E-value at its close; market volume = amounts settled in the epoch (after their dispute window), fees = their 20 % to the treasury, trading rewards = what those settlements granted to buyers and providers (claimable)';
 
 /** e8s → `720,000.00` (2 decimals, truncated; display only: src/client/format/display.ts). */
 export const fmt = emc2;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runDevnet } from '../../../tools/devnet/run';
 import { expectedWindows } from '../../../tools/devnet/checks';
-import { makePlan, MIN_EPOCHS, SLOTS_PER_EPOCH } from '../../../tools/devnet/plan';
+import { makeDistributionPlan, makeMarketPlan, makePlan, MIN_EPOCHS, SLOTS_PER_EPOCH } from '../../../tools/devnet/plan';
 
 const BIN = resolve(__dirname, '..', '..', '..', 'bin', 'emc.js');
 const MIN = 60_000_000_000n;
@@ -31,6 +31,30 @@ describe('the devnet plan and the window rule its checks use', () => {
             const targets = [f.validatorDown.nodeId, f.keyRotation.nodeId, f.impeachment.nodeId, ...f.routersOffline.map((r) => r.nodeId), ...f.computeFailing.map((c) => c.nodeId)];
             expect(new Set(targets).size).toBe(targets.length);
             expect(f.routersOffline.map((r) => r.nodeId)).not.toContain(f.impeachment.accuser);
+        }
+    });
+
+    it('fits the market and distribution scripts inside the run: distinct offer nodes, disputes and the reward clock in time, the game over before the end', () => {
+        for (const [epochs, run] of [[MIN_EPOCHS, 0], [MIN_EPOCHS, 1], [30, 0]]) {
+            const p = makePlan({ epochs, run });
+            const m = makeMarketPlan(p, run);
+            const d = makeDistributionPlan(p, m, epochs);
+            const nodes = m.offers.map((o) => o.nodeId);
+            expect(new Set(nodes).size).toBe(nodes.length);
+            expect(nodes.length).toBe(12);
+            expect(m.offers[0].nodeId).toBe(p.faults.computeFailing[0].nodeId);
+            expect(m.buyers).toHaveLength(40);
+            for (const s of [m.disputeWon.slot, m.rewardStartSlot, m.lastOpenSlot]) expect(s).toBeLessThan(p.slots);
+            // settlements mature (2-hour window) before the clock starts, and the failed dispute (3-hour timeout) ends in the run
+            expect(m.rewardStartSlot).toBeGreaterThanOrEqual(3 * SLOTS_PER_EPOCH);
+            expect(m.disputeLost.slot + 3 * SLOTS_PER_EPOCH).toBeLessThan(p.slots - SLOTS_PER_EPOCH);
+            const g = d.game as NonNullable<typeof d.game>;
+            expect([g.periods, g.periodEpochs]).toEqual(epochs === 30 ? [12, 2] : [4, 1]);
+            expect(g.startSlot + g.periods * g.periodEpochs * SLOTS_PER_EPOCH).toBeLessThan(p.slots);
+            expect(d.locks.every((l) => l.slot >= 1 && l.slot < g.startSlot + g.periods * g.periodEpochs * SLOTS_PER_EPOCH)).toBe(true);
+            expect(d.locks.filter((l) => l.pool === 'A').every((l) => l.nodeId !== undefined && !p.faults.computeFailing.some((c) => c.nodeId === l.nodeId))).toBe(true);
+            expect(d.mapping.entries.filter((e) => e.source < d.mapping.dustThreshold)).toHaveLength(6);
+            expect(d.mapping.windowEndSlot).toBeLessThan(p.slots - SLOTS_PER_EPOCH);
         }
     });
 
@@ -71,7 +95,58 @@ describe(`a ${MIN_EPOCHS}-epoch devnet, then resumed from its state directory`, 
         expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(6);
         for (const title of ['Emission schedule', 'Rewards earned by node type', 'Liveness penalties per epoch']) expect(html).toContain(title);
         expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
-    }, 300_000);
+
+        // ----- the compute market (issue 17): its invariants held, and what happened is what the script did
+        const check = (prefix: string) => {
+            const c = out.checks.find((x: { name: string }) => x.name.startsWith(prefix));
+            if (c === undefined) throw new Error(`no check named ${prefix}…`);
+            return c as { ok: boolean; detail: string };
+        };
+        for (const prefix of ['market: for every order paid =', 'market: the escrow’s ledger balance =', 'market: trading rewards minted ≤ 378 M', 'market: every receipt re-derives', 'market: governance started the trading-reward clock part-way', 'treasury: genesis + penalties moved']) expect(check(prefix).ok).toBe(true);
+        // the offline provider's buyer got the unconfirmed rest back less one fee (0.001 EMC)
+        const offline = out.checks.find((c: { name: string }) => /went offline mid-order/.test(c.name));
+        const [, paid, confirmed, refunded, received] = /paid ([\d,.]+) EMC, confirmed ([\d,.]+) EMC, refunded ([\d,.]+) EMC, received ([\d,.]+) EMC/.exec(offline.detail) as RegExpExecArray;
+        const e8s = (t: string) => BigInt(Math.round(Number(t.replace(/,/g, '')) * 1e8));
+        expect(offline.ok).toBe(true);
+        expect(e8s(refunded)).toBe(e8s(paid) - e8s(confirmed));
+        expect(e8s(received)).toBe(e8s(refunded) - 100_000n);
+        expect(e8s(confirmed)).toBeGreaterThan(0n);
+        expect(out.checks.find((c: { name: string }) => /dispute of order \d+ .*succeeded/.test(c.name))).toMatchObject({ ok: true, detail: expect.stringMatching(/dispute_refunded/) });
+        expect(out.checks.find((c: { name: string }) => /dispute of order \d+ failed/.test(c.name))).toMatchObject({ ok: true, detail: expect.stringMatching(/dispute_failed/) });
+        // per epoch: settled volume with exactly 20 % fees; trading rewards only after the clock started, none before it
+        const market = out.epochs.map((e: { market: Record<string, string> }) => e.market);
+        const sum = (k: string) => market.reduce((s: bigint, m: Record<string, string>) => s + BigInt(m[k]), 0n);
+        expect(sum('volume')).toBeGreaterThan(0n);
+        expect(sum('fees') * 5n).toBeLessThanOrEqual(sum('volume'));
+        // 20 % per settlement, each floored: at most 1 e8s lost per receipt
+        expect(sum('fees') * 5n).toBeGreaterThan(sum('volume') - 5n * 10_000n);
+        expect(sum('buyerRewards')).toBeGreaterThan(0n);
+        expect(sum('providerRewards')).toBe(0n); // period 1 of the reward clock (spec §11.1)
+        const firstRewarded = market.findIndex((m: Record<string, string>) => BigInt(m.buyerRewards) > 0n);
+        const firstSettled = market.findIndex((m: Record<string, string>) => BigInt(m.volume) > 0n);
+        expect(firstSettled).toBeGreaterThanOrEqual(0);
+        expect(sum('orders')).toBeGreaterThanOrEqual(40);
+        expect(sum('claimedRewards')).toBeGreaterThan(0n);
+        expect(firstRewarded).toBeGreaterThanOrEqual(firstSettled);
+        for (const title of ['Market volume per epoch', 'Trading rewards granted by side', 'Market escrow at each epoch’s close']) expect(html).toContain(title);
+
+        // ----- the genesis distribution (issue 19)
+        for (const prefix of ['vesting: the vesting account holds', 'mapping 0: mapped + dust = the source total', 'mapping 0: claimed within the window', 'lock-up: every period closed by the job', 'lock-up: the locks’ rewards add up']) expect(check(prefix).ok).toBe(true);
+        const d = out.distribution;
+        expect(BigInt(d.vesting.released)).toBeGreaterThan(0n);
+        expect(d.mappings[0]).toMatchObject({ status: 'swept', entries: '60' });
+        expect(BigInt(d.mappings[0].dustSource)).toBeGreaterThan(0n);
+        expect(BigInt(d.mappings[0].claimed) + BigInt(d.mappings[0].swept)).toBe(BigInt(d.mappings[0].mappedTotal));
+        expect(d.game).toMatchObject({ status: 'ended', periods: 4 });
+        expect(d.periods).toHaveLength(4);
+        for (const p of d.periods) expect(p.final).toBe(true);
+        // the lock rate falls through the tiers; pool B wins period 2's competition (the whale's 12,000 EMC)
+        expect(new Set(d.periods.map((p: { tier: number }) => p.tier)).size).toBeGreaterThan(1);
+        expect(d.periods[1]).toMatchObject({ winner: 'B' });
+        expect(BigInt(d.lockClaims.rewards)).toBe(d.periods.reduce((s: bigint, p: Record<string, string>) => s + BigInt(p.sharedA) + BigInt(p.sharedB) + BigInt(p.sharedCompetition), 0n));
+        expect(html).toContain('Lock rate per period');
+        expect(html.match(/<h2 id="market">|<h2 id="distribution">/g)).toHaveLength(2);
+    }, 600_000);
 
     it('resumes the same network through the upgrade path and keeps every invariant', async () => {
         const lines: string[] = [];
@@ -82,7 +157,12 @@ describe(`a ${MIN_EPOCHS}-epoch devnet, then resumed from its state directory`, 
         expect(r.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 2 * MIN_EPOCHS }, (_, i) => i));
         // the second run's script has its own targets
         expect(r.checks.some((c) => c.name.startsWith('validator val05 away'))).toBe(true);
-    }, 300_000);
+        // the market and the distribution continue: a second mapping, the first run's game kept with its results
+        expect(r.checks.some((c) => c.name.startsWith('mapping 1: claimed within the window') && c.ok)).toBe(true);
+        expect(r.distribution?.mappings.map((m) => m.status)).toEqual(['swept', 'swept']);
+        expect(r.distribution?.game?.status).toBe('ended');
+        expect(r.epochs.slice(MIN_EPOCHS).some((e) => (e.market?.volume ?? 0n) > 0n)).toBe(true);
+    }, 600_000);
 
     it('the saved network answers emc commands with the keys the devnet wrote', () => {
         const r = emc(['node', 'status', 'val10', '--network', 'embedded', '--state', state, '--json']);
