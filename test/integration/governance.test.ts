@@ -184,6 +184,13 @@ describe('access control: every state-changing method, as the anonymous principa
         register_project: () => [{ name: 'p', principals: [Principal.fromText('aaaaa-aa')], reason: 'x' }],
         set_project_status: () => [{ id: 0n, status: { quality: null }, reason: 'x', proposal_id: [] }],
         restrict_grants_to_quality: () => [true],
+        // compute sockets (issue 18, docs/sockets.md): socket 0, a stranger's approvals
+        icrc7_transfer: () => [[{ to: acct, token_id: 0n, memo: [], from_subaccount: [], created_at_time: [] }]],
+        icrc37_approve_tokens: () => [[{ token_id: 0n, approval_info: { spender: acct, from_subaccount: [], expires_at: [], memo: [], created_at_time: T0 } }]],
+        icrc37_approve_collection: () => [[{ approval_info: { spender: acct, from_subaccount: [], expires_at: [], memo: [], created_at_time: T0 } }]],
+        icrc37_revoke_token_approvals: () => [[{ token_id: 0n, spender: [], from_subaccount: [], memo: [], created_at_time: [] }]],
+        icrc37_revoke_collection_approvals: () => [[{ spender: [], from_subaccount: [], memo: [], created_at_time: [] }]],
+        icrc37_transfer_from: () => [[{ from: acct, to: acct, token_id: 0n, spender_subaccount: [], memo: [], created_at_time: [] }]],
     };
     const updates = Object.entries(PROTOCOL_METHODS)
         .filter(([, m]) => !m.query)
@@ -207,6 +214,8 @@ describe('access control: every state-changing method, as the anonymous principa
             await net.ledger().icrc1_balance_of(treasury),
             await net.ledger().icrc1_total_supply(),
             await p.market_summary(),
+            await p.icrc7_total_supply(),
+            await p.icrc3_get_blocks([{ start: 0n, length: 100n }]),
         ]);
     }
 
@@ -218,7 +227,9 @@ describe('access control: every state-changing method, as the anonymous principa
         for (const method of updates) {
             const r = (await (net.protocol(who()) as any)[method](...ARGS[method]()).catch((e: Error) => e)) as any;
             // canister_inspect_message refuses the anonymous caller of every update method
-            const refused = r instanceof Error ? who_ === 'the anonymous principal' && r.message.includes(`${method} refuses the anonymous principal`) : 'Err' in r;
+            // ICRC-7/37 batch methods answer per item: every item refused (`opt` of an error, or of `Err`)
+            const batchRefused = (xs: unknown[]) => xs.length > 0 && xs.every((x) => Array.isArray(x) && x.length === 1 && !('Ok' in (x[0] as object)));
+            const refused = r instanceof Error ? who_ === 'the anonymous principal' && r.message.includes(`${method} refuses the anonymous principal`) : Array.isArray(r) ? batchRefused(r) : 'Err' in r;
             expect([method, refused]).toEqual([method, true]);
         }
         expect(await snapshot()).toBe(before);
