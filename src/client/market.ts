@@ -95,7 +95,7 @@ export class MarketClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         if (!r.ok) return r;
         const s = r.value;
         return ok({
-            offers: s.offers, orders: s.orders, receipts: s.receipts, escrow: s.escrow, pending: s.pending, credit: s.credit, deposits: s.deposits, feesUnmoved: s.fees_unmoved, feesMoved: s.fees_moved,
+            offers: s.offers, orders: s.orders, receipts: s.receipts, escrow: s.escrow, pending: s.pending, credit: s.credit, deposits: s.deposits, outgoing: s.outgoing, feesUnmoved: s.fees_unmoved, feesMoved: s.fees_moved,
             rewardsGranted: s.rewards_granted, rewardsMinted: s.rewards_minted, rewardsPool: s.rewards_pool, settledVolume: s.settled_volume, refundedVolume: s.refunded_volume,
             rewardStart: s.reward_start[0], paused: s.paused[0], disputeWindowNs: s.dispute_window_ns, disputeTimeoutNs: s.dispute_timeout_ns,
         });

@@ -64,6 +64,8 @@ describe('emc market (bin/emc.js) on an embedded network', () => {
         expect(rewards.json.value.schedule.map((r: any) => [r.period, r.pDen, r.buyerPerEmc])).toEqual([[1, '1', '20000000'], [2, '1', '20000000'], [3, '2', '5000000'], [4, '3', '4444444']]);
         expect(rewards.json.value.claimable).toEqual({ credit: '0', rewards: '0', claimsInFlight: 0 });
         expect(rewards.json.value.totals.rewardsPool).toBe('37800000000000000');
+        // every part of the escrow invariant is in the totals, the amounts in flight included
+        expect(rewards.json.value.totals).toMatchObject({ escrow: '0', pending: '0', credit: '0', deposits: '0', outgoing: '0', feesUnmoved: '0' });
         expect(emc(['market', 'rewards']).out).toMatch(/^trading rewards: not started \(fee-only market\)\nclaimable: credit 0 EMC, rewards 0 EMC\nperiod 1: P = 1\/1/);
     });
 });

@@ -82,6 +82,8 @@ export interface MarketTotals {
     pending: bigint;
     credit: bigint;
     deposits: bigint;
+    /** Amounts leaving the escrow by a ledger transfer whose outcome is not recorded yet (part of the escrow invariant). */
+    outgoing: bigint;
     feesUnmoved: bigint;
     feesMoved: bigint;
     rewardsGranted: bigint;
