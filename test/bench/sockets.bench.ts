@@ -6,8 +6,8 @@
  *
  * Updates: one unmeasured call (the method's first in this instance), then the mean of 10, each one
  * token per message, protocol canister only (inspect apart). Queries: 100 ids (`owner_of`) and a page
- * of 100 (`tokens_of`) of a holder with ≥ 100 sockets — at 100 orders every socket is first moved to
- * one collector account by real transfers; at 10,000 orders every buyer already holds 100.
+ * of 100 (`tokens_of`) of a holder of 100 sockets: the first 100 moved to one collector account by real
+ * transfers (contiguous ids), and at 10,000 orders also a staged buyer's own 100 (ids interleaved).
  * `npm run bench -- --only sockets` (`PROTOCOL_BENCH_NODES=100` for the small network).
  */
 import type { Principal } from '@dfinity/principal';
@@ -74,6 +74,13 @@ async function measureSockets(prefix: string, nodes: number, orders: number, rep
     });
     report(`${prefix}.icrc7_transfer`, { ...xfer, note: `icrc7_transfer of one token, buyer → another buyer, created_at_time set: dedup, the move, the 7xfer block, the log tip's certification; mean of ${RUNS}; ${note}` });
 
+    // The same without created_at_time (no time bounds, no deduplication): the difference is dedup's share.
+    const plain = await meanOf(replica, (i) => {
+        const token = tokenOf(50 + i);
+        return update(replica, buyer(50 + i), 'icrc7_transfer', { from_subaccount: [], to: acct(buyer(i)), token_id: token, memo: [], created_at_time: [] });
+    });
+    report(`${prefix}.icrc7_transfer_no_dedup`, { ...plain, note: `icrc7_transfer of one token without created_at_time (not deduplicated), buyer → another buyer; the difference to icrc7_transfer is deduplication's share; mean of ${RUNS}; ${note}` });
+
     // icrc37_approve_tokens: buyer 20 + i approves SPENDER on its socket (created_at_time is required, not deduplicated).
     const approved: bigint[] = [];
     const appr = await meanOf(replica, (i) => {
@@ -87,28 +94,33 @@ async function measureSockets(prefix: string, nodes: number, orders: number, rep
     const from = await meanOf(replica, (i) => update(replica, SPENDER, 'icrc37_transfer_from', { spender_subaccount: [], from: acct(buyer(20 + i)), to: acct(buyer(70 + i)), token_id: approved[i], memo: [], created_at_time: [replica.time()] }));
     report(`${prefix}.icrc37_transfer_from`, { ...from, note: `icrc37_transfer_from of one token by a token-level approved spender, created_at_time set: dedup, the approval check, the move (clearing the approvals), the 37xfer block, the tip's certification; mean of ${RUNS}; ${note}` });
 
-    // A holder with ≥ 100 sockets: at 10,000 orders buyer 95 (untouched above) holds 100; otherwise 100 sockets are moved to COLLECTOR.
-    let holder = acct(buyer(95));
-    if (tokensOf(replica, holder).length < 100) {
-        holder = COLLECTOR;
-        const all = query(replica, 'icrc7_tokens', [[], [500n]]) as bigint[];
-        const owners = query(replica, 'icrc7_owner_of', [all.slice(0, 100)]) as ([] | [Account])[];
-        const moves = all.slice(0, 100).map((token, k) => {
-            const o = owners[k]?.[0];
-            if (o === undefined) throw new Error(`socket ${token} has no owner`);
-            return submit(replica, o.owner, 'icrc7_transfer', [[{ from_subaccount: o.subaccount, to: COLLECTOR, token_id: token, memo: [], created_at_time: [] }]]);
-        });
-        for (const v of await Promise.all(moves)) allOk('icrc7_transfer', v);
-        log(`  moved ${moves.length} sockets to the collector`);
-    }
-    const page = tokensOf(replica, holder);
-    if (page.length !== 100) throw new Error(`the holder's page has ${page.length} sockets`);
+    /** How many 128-id buckets of the owner's id set a page touches (a page reads one stable entry per bucket). */
+    const span = (ids: bigint[]): string => `ids ${ids[0]} … ${ids[ids.length - 1]}, ${new Set(ids.map((t) => t / 128n)).size} buckets of 128`;
 
-    const tokensOfM = await measure(replica, PROTOCOL_ID, async () => tokensOf(replica, holder));
-    report(`${prefix}.icrc7_tokens_of_100`, { ...tokensOfM, note: `query icrc7_tokens_of, a page of 100 (prev null, take 100) of an account holding ≥ 100 sockets; ${note}` });
+    // Spread holdings: at 10,000 orders buyer 95 (untouched above) holds orders 95, 195, … (one id in 100).
+    const spread = acct(buyer(95));
+    const spreadPage = tokensOf(replica, spread);
+    if (spreadPage.length === 100) {
+        const m = await measure(replica, PROTOCOL_ID, async () => tokensOf(replica, spread));
+        report(`${prefix}.icrc7_tokens_of_100_spread`, { ...m, note: `query icrc7_tokens_of, a page of 100 of a staged buyer (its orders interleaved with 99 others': ${span(spreadPage)}); ${note}` });
+    }
+
+    // Contiguous holdings: the first 100 sockets moved to COLLECTOR by real transfers (one per message, one round).
+    const all = query(replica, 'icrc7_tokens', [[], [100n]]) as bigint[];
+    const owners = query(replica, 'icrc7_owner_of', [all]) as ([] | [Account])[];
+    const moves = all.map((token, k) => {
+        const o = owners[k]?.[0];
+        if (o === undefined) throw new Error(`socket ${token} has no owner`);
+        return submit(replica, o.owner, 'icrc7_transfer', [[{ from_subaccount: o.subaccount, to: COLLECTOR, token_id: token, memo: [], created_at_time: [] }]]);
+    });
+    for (const v of await Promise.all(moves)) allOk('icrc7_transfer', v);
+    const page = tokensOf(replica, COLLECTOR);
+    if (page.length !== 100) throw new Error(`the collector's page has ${page.length} sockets`);
+    const tokensOfM = await measure(replica, PROTOCOL_ID, async () => tokensOf(replica, COLLECTOR));
+    report(`${prefix}.icrc7_tokens_of_100`, { ...tokensOfM, note: `query icrc7_tokens_of, a page of 100 (prev null, take 100) of an account holding 100 sockets (${span(page)}); ${note}` });
     const ownerOf = await measure(replica, PROTOCOL_ID, async () => {
-        const owners = query(replica, 'icrc7_owner_of', [page]) as unknown[];
-        if (owners.length !== 100) throw new Error(`owner_of answered ${owners.length}`);
+        const o = query(replica, 'icrc7_owner_of', [page]) as unknown[];
+        if (o.length !== 100) throw new Error(`owner_of answered ${o.length}`);
     });
     report(`${prefix}.icrc7_owner_of_100`, { ...ownerOf, note: `query icrc7_owner_of of 100 existing ids; ${note}` });
 }
