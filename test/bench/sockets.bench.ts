@@ -13,7 +13,7 @@
 import type { Principal } from '@dfinity/principal';
 import type { EmbeddedReplica } from '../../tools/replica';
 import { PROTOCOL_ID } from '../helpers/network';
-import { measure, type BenchResult, type BenchSuite } from './harness';
+import { measure, measureByKind, type BenchResult, type BenchSuite } from './harness';
 import { buyer, call, marketWith, query, submit } from './market.bench';
 import { routerOp, VALIDATORS } from './protocol.bench';
 
@@ -40,19 +40,26 @@ async function update(replica: EmbeddedReplica, sender: Principal, method: 'icrc
 
 const tokensOf = (replica: EmbeddedReplica, a: Account, take = 100n): bigint[] => query(replica, 'icrc7_tokens_of', [a, [], [take]]) as bigint[];
 
-/** One unmeasured `run(RUNS)`, then the mean of `run(0)` … `run(RUNS − 1)`. */
-async function meanOf(replica: EmbeddedReplica, run: (i: number) => Promise<unknown>): Promise<{ instructions: number; messages: number; inspect: number }> {
+/** One unmeasured `run(RUNS)`, then the mean of `run(0)` … `run(RUNS − 1)`; `kinds` says the messages by kind (update, timer …). */
+async function meanOf(replica: EmbeddedReplica, run: (i: number) => Promise<unknown>): Promise<{ instructions: number; messages: number; inspect: number; kinds: string }> {
     await run(RUNS);
     let instructions = 0;
     let messages = 0;
     let inspect = 0;
+    const byKind: Record<string, { instructions: number; messages: number }> = {};
     for (let i = 0; i < RUNS; i++) {
-        const m = await measure(replica, PROTOCOL_ID, () => run(i));
+        const m = await measureByKind(replica, PROTOCOL_ID, () => run(i));
         instructions += m.instructions;
         messages += m.messages;
         inspect += m.inspect ?? 0;
+        for (const [k, v] of Object.entries(m.byKind)) {
+            const t = (byKind[k] ??= { instructions: 0, messages: 0 });
+            t.instructions += v.instructions;
+            t.messages += v.messages;
+        }
     }
-    return { instructions: Math.round(instructions / RUNS), messages: messages / RUNS, inspect: Math.round(inspect / RUNS) };
+    const kinds = Object.entries(byKind).map(([k, v]) => `${k} ${(v.messages / RUNS).toFixed(1)} × ${(v.instructions / v.messages / 1e6).toFixed(2)} M`).join(' + ');
+    return { instructions: Math.round(instructions / RUNS), messages: messages / RUNS, inspect: Math.round(inspect / RUNS), kinds };
 }
 
 async function measureSockets(prefix: string, nodes: number, orders: number, report: (key: string, r: BenchResult) => void, log: (s: string) => void): Promise<void> {
@@ -68,31 +75,34 @@ async function measureSockets(prefix: string, nodes: number, orders: number, rep
     };
 
     // icrc7_transfer: buyer i's socket to buyer 50 + i, created_at_time set (deduplicated).
+    /** The sockets of buyers first … first + RUNS, looked up before the measured messages. */
+    const held = (first: number): bigint[] => Array.from({ length: RUNS + 1 }, (_, i) => tokenOf(first + i));
+    const t0 = held(0);
     const xfer = await meanOf(replica, (i) => {
-        const token = tokenOf(i);
+        const token = t0[i];
         return update(replica, buyer(i), 'icrc7_transfer', { from_subaccount: [], to: acct(buyer(50 + i)), token_id: token, memo: [], created_at_time: [replica.time()] });
     });
-    report(`${prefix}.icrc7_transfer`, { ...xfer, note: `icrc7_transfer of one token, buyer → another buyer, created_at_time set: dedup, the move, the 7xfer block, the log tip's certification; mean of ${RUNS}; ${note}` });
+    report(`${prefix}.icrc7_transfer`, { instructions: xfer.instructions, messages: xfer.messages, inspect: xfer.inspect, note: `messages: ${xfer.kinds}; icrc7_transfer of one token, buyer → another buyer, created_at_time set: dedup, the move, the 7xfer block, the log tip's certification; mean of ${RUNS}; ${note}` });
 
     // The same without created_at_time (no time bounds, no deduplication): the difference is dedup's share.
+    const t50 = held(50);
     const plain = await meanOf(replica, (i) => {
-        const token = tokenOf(50 + i);
+        const token = t50[i];
         return update(replica, buyer(50 + i), 'icrc7_transfer', { from_subaccount: [], to: acct(buyer(i)), token_id: token, memo: [], created_at_time: [] });
     });
-    report(`${prefix}.icrc7_transfer_no_dedup`, { ...plain, note: `icrc7_transfer of one token without created_at_time (not deduplicated), buyer → another buyer; the difference to icrc7_transfer is deduplication's share; mean of ${RUNS}; ${note}` });
+    report(`${prefix}.icrc7_transfer_no_dedup`, { instructions: plain.instructions, messages: plain.messages, inspect: plain.inspect, note: `messages: ${plain.kinds}; icrc7_transfer of one token without created_at_time (not deduplicated), buyer → another buyer; the difference to icrc7_transfer is deduplication's share; mean of ${RUNS}; ${note}` });
 
     // icrc37_approve_tokens: buyer 20 + i approves SPENDER on its socket (created_at_time is required, not deduplicated).
-    const approved: bigint[] = [];
+    const approved = held(20);
     const appr = await meanOf(replica, (i) => {
-        const token = tokenOf(20 + i);
-        approved[i] = token;
+        const token = approved[i];
         return update(replica, buyer(20 + i), 'icrc37_approve_tokens', { token_id: token, approval_info: { spender: acct(SPENDER), from_subaccount: [], expires_at: [], memo: [], created_at_time: replica.time() } });
     });
-    report(`${prefix}.icrc37_approve_tokens`, { ...appr, note: `icrc37_approve_tokens, one token, one spender: the token record rewritten, the 37approve block, the tip's certification; mean of ${RUNS}; ${note}` });
+    report(`${prefix}.icrc37_approve_tokens`, { instructions: appr.instructions, messages: appr.messages, inspect: appr.inspect, note: `messages: ${appr.kinds}; icrc37_approve_tokens, one token, one spender: the token record rewritten, the 37approve block, the tip's certification; mean of ${RUNS}; ${note}` });
 
     // icrc37_transfer_from: SPENDER moves each approved socket from buyer 20 + i to buyer 70 + i.
     const from = await meanOf(replica, (i) => update(replica, SPENDER, 'icrc37_transfer_from', { spender_subaccount: [], from: acct(buyer(20 + i)), to: acct(buyer(70 + i)), token_id: approved[i], memo: [], created_at_time: [replica.time()] }));
-    report(`${prefix}.icrc37_transfer_from`, { ...from, note: `icrc37_transfer_from of one token by a token-level approved spender, created_at_time set: dedup, the approval check, the move (clearing the approvals), the 37xfer block, the tip's certification; mean of ${RUNS}; ${note}` });
+    report(`${prefix}.icrc37_transfer_from`, { instructions: from.instructions, messages: from.messages, inspect: from.inspect, note: `messages: ${from.kinds}; icrc37_transfer_from of one token by a token-level approved spender, created_at_time set: dedup, the approval check, the move (clearing the approvals), the 37xfer block, the tip's certification; mean of ${RUNS}; ${note}` });
 
     /** How many 128-id buckets of the owner's id set a page touches (a page reads one stable entry per bucket). */
     const span = (ids: bigint[]): string => `ids ${ids[0]} … ${ids[ids.length - 1]}, ${new Set(ids.map((t) => t / 128n)).size} buckets of 128`;
