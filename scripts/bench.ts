@@ -11,9 +11,10 @@ import { rewardsSuite } from '../test/bench/rewards.bench';
 import { storageSuite } from '../test/bench/storage.bench';
 import { marketSuite } from '../test/bench/market.bench';
 import { distributionSuite } from '../test/bench/distribution.bench';
+import { socketsSuite } from '../test/bench/sockets.bench';
 import type { BenchReport, BenchSuite } from '../test/bench/harness';
 
-const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite, storageSuite, marketSuite, distributionSuite];
+const SUITES: BenchSuite[] = [fixtureSuite, ledgerSuite, protocolSuite, rewardsSuite, hostileSuite, storageSuite, marketSuite, socketsSuite, distributionSuite];
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);

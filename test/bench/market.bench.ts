@@ -33,8 +33,8 @@ const DAY = 24n * HOUR;
 const T0 = 1_760_000_000n * SECOND;
 /** Offers (one per compute node c0 … c99) and buyers (router operators 100 … 199, funded at genesis). */
 const OFFERS = 100;
-const BUYERS = 100;
-const buyer = (b: number) => routerOp(100 + b);
+export const BUYERS = 100;
+export const buyer = (b: number) => routerOp(100 + b);
 const PRICE = E8S;
 const UNITS = 100n;
 const SERVICE = 'llm-inference';
@@ -48,7 +48,7 @@ function show(x: unknown): string {
 }
 
 /** An ingress update to the protocol through the replica's API; the decoded `Ok` (throws on `Err`). */
-async function call(replica: EmbeddedReplica, sender: Principal, method: ProtocolMethod, args: unknown[]): Promise<unknown> {
+export async function call(replica: EmbeddedReplica, sender: Principal, method: ProtocolMethod, args: unknown[]): Promise<unknown> {
     const s = await replica.submitUpdate({ canisterId: PROTOCOL_ID, method, arg: encode(PROTOCOL_METHODS[method].args, args), sender, requestId: `mbench-${++requests}` });
     if (s.status !== 'replied') throw new Error(`${method}: ${show(s)}`);
     const v = decode([PROTOCOL_METHODS[method].ret], s.reply)[0] as Record<string, unknown>;
@@ -57,7 +57,7 @@ async function call(replica: EmbeddedReplica, sender: Principal, method: Protoco
 }
 
 /** Submits without waiting (messages submitted together run in one round); resolves to the decoded result. */
-function submit(replica: EmbeddedReplica, sender: Principal, method: ProtocolMethod, args: unknown[]): Promise<unknown> {
+export function submit(replica: EmbeddedReplica, sender: Principal, method: ProtocolMethod, args: unknown[]): Promise<unknown> {
     const s = replica.submitIngress({ canisterId: PROTOCOL_ID, method, arg: encode(PROTOCOL_METHODS[method].args, args), sender, requestId: `mbench-${++requests}` });
     if ('refused' in s) throw new Error(`${method} refused: ${s.refused.message}`);
     return s.done.then((r) => {
@@ -68,7 +68,7 @@ function submit(replica: EmbeddedReplica, sender: Principal, method: ProtocolMet
     });
 }
 
-function query(replica: EmbeddedReplica, method: ProtocolMethod, args: unknown[]): unknown {
+export function query(replica: EmbeddedReplica, method: ProtocolMethod, args: unknown[]): unknown {
     const r = replica.query({ canisterId: PROTOCOL_ID, method, arg: encode(PROTOCOL_METHODS[method].args, args), sender: GOVERNANCE });
     if (!('reply' in r)) throw new Error(`${method} rejected: ${r.reject.message}`);
     return decode([PROTOCOL_METHODS[method].ret], r.reply)[0];
@@ -99,7 +99,7 @@ async function stageMarket(replica: EmbeddedReplica, nodes: number, log: (s: str
 }
 
 /** A replica whose market holds `orders` open orders (the large state cached in .bench/). */
-async function marketWith(nodes: number, orders: number, log: (s: string) => void): Promise<EmbeddedReplica> {
+export async function marketWith(nodes: number, orders: number, log: (s: string) => void): Promise<EmbeddedReplica> {
     const replica = await EmbeddedReplica.create({ time: T0 });
     if (orders < 1_000) {
         await stageMarket(replica, nodes, log);
