@@ -25,8 +25,8 @@ import { builtWasm } from '../helpers/wasm';
 import { measure, measureByKind, type BenchResult, type BenchSuite } from './harness';
 import { approve, buildNetwork, computeOp, GOVERNANCE, routerOp, validator, VALIDATORS } from './protocol.bench';
 
-/** Bump when the way the cached market state is built changes (2: built with sockets, every order a token). */
-const STATE_VERSION = 2;
+/** Bump when the way the cached market state is built changes (2: built with sockets, every order a token; 3: 1,024-id buckets). */
+const STATE_VERSION = 3;
 const SECOND = 1_000_000_000n;
 const HOUR = 3_600n * SECOND;
 const DAY = 24n * HOUR;

@@ -3,8 +3,8 @@
  * and the compact binary records in them, each with a leading format byte:
  *   SOCKET_TOKENS       token id u64 BE → u8 1 ‖ owner ‖ units_confirmed u64 ‖ escrow u64 ‖ status text ‖
  *                       u8 n ‖ n × approval                       (the token and its token-level approvals)
- *   SOCKET_OWNED        account key (62) ‖ 00 → directory; account key ‖ 01 ‖ bucket u32 BE → 16-byte bitmap
- *   SOCKET_ALL          00 → directory; 01 ‖ bucket u32 BE → 16-byte bitmap    (tokens.ts: the id sets)
+ *   SOCKET_OWNED        account key (62) ‖ 00 → directory; account key ‖ 01 ‖ bucket u32 BE → 128-byte bitmap (1,024 ids)
+ *   SOCKET_ALL          00 → directory; 01 ‖ bucket u32 BE → 128-byte bitmap (tokens.ts: the id sets)
  *   SOCKET_COLLECTION   u8 length ‖ principal → u8 1 ‖ u8 n ‖ n × approval (the principal's collection approvals)
  *   SOCKET_DEDUP        created_at_time u64 BE ‖ SHA-256 of the call → block index u64 BE (dedup.ts)
  * An account is owner bytes ‖ u8 0 | u8 1 ‖ subaccount; an approval is spender account ‖ opt

@@ -40,19 +40,26 @@ describe('emc_protocol socket records (170–174)', () => {
         expect(decodeApprovals(unhex(golden))).toEqual(list);
     });
 
-    it('id sets (171, 172): directory (u8 1 ‖ count u64 ‖ buckets u32) and 16-byte bitmaps of 128 ids', () => {
+    it('id sets (171, 172): directory (u8 1 ‖ count u64 ‖ buckets u32) and 128-byte bitmaps of 1,024 ids', () => {
         const kv = new MemoryKV();
         const set = new IdSet(kv, OWNER);
-        for (const id of [1n, 3n, 130n, 1000n]) set.add(id);
+        for (const id of [1n, 3n, 130n, 1000n, 1030n]) set.add(id);
+        const bucket0 = new Uint8Array(128);
+        bucket0[0] = 0x0a; // ids 1 and 3
+        bucket0[16] = 0x04; // id 130 = byte 16, bit 2
+        bucket0[125] = 0x01; // id 1000 = byte 125, bit 0
         expect(dump(kv)).toEqual([
-            [h('aabb', '00'), h('01', u64(4), '00000000', '00000001', '00000007')],
-            [h('aabb', '01', '00000000'), h('0a', '00'.repeat(15))], // ids 1 and 3
-            [h('aabb', '01', '00000001'), h('04', '00'.repeat(15))], // id 130 = 128 + 2
-            [h('aabb', '01', '00000007'), h('00'.repeat(13), '01', '0000')], // id 1000 = 7 × 128 + 104
+            [h('aabb', '00'), h('01', u64(5), '00000000', '00000001')],
+            [h('aabb', '01', '00000000'), hex(bucket0)],
+            [h('aabb', '01', '00000001'), h('40', '00'.repeat(127))], // id 1030 = 1024 + 6
         ]);
         set.remove(130n);
-        expect(dump(kv)[0]).toEqual([h('aabb', '00'), h('01', u64(3), '00000000', '00000007')]);
+        expect(dump(kv)[0]).toEqual([h('aabb', '00'), h('01', u64(4), '00000000', '00000001')]);
+        set.remove(1030n); // its bucket empties: gone from the directory and the map
+        expect(dump(kv)).toHaveLength(2);
+        expect(dump(kv)[0]).toEqual([h('aabb', '00'), h('01', u64(3), '00000000')]);
         expect(set.page(2n, 10)).toEqual([3n, 1000n]);
+        expect(set.page(undefined, 2)).toEqual([1n, 3n]);
     });
 
     it('dedup key (174): created_at_time ‖ SHA-256(method ‖ caller ‖ arguments)', () => {
