@@ -7,8 +7,8 @@
  * the unconfirmed escrow must reach the holder's ledger balance (less one fee), not the payer's.
  * The socket supply is read at every epoch's close for the report.
  * Storage: none (what happened is in the run's record; the canister holds the sockets). Cost: per
- * resale an approval (second only), a transfer and an owner query; one close with four balance
- * queries; one `icrc7_total_supply` query per epoch.
+ * resale an `icrc7_tokens_of` page per candidate seller, an approval (second only), a transfer and
+ * an owner query; one close with four balance queries; one `icrc7_total_supply` query per epoch.
  */
 import type { Principal } from '@dfinity/principal';
 import type { SocketsClient } from '../../src/client/sockets';
@@ -91,11 +91,13 @@ export class SocketResales {
         for (let k = 0; k < n; k++) {
             const b = (from + k) % n;
             if (b <= 2) continue;
-            // enough unconfirmed units left for a refund larger than a fee, and no expiry soon
-            const l = live.find((x) => x.buyer === b && x.units - x.cum > 2n * x.rate && x.expiresAt > now + 4n * HOUR_NS);
+            const seller = this.buyers[b];
+            // a socket the buyer still holds (an earlier run may have sold one of its orders), with enough
+            // unconfirmed units left for a refund larger than a fee, and no expiry soon
+            const held = new Set(must(await this.ctx.sockets(undefined).allTokensOf({ owner: principal(seller) }), 'icrc7_tokens_of'));
+            const l = live.find((x) => x.buyer === b && held.has(x.id) && x.units - x.cum > 2n * x.rate && x.expiresAt > now + 4n * HOUR_NS);
             if (l === undefined) continue;
             const recipient = (to + k) % n === b ? (to + k + 1) % n : (to + k) % n;
-            const seller = this.buyers[b];
             const holder = this.buyers[recipient];
             const dest = { owner: principal(holder) };
             let block: bigint;
