@@ -8,6 +8,8 @@
  * deposits + fees not yet moved; rewards minted ≤ 378 M and = Σ claimed; per order paid = refunded
  * + settled + pending + escrow; every receipt re-derives; the scripted outcomes (offline provider,
  * the dispute that succeeds, the one that fails, the reward clock started part-way).
+ * Sockets (issue 18): Σ icrc7_balance_of over the buyers = icrc7_total_supply, icrc7_owner_of =
+ * icrc7_tokens_of for every live socket, the resales' holders, the resold order's refund to its holder.
  * Distribution: the vesting account holds Σ (total − released); mapped + dust = source total, each
  * entry mapped by the rate; pool shares + dust = pool reward per period, the locks' rewards add up
  * to the periods' shares, both lock-up accounts end empty but for rewards too small to transfer.
@@ -16,13 +18,14 @@
 import type { Principal } from '@dfinity/principal';
 import type { DistributionClient, LockView } from '../../src/client/distribution';
 import type { MarketClient } from '../../src/client/market';
+import type { SocketsClient } from '../../src/client/sockets';
 import type { ClientResult } from '../../src/client/result';
 import type { IcrcAccount } from '../../src/client/types/account';
 import type { MarketOrder, MarketPendingAmount, MarketReceipt } from '../../src/client/types/market';
 import { emcExact } from '../../src/client/format/display';
 import type { Check } from './checks';
 import type { MarketRecord } from './market';
-import type { DistributionPlan } from './plan';
+import { identityOf, type DistributionPlan } from './plan';
 
 const emc = (e8s: bigint): string => `${emcExact(e8s)} EMC`;
 const TRADING_POOL = 378_000_000n * 100_000_000n;
@@ -35,6 +38,8 @@ function get<T>(r: ClientResult<T>, what: string): T {
 
 export interface MarketCheckInput {
     client: MarketClient;
+    /** The ICRC-7 view of the same orders (issue 18); without it the socket checks are skipped. */
+    sockets?: SocketsClient;
     record: MarketRecord;
     /** The market escrow: the protocol's account with subaccount "market". */
     escrow: IcrcAccount;
@@ -220,6 +225,68 @@ export async function checkMarket(i: MarketCheckInput, fee: bigint, balanceOf: (
     if (lost !== undefined) {
         const r = receipts.find((x) => x.kind === 'dispute_failed' && x.order === lost.order && x.fromCum === lost.fromCum);
         check(`market: ${lost.buyer}'s dispute of order ${lost.order} failed (no rejection within the timeout): the amount settled, the deposit went to the fees`, r !== undefined && r.amount === lost.amount, `receipt ${r === undefined ? 'missing' : `${r.seq} ${r.kind} ${emc(r.amount)}`}, deposit ${emc(lost.deposit)}`);
+    }
+    if (i.sockets !== undefined) checks.push(...(await checkSockets(i, i.sockets, orders, fee)));
+    return checks;
+}
+
+/**
+ * The sockets (issue 18): the buyers hold every socket (Σ icrc7_balance_of = icrc7_total_supply),
+ * icrc7_owner_of agrees with icrc7_tokens_of, every live socket is an order not yet closed and
+ * settled, and the resales' outcomes: each socket with its new holder (or burned), the closed one's
+ * refund in the holder's balance and not in the payer's.
+ */
+async function checkSockets(i: MarketCheckInput, s: SocketsClient, orders: MarketOrder[], fee: bigint): Promise<Check[]> {
+    const checks: Check[] = [];
+    const check = (n: string, ok: boolean, detail = ''): void => {
+        checks.push({ name: n, ok, detail });
+    };
+    const supply = get(await s.call<bigint>('icrc7_total_supply', []), 'icrc7_total_supply');
+    const buyers = i.record.buyers.map((b) => ({ name: b, account: { owner: identityOf(b).getPrincipal() } }));
+    const balances = get(await s.balanceOf(buyers.map((b) => b.account)), 'icrc7_balance_of');
+    const sum = balances.reduce((a, b) => a + b, 0n);
+    const holderOf = new Map<bigint, string>();
+    const wrongCount: string[] = [];
+    for (const [k, b] of buyers.entries()) {
+        const ids = get(await s.allTokensOf(b.account), 'icrc7_tokens_of');
+        if (BigInt(ids.length) !== balances[k]) wrongCount.push(`${b.name}: ${ids.length} tokens, balance ${balances[k]}`);
+        for (const id of ids) holderOf.set(id, holderOf.has(id) ? '(twice)' : b.name);
+    }
+    check('sockets: Σ icrc7_balance_of over the buyers = icrc7_total_supply (each balance = its icrc7_tokens_of, paged)', supply === sum && wrongCount.length === 0 && supply > 0n, `supply ${supply}, Σ balances ${sum}${wrongCount.length > 0 ? `; ${wrongCount.slice(0, 3).join(', ')}` : ''}`);
+    const all: bigint[] = [];
+    for (let prev: bigint | undefined; ; ) {
+        const page = get(await s.tokens(prev, 100n), 'icrc7_tokens');
+        all.push(...page);
+        if (page.length < 100) break;
+        prev = page[page.length - 1];
+    }
+    const disagree: string[] = [];
+    const byId = new Map(orders.map((o) => [o.id, o]));
+    for (let k = 0; k < all.length; k += 100) {
+        const ids = all.slice(k, k + 100);
+        const owners = get(await s.ownerOf(ids), 'icrc7_owner_of');
+        ids.forEach((id, j) => {
+            const who = buyers.find((b) => b.account.owner.toText() === owners[j]?.owner.toText())?.name;
+            const o = byId.get(id);
+            const burnable = o === undefined || (o.status === 'closed' && o.pending === 0n);
+            if (who === undefined || holderOf.get(id) !== who || burnable) disagree.push(`socket ${id}: owner_of ${owners[j]?.owner.toText() ?? 'none'}, tokens_of ${holderOf.get(id) ?? 'none'}, order ${o?.status ?? 'missing'}`);
+        });
+    }
+    check('sockets: icrc7_owner_of agrees with icrc7_tokens_of for every live socket, and each is an order not yet closed and settled', disagree.length === 0 && all.length === holderOf.size && BigInt(all.length) === supply, `${all.length} live sockets${disagree.length > 0 ? `; ${disagree.slice(0, 3).join('; ')}` : ''}`);
+    const sales = i.record.sockets.resales;
+    if (sales.length > 0) {
+        const owners = get(await s.ownerOf(sales.map((r) => r.token)), 'icrc7_owner_of');
+        const lost = sales.filter((r, k) => owners[k] !== undefined && owners[k]?.owner.toText() !== identityOf(r.to).getPrincipal().toText());
+        check('sockets: every resold socket is with its new holder (or burned once its order closed and settled)', lost.length === 0 && sales.some((r) => r.how !== 'icrc7_transfer') && sales.some((r) => r.how === 'icrc7_transfer'), `${sales.map((r, k) => `${r.token}: ${r.from} → ${r.to} by ${r.how}, now ${owners[k] === undefined ? 'burned' : (buyers.find((b) => b.account.owner.toText() === owners[k]?.owner.toText())?.name ?? owners[k]?.owner.toText())}`).join('; ')}`);
+    }
+    const c = i.record.sockets.close;
+    if (c !== undefined) {
+        const o = byId.get(c.order);
+        check(
+            `sockets: ${c.holder} closed order ${c.order} (socket bought from ${c.payer}): the refund of the unconfirmed escrow less one fee reached the holder, not the payer`,
+            c.status === 'closed' && o?.status === 'closed' && c.refunded === c.escrowBefore && c.refunded > fee && c.holderAfter - c.holderBefore === c.refunded - fee && c.payerAfter === c.payerBefore && o.escrow === 0n,
+            `escrow ${emc(c.escrowBefore)}, refunded ${emc(c.refunded)}, holder received ${emc(c.holderAfter - c.holderBefore)}, payer received ${emc(c.payerAfter - c.payerBefore)}`,
+        );
     }
     return checks;
 }

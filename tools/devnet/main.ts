@@ -89,7 +89,7 @@ export async function devnetMain(argv: string[], out: (s: string) => void = (s) 
     try {
         await ensureBuilt(log);
         const r = await runDevnet({ epochs, state: state === undefined ? undefined : resolve(state), report: report === undefined ? undefined : resolve(report), out: log, serve: serve ? { port, signal: stop.signal } : undefined });
-        if (json) out(`${toJson({ ok: r.ok, run: r.run, report: r.report, state: r.state, seconds: r.seconds, epochs: r.epochs, samples: r.samples, checks: r.checks, distribution: r.distribution }, 1)}\n`);
+        if (json) out(`${toJson({ ok: r.ok, run: r.run, report: r.report, state: r.state, seconds: r.seconds, epochs: r.epochs, samples: r.samples, checks: r.checks, distribution: r.distribution, sockets: r.sockets }, 1)}\n`);
         return r.ok ? EXIT.ok : EXIT.refused;
     } catch (e) {
         if (e instanceof DevnetError || e instanceof StateError) {

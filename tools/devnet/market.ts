@@ -7,7 +7,8 @@
  * and its buyer closes the order (the unconfirmed rest comes back less one fee); a second dispute is
  * left unanswered and fails after the timeout; governance sets the market's parameters and
  * reference prices at the start and starts the trading-reward clock part-way; providers and buyers
- * claim in rotation after each epoch.
+ * claim in rotation after each epoch. Three times a buyer resells an open order's socket to another
+ * buyer (sockets.ts), and one new holder closes its order and receives the refund.
  *
  * The runner keeps only what a client would (its buyers' open orders and how many units it has
  * confirmed); after a resume it reloads the open orders from `market_orders`. What the report and
@@ -22,12 +23,14 @@ import type { MarketOrder } from '../../src/client/types/market';
 import type { Task, TaskRejected } from '../../src/protocol/batches/payload';
 import { identityOf, DISPUTE_TIMEOUT_NS, DISPUTE_WINDOW_NS, HOUR_NS, SLOTS_PER_EPOCH, type MarketPlan } from './plan';
 import type { MarketRow } from './types';
+import { SocketResales, type Resale, type SocketsContext } from './sockets';
 
 /** Task records go into every third batch (30 minutes of work each). */
 const TASK_EVERY = 3;
 
 export interface MarketContext {
     client(name: string | undefined): ProtocolClient;
+    sockets: SocketsContext['sockets'];
     operatorOf(nodeId: string): string;
     now(): bigint;
     out(line: string): void;
@@ -52,6 +55,8 @@ export interface MarketRecord {
     buyers: string[];
     providers: string[];
     reference: Map<string, bigint>;
+    /** the socket resales of this run and the resold order its new holder closed (sockets.ts) */
+    sockets: SocketResales['record'];
 }
 
 interface Live {
@@ -82,8 +87,13 @@ export class MarketScenario {
     private receiptSeq: bigint;
     private rewardStarted: boolean;
     private offlineFrom: number | undefined;
+    private readonly resold = new Set<number>();
     /** The row of the epoch in progress. */
     row: MarketRow = emptyRow();
+    private readonly resales: SocketResales;
+    /** relative slot → the resale the script makes then */
+    private readonly resaleAt: Map<number, MarketPlan['resales'][number]>;
+    private pendingClose: { slot: number; resale: Resale } | undefined;
 
     constructor(
         private readonly ctx: MarketContext,
@@ -99,8 +109,20 @@ export class MarketScenario {
             buyers: plan.buyers,
             providers: [...new Set(plan.offers.map((o) => o.nodeId))],
             reference: new Map(plan.reference.map((r) => [r.service, r.price])),
+            sockets: { resales: [] },
         };
         plan.buyers.forEach((_, b) => this.nextOpen.set(b, startSlot + 1 + (b % SLOTS_PER_EPOCH)));
+        this.resales = new SocketResales(
+            {
+                sockets: (n) => ctx.sockets(n),
+                market: (n) => this.market(n),
+                ledger: async (n) => must(await ctx.client(n).ledger(), 'ledger'),
+                now: () => ctx.now(),
+            },
+            plan.buyers,
+        );
+        this.record.sockets = this.resales.record;
+        this.resaleAt = new Map(plan.resales.map((r) => [r.slot, r]));
     }
 
     saved(): MarketSaved {
@@ -174,6 +196,18 @@ export class MarketScenario {
         // disputes
         if (rel === p.disputeWon.slot) this.record.disputeWon = await this.dispute(p.disputeWon.buyer, events, 'won');
         if (rel === p.disputeLost.slot) this.record.disputeLost = await this.dispute(p.disputeLost.buyer, events, 'lost');
+        // socket resales (issue 18): a buyer passes an open order's socket to another; one new holder closes its order
+        if (this.pendingClose !== undefined && slot >= this.pendingClose.slot) await this.holderCloses(slot, events);
+        const resale = this.resaleAt.get(rel);
+        if (resale !== undefined && !this.resold.has(rel)) {
+            this.resold.add(rel);
+            const sold = await this.resales.resell(slot, resale.from, resale.to, resale.how, [...this.live.values()]);
+            const r = this.resales.record.resales[this.resales.record.resales.length - 1];
+            if (sold !== undefined) {
+                events.push(`socket ${r.token} ${r.from} → ${r.to} (${r.how === 'icrc7_transfer' ? 'transfer' : 'approve + transfer_from'})`);
+                if (resale.close) this.pendingClose = { slot: slot + 1, resale: r };
+            }
+        }
         // orders past their expiry are closed by the maintenance job; their buyers buy again
         for (const l of [...this.live.values()]) {
             if (this.ctx.now() >= l.expiresAt) {
@@ -242,6 +276,18 @@ export class MarketScenario {
         if (expiresAt !== undefined) (this.live.get(o.id) as Live).rate = 1n;
     }
 
+    /** The resold order's new holder closes it: the refund goes to the holder; its payer buys again. */
+    private async holderCloses(slot: number, events: string[]): Promise<void> {
+        const { resale } = this.pendingClose as { resale: Resale };
+        this.pendingClose = undefined;
+        const l = this.live.get(resale.token);
+        if (l === undefined) return; // its units were all confirmed in the meantime: nothing left to close
+        const c = await this.resales.holderCloses(resale);
+        this.live.delete(l.id);
+        this.nextOpen.set(l.buyer, slot + 1);
+        events.push(`order ${c.order} closed by its holder ${c.holder}: ${Number(c.refunded) / 1e8} EMC back to the holder`);
+    }
+
     private async closeOffline(events: string[]): Promise<void> {
         const l = [...this.live.values()].find((x) => x.nodeId === this.plan.offline.nodeId && x.buyer === 0);
         if (l === undefined) return;
@@ -305,6 +351,7 @@ export class MarketScenario {
         const t = must(await m.totals(), 'market_summary');
         this.row.escrow = t.escrow;
         this.row.pending = t.pending;
+        this.row.sockets = await this.resales.supply();
         // rotating claims: each provider every third epoch, each buyer every fifth
         const claim = async (name: string): Promise<void> => {
             const r = await this.market(name).claim();

@@ -165,6 +165,9 @@ export interface OfferPlan {
     maxUnits: bigint;
 }
 
+/** How a socket changes hands in the script: by its holder, or by the new holder under an approval. */
+export type ResaleHow = 'icrc7_transfer' | 'icrc37_approve_tokens + icrc37_transfer_from';
+
 export interface MarketPlan {
     buyers: string[];
     offers: OfferPlan[];
@@ -180,6 +183,8 @@ export interface MarketPlan {
     disputeLost: { buyer: number; slot: number };
     /** No order is opened after this slot. */
     lastOpenSlot: number;
+    /** socket resales (issue 18): at these slots buyer `from` passes an open order's socket to buyer `to`; the `close` one's new holder closes the order a slot later */
+    resales: { slot: number; from: number; to: number; how: ResaleHow; close: boolean }[];
 }
 
 export interface LockPlan {
@@ -230,6 +235,12 @@ export function makeMarketPlan(plan: Plan, run = 0): MarketPlan {
         disputeWon: { buyer: 1, slot: at(0.2) },
         disputeLost: { buyer: 2, slot: at(0.2) },
         lastOpenSlot: at(0.75),
+        // 30 %, 40 %, 50 % of the run; the second by approval and transfer_from, and closed by its new holder
+        resales: [
+            { slot: at(0.3), from: 10, to: 11, how: 'icrc7_transfer', close: false },
+            { slot: at(0.4), from: 20, to: 21, how: 'icrc37_approve_tokens + icrc37_transfer_from', close: true },
+            { slot: at(0.5), from: 30, to: 31, how: 'icrc7_transfer', close: false },
+        ],
     };
 }
 

@@ -4,7 +4,7 @@
  * emission of the run against the schedule, rewards by node type, penalties, ΣE and the eligible
  * node count (each on its own chart), the per-epoch figures and a per-node table; the compute
  * market (volume and fees per epoch, trading rewards by side, escrow over time, per-epoch figures)
- * and the genesis distribution (the lock-up game's periods: lock rate, tier, rewards per pool; the
+ * the sockets (open sockets over time, this run's resales, the socket checks) and the genesis distribution (the lock-up game's periods: lock rate, tier, rewards per pool; the
  * mappings; the vesting schedule).
  *
  * Figures use one format (src/client/format/display.ts): EMC with 2 decimals, the exact amount in each
@@ -120,6 +120,7 @@ export function renderReport(r: ReportInput): string {
     const penalizedNodes = nodes.filter((n) => n.penalized > 0n).sort((a, b) => (b.penalized > a.penalized ? 1 : b.penalized < a.penalized ? -1 : 0));
     const f = r.plan.faults;
     const marketSection = renderMarket(rows);
+    const socketsSection = renderSockets(res);
     const distributionSection = renderDistribution(res);
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>EMC devnet report</title>
@@ -150,6 +151,7 @@ ${penalties}
 <h2>Reward weight</h2>
 ${weight}
 ${marketSection}
+${socketsSection}
 ${distributionSection}
 <h2>The script (this run)</h2>
 <ul>
@@ -234,6 +236,40 @@ ${charts}
 <table><tr><th>epoch</th><th>orders opened</th><th>paid in</th><th>settled</th><th>fees</th><th>buyer rewards</th><th>provider rewards</th><th>refunded</th><th>escrow</th><th>pending</th><th>credit claimed</th><th>rewards claimed</th></tr>
 ${m.map(row).join('\n')}
 </table>`;
+}
+
+/** The compute sockets (issue 18): icrc7_total_supply at each epoch's close, this run's resales and the resold order closed by its holder, the socket checks. */
+export function renderSockets(res: DevnetResult): string {
+    const m = res.epochs.filter((e) => e.market?.sockets !== undefined);
+    const s = res.sockets;
+    if (m.length === 0 && s === undefined) return '';
+    const supply = m.map((e) => e.market?.sockets as bigint);
+    const chart =
+        m.length === 0
+            ? ''
+            : lineChart({ title: 'Open sockets (icrc7_total_supply) at each epoch’s close', labels: m.map((e) => String(e.epoch)), xLabel: 'epoch', yLabel: 'sockets', series: [{ name: 'sockets', color: '#6a4c93', values: supply.map((v) => Number(v)), tips: supply.map((v) => `${count(v)} sockets`) }] });
+    const resales = s?.resales ?? [];
+    const c = s?.close;
+    const checks = res.checks.filter((x) => x.name.startsWith('sockets:'));
+    return `<h2 id="sockets">Compute sockets</h2>
+<p class="note">Every order is an ICRC-7 token of the collection EMCS hosted by emc_protocol (token id = order id), minted at market_open and burned once the order is closed and settled. Its holder receives the refunds; buyer trading rewards stay with the payer. ${m.length === 0 ? '' : `${count(supply[supply.length - 1])} open sockets at the last epoch’s close.`}</p>
+${chart}
+<h3>Resales this run</h3>
+${
+    resales.length === 0
+        ? '<p class="note">No resale this run.</p>'
+        : `<table><tr><th>slot</th><th>token</th><th class="l">from</th><th class="l">to</th><th class="l">how</th><th>block</th></tr>
+${resales.map((r) => `<tr><td>${r.slot}</td><td>${r.token}</td><td class="l">${esc(r.from)}</td><td class="l">${esc(r.to)}</td><td class="l">${esc(r.how)}</td><td>${r.block}</td></tr>`).join('\n')}
+</table>`
+}
+${c === undefined ? '' : `<p class="note">${esc(c.holder)} closed order ${c.order} (paid by ${esc(c.payer)}): unconfirmed escrow ${emc2(c.escrowBefore)} EMC refunded; the holder’s balance rose by ${emc2(c.holderAfter - c.holderBefore)} EMC (one fee less), the payer’s by ${emc2(c.payerAfter - c.payerBefore)} EMC.</p>`}
+${
+    checks.length === 0
+        ? ''
+        : `<table><tr><th class="ev">socket check</th><th class="ev">result</th><th class="ev">detail</th></tr>
+${checks.map((x) => `<tr><td class="l">${esc(x.name)}</td><td class="l ${x.ok ? 'ok' : 'fail'}">${x.ok ? 'ok' : 'FAILED'}</td><td class="l">${esc(x.detail)}</td></tr>`).join('\n')}
+</table>`
+}`;
 }
 
 /** The genesis distribution: the lock-up game's periods (lock rates, tiers, rewards), the mappings, the vesting schedule. */

@@ -27,6 +27,7 @@ import type { Principal } from '@dfinity/principal';
 import { EmbeddedNetwork } from './embedded-network';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient } from '../../src/client/protocol';
+import { SocketsClient } from '../../src/client/sockets';
 import type { Node } from '../../src/client/types/protocol';
 import type { ClientResult } from '../../src/client/result';
 import { emc } from '../../src/client/format/display';
@@ -176,6 +177,7 @@ export async function runDevnet(o: DevnetOptions = {}): Promise<DevnetResult> {
             const result: DevnetResult = { ok: okAll, run: run + 1, epochs: sim.rows, samples: sim.samples, checks, report: reportPath, state: o.state, protocol: net.protocolId.toText(), ledger: net.ledgerId.toText(), seconds };
             mkdirSync(dirname(reportPath), { recursive: true });
             if (scripted) result.distribution = await sim.distribution.summary();
+            if (scripted) result.sockets = sim.market.record.sockets;
             writeReport(reportPath, { result, plan, emission: sim.emission, nodes: await sim.nodeTable() });
             return result;
         };
@@ -318,7 +320,7 @@ class Sim {
         this.rows = (saved?.epochs ?? []).map(fromJson) as EpochRow[];
         this.samples = (saved?.samples ?? []).map(fromJson) as Sample[];
         this.anon = this.client(undefined);
-        this.market = new MarketScenario({ client: (n) => this.client(n), operatorOf: (id) => this.operators.get(id) as string, now: () => this.net.now(), out: this.out }, marketPlan, this.startSlot, saved?.market);
+        this.market = new MarketScenario({ client: (n) => this.client(n), sockets: (n) => this.socketsOf(n), operatorOf: (id) => this.operators.get(id) as string, now: () => this.net.now(), out: this.out }, marketPlan, this.startSlot, saved?.market);
         this.distribution = new DistributionScenario({ net, ledger: (n) => this.ledgerOf(n), slotTime: (x) => this.slotTime(x), out: this.out }, distPlan, this.startSlot, run);
     }
 
@@ -328,6 +330,19 @@ class Sim {
 
     operatorName(nodeId: string): string | undefined {
         return this.operators.get(nodeId);
+    }
+
+    private readonly socketClients = new Map<string, SocketsClient>();
+
+    /** The SDK's sockets client with `name`'s key (ProtocolClient has no accessor for it: built like the market's). */
+    private socketsOf(name: string | undefined): SocketsClient {
+        const key = name ?? '';
+        let c = this.socketClients.get(key);
+        if (c === undefined) {
+            c = new SocketsClient({ agent: this.net.agent(name === undefined ? undefined : (identityOf(name) as Identity)), canisterId: this.net.protocolId, now: () => this.net.now(), retryDelayMs: 0 });
+            this.socketClients.set(key, c);
+        }
+        return c;
     }
 
     private client(name: string | undefined): ProtocolClient {
@@ -667,7 +682,7 @@ class Sim {
         return {
             extraAccounts: [marketEscrow, { owner: self, subaccount: VESTING_SUBACCOUNT }, { owner: self, subaccount: LOCKUP_SUBACCOUNT }, { owner: self, subaccount: LOCKUP_REWARDS_SUBACCOUNT }, ...mappings],
             treasuryGenesis: TREASURY_GENESIS,
-            market: { client: this.anon.market(), record: this.market.record, escrow: marketEscrow, accounts: [...this.marketPlan.buyers.map((b) => ({ owner: identityOf(b).getPrincipal() })), ...wallets] },
+            market: { client: this.anon.market(), sockets: this.socketsOf(undefined), record: this.market.record, escrow: marketEscrow, accounts: [...this.marketPlan.buyers.map((b) => ({ owner: identityOf(b).getPrincipal() })), ...wallets] },
             distribution: {
                 client: dc,
                 plan: d,

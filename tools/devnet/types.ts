@@ -1,6 +1,7 @@
 /** The devnet's results as the run produces them and the report shows them. */
 import type { Check } from './checks';
 import type { Kind } from './plan';
+import type { SocketsRecord } from './sockets';
 
 export interface EpochRow {
     epoch: number;
@@ -35,6 +36,8 @@ export interface MarketRow {
     pending: bigint;
     claimedCredit: bigint;
     claimedRewards: bigint;
+    /** icrc7_total_supply (open sockets) at the epoch's close (absent in rows saved before the sockets were in the devnet) */
+    sockets?: bigint;
 }
 
 /** One lock-up period's result as `lockup_period` answers it. */
@@ -79,6 +82,8 @@ export interface DevnetResult {
     epochs: EpochRow[];
     samples: Sample[];
     checks: Check[];
+    /** This run's socket resales and the resold order its new holder closed (issue 18). */
+    sockets?: SocketsRecord;
     report: string;
     state?: string;
     protocol: string;

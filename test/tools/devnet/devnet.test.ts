@@ -55,6 +55,11 @@ describe('the devnet plan and the window rule its checks use', () => {
             expect(d.locks.filter((l) => l.pool === 'A').every((l) => l.nodeId !== undefined && !p.faults.computeFailing.some((c) => c.nodeId === l.nodeId))).toBe(true);
             expect(d.mapping.entries.filter((e) => e.source < d.mapping.dustThreshold)).toHaveLength(6);
             expect(d.mapping.windowEndSlot).toBeLessThan(p.slots - SLOTS_PER_EPOCH);
+            // three socket resales inside the run (one by approval, one closed by its new holder), clear of buyers 0–2
+            expect(m.resales).toHaveLength(3);
+            expect(m.resales.filter((r) => r.close)).toHaveLength(1);
+            expect(m.resales.map((r) => r.how)).toContain('icrc37_approve_tokens + icrc37_transfer_from');
+            for (const r of m.resales) expect([r.slot + 1 < p.slots, r.from > 2, r.from !== r.to]).toEqual([true, true, true]);
         }
     });
 
@@ -146,6 +151,31 @@ describe(`a ${MIN_EPOCHS}-epoch devnet, then resumed from its state directory`, 
         expect(BigInt(d.lockClaims.rewards)).toBe(d.periods.reduce((s: bigint, p: Record<string, string>) => s + BigInt(p.sharedA) + BigInt(p.sharedB) + BigInt(p.sharedCompetition), 0n));
         expect(html).toContain('Lock rate per period');
         expect(html.match(/<h2 id="market">|<h2 id="distribution">/g)).toHaveLength(2);
+
+        // ----- the sockets (issue 18): three resales, the resold order's refund went to its new holder
+        const sk = out.sockets as { resales: { token: string; from: string; to: string; how: string }[]; close: Record<string, string> };
+        expect(sk.resales).toHaveLength(3);
+        expect(sk.resales.map((r) => r.how).sort()).toEqual(['icrc37_approve_tokens + icrc37_transfer_from', 'icrc7_transfer', 'icrc7_transfer']);
+        for (const r of sk.resales) expect(r.from).not.toBe(r.to);
+        const c = sk.close;
+        const closedResale = sk.resales.find((r) => r.token === c.order) as { from: string; to: string };
+        expect([c.holder, c.payer]).toEqual([closedResale.to, closedResale.from]);
+        expect(c.status).toBe('closed');
+        expect(BigInt(c.refunded)).toBe(BigInt(c.escrowBefore));
+        expect(BigInt(c.refunded)).toBeGreaterThan(100_000n);
+        // the holder received the refund less one ledger fee; the payer nothing
+        expect(BigInt(c.holderAfter) - BigInt(c.holderBefore)).toBe(BigInt(c.refunded) - 100_000n);
+        expect(BigInt(c.payerAfter)).toBe(BigInt(c.payerBefore));
+        for (const prefix of ['sockets: Σ icrc7_balance_of over the buyers = icrc7_total_supply', 'sockets: icrc7_owner_of agrees with icrc7_tokens_of', 'sockets: every resold socket is with its new holder', `sockets: ${c.holder} closed order ${c.order}`]) expect(check(prefix).ok).toBe(true);
+        const [, supply, sumBalances] = /supply (\d+), Σ balances (\d+)/.exec(check('sockets: Σ icrc7_balance_of').detail) as RegExpExecArray;
+        expect(Number(supply)).toBeGreaterThan(0);
+        expect(sumBalances).toBe(supply);
+        expect(check('sockets: icrc7_owner_of agrees').detail).toMatch(new RegExp(`^${supply} live sockets$`));
+        const supplies = out.epochs.map((e: { market: { sockets: string } }) => Number(e.market.sockets));
+        expect(supplies.every((x: number) => x > 0)).toBe(true);
+        expect(html).toContain('<h2 id="sockets">');
+        expect(html).toContain('Open sockets (icrc7_total_supply)');
+        expect(html).toContain(`<td class="l">${closedResale.from}</td><td class="l">${closedResale.to}</td>`);
     }, 600_000);
 
     it('resumes the same network through the upgrade path and keeps every invariant', async () => {
@@ -162,6 +192,12 @@ describe(`a ${MIN_EPOCHS}-epoch devnet, then resumed from its state directory`, 
         expect(r.distribution?.mappings.map((m) => m.status)).toEqual(['swept', 'swept']);
         expect(r.distribution?.game?.status).toBe('ended');
         expect(r.epochs.slice(MIN_EPOCHS).some((e) => (e.market?.volume ?? 0n) > 0n)).toBe(true);
+        // the second run resells three sockets of its own; its closed one's refund reached the holder
+        expect(r.sockets?.resales).toHaveLength(3);
+        const c = r.sockets?.close as NonNullable<NonNullable<typeof r.sockets>['close']>;
+        expect(c.holderAfter - c.holderBefore).toBe(c.refunded - 100_000n);
+        expect(c.payerAfter).toBe(c.payerBefore);
+        expect(r.checks.filter((x) => x.name.startsWith('sockets:')).length).toBeGreaterThanOrEqual(4);
     }, 600_000);
 
     it('the saved network answers emc commands with the keys the devnet wrote', () => {
