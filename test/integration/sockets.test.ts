@@ -170,7 +170,7 @@ describe('socket NFTs through the built canisters', () => {
         expect(measured.transfer).toBeGreaterThan(0n);
         // Issue 18's target for a one-token transfer is 8 M; it is NOT met: measured 24.8 M, most of it
         // SHA-256 (≈ 0.55 M per compression in QuickJS) hashing the 7xfer block for the ICRC-3 log and
-        // refreshing the certified tree on every append (src/protocol/log/; docs/sockets.md "Cost").
+        // refreshing the certified tree on every append (src/protocol/log/; docs/sockets.md "Performance").
         // This bound keeps the figure from growing unnoticed.
         expect(measured.transfer).toBeLessThanOrEqual(30_000_000n);
         expect(measured.tokensOf).toBeLessThanOrEqual(20_000_000n);
