@@ -28,6 +28,7 @@ import { batchStatusOf, claimOf, epochRecordOf, nodeOf, penaltiesSummaryOf, pena
 import { describeProtocolError } from './errors/protocol';
 import { LedgerClient } from './ledger';
 import { MarketClient } from './market';
+import { SocketsClient } from './sockets';
 import { stakeOperationProblem, type PrecheckContext } from './precheck';
 import { badInput, fail, mapResult, ok, type ClientResult } from './result';
 import { afterApproval, approveStake, precheckContext, precheckNode, type Approval, type StakeHost } from './staking';
@@ -49,6 +50,7 @@ type Err = Record<string, unknown>;
 export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     private ledgerClient: LedgerClient | undefined;
     private marketClient: MarketClient | undefined;
+    private socketsClient: SocketsClient | undefined;
     private readonly opts: ClientOptions;
     private readonly stakes: StakeHost;
 
@@ -410,6 +412,12 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     market(): MarketClient {
         if (this.marketClient === undefined) this.marketClient = new MarketClient(this.opts, () => this.ledger());
         return this.marketClient;
+    }
+
+    /** The compute sockets on this canister, every order an ICRC-7 NFT (src/client/sockets.ts), with this client's agent. */
+    sockets(): SocketsClient {
+        if (this.socketsClient === undefined) this.socketsClient = new SocketsClient(this.opts);
+        return this.socketsClient;
     }
 
     async ledger(): Promise<ClientResult<LedgerClient>> {

@@ -27,7 +27,7 @@ import type { Principal } from '@dfinity/principal';
 import { EmbeddedNetwork } from './embedded-network';
 import { LedgerClient } from '../../src/client/ledger';
 import { ProtocolClient } from '../../src/client/protocol';
-import { SocketsClient } from '../../src/client/sockets';
+import type { SocketsClient } from '../../src/client/sockets';
 import type { Node } from '../../src/client/types/protocol';
 import type { ClientResult } from '../../src/client/result';
 import { emc } from '../../src/client/format/display';
@@ -332,17 +332,9 @@ class Sim {
         return this.operators.get(nodeId);
     }
 
-    private readonly socketClients = new Map<string, SocketsClient>();
-
-    /** The SDK's sockets client with `name`'s key (ProtocolClient has no accessor for it: built like the market's). */
+    /** The SDK's sockets client with `name`'s key (the protocol client's, same agent and clock). */
     private socketsOf(name: string | undefined): SocketsClient {
-        const key = name ?? '';
-        let c = this.socketClients.get(key);
-        if (c === undefined) {
-            c = new SocketsClient({ agent: this.net.agent(name === undefined ? undefined : (identityOf(name) as Identity)), canisterId: this.net.protocolId, now: () => this.net.now(), retryDelayMs: 0 });
-            this.socketClients.set(key, c);
-        }
-        return c;
+        return this.client(name).sockets();
     }
 
     private client(name: string | undefined): ProtocolClient {
