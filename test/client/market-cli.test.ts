@@ -4,31 +4,18 @@
  * refused before any approval (no fee spent), the canister's refusals as named errors, and the
  * reward schedule, pool and claimable amounts as --json.
  */
-import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { run } from '../../src/cli/main';
 import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
+import { cliOnDevnet } from '../helpers/cli-devnet';
 
-const BIN = resolve(__dirname, '..', '..', 'bin', 'emc.js');
 
 describe('emc market (bin/emc.js) on an embedded network', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'emc-market-'));
-    const state = join(dir, 'state');
-    const key = join(dir, 'a.pem');
-    const emc = (args: string[]) => {
-        const r = spawnSync(process.execPath, [BIN, ...args, '--state', state, '--identity', key], { encoding: 'utf8', env: { ...process.env, EMC_RETRY_DELAY_MS: '0' } });
-        return { code: r.status ?? -1, out: r.stdout, err: r.stderr, json: args.includes('--json') ? JSON.parse(r.stdout) : undefined };
-    };
+    const { emc, init, cleanup } = cliOnDevnet('emc-market-');
 
     beforeAll(() => {
-        writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-        const init = spawnSync(process.execPath, [BIN, 'devnet', 'init', '--state', state, '--identity', key], { encoding: 'utf8' });
-        expect(init.status).toBe(0);
+        expect(init()).toBe(0);
     }, 120_000);
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    afterAll(cleanup);
 
     it('lists the market group and its commands in the help (exit 0)', async () => {
         let out = '';

@@ -4,32 +4,19 @@
  * transfer of a socket the caller does not hold refused before sending (exit 2), the canister's
  * refusals as the standards' named errors (exit 1), and --json answers.
  */
-import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { run } from '../../src/cli/main';
 import { DEVNET_EXTENSIONS } from '../../tools/devnet/cli';
+import { cliOnDevnet } from '../helpers/cli-devnet';
 
-const BIN = resolve(__dirname, '..', '..', 'bin', 'emc.js');
 const OTHER = 'aaaaa-aa';
 
 describe('emc socket (bin/emc.js) on an embedded network', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'emc-socket-'));
-    const state = join(dir, 'state');
-    const key = join(dir, 'a.pem');
-    const emc = (args: string[]) => {
-        const r = spawnSync(process.execPath, [BIN, ...args, '--state', state, '--identity', key], { encoding: 'utf8', env: { ...process.env, EMC_RETRY_DELAY_MS: '0' } });
-        return { code: r.status ?? -1, out: r.stdout, err: r.stderr, json: args.includes('--json') ? JSON.parse(r.stdout) : undefined };
-    };
+    const { emc, init, cleanup } = cliOnDevnet('emc-socket-');
 
     beforeAll(() => {
-        writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-        const init = spawnSync(process.execPath, [BIN, 'devnet', 'init', '--state', state, '--identity', key], { encoding: 'utf8' });
-        expect(init.status).toBe(0);
+        expect(init()).toBe(0);
     }, 120_000);
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    afterAll(cleanup);
 
     it('lists the socket group and its commands in the help (exit 0)', async () => {
         let out = '';

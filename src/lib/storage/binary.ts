@@ -7,6 +7,12 @@
  * their inputs against explicit bounds first (src/protocol/model/bounds.ts), so a throw here means a
  * missing boundary check and the message traps before anything is written.
  */
+/** An ICRC-1 account as stored: the owner's principal bytes and an optional 32-byte subaccount. */
+export interface StoredAccount {
+    owner: Uint8Array;
+    subaccount?: Uint8Array;
+}
+
 export class Writer {
     private buf: Uint8Array;
     private view: DataView;
@@ -89,6 +95,21 @@ export class Writer {
         return this;
     }
 
+    /** An optional byte string: 0, or 1 ‖ bytes. */
+    optBytes(b: Uint8Array | undefined): this {
+        return b === undefined ? this.u8(0) : this.u8(1).bytes(b);
+    }
+
+    /** An optional u64: 0, or 1 ‖ u64. */
+    optU64(v: bigint | undefined): this {
+        return v === undefined ? this.u8(0) : this.u8(1).u64(v);
+    }
+
+    /** An account: owner bytes ‖ optional subaccount (every stored account has this form). */
+    account(a: StoredAccount): this {
+        return this.bytes(a.owner).optBytes(a.subaccount);
+    }
+
     done(): Uint8Array {
         return this.buf.slice(0, this.at);
     }
@@ -143,6 +164,19 @@ export class Reader {
         this.at += n;
         for (let i = 0; i < b.length; i++) if (b[i] > 127) return new TextDecoder().decode(b);
         return String.fromCharCode.apply(null, b as unknown as number[]);
+    }
+
+    optBytes(): Uint8Array | undefined {
+        return this.u8() === 1 ? this.bytes() : undefined;
+    }
+
+    optU64(): bigint | undefined {
+        return this.u8() === 1 ? this.u64() : undefined;
+    }
+
+    account(): StoredAccount {
+        const owner = this.bytes();
+        return this.u8() === 1 ? { owner, subaccount: this.bytes() } : { owner };
     }
 
     end(): boolean {

@@ -41,18 +41,19 @@ function room(k: number): void {
     view = new DataView(out.buffer);
 }
 
+/** Unsigned LEB128 of a length or a tag (an integer below 2^31: shifts, no division). */
 function leb(x: number): void {
     while (x >= 128) {
-        out[at++] = (x % 128) | 128;
-        x = Math.floor(x / 128);
+        out[at++] = (x & 127) | 128;
+        x >>>= 7;
     }
     out[at++] = x;
 }
 
+/** `nat`: LEB128 of a bigint ≥ 0 (small values through `leb`). */
 function nat(v: bigint): void {
-    const n = Number(v);
-    if (n < 9007199254740992) {
-        leb(n);
+    if (v < 0x8000_0000n) {
+        leb(Number(v));
         return;
     }
     while (v >= 128n) {

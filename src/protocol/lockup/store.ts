@@ -8,7 +8,6 @@
 import type { Account } from '../../ledger/account';
 import { Reader, Writer } from '../../lib/storage/binary';
 import type { KV } from '../../lib/storage/kv';
-import { readAccount, writeAccount } from '../treasury/outbox';
 import { FIFTHS, POOLS, type Pool } from './rules';
 
 export const GAME_STATUSES = ['funding', 'open', 'ended', 'cancelled'] as const;
@@ -157,7 +156,7 @@ export class LockupStore {
 export function encodeLock(l: Lock): Uint8Array {
     const w = new Writer(120);
     w.u8(FMT).u8(POOLS.indexOf(l.pool)).u8(LOCK_STATUSES.indexOf(l.status));
-    writeAccount(w, l.owner);
+    w.account(l.owner);
     w.u64(l.amount).u8(l.period).u8(l.fifth).u64(l.createdAt).u8((l.principalOut ? 1 : 0) | (l.rewardOut ? 2 : 0)).u64(l.reward).text(l.nodeId);
     return w.done();
 }
@@ -167,7 +166,7 @@ export function decodeLock(id: bigint, raw: Uint8Array): Lock {
     if (r.u8() !== FMT) throw new Error('unknown lock format');
     const pool = POOLS[r.u8()];
     const status = LOCK_STATUSES[r.u8()];
-    const owner = readAccount(r);
+    const owner = r.account();
     const amount = r.u64();
     const period = r.u8();
     const fifth = r.u8();

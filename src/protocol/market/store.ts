@@ -30,25 +30,8 @@ export interface MarketMaps {
 const FMT = 1;
 const STATE_KEY = Uint8Array.of(1);
 
-function writeAccount(w: Writer, a: Account): void {
-    w.bytes(a.owner);
-    if (a.subaccount === undefined) w.u8(0);
-    else w.u8(1).bytes(a.subaccount);
-}
 
-function readAccount(r: Reader): Account {
-    const owner = r.bytes();
-    return r.u8() === 1 ? { owner, subaccount: r.bytes() } : { owner };
-}
 
-function opt64(w: Writer, v: bigint | undefined): void {
-    if (v === undefined) w.u8(0);
-    else w.u8(1).u64(v);
-}
-
-function readOpt64(r: Reader): bigint | undefined {
-    return r.u8() === 1 ? r.u64() : undefined;
-}
 
 function format(r: Reader, what: string): void {
     const f = r.u8();
@@ -60,12 +43,12 @@ export function encodeState(s: MarketState): Uint8Array {
     w.u8(FMT).u64(s.nextOffer).u64(s.nextOrder).u64(s.nextOp).u64(s.nextReceipt);
     w.u64(s.escrow).u64(s.pending).u64(s.credit).u64(s.deposits).u64(s.outgoing).u64(s.feesUnmoved).u64(s.feesMoved);
     w.u64(s.rewardsGranted).u64(s.rewardsMinted).u64(s.settledVolume).u64(s.refundedVolume);
-    opt64(w, s.rewardStart);
+    w.optU64(s.rewardStart);
     if (s.paused === undefined) w.u8(0);
     else w.u8(1).longText(s.paused);
     w.u64(s.params.disputeWindowNs).u64(s.params.disputeTimeoutNs).u16(s.params.disputePenaltyBp).u16(s.params.jobBatch);
     w.bytes(s.receiptTip);
-    opt64(w, s.sweepOp);
+    w.optU64(s.sweepOp);
     return w.done();
 }
 
@@ -78,11 +61,11 @@ export function decodeState(raw: Uint8Array): MarketState {
         rewardsGranted: r.u64(), rewardsMinted: r.u64(), settledVolume: r.u64(), refundedVolume: r.u64(),
         params: DEFAULT_MARKET_PARAMS, receiptTip: new Uint8Array(32),
     };
-    s.rewardStart = readOpt64(r);
+    s.rewardStart = r.optU64();
     if (r.u8() === 1) s.paused = r.longText();
     s.params = { disputeWindowNs: r.u64(), disputeTimeoutNs: r.u64(), disputePenaltyBp: r.u16(), jobBatch: r.u16() };
     s.receiptTip = r.bytes();
-    s.sweepOp = readOpt64(r);
+    s.sweepOp = r.optU64();
     return s;
 }
 
@@ -108,10 +91,10 @@ export function decodeOffer(raw: Uint8Array): Offer {
 export function encodeOrder(o: Order): Uint8Array {
     const w = new Writer(256);
     w.u8(FMT).u64(o.id).u64(o.offerId).u64(o.nodeIndex).text(o.service).u64(o.price);
-    writeAccount(w, o.payer);
+    w.account(o.payer);
     w.u64(o.unitsBought).u64(o.unitsConfirmed).u64(o.paid).u64(o.escrow).u64(o.pending).u64(o.settled).u64(o.refunded);
     w.u8(ORDER_STATUSES.indexOf(o.status)).u64(o.createdAt).u64(o.expiresAt);
-    opt64(w, o.op);
+    w.optU64(o.op);
     return w.done();
 }
 
@@ -119,18 +102,18 @@ export function decodeOrder(raw: Uint8Array): Order {
     const r = new Reader(raw);
     format(r, 'order');
     const o: Order = {
-        id: r.u64(), offerId: r.u64(), nodeIndex: r.u64(), service: r.text(), price: r.u64(), payer: readAccount(r),
+        id: r.u64(), offerId: r.u64(), nodeIndex: r.u64(), service: r.text(), price: r.u64(), payer: r.account(),
         unitsBought: r.u64(), unitsConfirmed: r.u64(), paid: r.u64(), escrow: r.u64(), pending: r.u64(), settled: r.u64(), refunded: r.u64(),
         status: ORDER_STATUSES[r.u8()], createdAt: r.u64(), expiresAt: r.u64(),
     };
-    o.op = readOpt64(r);
+    o.op = r.optU64();
     return o;
 }
 
 export function encodePending(p: Pending): Uint8Array {
     const w = new Writer(80);
     w.u8(FMT).u64(p.order).u64(p.fromCum).u64(p.toCum).u64(p.amount).u64(p.matureAt).u8(PENDING_STATUSES.indexOf(p.status)).u64(p.deposit).u64(p.disputedAt);
-    opt64(w, p.op);
+    w.optU64(p.op);
     return w.done();
 }
 
@@ -138,15 +121,15 @@ export function decodePending(raw: Uint8Array): Pending {
     const r = new Reader(raw);
     format(r, 'pending amount');
     const p: Pending = { order: r.u64(), fromCum: r.u64(), toCum: r.u64(), amount: r.u64(), matureAt: r.u64(), status: PENDING_STATUSES[r.u8()], deposit: r.u64(), disputedAt: r.u64() };
-    p.op = readOpt64(r);
+    p.op = r.optU64();
     return p;
 }
 
 export function encodeCredit(c: Credit): Uint8Array {
     const w = new Writer(48);
     w.u8(FMT).u64(c.credit).u64(c.rewards);
-    opt64(w, c.creditOp);
-    opt64(w, c.rewardOp);
+    w.optU64(c.creditOp);
+    w.optU64(c.rewardOp);
     return w.done();
 }
 
@@ -154,15 +137,15 @@ export function decodeCredit(raw: Uint8Array): Credit {
     const r = new Reader(raw);
     format(r, 'credit');
     const c: Credit = { credit: r.u64(), rewards: r.u64() };
-    c.creditOp = readOpt64(r);
-    c.rewardOp = readOpt64(r);
+    c.creditOp = r.optU64();
+    c.rewardOp = r.optU64();
     return c;
 }
 
 export function encodeOp(o: MarketOp): Uint8Array {
     const w = new Writer(128);
     w.u8(FMT).u64(o.id).u8(OP_KINDS.indexOf(o.kind) | (o.uncertain === true ? 0x80 : 0));
-    writeAccount(w, o.account);
+    w.account(o.account);
     w.u64(o.amount).u64(o.createdAt).u64(o.order).u64(o.cum).u64(o.fee);
     return w.done();
 }
@@ -172,7 +155,7 @@ export function decodeOp(raw: Uint8Array): MarketOp {
     format(r, 'market operation');
     const id = r.u64();
     const k = r.u8();
-    const o: MarketOp = { id, kind: OP_KINDS[k & 0x7f], account: readAccount(r), amount: r.u64(), createdAt: r.u64(), order: r.u64(), cum: r.u64(), fee: r.u64() };
+    const o: MarketOp = { id, kind: OP_KINDS[k & 0x7f], account: r.account(), amount: r.u64(), createdAt: r.u64(), order: r.u64(), cum: r.u64(), fee: r.u64() };
     if ((k & 0x80) !== 0) o.uncertain = true;
     return o;
 }

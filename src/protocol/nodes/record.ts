@@ -114,7 +114,7 @@ const HAS_BASIS = 16;
 export function encodeNode(n: NodeRecord): Uint8Array {
     const w = new Writer(256);
     w.u8(FORMAT).u64(n.index).u8(NODE_TYPES.indexOf(n.type)).u8(NODE_STATUSES.indexOf(n.status)).text(n.id).bytes(n.operator);
-    writeAccount(w, n.wallet);
+    w.account(n.wallet);
     w.u64(n.registeredAt).u64(n.e).u32(n.opSeq);
     let bits = 0;
     if (n.admittedAt !== undefined) bits |= HAS_ADMITTED;
@@ -127,14 +127,14 @@ export function encodeNode(n: NodeRecord): Uint8Array {
     if (n.admittedAt !== undefined) w.u64(n.admittedAt);
     if (n.stake !== undefined) {
         w.u64(n.stake.amount).u16(n.stake.lockDays).u64(n.stake.termStart).u64(n.stake.termEnd).u16(n.stake.renewals);
-        writeAccount(w, n.stake.owner);
+        w.account(n.stake.owner);
     }
     if (n.requestedLockDays !== undefined) w.u16(n.requestedLockDays);
     if (n.pocMs !== undefined) w.u32(n.pocMs).u64(n.pocHeight ?? 0n);
     if (n.online !== undefined) w.u8(n.online ? 1 : 0).u64(n.observedAt ?? 0n);
     if (n.op !== undefined) {
         w.u8(KINDS.indexOf(n.op.kind) | (n.op.uncertain === true ? 0x80 : 0)).u64(n.op.amount).u64(n.op.createdAt).bytes(n.op.memo).u16(n.op.days);
-        writeAccount(w, n.op.account);
+        w.account(n.op.account);
     }
     const penalty = (n.penaltyDue ?? 0n) !== 0n || (n.penalized ?? 0n) !== 0n;
     w.u8((n.suspended === true ? SUSPENDED : 0) | (n.frozen === true ? FROZEN : 0) | (n.fault !== undefined ? HAS_FAULT : 0) | (penalty ? HAS_PENALTY : 0) | (n.stakeBasis !== undefined ? HAS_BASIS : 0));
@@ -154,14 +154,14 @@ export function decodeNode(bytes: Uint8Array): NodeRecord {
         status: NODE_STATUSES[r.u8()],
         id: r.text(),
         operator: r.bytes(),
-        wallet: readAccount(r),
+        wallet: r.account(),
         registeredAt: r.u64(),
         e: r.u64(),
         opSeq: r.u32(),
     };
     const bits = r.u8();
     if (bits & HAS_ADMITTED) n.admittedAt = r.u64();
-    if (bits & HAS_STAKE) n.stake = { amount: r.u64(), lockDays: r.u16(), termStart: r.u64(), termEnd: r.u64(), renewals: r.u16(), owner: readAccount(r) };
+    if (bits & HAS_STAKE) n.stake = { amount: r.u64(), lockDays: r.u16(), termStart: r.u64(), termEnd: r.u64(), renewals: r.u16(), owner: r.account() };
     if (bits & HAS_LOCK) n.requestedLockDays = r.u16();
     if (bits & HAS_POC) {
         n.pocMs = r.u32();
@@ -174,7 +174,7 @@ export function decodeNode(bytes: Uint8Array): NodeRecord {
     }
     if (bits & HAS_OP) {
         const k = r.u8();
-        n.op = { kind: KINDS[k & 0x7f], amount: r.u64(), createdAt: r.u64(), memo: r.bytes(), days: r.u16(), account: readAccount(r) };
+        n.op = { kind: KINDS[k & 0x7f], amount: r.u64(), createdAt: r.u64(), memo: r.bytes(), days: r.u16(), account: r.account() };
         if (k & 0x80) n.op.uncertain = true;
     }
     if (format === 2) return n;
@@ -190,16 +190,7 @@ export function decodeNode(bytes: Uint8Array): NodeRecord {
     return n;
 }
 
-function writeAccount(w: Writer, a: Account): void {
-    w.bytes(a.owner);
-    if (a.subaccount === undefined) w.u8(0);
-    else w.u8(1).bytes(a.subaccount);
-}
 
-function readAccount(r: Reader): Account {
-    const owner = r.bytes();
-    return r.u8() === 1 ? { owner, subaccount: r.bytes() } : { owner };
-}
 
 const NODE_ID = /^[A-Za-z0-9]+$/;
 export const MAX_NODE_ID_LENGTH = 64;

@@ -28,41 +28,24 @@ export interface SocketMaps {
 
 const FMT = 1;
 
-function writeAccount(w: Writer, a: Account): void {
-    w.bytes(a.owner);
-    if (a.subaccount === undefined) w.u8(0);
-    else w.u8(1).bytes(a.subaccount);
-}
 
-function readAccount(r: Reader): Account {
-    const owner = r.bytes();
-    return r.u8() === 1 ? { owner, subaccount: r.bytes() } : { owner };
-}
 
-function writeOptBytes(w: Writer, b: Uint8Array | undefined): void {
-    if (b === undefined) w.u8(0);
-    else w.u8(1).bytes(b);
-}
-
-function readOptBytes(r: Reader): Uint8Array | undefined {
-    return r.u8() === 1 ? r.bytes() : undefined;
-}
 
 function writeApproval(w: Writer, a: ApprovalRecord): void {
-    writeAccount(w, a.spender);
-    writeOptBytes(w, a.fromSubaccount);
+    w.account(a.spender);
+    w.optBytes(a.fromSubaccount);
     if (a.expiresAt === undefined) w.u8(0);
     else w.u8(1).u64(a.expiresAt);
-    writeOptBytes(w, a.memo);
+    w.optBytes(a.memo);
     w.u64(a.createdAt);
 }
 
 function readApproval(r: Reader): ApprovalRecord {
-    const a: ApprovalRecord = { spender: readAccount(r), createdAt: 0n };
-    const from = readOptBytes(r);
+    const a: ApprovalRecord = { spender: r.account(), createdAt: 0n };
+    const from = r.optBytes();
     if (from !== undefined) a.fromSubaccount = from;
     if (r.u8() === 1) a.expiresAt = r.u64();
-    const memo = readOptBytes(r);
+    const memo = r.optBytes();
     if (memo !== undefined) a.memo = memo;
     a.createdAt = r.u64();
     return a;
@@ -76,7 +59,7 @@ function format(r: Reader, what: string): void {
 export function encodeToken(t: Token): Uint8Array {
     const w = new Writer(128 + 120 * t.approvals.length);
     w.u8(FMT);
-    writeAccount(w, t.owner);
+    w.account(t.owner);
     w.u64(t.shown.unitsConfirmed).u64(t.shown.escrow).text(t.shown.status).u8(t.approvals.length);
     for (const a of t.approvals) writeApproval(w, a);
     return w.done();
@@ -85,7 +68,7 @@ export function encodeToken(t: Token): Uint8Array {
 export function decodeToken(raw: Uint8Array, id: bigint): Token {
     const r = new Reader(raw);
     format(r, 'socket token');
-    const owner = readAccount(r);
+    const owner = r.account();
     const shown = { unitsConfirmed: r.u64(), escrow: r.u64(), status: r.text() };
     const n = r.u8();
     const approvals: ApprovalRecord[] = [];

@@ -166,11 +166,11 @@ export class Outbox {
 export function encodeEntry(e: OutboxEntry): Uint8Array {
     const w = new Writer(160);
     w.u8(FMT).u8(OUTBOX_KINDS.indexOf(e.kind)).u64(e.ref).bytes(e.fromSubaccount);
-    writeAccount(w, e.to);
+    w.account(e.to);
     if (e.pullFrom === undefined) w.u8(0);
     else {
         w.u8(1);
-        writeAccount(w, e.pullFrom);
+        w.account(e.pullFrom);
     }
     w.u64(e.amount).u64(e.fee).u64(e.createdAt).u8(STATUSES.indexOf(e.status));
     if (e.block === undefined) w.u8(0);
@@ -186,8 +186,8 @@ export function decodeEntry(id: bigint, raw: Uint8Array): OutboxEntry {
     const kind = OUTBOX_KINDS[r.u8()];
     const ref = r.u64();
     const fromSubaccount = r.bytes();
-    const to = readAccount(r);
-    const pullFrom = r.u8() === 1 ? readAccount(r) : undefined;
+    const to = r.account();
+    const pullFrom = r.u8() === 1 ? r.account() : undefined;
     const e: OutboxEntry = { id, kind, ref, fromSubaccount, to, amount: r.u64(), fee: r.u64(), createdAt: r.u64(), status: STATUSES[r.u8()] };
     if (pullFrom !== undefined) e.pullFrom = pullFrom;
     if (r.u8() === 1) e.block = r.u64();
@@ -196,13 +196,4 @@ export function decodeEntry(id: bigint, raw: Uint8Array): OutboxEntry {
     return e;
 }
 
-export function writeAccount(w: Writer, a: Account): void {
-    w.bytes(a.owner);
-    if (a.subaccount === undefined) w.u8(0);
-    else w.u8(1).bytes(a.subaccount);
-}
 
-export function readAccount(r: Reader): Account {
-    const owner = r.bytes();
-    return r.u8() === 1 ? { owner, subaccount: r.bytes() } : { owner };
-}

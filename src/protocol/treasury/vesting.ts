@@ -28,7 +28,6 @@ import { invalid, notAuthorized, notFound, wrongState, type DistributionError, t
 import { MAX_GENESIS_E8S, namedSubaccount, TREASURY_SUBACCOUNT } from '../model/supply';
 import { formatAmount, type Check } from '../governance/params-check';
 import type { Outbox, OutboxEntry } from './outbox';
-import { readAccount, writeAccount } from './outbox';
 import { MIN_SCHEDULE_E8S, nextUnlockAfter, trancheCount, unlockedAt, YEAR_NS } from './vesting-schedule';
 
 /** The protocol's account holding every schedule's unreleased amount. */
@@ -321,12 +320,12 @@ export class Vesting {
 export function encodeSchedule(s: Schedule): Uint8Array {
     const w = new Writer(160);
     w.u8(FMT).u8(SOURCES.indexOf(s.source)).u8(STATUSES.indexOf(s.status));
-    writeAccount(w, s.beneficiary);
+    w.account(s.beneficiary);
     w.u64(s.total).u64(s.start).u64(s.released).u64(s.createdAt);
     if (s.offeredTo === undefined) w.u8(0);
     else {
         w.u8(1);
-        writeAccount(w, s.offeredTo);
+        w.account(s.offeredTo);
     }
     w.longText(s.reason);
     return w.done();
@@ -338,9 +337,9 @@ export function decodeSchedule(id: bigint, raw: Uint8Array): Schedule {
     if (f !== FMT) throw new Error(`unknown vesting schedule format ${f}`);
     const source = SOURCES[r.u8()];
     const status = STATUSES[r.u8()];
-    const beneficiary = readAccount(r);
+    const beneficiary = r.account();
     const s: Schedule = { id, source, status, beneficiary, total: r.u64(), start: r.u64(), released: r.u64(), createdAt: r.u64(), reason: '' };
-    if (r.u8() === 1) s.offeredTo = readAccount(r);
+    if (r.u8() === 1) s.offeredTo = r.account();
     s.reason = r.longText();
     return s;
 }

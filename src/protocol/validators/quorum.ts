@@ -8,7 +8,7 @@ export const FIRST_VALIDATOR_BATCH = 13;
 /** Votes needed among `n` active validators: floor(2n/3) + 1 (n ≥ 1); 0 validators can decide nothing. */
 export function quorum(n: number): number {
     if (n <= 0) return Number.POSITIVE_INFINITY;
-    return Math.floor((2 * n) / 3) + 1;
+    return (2 * n - ((2 * n) % 3)) / 3 + 1; // floor(2n/3) in integers
 }
 
 /** F such that n = 3F + 1, or undefined when n is not of that form. */
@@ -19,7 +19,7 @@ export function faultTolerance(n: number): number | undefined {
 /** The size the next admission batch must bring the set to. */
 export function nextSetSize(current: number): number {
     if (current < FIRST_VALIDATOR_BATCH) return FIRST_VALIDATOR_BATCH;
-    const f = Math.floor((current - 1) / 3);
+    const f = (current - 1 - ((current - 1) % 3)) / 3; // floor((current − 1)/3), current ≥ 13
     return 3 * (f + 1) + 1;
 }
 
