@@ -2,7 +2,8 @@
  * One way into the protocol canister: `handle(method)` decodes the argument with the method's
  * Candid types (after execution's argument limit, docs/security.md §3), calls the method's handler
  * from the typed table, encodes its answer and replies; after an update it re-arms maintenance when
- * the update created work due before every armed timer (src/protocol/jobs/wakeups.ts).
+ * the update created work due before every armed timer (src/protocol/jobs/wakeups.ts), and arms the
+ * certification of the log tip when it appended blocks (lifecycle.ts `certifySoon`).
  * The table is typed from the method table (src/protocol/api/interface.ts): a missing handler, or
  * one whose argument or answer does not match the method's Candid types, does not compile.
  */
@@ -26,7 +27,7 @@ import { projectHandlers } from './api/projects';
 import { vestingHandlers } from './api/vesting';
 import { voteHandlers } from './api/votes';
 import { Encoded, type Handlers } from './handlers';
-import { INGRESS, rearmAfterUpdate, sys } from './lifecycle';
+import { certifySoon, INGRESS, rearmAfterUpdate } from './lifecycle';
 
 
 const HANDLERS: Handlers<ProtocolMethod> = { ...nodeHandlers, ...batchHandlers, ...rewardHandlers, ...voteHandlers, ...governanceHandlers, ...infoHandlers, ...marketHandlers, ...vestingHandlers, ...lockupHandlers, ...mappingHandlers, ...projectHandlers, ...logHandlers, ...socketHandlers };
@@ -48,7 +49,7 @@ export function handle(name: ProtocolMethod): void | Promise<void> {
 function done(name: ProtocolMethod, value: unknown): void {
     const m = PROTOCOL_METHODS[name];
     if (!m.query) {
-        sys.certified.flush();
+        certifySoon();
         rearmAfterUpdate();
     }
     msgReply(value instanceof Encoded ? value.bytes : encode([m.ret], [value]));

@@ -47,6 +47,30 @@ function started(): void {
 }
 
 /**
+ * Time at which the certification timer was armed and has not run yet (heap: an upgrade drops
+ * timers, and post_upgrade certifies).
+ */
+let certifyArmedAt: bigint | undefined;
+
+/**
+ * After an update that appended blocks: certifies the new log tip from a timer that runs in a later
+ * round, once for every block of this round (as emc_ledger does; src/protocol/log/certified-tree.ts
+ * `markChanged`). A timer already armed in this round is enough; one armed in an earlier round that
+ * has not run (or whose run trapped and was rolled back) is armed again; a timer that finds the tip
+ * certified does nothing.
+ */
+export function certifySoon(): void {
+    if (!sys.certified.pending()) return;
+    const now = time();
+    if (certifyArmedAt === now) return;
+    certifyArmedAt = now;
+    setTimer(0, () => {
+        certifyArmedAt = undefined;
+        sys.certified.flush();
+    });
+}
+
+/**
  * Deadlines of the maintenance timers armed and not yet fired (heap: timers do not survive
  * upgrades; post_upgrade arms them again). Timers are never cleared: in Azle 0.33 `clearTimer`
  * panics ("already borrowed") because dropping the timer's closure re-enters the JavaScript

@@ -8,7 +8,7 @@
  * sends nothing, approves nothing and costs no fee (errors carry `checkedBeforeSending`).
  * Storage: none. Cost: 2–4 queries before an update; one approval and one update for open/dispute.
  */
-import type { Principal } from '@dfinity/principal';
+import { Principal } from '@dfinity/principal';
 import type { ValueOf } from '../lib/candid/candid';
 import type * as MK from '../protocol/api/market';
 import { PROTOCOL_METHODS, protocolServiceIdl } from '../protocol/api/interface';
@@ -42,6 +42,16 @@ const orderOf = (o: ValueOf<typeof MK.OrderViewT>): MarketOrder => ({
     paid: o.paid, escrow: o.escrow, pending: o.pending, settled: o.settled, refunded: o.refunded, status: o.status, createdAt: o.created_at, expiresAt: o.expires_at,
 });
 const pendingOf = (p: ValueOf<typeof MK.PendingViewT>): MarketPendingAmount => ({ order: p.order, fromCum: p.from_cum, toCum: p.to_cum, amount: p.amount, matureAt: p.mature_at, status: p.status, deposit: p.deposit, disputedAt: p.disputed_at });
+/** An ICRC-3 value as icrc3_get_blocks answers it. */
+type LogValue = { Map: [string, LogValue][] } | { Array: LogValue[] } | { Blob: Uint8Array } | { Nat: bigint } | { Int: bigint } | { Text: string };
+const field = (v: LogValue | undefined, key: string): LogValue | undefined => (v !== undefined && 'Map' in v ? v.Map.find(([k]) => k === key)?.[1] : undefined);
+/** An account value of a block (Array [Blob owner, Blob subaccount?]) as an account. */
+function accountOf(v: LogValue | undefined): IcrcAccount | undefined {
+    if (v === undefined || !('Array' in v)) return undefined;
+    const [o, s] = v.Array;
+    if (o === undefined || !('Blob' in o)) return undefined;
+    return { owner: Principal.fromUint8Array(new Uint8Array(o.Blob)), ...(s !== undefined && 'Blob' in s ? { subaccount: new Uint8Array(s.Blob) } : {}) };
+}
 const receiptOf = (r: ValueOf<typeof MK.ReceiptViewT>): MarketReceipt => ({ seq: r.seq, kind: r.kind, order: r.order, fromCum: r.from_cum, toCum: r.to_cum, amount: r.amount, fee: r.fee, credit: r.credit, buyerReward: r.buyer_reward, providerReward: r.provider_reward, period: r.period, time: r.time, ...(r.block.length === 1 ? { block: r.block[0] } : {}) });
 
 export class MarketClient extends CanisterClient<typeof PROTOCOL_METHODS> {
@@ -79,9 +89,26 @@ export class MarketClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         return r.ok ? ok(r.value.map(pendingOf)) : r;
     }
 
+    /**
+     * Receipts from `start`, each with the accounts its block names (`payer` of an open, `to` of a
+     * refund or a dispute's refund: the socket's holder then, who may not be the payer): the receipt
+     * view carries amounts only, so the blocks of the page are read in one `icrc3_get_blocks`.
+     */
     async receipts(start = 0n, count = 100): Promise<ClientResult<MarketReceipt[]>> {
         const r = await this.call<ValueOf<typeof MK.ReceiptViewT>[]>('market_receipts', [{ start, count }]);
-        return r.ok ? ok(r.value.map(receiptOf)) : r;
+        if (!r.ok) return r;
+        const list = r.value.map(receiptOf);
+        const ids = list.flatMap((x) => (x.block === undefined ? [] : [x.block]));
+        if (ids.length === 0) return ok(list);
+        const b = await this.call<{ blocks: { id: bigint; block: LogValue }[] }>('icrc3_get_blocks', [ids.map((id) => ({ start: id, length: 1n }))]);
+        if (!b.ok) return b;
+        const txs = new Map(b.value.blocks.map((x) => [x.id, field(x.block, 'tx')]));
+        return ok(list.map((x) => {
+            const tx = x.block === undefined ? undefined : txs.get(x.block);
+            const payer = accountOf(field(tx, 'payer'));
+            const to = accountOf(field(tx, 'to'));
+            return { ...x, ...(payer === undefined ? {} : { payer }), ...(to === undefined ? {} : { to }) };
+        }));
     }
 
     async claimable(account?: IcrcAccount): Promise<ClientResult<MarketClaimable>> {

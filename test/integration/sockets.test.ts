@@ -9,7 +9,8 @@
  * market escrow's ledger balance equals its books. Instructions of a one-token icrc7_transfer and of
  * a 100-token icrc7_tokens_of page are measured (issue 18's targets: ≤ 8 M, not met — see below — and ≤ 20 M).
  */
-import type { Identity } from '@dfinity/agent';
+import { Cbor, type Identity } from '@dfinity/agent';
+import { fromAgentHashTree, lookupPath } from '../../tools/replica/certification';
 import { batchDigest, type BatchPayload } from '../../src/protocol/batches/payload';
 import { MARKET_SUBACCOUNT } from '../../src/protocol/market/model';
 import { builtWasm } from '../helpers/wasm';
@@ -120,6 +121,16 @@ describe('socket NFTs through the built canisters', () => {
         const x = (await net.protocol(alice).icrc7_transfer([{ from_subaccount: [], to: acct(bob), token_id: 2n, memo: [], created_at_time: [t] }])) as any[];
         expect(x[0][0]).toHaveProperty('Ok');
         measured.transfer = net.replica.executionLog().slice(from).filter((e) => e.method === 'icrc7_transfer' && e.kind === 'update').reduce((n, e) => n + e.instructions, 0n);
+        // the transfer itself does not certify: a timer does, once for the round (lifecycle.ts certifySoon);
+        // by the time the call returned it has run, and the certified tip is the transfer's block
+        const after = net.replica.executionLog().slice(from).filter((e) => e.canister === PROTOCOL_ID.toText() && e.kind !== 'inspect_message');
+        expect(after.filter((e) => e.kind === 'timer')).toHaveLength(1);
+        const [tip] = (await net.protocol().icrc3_get_tip_certificate()) as any[];
+        const tree = fromAgentHashTree(Cbor.decode(tip.hash_tree) as never);
+        const leb = lookupPath(tree, ['last_block_index']) as Uint8Array;
+        let index = 0n;
+        for (let i = leb.length - 1; i >= 0; i--) index = (index << 7n) | BigInt(leb[i] & 0x7f);
+        expect(index).toBe(x[0][0].Ok);
         // 21 items: answered with 20
         const many = Array.from({ length: 21 }, () => ({ from_subaccount: [], to: acct(alice), token_id: 99n, memo: [], created_at_time: [] }));
         expect(((await net.protocol(bob).icrc7_transfer(many)) as any[]).length).toBe(20);
@@ -168,11 +179,10 @@ describe('socket NFTs through the built canisters', () => {
         // eslint-disable-next-line no-console
         console.log(`instructions: icrc7_transfer of one token ${measured.transfer}, icrc7_tokens_of page of 100 ${measured.tokensOf}`);
         expect(measured.transfer).toBeGreaterThan(0n);
-        // Issue 18's target for a one-token transfer is 8 M; it is NOT met: measured 24.8 M, most of it
-        // SHA-256 (≈ 0.55 M per compression in QuickJS) hashing the 7xfer block for the ICRC-3 log and
-        // refreshing the certified tree on every append (src/protocol/log/; docs/sockets.md "Performance").
-        // This bound keeps the figure from growing unnoticed.
-        expect(measured.transfer).toBeLessThanOrEqual(30_000_000n);
+        // Issue 18's target for a one-token transfer is 8 M; it is NOT met: about 13 M, more than half of it
+        // SHA-256 (≈ 0.53 M per compression in QuickJS) hashing the 7xfer block for the ICRC-3 log
+        // (docs/sockets.md "Performance"). This bound keeps the figure from growing unnoticed.
+        expect(measured.transfer).toBeLessThanOrEqual(17_000_000n);
         expect(measured.tokensOf).toBeLessThanOrEqual(20_000_000n);
     }, 600_000);
 });

@@ -284,8 +284,8 @@ async function checkSockets(i: MarketCheckInput, s: SocketsClient, orders: Marke
         const o = byId.get(c.order);
         check(
             `sockets: ${c.holder} closed order ${c.order} (socket bought from ${c.payer}): the refund of the unconfirmed escrow less one fee reached the holder, not the payer`,
-            c.status === 'closed' && o?.status === 'closed' && c.refunded === c.escrowBefore && c.refunded > fee && c.holderAfter - c.holderBefore === c.refunded - fee && c.payerAfter === c.payerBefore && o.escrow === 0n,
-            `escrow ${emc(c.escrowBefore)}, refunded ${emc(c.refunded)}, holder received ${emc(c.holderAfter - c.holderBefore)}, payer received ${emc(c.payerAfter - c.payerBefore)}`,
+            c.status === 'closed' && o?.status === 'closed' && c.refunded === c.escrowBefore && c.refunded > fee && c.holderAfter - c.holderBefore === c.refunded - fee && c.payerAfter === c.payerBefore && o.escrow === 0n && c.refundTo === identityOf(c.holder).getPrincipal().toText(),
+            `escrow ${emc(c.escrowBefore)}, refunded ${emc(c.refunded)}, holder received ${emc(c.holderAfter - c.holderBefore)}, payer received ${emc(c.payerAfter - c.payerBefore)}; the refund receipt's block names ${c.refundTo === identityOf(c.holder).getPrincipal().toText() ? c.holder : (c.refundTo ?? 'nobody')}`,
         );
     }
     return checks;

@@ -41,6 +41,8 @@ export interface HolderClose {
     holderAfter: bigint;
     payerBefore: bigint;
     payerAfter: bigint;
+    /** The refund receipt's recipient (`to`, from its block through the SDK), as principal text. */
+    refundTo?: string;
 }
 
 export interface SocketsRecord {
@@ -127,7 +129,11 @@ export class SocketResales {
         const closed = must(await m.close(resale.token), `${resale.to} closes order ${resale.token}`);
         const holderAfter = must(await holderLedger.balance(me), 'balance');
         const payerAfter = must(await holderLedger.balance(payer), 'balance');
-        this.record.close = { order: resale.token, payer: resale.from, holder: resale.to, escrowBefore: o.escrow, refunded: closed.refunded, status: closed.status, holderBefore, holderAfter, payerBefore, payerAfter };
+        // the refund's receipt, among the last few: its block names the recipient
+        const count = must(await m.totals(), 'market_summary').receipts;
+        const recent = must(await m.receipts(count > 10n ? count - 10n : 0n, 10), 'market_receipts');
+        const refund = recent.filter((r) => r.order === resale.token && r.kind === 'refunded').pop();
+        this.record.close = { order: resale.token, payer: resale.from, holder: resale.to, escrowBefore: o.escrow, refunded: closed.refunded, status: closed.status, holderBefore, holderAfter, payerBefore, payerAfter, refundTo: refund?.to?.owner.toText() };
         return this.record.close;
     }
 

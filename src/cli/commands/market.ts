@@ -5,7 +5,7 @@
  * protocol will check (the offer, the price, the units, the expiry, the pause, the balance): a
  * refused order or dispute sends nothing and costs no fee.
  */
-import { parseAccount, parseSubaccount } from '../../client/account';
+import { formatAccount, parseAccount, parseSubaccount } from '../../client/account';
 import { emc, utc } from '../../client/format/display';
 import { badInput, fail, mapResult, ok, type ClientResult } from '../../client/result';
 import type { IcrcAccount } from '../../client/types/account';
@@ -23,7 +23,7 @@ const subaccountArg = (p: Parsed, name: string): ClientResult<Uint8Array | undef
 const offerLine = (o: MarketOffer) => `offer ${o.id}  ${o.open ? 'open  ' : 'closed'}  ${o.nodeId}  ${o.service}  ${emc(o.price)} per ${o.unit}  ${o.minUnits}–${o.maxUnits} units`;
 const orderLine = (o: MarketOrder) =>
     `order ${o.id}  ${o.status}  offer ${o.offer} (${o.nodeId}, ${o.service})  ${o.unitsConfirmed}/${o.unitsBought} units confirmed  paid ${emc(o.paid)}: escrow ${emc(o.escrow)}, pending ${emc(o.pending)}, settled ${emc(o.settled)}, refunded ${emc(o.refunded)}  expires ${utc(o.expiresAt)}`;
-const receiptLine = (r: MarketReceipt) => `#${r.seq}  ${r.kind}  order ${r.order} units (${r.fromCum}, ${r.toCum}]  ${emc(r.amount)}  fee ${emc(r.fee)}  provider ${emc(r.credit)}  rewards ${emc(r.buyerReward)} / ${emc(r.providerReward)}${r.period > 0 ? ` (period ${r.period})` : ''}  ${utc(r.time)}${r.block !== undefined ? `  block ${r.block}` : ''}`;
+const receiptLine = (r: MarketReceipt) => `#${r.seq}  ${r.kind}  order ${r.order} units (${r.fromCum}, ${r.toCum}]  ${emc(r.amount)}  fee ${emc(r.fee)}  provider ${emc(r.credit)}  rewards ${emc(r.buyerReward)} / ${emc(r.providerReward)}${r.period > 0 ? ` (period ${r.period})` : ''}  ${utc(r.time)}${r.payer !== undefined ? `  payer ${formatAccount(r.payer)}` : ''}${r.to !== undefined ? `  to ${formatAccount(r.to)}` : ''}${r.block !== undefined ? `  block ${r.block}` : ''}`;
 
 type OfferInput = { close: bigint } | { nodeId: string; service: string; unit: MarketUnit; price: bigint; minUnits: bigint; maxUnits: bigint };
 

@@ -60,6 +60,10 @@ export interface MarketReceipt {
     time: bigint;
     /** Its block in the protocol's ICRC-3 log (`icrc3_get_blocks`); absent for receipts written before the log existed. */
     block?: bigint;
+    /** Who paid (an order's opening), from the block. */
+    payer?: IcrcAccount;
+    /** Who received the money (a refund, a dispute's refund: the socket's holder at the time), from the block. */
+    to?: IcrcAccount;
 }
 
 export interface MarketClaimable {

@@ -92,13 +92,20 @@ export class CertifiedTree {
 
     /**
      * A block was appended: the log tip moved. The certified data follows at `flush`, which the
-     * canister calls when the message ends (after every update, after every timer run): a message
-     * appending k blocks pays for one certification, not k (~6.5 M instructions each). Until then
-     * the certified data and every witness answer the previous, consistent tip: the certified tip
-     * may lag the log by the blocks of one message in progress (across its awaits), never more.
+     * canister calls from a timer armed by the first update of a round that appended (as emc_ledger
+     * certifies its tip: canisters/protocol/lifecycle.ts `certifySoon`) and at the end of every
+     * maintenance run: the updates of a round appending k blocks pay for one certification, not k
+     * (~6.5 M instructions each; a confirmation, which moves the batch tip, certifies at once).
+     * Until then the certified data and every witness answer the previous, consistent tip: the
+     * certified tip lags the log by the blocks of at most one round.
      */
     markChanged(): void {
         this.stale = true;
+    }
+
+    /** Whether blocks were appended since the last certification (a flush has work to do). */
+    pending(): boolean {
+        return this.stale;
     }
 
     /** Certifies what `markChanged` left pending (nothing to do: a flag test). */

@@ -22,54 +22,106 @@ const TAG_INT = 3;
 const TAG_ARRAY = 4;
 const TAG_MAP = 5;
 
-function putLeb(out: number[], n: bigint): void {
-    if (n < 0n) throw new RangeError('encodeValue: negative Nat');
-    do {
-        let b = Number(n & 0x7fn);
-        n >>= 7n;
-        if (n !== 0n) b |= 0x80;
-        out.push(b);
-    } while (n !== 0n);
-}
+/**
+ * The encoder writes into one growing byte buffer (typed-array stores and `set` for byte strings:
+ * in QuickJS a pushed JS number per byte costs several times more), with lengths and small Nats as
+ * plain numbers and the UTF-8 of map keys (which repeat from block to block) memoised, bounded.
+ */
+class Out {
+    buf = new Uint8Array(256);
+    at = 0;
 
-function putSleb(out: number[], n: bigint): void {
-    for (;;) {
-        const b = Number(n & 0x7fn);
-        n >>= 7n;
-        const done = (n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0);
-        out.push(done ? b : b | 0x80);
-        if (done) return;
+    private room(n: number): void {
+        if (this.at + n <= this.buf.length) return;
+        let size = this.buf.length * 2;
+        while (size < this.at + n) size *= 2;
+        const next = new Uint8Array(size);
+        next.set(this.buf.subarray(0, this.at));
+        this.buf = next;
+    }
+
+    byte(b: number): void {
+        this.room(1);
+        this.buf[this.at++] = b;
+    }
+
+    /** LEB128 of an integer 0 ≤ n < 2^31 (lengths, counts, small Nats). */
+    len(n: number): void {
+        this.room(5);
+        while (n >= 0x80) {
+            this.buf[this.at++] = (n & 0x7f) | 0x80;
+            n >>>= 7;
+        }
+        this.buf[this.at++] = n;
+    }
+
+    leb(n: bigint): void {
+        if (n < 0n) throw new RangeError('encodeValue: negative Nat');
+        if (n <= 0x7fffffffn) {
+            this.len(Number(n));
+            return;
+        }
+        do {
+            let b = Number(n & 0x7fn);
+            n >>= 7n;
+            if (n !== 0n) b |= 0x80;
+            this.byte(b);
+        } while (n !== 0n);
+    }
+
+    sleb(n: bigint): void {
+        for (;;) {
+            const b = Number(n & 0x7fn);
+            n >>= 7n;
+            const done = (n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0);
+            this.byte(done ? b : b | 0x80);
+            if (done) return;
+        }
+    }
+
+    bytes(b: Uint8Array): void {
+        this.len(b.length);
+        this.room(b.length);
+        this.buf.set(b, this.at);
+        this.at += b.length;
     }
 }
 
-function putBytes(out: number[], b: Uint8Array): void {
-    putLeb(out, BigInt(b.length));
-    for (let i = 0; i < b.length; i++) out.push(b[i]);
+const MAX_CACHED_KEYS = 512;
+const keyBytes = new Map<string, Uint8Array>();
+
+function keyUtf8(k: string): Uint8Array {
+    let b = keyBytes.get(k);
+    if (b === undefined) {
+        b = utf8(k);
+        if (keyBytes.size < MAX_CACHED_KEYS) keyBytes.set(k, b);
+    }
+    return b;
 }
 
-function put(out: number[], v: Value, depth: number): void {
+function put(out: Out, v: Value, depth: number): void {
     if (depth > MAX_DEPTH) throw new RangeError('encodeValue: nested too deep');
     if ('Blob' in v) {
-        out.push(TAG_BLOB);
-        putBytes(out, v.Blob);
+        out.byte(TAG_BLOB);
+        out.bytes(v.Blob);
     } else if ('Text' in v) {
-        out.push(TAG_TEXT);
-        putBytes(out, utf8(v.Text));
+        out.byte(TAG_TEXT);
+        out.bytes(utf8(v.Text));
     } else if ('Nat' in v) {
-        out.push(TAG_NAT);
-        putLeb(out, v.Nat);
+        out.byte(TAG_NAT);
+        out.leb(v.Nat);
     } else if ('Int' in v) {
-        out.push(TAG_INT);
-        putSleb(out, v.Int);
+        out.byte(TAG_INT);
+        out.sleb(v.Int);
     } else if ('Array' in v) {
-        out.push(TAG_ARRAY);
-        putLeb(out, BigInt(v.Array.length));
+        out.byte(TAG_ARRAY);
+        out.len(v.Array.length);
         for (const e of v.Array) put(out, e, depth + 1);
     } else if ('Map' in v) {
-        out.push(TAG_MAP);
-        putLeb(out, BigInt(v.Map.length));
+        out.byte(TAG_MAP);
+        out.len(v.Map.length);
         for (const [k, e] of v.Map) {
-            putBytes(out, utf8(k));
+            out.bytes(keyUtf8(k));
             put(out, e, depth + 1);
         }
     } else throw new Error('encodeValue: unknown value');
@@ -77,9 +129,10 @@ function put(out: number[], v: Value, depth: number): void {
 
 /** Serialise a value (format 1). */
 export function encodeValue(v: Value): Uint8Array {
-    const out: number[] = [VALUE_FORMAT];
+    const out = new Out();
+    out.byte(VALUE_FORMAT);
     put(out, v, 0);
-    return Uint8Array.from(out);
+    return out.buf.slice(0, out.at);
 }
 
 class Cursor {

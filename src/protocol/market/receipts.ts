@@ -23,6 +23,7 @@ import { concat, u64be } from '../../lib/storage/bytes';
 import { readLog } from '../../lib/storage/kv';
 import { sha256 } from '../../lib/crypto/sha256';
 import type { BlockLog, Value } from '../log/log';
+import { accountValue } from '../log/account-value';
 import { RECEIPT_BTYPES } from '../log/block-types';
 import type { MarketStore } from './store';
 
@@ -75,10 +76,7 @@ export function legacyReceiptHash(r: Receipt): Uint8Array {
     return sha256(concat([r.prev, encodeReceipt({ ...r, block: undefined })]));
 }
 
-/** An account as an ICRC-3 value: Array [Blob owner, Blob subaccount?]. */
-export function accountValue(a: Account): Value {
-    return { Array: a.subaccount === undefined ? [{ Blob: a.owner }] : [{ Blob: a.owner }, { Blob: a.subaccount }] };
-}
+export { accountValue };
 
 /** The block's tx map of a receipt. */
 export function receiptTx(seq: bigint, r: NewReceipt): [string, Value][] {

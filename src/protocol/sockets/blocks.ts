@@ -12,14 +12,13 @@
  *   37xfer         tid, spender, from, to, memo?, ts?
  * Accounts are ICRC-3 arrays [Blob owner, Blob subaccount] (the subaccount only when given); `ts` in
  * tx is the caller's created_at_time; `meta` is Map[("icrc7:token_metadata", Map(token metadata))].
- * Storage: the log's (src/protocol/log). Cost: building a map of ≤ 8 entries; the log hashes it.
+ * Storage: the log's (src/protocol/log). Cost: building a map of ≤ 8 entries; the log hashes it
+ * (accounts seen recently cost nothing: log/account-value.ts).
  */
 import type { Account } from '../../ledger/account';
-import type { BlockLog, Value } from './ports';
+import { accountValue, type BlockLog, type Value } from './ports';
 
-export function accountValue(a: Account): Value {
-    return { Array: a.subaccount === undefined ? [{ Blob: a.owner }] : [{ Blob: a.owner }, { Blob: a.subaccount }] };
-}
+export { accountValue };
 
 type Entry = [string, Value];
 

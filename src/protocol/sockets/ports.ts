@@ -10,6 +10,8 @@
 import type { BlockLog, Value } from '../log/log';
 
 export type { BlockLog, Value };
+/** An account as an ICRC-3 value, shared with its hash remembered (the log's memo for recurring accounts). */
+export { accountValue } from '../log/account-value';
 
 /** The market order behind a socket, as the collection shows it (spec §12's token metadata). */
 export interface SocketOrder {

@@ -113,11 +113,13 @@ export class IdSet {
     }
 
     remove(id: bigint): boolean {
-        if (!this.has(id)) return false;
+        if (id < 0n || id > MAX_TOKEN_ID) return false;
         const b = Number(id >> BUCKET_BITS);
         const key = this.bucketKey(b);
-        const bits = (this.kv.get(key) as Uint8Array).slice();
+        const old = this.kv.get(key);
         const bit = Number(id & BUCKET_MASK);
+        if (old === undefined || (old[bit >> 3] & (1 << (bit & 7))) === 0) return false;
+        const bits = old.slice();
         bits[bit >> 3] &= ~(1 << (bit & 7));
         let dir = this.dir();
         const count = readU64be(dir, 1) - 1n;
@@ -211,7 +213,11 @@ export class Tokens {
      * Returns the token as saved (undefined after a burn).
      */
     move(t: Token, to: Account | undefined): Token | undefined {
-        const before = this.store.token(t.id);
+        return this.moveFrom(this.store.token(t.id), t, to);
+    }
+
+    /** `move` of a token whose stored record the caller has just read (`before`: undefined for a mint), saving the read. */
+    moveFrom(before: Token | undefined, t: Token, to: Account | undefined): Token | undefined {
         if (before !== undefined) {
             this.setOf(before.owner).remove(t.id);
         }

@@ -97,7 +97,7 @@ export class Transfers {
         if (sameAccount(i.to, from) || isAnonymous(i.to.owner)) return { Err: { InvalidRecipient: null } };
         const o = this.ports.order(i.token_id);
         if (o !== undefined && o.status === 'closing') return { Err: generic(SocketError.OrderClosing, `order ${i.token_id} is closing: its refund is on its way to the holder`) };
-        this.tokens.move(t, i.to);
+        this.tokens.moveFrom(t, t, i.to);
         const block = spender === undefined ? this.blocks.transfer(i.token_id, from, i.to, i.memo, i.created_at_time) : this.blocks.transferFrom(i.token_id, spender, from, i.to, i.memo, i.created_at_time);
         if (key !== undefined) this.dedup.record(key, block);
         return { Ok: block };

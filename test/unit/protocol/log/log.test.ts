@@ -5,7 +5,6 @@
  * the log tip and the sealed mappings, checked against the replica's reference hash-tree code and
  * agent-js's lookup.
  */
-import { createHash } from 'crypto';
 import fc from 'fast-check';
 import { Cbor, lookup_path, LookupPathStatus, reconstruct as agentReconstruct } from '@dfinity/agent';
 import { FakeEnv } from '../../../../src/lib/env';
@@ -13,7 +12,8 @@ import { MemoryKV } from '../../../../src/lib/storage/kv';
 import type { Value } from '../../../../src/ledger/icrc3/value';
 import { hashValue } from '../../../../src/ledger/icrc3/value';
 import { batchTipRootHash, EMPTY_TREE_HASH } from '../../../../src/protocol/batches/certified-tip';
-import { blockHash, field } from '../../../../src/protocol/log/block';
+import { blockHash, field, remember } from '../../../../src/protocol/log/block';
+import { refHash } from './ref-hash';
 import { CertifiedTree, certifiedTree, type BatchTip } from '../../../../src/protocol/log/certified-tree';
 import { getBlocks, MAX_BLOCKS_PER_RESPONSE } from '../../../../src/protocol/log/get-blocks';
 import { ProtocolLog } from '../../../../src/protocol/log/log';
@@ -27,30 +27,6 @@ import { leb128 as refLeb128 } from '../../../../tools/replica/certification';
 const T0 = 1_750_000_000n * 1_000_000_000n;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-/** An independent ICRC-3 value hash (node's SHA-256; HASHINGVALUES.md). */
-function refHash(v: Value): Buffer {
-    const h = (b: Uint8Array) => createHash('sha256').update(b).digest();
-    const leb = (n: bigint) => {
-        const out: number[] = [];
-        do {
-            let b = Number(n & 0x7fn);
-            n >>= 7n;
-            if (n !== 0n) b |= 0x80;
-            out.push(b);
-        } while (n !== 0n);
-        return Buffer.from(out);
-    };
-    if ('Nat' in v) return h(leb(v.Nat));
-    if ('Text' in v) return h(Buffer.from(v.Text, 'utf8'));
-    if ('Blob' in v) return h(v.Blob);
-    if ('Array' in v) return h(Buffer.concat(v.Array.map(refHash)));
-    if ('Map' in v) {
-        const pairs = v.Map.map(([k, x]) => Buffer.concat([h(Buffer.from(k, 'utf8')), refHash(x)]));
-        pairs.sort(Buffer.compare);
-        return h(Buffer.concat(pairs));
-    }
-    throw new Error('Int not generated');
-}
 
 const leafValue: fc.Arbitrary<Value> = fc.oneof(
     fc.bigInt({ min: 0n, max: 2n ** 70n }).map((n) => ({ Nat: n })),
@@ -95,6 +71,22 @@ describe('the block log', () => {
                 expect(again.log.tip()).toEqual(t.log.tip());
                 again.log.append('emc_dust', []);
                 expect(hex((field(again.log.block(BigInt(entries.length)) as Value, 'phash') as { Blob: Uint8Array }).Blob)).toBe((prev as Buffer).toString('hex'));
+            }),
+            { numRuns: 60 },
+        );
+    });
+
+    it('hashes remembered values (shared across blocks) as the reference does', () => {
+        fc.assert(
+            fc.property(fc.array(value, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(btype, fc.nat({ max: 3 }), fc.nat({ max: 3 })), { minLength: 1, maxLength: 8 }), (shared, picks) => {
+                const kept = shared.map((v) => remember(v));
+                const t = newLog();
+                picks.forEach(([b, i, j]) => t.log.append(b, [['a', kept[i % kept.length]], ['b', kept[j % kept.length]]]));
+                for (let k = 0; k < picks.length; k++) {
+                    const blk = t.log.block(BigInt(k)) as Value;
+                    expect(hex(blockHash(blk))).toBe(refHash(blk).toString('hex'));
+                }
+                expect(hex(t.log.tip().tip as Uint8Array)).toBe(refHash(t.log.block(BigInt(picks.length - 1)) as Value).toString('hex'));
             }),
             { numRuns: 60 },
         );
