@@ -3,10 +3,17 @@ import { dataCertificate } from 'azle';
 
 import { toOpt } from '../../../src/ledger/api/candid';
 import { describeVariant as describeError } from '../../../src/lib/storage/bytes';
-import type { Handlers } from '../handlers';
+import { batchStatusBytes } from '../../../src/protocol/api/batch-writer';
+import type { BatchResult } from '../../../src/protocol/batches/payload';
+import { Encoded, type Handlers, type Reply } from '../handlers';
 import { sys } from '../lifecycle';
 import { view } from './views';
 import { icEnv } from '../../common/env';
+
+/** A batch status written straight to Candid (batch-writer.ts); a refusal as the generic encoder writes it. */
+function bytesOf<M extends 'propose_batch' | 'vote_batch'>(method: M, r: BatchResult): Reply<M> {
+    return 'Ok' in r ? new Encoded(method, batchStatusBytes(r.Ok)) : (r as Reply<M>);
+}
 
 export const batchHandlers: Handlers<'admit_validators' | 'validate_admit_validators' | 'validator_set' | 'propose_batch' | 'vote_batch' | 'get_batch' | 'certified_tip'> = {
     admit_validators: (ids) => {
@@ -21,8 +28,8 @@ export const batchHandlers: Handlers<'admit_validators' | 'validate_admit_valida
         const s = sys.admission.set();
         return { validators: s.validators.map(view), size: s.size, f: toOpt(s.f), quorum: s.quorum };
     },
-    propose_batch: (a) => sys.rewards.deferred(() => sys.batches.propose(a.height, a.payload, a.digest)),
-    vote_batch: (a) => sys.rewards.deferred(() => sys.batches.vote(a.height, a.digest)),
+    propose_batch: (a) => bytesOf('propose_batch', sys.rewards.deferred(() => sys.batches.propose(a.height, a.payload, a.digest))),
+    vote_batch: (a) => bytesOf('vote_batch', sys.rewards.deferred(() => sys.batches.vote(a.height, a.digest))),
     get_batch: (height) => sys.batches.getBatch(height),
     certified_tip: () => {
         const tip = sys.batches.lastConfirmed();

@@ -42,7 +42,7 @@
  */
 import { decode, encode } from '../../lib/candid/candid';
 import { sha256 } from '../../lib/crypto/sha256';
-import { BatchRecords, type BatchStores, body, C_PAYLOAD, C_RECORD, C_TIME, checkU64, type ConfirmedTip, decodeMeta, encodeMeta, FMT, heightTagKey, type Meta, P_LAST, P_PENDING, participationValue, prefixedU64, TAG_HEADER, TAG_META, TAG_PAYLOAD, type Tip, TIP_KEY, voteKey } from './store';
+import { BatchRecords, type BatchStores, body, C_PAYLOAD, C_RECORD, C_TIME, checkU64, type ConfirmedTip, decodeMeta, encodeMeta, FMT, heightTagKey, type Meta, P_LAST, P_PENDING, participationValue, prefixedU64, TAG_HEADER, TAG_META, TAG_PAYLOAD, type Tip, TIP_KEY, voteKey, voteValue } from './store';
 import { type BatchPayload, BatchPayloadT, encodePayload, rejectionsOf, tasksOf, type BatchResult, type BatchStatus, KEEP_CONFIRMED_PAYLOADS, MAX_PENDING_PROPOSALS, OutcomesT, PRUNE_PER_CALL, validatePayload } from './payload';
 import type { Env } from '../../lib/env';
 import { bytesEqual, concat, readU32be, readU64be, u32be, u64be } from '../../lib/storage/bytes';
@@ -185,7 +185,7 @@ export class Batches extends BatchRecords {
             meta.voters.push(v);
         }
         proposals.set(metaKey, encodeMeta(meta));
-        votes.set(vKey, concat([Uint8Array.of(FMT), digest]));
+        votes.set(vKey, voteValue(digest));
         return this.finish(this.settle(height, digest, meta, payload, bytes));
     }
 
@@ -211,7 +211,7 @@ export class Batches extends BatchRecords {
         }
         meta.voters.push(v);
         this.stores.proposals.set(metaKey, encodeMeta(meta));
-        this.stores.votes.set(vKey, concat([Uint8Array.of(FMT), digest]));
+        this.stores.votes.set(vKey, voteValue(digest));
         return this.finish(this.settle(height, digest, meta));
     }
 
@@ -241,7 +241,7 @@ export class Batches extends BatchRecords {
                 meta.voters.push(v);
                 this.stores.proposals.set(metaKey, encodeMeta(meta));
             }
-            this.stores.votes.set(vKey, concat([Uint8Array.of(FMT), confirmedDigest]));
+            this.stores.votes.set(vKey, voteValue(confirmedDigest));
         }
         const partKey = prefixedU64(P_LAST, v);
         const last = body(this.stores.participation.get(partKey), 'participation');
