@@ -6,6 +6,7 @@ import type { NodeType } from '../../../src/protocol/nodes/record';
 import { nodePageBytes } from '../../../src/protocol/api/node-writer';
 import { Encoded, type Handlers } from '../handlers';
 import { sys } from '../lifecycle';
+import { icEnv } from '../../common/env';
 import { nodeResult, view } from './views';
 
 const MAX_PAGE = 1000;
@@ -24,8 +25,8 @@ export const nodeHandlers: Handlers<'register_node' | 'stake_compute' | 'top_up'
     list_nodes: (a) => {
         const type = tagOf<NodeType>(a.node_type as Record<string, null>);
         const status = statusIn(a.status as Record<string, null>);
-        const nodes = sys.registry.page(type, status, Number(a.start), Math.min(a.limit, MAX_PAGE));
-        return new Encoded('list_nodes', nodePageBytes(nodes, BigInt(sys.registry.count(type, status)), (i) => sys.config.escrowAccount(i)));
+        const raws = sys.registry.pageRaw(type, status, Number(a.start), Math.min(a.limit, MAX_PAGE));
+        return new Encoded('list_nodes', nodePageBytes(raws, BigInt(sys.registry.count(type, status)), icEnv.self()));
     },
     preview_e_value: (a) => previewComputeE(a.poc_ms, a.stake_e8s, a.lock_days, new Map(sys.config.params().computeMultipliers)),
 };

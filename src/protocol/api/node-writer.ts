@@ -1,19 +1,20 @@
 /**
- * `list_nodes`' answer (a `NodePage`) written straight from node records to Candid bytes: the
- * bytes `encode([NodePageT], [{ nodes: records.map(nodeView), total }])` produces (a property test
- * pins them, test/unit/protocol/node-writer.test.ts), without building the view objects and their
- * principals, and without the generic encoder's per-value dispatch. The writes follow the wire
- * order of the Candid types (fields sorted by id), checked against the types when the module
- * loads: a field added to `NodeViewT` without a write here stops the canister at install, not
- * silently.
- * Storage: none. Cost: ~0.19 M instructions per node, escrow account included (view + generic
- * encoding: ~0.36 M); a page of 100 active nodes: 38.7 M instead of 57.4 M (100 nodes).
+ * `list_nodes`' answer (a `NodePage`) transcoded straight from the stored node records to Candid
+ * bytes: the bytes `encode([NodePageT], [{ nodes: records.map(decodeNode).map(nodeView), total }])`
+ * produces (a property test pins them for formats 3 and 2, test/unit/protocol/node-writer.test.ts),
+ * without decoding the records (no bigints, principals or view objects: the record's layout is read
+ * as offsets, src/protocol/nodes/record.ts `nodeLayout`, and its bytes copied or reordered) and
+ * without the generic encoder's per-value dispatch. The writes follow the wire order of the Candid
+ * types (fields sorted by id), checked against the types when the module loads: a field added to
+ * `NodeViewT` without a write here stops the canister at install, not silently.
+ * Storage: none (the records come from NODES). Cost: ~35 k instructions per node on top of its
+ * read (decoding a record and writing its view cost ~240 k): a page of 100 active nodes ~12 M.
  */
 import { utf8 } from '../../lib/storage/binary';
 import { headerBytes } from '../../lib/candid/encode';
 import type { RecordType, VariantType } from '../../lib/candid/types';
-import type { Account } from '../../ledger/account';
-import type { NodeRecord } from '../nodes/record';
+import { AT_ADMITTED, AT_E, AT_ID, AT_LIVE, AT_OP, AT_ONLINE, AT_OPERATOR, AT_PENALTY, AT_POC, AT_REGISTERED, AT_STAKE, AT_STATUS, AT_TYPE, AT_WALLET, LAYOUT_SLOTS, LIVE_FROZEN, LIVE_SUSPENDED, NODE_STATUSES, NODE_TYPES, nodeLayout, OPERATION_KINDS, STAKE_LOCK_DAYS, STAKE_OWNER, STAKE_RENEWALS, STAKE_TERM_END, STAKE_TERM_START } from '../nodes/record';
+import { namedSubaccount } from '../model/supply';
 import { CAccount } from '../../ledger/api/candid';
 import { NodePageT, NodeStatusT, NodeTypeT, NodeViewT, StakeTermT } from './candid';
 
@@ -50,30 +51,9 @@ function leb(x: number): void {
     out[at++] = x;
 }
 
-/** `nat`: LEB128 of a bigint ≥ 0 (small values through `leb`). */
-function nat(v: bigint): void {
-    if (v < 0x8000_0000n) {
-        leb(Number(v));
-        return;
-    }
-    while (v >= 128n) {
-        out[at++] = Number(v & 127n) | 128;
-        v >>= 7n;
-    }
-    out[at++] = Number(v);
-}
-
 function nat64(v: bigint): void {
     view.setBigUint64(at, v, true);
     at += 8;
-}
-
-function optNat64(v: bigint | undefined): void {
-    if (v === undefined) out[at++] = 0;
-    else {
-        out[at++] = 1;
-        nat64(v);
-    }
 }
 
 function bytes(b: Uint8Array): void {
@@ -82,86 +62,171 @@ function bytes(b: Uint8Array): void {
     at += b.length;
 }
 
-function text(s: string): void {
-    const b = utf8(s);
-    room(b.length + 8);
-    bytes(b);
+/** The most bytes a node's parts take apart from its id (texts and blobs ≤ 255 bytes each; reserved per node). */
+const NODE_ROOM = 2_048;
+
+const layout = new Int32Array(LAYOUT_SLOTS);
+// Candid tags by stored number (NODE_TYPES / NODE_STATUSES order → the variant's field-id order).
+const TYPE_BY_STORED = NODE_TYPES.map((t) => TYPE_TAG.get(t) as number);
+const STATUS_BY_STORED = NODE_STATUSES.map((t) => STATUS_TAG.get(t) as number);
+const KIND_TEXT = OPERATION_KINDS.map((k) => utf8(k));
+/** The escrow subaccount's first 24 bytes ("escrow" and zeros); the node index follows. */
+const ESCROW_HEAD = namedSubaccount('escrow').slice(0, 24);
+
+/** `len ‖ bytes` copied (a u8 length below 128 is its own LEB128). */
+function copyLenBytes(r: Uint8Array, p: number): void {
+    const n = r[p];
+    if (n >= 128) {
+        leb(n);
+        out.set(r.subarray(p + 1, p + 1 + n), at);
+        at += n;
+        return;
+    }
+    out.set(r.subarray(p, p + 1 + n), at);
+    at += 1 + n;
 }
 
-/** CAccount: owner (reference flag, bytes), then opt subaccount. */
-function account(a: Account): void {
+/** A stored account (u8 len ‖ owner ‖ opt(u8 len ‖ subaccount)) as a CAccount: the principal's reference flag, then the same bytes. */
+function accountAt(r: Uint8Array, p: number): void {
     out[at++] = 1;
-    bytes(a.owner);
-    if (a.subaccount === undefined) out[at++] = 0;
+    copyLenBytes(r, p);
+    p += 1 + r[p];
+    if (r[p] !== 1) out[at++] = 0;
     else {
         out[at++] = 1;
-        bytes(a.subaccount);
+        copyLenBytes(r, p + 1);
     }
 }
 
-/** The most bytes a node's fixed-size parts and accounts take (texts reserve their own room). */
-const NODE_ROOM = 1_024;
+/** nat64 (little-endian) from a stored u64 (big-endian). */
+function nat64At(r: Uint8Array, p: number): void {
+    const o = out;
+    const a = at;
+    o[a] = r[p + 7];
+    o[a + 1] = r[p + 6];
+    o[a + 2] = r[p + 5];
+    o[a + 3] = r[p + 4];
+    o[a + 4] = r[p + 3];
+    o[a + 5] = r[p + 2];
+    o[a + 6] = r[p + 1];
+    o[a + 7] = r[p];
+    at = a + 8;
+}
 
-function node(n: NodeRecord, escrow: Account): void {
+/** nat (LEB128) from a stored u64 (big-endian), in two 32-bit halves: no bigint. */
+function natAt(r: Uint8Array, p: number): void {
+    let hi = ((r[p] << 24) | (r[p + 1] << 16) | (r[p + 2] << 8) | r[p + 3]) >>> 0;
+    let lo = ((r[p + 4] << 24) | (r[p + 5] << 16) | (r[p + 6] << 8) | r[p + 7]) >>> 0;
+    while (hi !== 0 || lo >= 128) {
+        out[at++] = (lo & 127) | 128;
+        lo = ((lo >>> 7) | ((hi & 127) << 25)) >>> 0;
+        hi >>>= 7;
+    }
+    out[at++] = lo;
+}
+
+/** nat32 (little-endian) from a stored u16 or u32 (big-endian) of `width` bytes. */
+function nat32At(r: Uint8Array, p: number, width: 2 | 4): void {
+    const o = out;
+    const a = at;
+    if (width === 4) {
+        o[a] = r[p + 3];
+        o[a + 1] = r[p + 2];
+        o[a + 2] = r[p + 1];
+        o[a + 3] = r[p];
+    } else {
+        o[a] = r[p + 1];
+        o[a + 1] = r[p];
+        o[a + 2] = 0;
+        o[a + 3] = 0;
+    }
+    at = a + 4;
+}
+
+/** One stored node record (format 3 or 2) as a NodeView, fields in wire order, escrow = (self, "escrow" ‖ index). */
+function node(r: Uint8Array, self: Uint8Array): void {
+    nodeLayout(r, layout);
     room(NODE_ROOM);
-    leb(STATUS_TAG.get(n.status) as number);
-    leb(TYPE_TAG.get(n.type) as number);
-    text(n.id);
-    room(NODE_ROOM);
+    const live = layout[AT_LIVE];
+    leb(STATUS_BY_STORED[layout[AT_STATUS]]);
+    leb(TYPE_BY_STORED[layout[AT_TYPE]]);
+    copyLenBytes(r, layout[AT_ID]);
     out[at++] = 1;
-    bytes(n.operator);
-    nat(n.penaltyDue ?? 0n);
-    const s = n.stake;
-    if (s === undefined) out[at++] = 0;
+    copyLenBytes(r, layout[AT_OPERATOR]);
+    const pen = layout[AT_PENALTY];
+    if (pen < 0) out[at++] = 0;
+    else natAt(r, pen);
+    const s = layout[AT_STAKE];
+    if (s < 0) out[at++] = 0;
     else {
         out[at++] = 1;
-        nat64(s.termStart);
-        account(s.owner);
-        view.setUint32(at, s.renewals, true);
-        view.setUint32(at + 4, s.lockDays, true);
-        at += 8;
-        nat(s.amount);
-        nat64(s.termEnd);
+        nat64At(r, s + STAKE_TERM_START);
+        accountAt(r, s + STAKE_OWNER);
+        nat32At(r, s + STAKE_RENEWALS, 2);
+        nat32At(r, s + STAKE_LOCK_DAYS, 2);
+        natAt(r, s);
+        nat64At(r, s + STAKE_TERM_END);
     }
-    nat(n.e);
-    if (n.op === undefined) out[at++] = 0;
+    natAt(r, layout[AT_E]);
+    const op = layout[AT_OP];
+    if (op < 0) out[at++] = 0;
     else {
         out[at++] = 1;
-        text(n.op.kind);
-        room(NODE_ROOM);
+        bytes(KIND_TEXT[r[op] & 0x7f]);
     }
-    out[at++] = n.frozen === true ? 1 : 0;
-    account(n.wallet);
-    nat64(n.registeredAt);
-    out[at++] = n.suspended === true ? 1 : 0;
-    optNat64(n.admittedAt);
-    account(escrow);
-    optNat64(n.observedAt);
-    if (n.pocMs === undefined) out[at++] = 0;
+    out[at++] = (live & LIVE_FROZEN) !== 0 ? 1 : 0;
+    accountAt(r, layout[AT_WALLET]);
+    nat64At(r, layout[AT_REGISTERED]);
+    out[at++] = (live & LIVE_SUSPENDED) !== 0 ? 1 : 0;
+    const adm = layout[AT_ADMITTED];
+    if (adm < 0) out[at++] = 0;
     else {
         out[at++] = 1;
-        view.setUint32(at, n.pocMs, true);
-        at += 4;
+        nat64At(r, adm);
     }
-    nat(n.penalized ?? 0n);
-    if (n.online === undefined) out[at++] = 0;
+    // escrow: (self, "escrow", zeros, the index big-endian in the last 8 bytes)
+    out[at++] = 1;
+    bytes(self);
+    out[at++] = 1;
+    out[at++] = 32;
+    out.set(ESCROW_HEAD, at);
+    out.set(r.subarray(1, 9), at + 24);
+    at += 32;
+    const online = layout[AT_ONLINE];
+    if (online < 0) out[at++] = 0;
     else {
         out[at++] = 1;
-        out[at++] = n.online ? 1 : 0;
+        nat64At(r, online + 1);
+    }
+    const poc = layout[AT_POC];
+    if (poc < 0) out[at++] = 0;
+    else {
+        out[at++] = 1;
+        nat32At(r, poc, 4);
+    }
+    if (pen < 0) out[at++] = 0;
+    else natAt(r, pen + 8);
+    if (online < 0) out[at++] = 0;
+    else {
+        out[at++] = 1;
+        out[at++] = r[online] === 1 ? 1 : 0;
     }
 }
 
 let header: Uint8Array | undefined;
 
-/** The Candid reply of `list_nodes`: `records` as node views with their escrow accounts, and `total`. */
-export function nodePageBytes(records: readonly NodeRecord[], total: bigint, escrowOf: (index: bigint) => Account): Uint8Array {
+/**
+ * The Candid reply of `list_nodes`: the stored node records `raws` as node views with their escrow
+ * accounts (the protocol canister `self`, subaccount "escrow" ‖ index), and `total`.
+ */
+export function nodePageBytes(raws: readonly Uint8Array[], total: bigint, self: Uint8Array): Uint8Array {
     header ??= headerBytes([NodePageT]);
     at = 0;
     room(header.length + 16);
     out.set(header, 0);
     at = header.length;
     nat64(total);
-    leb(records.length);
-    for (const n of records) node(n, escrowOf(n.index));
+    leb(raws.length);
+    for (const r of raws) node(r, self);
     return out.slice(0, at);
 }

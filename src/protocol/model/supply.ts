@@ -39,8 +39,10 @@ export function namedSubaccount(tag: string): Uint8Array {
 export const TREASURY_SUBACCOUNT = namedSubaccount('treasury');
 
 /** A node's stake escrow: "escrow", zeros, then the node index (u64 big-endian) in the last 8 bytes. */
+const ESCROW_PREFIX = namedSubaccount('escrow');
+
 export function escrowSubaccount(index: bigint): Uint8Array {
-    const s = namedSubaccount('escrow');
+    const s = ESCROW_PREFIX.slice();
     new DataView(s.buffer).setBigUint64(24, index);
     return s;
 }

@@ -192,6 +192,99 @@ export function decodeNode(bytes: Uint8Array): NodeRecord {
 
 
 
+/**
+ * Where each field of a stored node record starts (list_nodes transcodes records to Candid without
+ * decoding them: src/protocol/api/node-writer.ts). `at` receives the offsets, -1 for an absent
+ * optional field; the fixed fields follow from them. The one place besides decodeNode that knows
+ * the layout: both read it from the constants above.
+ */
+export const AT_TYPE = 0;
+export const AT_STATUS = 1;
+export const AT_ID = 2;
+export const AT_OPERATOR = 3;
+export const AT_WALLET = 4;
+export const AT_REGISTERED = 5;
+export const AT_E = 6;
+export const AT_ADMITTED = 7;
+export const AT_STAKE = 8;
+export const AT_POC = 9;
+export const AT_ONLINE = 10;
+export const AT_OP = 11;
+export const AT_PENALTY = 12;
+/** The liveness bits as a value (not an offset): SUSPENDED | FROZEN | …, 0 in format 2. */
+export const AT_LIVE = 13;
+export const LAYOUT_SLOTS = 14;
+export const LIVE_SUSPENDED = SUSPENDED;
+export const LIVE_FROZEN = FROZEN;
+/** The stake term's parts, relative to its offset: amount u64, lock days u16, term start u64, term end u64, renewals u16, owner. */
+export const STAKE_LOCK_DAYS = 8;
+export const STAKE_TERM_START = 10;
+export const STAKE_TERM_END = 18;
+export const STAKE_RENEWALS = 26;
+export const STAKE_OWNER = 28;
+/** The operation kinds, by their stored number. */
+export const OPERATION_KINDS: readonly OperationKind[] = KINDS;
+
+function skipAccount(b: Uint8Array, p: number): number {
+    p += 1 + b[p];
+    return b[p] === 1 ? p + 2 + b[p + 1] : p + 1;
+}
+
+/** Fills `at` with the offsets of `raw`'s fields (see AT_*); throws on a record that does not parse to its end. */
+export function nodeLayout(raw: Uint8Array, at: Int32Array): void {
+    const format = raw[0];
+    if (format !== FORMAT && format !== 2) throw new Error(`unknown node record format ${format}`);
+    let p = 9;
+    at[AT_TYPE] = raw[p++];
+    at[AT_STATUS] = raw[p++];
+    at[AT_ID] = p;
+    p += 1 + raw[p];
+    at[AT_OPERATOR] = p;
+    p += 1 + raw[p];
+    at[AT_WALLET] = p;
+    p = skipAccount(raw, p);
+    at[AT_REGISTERED] = p;
+    at[AT_E] = p + 8;
+    p += 20;
+    const bits = raw[p++];
+    at[AT_ADMITTED] = at[AT_STAKE] = at[AT_POC] = at[AT_ONLINE] = at[AT_OP] = at[AT_PENALTY] = -1;
+    if (bits & HAS_ADMITTED) {
+        at[AT_ADMITTED] = p;
+        p += 8;
+    }
+    if (bits & HAS_STAKE) {
+        at[AT_STAKE] = p;
+        p = skipAccount(raw, p + STAKE_OWNER);
+    }
+    if (bits & HAS_LOCK) p += 2;
+    if (bits & HAS_POC) {
+        at[AT_POC] = p;
+        p += 12;
+    }
+    if (bits & HAS_ONLINE) {
+        at[AT_ONLINE] = p;
+        p += 9;
+    }
+    if (bits & HAS_OP) {
+        at[AT_OP] = p;
+        p += 17;
+        p += 1 + raw[p] + 2;
+        p = skipAccount(raw, p);
+    }
+    let live = 0;
+    if (format === FORMAT) {
+        live = raw[p++];
+        if (live & HAS_FAULT) p += 12;
+        if (live & HAS_PENALTY) {
+            at[AT_PENALTY] = p;
+            p += 16;
+        }
+        if (live & HAS_BASIS) p += 8;
+    }
+    at[AT_LIVE] = live;
+    if (p !== raw.length) throw new Error('node record: the layout does not end where the record does');
+}
+
 const NODE_ID = /^[A-Za-z0-9]+$/;
 export const MAX_NODE_ID_LENGTH = 64;
 

@@ -69,6 +69,16 @@ export class Registry {
         return this.kv.byTypeStatus(type, status).size();
     }
 
+    /** The stored records of a page, not decoded (list_nodes transcodes them to Candid: src/protocol/api/node-writer.ts). */
+    pageRaw(type: NodeType, status: NodeStatus, start: number, count: number): Uint8Array[] {
+        const out: Uint8Array[] = [];
+        for (const [key] of this.kv.byTypeStatus(type, status).entries(start, count)) {
+            const raw = this.kv.nodes.get(key);
+            if (raw !== undefined) out.push(raw);
+        }
+        return out;
+    }
+
     page(type: NodeType, status: NodeStatus, start: number, count: number): NodeRecord[] {
         const out: NodeRecord[] = [];
         for (const [key] of this.kv.byTypeStatus(type, status).entries(start, count)) {
