@@ -2,7 +2,7 @@
 import { dataCertificate } from 'azle';
 
 import { toOpt } from '../../../src/ledger/api/candid';
-import { describeVariant as describeError } from '../../../src/lib/storage/bytes';
+import { admissionText } from '../../../src/protocol/validators/errors';
 import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 import { view } from './views';
@@ -15,7 +15,7 @@ export const batchHandlers: Handlers<'admit_validators' | 'validate_admit_valida
     },
     validate_admit_validators: (ids) => {
         const r = sys.admission.describe(ids);
-        return 'Ok' in r ? r : { Err: describeError(r.Err) };
+        return 'Ok' in r ? r : { Err: admissionText(r.Err) };
     },
     validator_set: () => {
         const s = sys.admission.set();
