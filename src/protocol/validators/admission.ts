@@ -45,7 +45,10 @@ export class Admission {
         const paused = this.config.pausedError();
         if (paused !== undefined) return err(paused);
         const distinct = new Set(nodeIds);
-        if (distinct.size !== nodeIds.length) return err({ DuplicateNodeId: { message: 'a node id appears twice in the batch', node_id: nodeIds.find((id, i) => nodeIds.indexOf(id) !== i) ?? '' } });
+        if (distinct.size !== nodeIds.length) {
+            const twice = nodeIds.find((id, i) => nodeIds.indexOf(id) !== i) ?? '';
+            return err({ DuplicateNodeId: { message: `node id ${twice} appears twice in the batch`, node_id: twice } });
+        }
         const expected = admissionBatchSize(this.activeCount());
         if (nodeIds.length !== expected) return err({ WrongBatchSize: { message: `the batch must admit ${expected} validators (the set's next 3F+1 size), not ${nodeIds.length}`, expected, got: nodeIds.length } });
         const nodes: NodeRecord[] = [];

@@ -210,6 +210,7 @@ describe('registration and stakes', () => {
         const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `val${from + i}`);
         expect(protocol.admission.admit(operator(1), ids(1, 13))).toMatchObject({ Err: { NotGovernance: {} } });
         expect(protocol.admission.admit(GOVERNANCE, ids(1, 12))).toMatchObject({ Err: { WrongBatchSize: { expected: 13, got: 12 } } });
+        expect(protocol.admission.admit(GOVERNANCE, [...ids(1, 12), 'val3'])).toEqual({ Err: { DuplicateNodeId: { message: 'node id val3 appears twice in the batch', node_id: 'val3' } } });
         env.time = T0 + DAY;
         expect(protocol.admission.admit(GOVERNANCE, ids(1, 13))).toHaveProperty('Ok');
         expect(protocol.admission.set()).toMatchObject({ size: 13, f: 4, quorum: 9 });
