@@ -7,6 +7,7 @@
  */
 export { LedgerClient } from './ledger';
 export { ProtocolClient, type ProtocolClientOptions } from './protocol';
+export { ProtocolGovernanceClient } from './protocol-governance';
 export { MarketClient, describeMarketError } from './market';
 export { SocketsClient, socketInputProblem, SOCKET_MAX_MEMO, SOCKET_MAX_TAKE } from './sockets';
 export { describeSocketError } from './errors/sockets';
@@ -59,4 +60,4 @@ export { paramsOf, payoutOf } from './converters/governance';
 export { LOCAL_KINDS, type ClientError } from './errors/client-error';
 export { classifyFailure, type Failure, type FailureClass } from './errors/transport';
 export { describeLedgerError } from './errors/ledger';
-export { describeProtocolError } from './errors/protocol';
+export { describeProtocolError, PROTOCOL_ERROR_KINDS, type ProtocolErrorKind, type StakeErrorKind, type AdmissionErrorKind, type VoteErrorKind, type GovernanceErrorKind, type ClaimErrorKind, type BatchErrorKind } from './errors/protocol';

@@ -8,8 +8,10 @@
  * Every method is a thin typed wrapper of one entry of PROTOCOL_METHODS (src/protocol/api/interface.ts),
  * which this client's Actor is built from: the arguments are checked (checks.ts) and converted
  * (converters/), the answer converted back, the error cases described (errors/protocol.ts):
- * `this.node(...)` for a `variant { Ok : NodeView; Err }` answer, `this.variant(...)` for another
- * `variant { Ok; Err : ProtocolError }`, `this.validation` for a governance `validate_m`,
+ * `this.node(...)` for a `variant { Ok : NodeView; Err : StakeError }` answer, `this.variant(...)`
+ * for another `variant { Ok; Err }` (each section answers its own error variant, all described by
+ * errors/protocol.ts), `this.validation` for a governance `validate_m` (protocol-governance.ts,
+ * where the governance methods are),
  * `this.call(...)` for a plain reply. Operations that move a stake check first and approve the
  * stake on the ledger (staking.ts); `certifiedTip` verifies the certificate (certified-tip.ts).
  */
@@ -18,22 +20,21 @@ import type { ValueOf } from '../lib/candid/candid';
 import { batchDigest, wirePayload, type BatchPayload } from '../protocol/batches/payload';
 import type * as P from '../protocol/api/candid';
 import type { NodeView } from '../protocol/api/candid';
-import { PROTOCOL_METHODS, protocolServiceIdl, type CertifiedTipT } from '../protocol/api/interface';
-import { CanisterClient, type ClientOptions } from './canister';
+import type { CertifiedTipT, PROTOCOL_METHODS } from '../protocol/api/interface';
+import type { ClientOptions } from './canister';
+import { ProtocolGovernanceClient } from './protocol-governance';
 import { verifyCertifiedTip, verifyLogTip } from './certified-tip';
 import { checkNodeId, checkNodeIds, checkRange, checkU64, notFound } from './checks';
 import { opt } from './converters/candid';
-import { airdropArg, governanceLogEntryOf, grantArg, paramsOf, paramsUpdateArg, payoutOf, payoutsOf } from './converters/governance';
 import { batchStatusOf, claimOf, epochRecordOf, nodeOf, penaltiesSummaryOf, penaltyLogEntryOf, protocolInfoOf, registerArg, rewardsSummaryOf, emissionScheduleRowOf, validatorSetOf, voteOf } from './converters/protocol';
 import { describeProtocolError } from './errors/protocol';
 import { LedgerClient } from './ledger';
 import { MarketClient } from './market';
 import { SocketsClient } from './sockets';
 import { stakeOperationProblem, type PrecheckContext } from './precheck';
-import { badInput, fail, mapResult, ok, type ClientResult } from './result';
+import { badInput, mapResult, ok, type ClientResult } from './result';
 import { afterApproval, approveStake, precheckContext, precheckNode, type Approval, type StakeHost } from './staking';
 import type { IcrcAccount } from './types/account';
-import type { GovernanceLogEntry, Params, ParamsChange, TreasuryPayout } from './types/governance';
 import { NODE_TYPES, type BatchStatus, type CertifiedTip, type LogTip, type Claim, type EpochRecord, type Node, type NodeRewardsSummary, type NodeStatus, type NodeType, type PenaltiesSummary, type PenaltyLogEntry, type ProtocolInfo, type RegisterNodeParams, type RewardsSummary, type EmissionScheduleRow, type StakeParams, type ValidatorSet, type Vote } from './types/protocol';
 
 export interface ProtocolClientOptions extends ClientOptions {
@@ -47,7 +48,7 @@ const HOUR_NS = 3_600_000_000_000n;
 
 type Err = Record<string, unknown>;
 
-export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
+export class ProtocolClient extends ProtocolGovernanceClient {
     private ledgerClient: LedgerClient | undefined;
     private marketClient: MarketClient | undefined;
     private socketsClient: SocketsClient | undefined;
@@ -55,7 +56,7 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
     private readonly stakes: StakeHost;
 
     constructor(opts: ProtocolClientOptions) {
-        super(PROTOCOL_METHODS, protocolServiceIdl, opts);
+        super(opts);
         this.opts = opts;
         this.ledgerClient = opts.ledger;
         this.stakes = {
@@ -309,100 +310,9 @@ export class ProtocolClient extends CanisterClient<typeof PROTOCOL_METHODS> {
         return mapResult(await this.call<ValueOf<typeof P.PenaltiesSummaryT>>('penalties_summary', []), penaltiesSummaryOf);
     }
 
-    // ----- governance (spec §8) -----------------------------------------------------------
-    // Each method m has a query validate_m with the same argument: its Ok text is the summary an
-    // SNS proposal shows, and m answers the same text when it executes (payouts and admissions
-    // answer what they created). A validation's refusal is `{ kind: 'Invalid', message: 'Invalid: …' }`.
-
-    async protocolParams(): Promise<ClientResult<Params>> {
-        return mapResult(await this.call<ValueOf<typeof P.ParamsViewT>>('protocol_params', []), paramsOf);
-    }
-
-    setGovernance(p: Principal): Promise<ClientResult<string>> {
-        return this.variant('set_governance', [p], (t: string) => t, describeProtocolError);
-    }
-
-    validateSetGovernance(p: Principal): Promise<ClientResult<string>> {
-        return this.validation('validate_set_governance', [p]);
-    }
-
-    updateParams(u: ParamsChange): Promise<ClientResult<string>> {
-        return this.variant('update_params', [paramsUpdateArg(u)], (t: string) => t, describeProtocolError);
-    }
-
-    validateUpdateParams(u: ParamsChange): Promise<ClientResult<string>> {
-        return this.validation('validate_update_params', [paramsUpdateArg(u)]);
-    }
-
-    /** Admits exactly the candidates that bring the validator set to its next 3F+1 size. */
-    admitValidators(ids: string[]): Promise<ClientResult<Node[]>> {
-        return checkNodeIds(...ids) ?? this.variant('admit_validators', [ids], (ns: NodeView[]) => ns.map(nodeOf), describeProtocolError);
-    }
-
-    validateAdmitValidators(ids: string[]): Promise<ClientResult<string>> {
-        return checkNodeIds(...ids) ?? this.validation('validate_admit_validators', [ids]);
-    }
-
-    /** A developer grant from the treasury (one account). */
-    payGrant(a: { to: IcrcAccount; amount: bigint; reason: string }): Promise<ClientResult<TreasuryPayout[]>> {
-        return this.variant('pay_grant', [grantArg(a)], payoutsOf, describeProtocolError);
-    }
-
-    validatePayGrant(a: { to: IcrcAccount; amount: bigint; reason: string }): Promise<ClientResult<string>> {
-        return this.validation('validate_pay_grant', [grantArg(a)]);
-    }
-
-    /** Up to 100 airdrop payments from the treasury. */
-    airdropBatch(a: { payments: { to: IcrcAccount; amount: bigint }[]; reason: string }): Promise<ClientResult<TreasuryPayout[]>> {
-        return this.variant('airdrop_batch', [airdropArg(a)], payoutsOf, describeProtocolError);
-    }
-
-    validateAirdropBatch(a: { payments: { to: IcrcAccount; amount: bigint }[]; reason: string }): Promise<ClientResult<string>> {
-        return this.validation('validate_airdrop_batch', [airdropArg(a)]);
-    }
-
-    pause(reason: string): Promise<ClientResult<string>> {
-        return this.variant('pause', [reason], (t: string) => t, describeProtocolError);
-    }
-
-    validatePause(reason: string): Promise<ClientResult<string>> {
-        return this.validation('validate_pause', [reason]);
-    }
-
-    resume(): Promise<ClientResult<string>> {
-        return this.variant('resume', [], (t: string) => t, describeProtocolError);
-    }
-
-    validateResume(): Promise<ClientResult<string>> {
-        return this.validation('validate_resume', []);
-    }
-
-    /** Executed governance changes by sequence number from `start` (default 0), at most `count` (default and maximum 100). */
-    async governanceLog(a: { start?: bigint; count?: number } = {}): Promise<ClientResult<GovernanceLogEntry[]>> {
-        const range = { start: a.start ?? 0n, count: a.count ?? 100 };
-        const bad = checkRange(range.start, range.count);
-        if (bad !== undefined) return bad;
-        return mapResult(await this.call<ValueOf<typeof P.LogEntryT>[]>('governance_log', [range]), (es) => es.map(governanceLogEntryOf));
-    }
-
-    /** The payout, or `undefined` if no payout has this id. */
-    async getPayout(id: bigint): Promise<ClientResult<TreasuryPayout | undefined>> {
-        const bad = checkU64(id, 'payout id');
-        if (bad !== undefined) return bad;
-        const r = await this.call<[] | [ValueOf<typeof P.PayoutT>]>('get_payout', [id]);
-        return mapResult(r, (p) => (p.length === 1 ? payoutOf(p[0]) : undefined));
-    }
-
     // ----- the pattern --------------------------------------------------------------------
 
-    /** A governance `validate_m` query: `variant { Ok : text; Err : text }`; Err → kind `Invalid`. */
-    protected async validation(method: keyof typeof PROTOCOL_METHODS, args: unknown[]): Promise<ClientResult<string>> {
-        const r = await this.call<{ Ok: string } | { Err: string }>(method, args);
-        if (!r.ok) return r;
-        return 'Ok' in r.value ? ok(r.value.Ok) : fail('Invalid', r.value.Err);
-    }
-
-    /** A method answering `variant { Ok : NodeView; Err : ProtocolError }`. */
+    /** A node method: `variant { Ok : NodeView; Err : StakeError }`. */
     protected node(method: keyof typeof PROTOCOL_METHODS, args: unknown[], idempotent = false): Promise<ClientResult<Node>> {
         return this.variant(method, args, nodeOf, describeProtocolError, { idempotent });
     }

@@ -48,6 +48,7 @@ import { LogStore } from './log/store';
 import { SealedMappingsRecord } from './log/sealed-mappings';
 import { marketNode } from './market/ports';
 import { Config } from './model/config';
+import { messageOf } from './model/errors';
 import type { LedgerPort } from './model/ledger-port';
 import type { ProtocolParams } from './model/params';
 import { AIRDROP_POOL_E8S, GRANT_POOL_E8S } from './model/supply';
@@ -171,7 +172,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
             epochNs: () => rewards.state().epochLength,
             authorize: (caller) => {
                 const e = governance.authorize(caller);
-                return e === undefined ? undefined : 'NotAuthorized' in e ? e.NotAuthorized.reason : 'not authorized';
+                return e === undefined ? undefined : messageOf(e);
             },
             log: (caller, method, before, after) => governanceLog.append(caller, method, before, after),
             chargeStake: (index, amount) => {
@@ -250,6 +251,11 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     );
     const treasury = new Treasury(open(M.PAYOUTS), marks(M.PAYOUT_RETRIES), governanceLog, governance, ledger, now, (to) => projects.grantProblem(to));
     const admission = new Admission(book, config, env, governanceLog);
+    // The distribution sections keep their own error variant (DistributionError): governance's refusal in its words.
+    const distributionAuthorize = (c: Uint8Array): { NotAuthorized: { reason: string } } | undefined => {
+        const e = governance.authorize(c);
+        return e === undefined ? undefined : { NotAuthorized: { reason: messageOf(e) } };
+    };
     // Genesis distribution (spec §13–§14): one outbox for their ledger transfers, retried by their job.
     // Vested grants and the lock-up budget count against the developer-ecosystem pool (docs/distribution.md).
     const grantPool = {
@@ -259,7 +265,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     };
     const outbox = new Outbox({ entries: open(M.OUTBOX), retries: marks(M.OUTBOX_RETRIES), state: open(M.OUTBOX_STATE) }, ledger, now);
     const vesting = new Vesting({ schedules: open(M.VESTING_SCHEDULES), byOwner: open(M.VESTING_BY_OWNER), state: open(M.VESTING_STATE) }, outbox, {
-        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        authorize: (c) => distributionAuthorize(c),
         paused: () => config.get().paused?.reason,
         ledgerFee: () => config.params().ledgerFee,
         now,
@@ -268,7 +274,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         logAction: (c, method, after) => governanceLog.append(c, method, '', after),
     });
     const lockup = new Lockup(new LockupStore({ state: timed(M.LOCKUP_STATE, now), periods: open(M.LOCKUP_PERIODS), locks: open(M.LOCKUP_LOCKS), byOwner: open(M.LOCKUP_BY_OWNER) }), outbox, {
-        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        authorize: (c) => distributionAuthorize(c),
         paused: () => config.get().paused?.reason,
         ledgerFee: () => config.params().ledgerFee,
         now,
@@ -285,7 +291,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
         logAction: (c, method, after) => governanceLog.append(c, method, '', after),
     });
     const mappings = new Mappings(new MappingStore({ mappings: open(M.MAPPINGS), entries: open(M.MAPPING_ENTRIES), state: open(M.MAPPING_STATE) }), outbox, {
-        authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined,
+        authorize: (c) => distributionAuthorize(c),
         paused: () => config.get().paused?.reason,
         ledgerFee: () => config.params().ledgerFee,
         now,
@@ -301,7 +307,7 @@ export function protocolSystem(open: (memoryId: number) => KV, env: Env, ledgerP
     });
     const projects: Projects = new Projects(
         { projects: open(M.PROJECTS), history: open(M.PROJECT_HISTORY), byPrincipal: open(M.PROJECT_BY_PRINCIPAL), byStatus: open(M.PROJECT_BY_STATUS), state: open(M.PROJECT_STATE) },
-        { authorize: (c) => governance.authorize(c) as { NotAuthorized: { reason: string } } | undefined, now, logAction: (c, method, after) => governanceLog.append(c, method, '', after) },
+        { authorize: (c) => distributionAuthorize(c), now, logAction: (c, method, after) => governanceLog.append(c, method, '', after) },
     );
     const distributionJob = new DistributionJob(outbox, () => config.params().releaseBatch);
     distributionJob.add({ run: (t) => lockup.step(t), nextAt: (t) => lockup.nextAt(t) });

@@ -190,7 +190,7 @@ describe('emc as a new operator uses it (issue 12: defects 10, 11, 12)', () => {
         it('registrations and applications: minimum stake and term per type, compute lock periods and minimum (from protocol_params)', async () => {
             await refusedBeforeSending(['node', 'register', 'r1', '--type', 'router', '--stake', '1', '--days', '180'], 'StakeTooLow', "a router's stake is at least 100000 EMC (protocol parameter router_min_stake_e8s), not 1 EMC");
             await refusedBeforeSending(['node', 'register', 'r1', '--type', 'router', '--stake', '100000', '--days', '30'], 'TermTooShort', "a router's stake locks for at least 180 days (protocol parameter router_min_term_days), not 30");
-            await refusedBeforeSending(['node', 'register', 'c1', '--stake', '100', '--days', '8'], 'InvalidArgument', 'a compute stake locks for one of 7, 30, 90, 180 days (protocol parameter compute_multipliers), not 8');
+            await refusedBeforeSending(['node', 'register', 'c1', '--stake', '100', '--days', '8'], 'LockPeriodNotOffered', 'a compute stake locks for one of 7, 30, 90, 180 days (protocol parameter compute_multipliers), not 8');
             await refusedBeforeSending(['node', 'register', 'c1', '--stake', '0.001', '--days', '30'], 'StakeTooLow', "a compute node's stake is at least 0.01000001 EMC (protocol bound compute_min_stake_e8s), not 0.001 EMC");
             await refusedBeforeSending(['validator', 'apply', 'v1', '--stake', '999999.99999999'], 'StakeTooLow', "a validator's stake is at least 1000000 EMC (protocol parameter validator_min_stake_e8s), not 999999.99999999 EMC");
             await refusedBeforeSending(['validator', 'apply', 'v1', '--days', '359'], 'TermTooShort', "a validator's stake locks for at least 360 days (protocol parameter validator_min_term_days), not 359");
@@ -208,14 +208,14 @@ describe('emc as a new operator uses it (issue 12: defects 10, 11, 12)', () => {
             expect(emc(['node', 'register', 'c1']).code).toBe(0); // unstaked: no approval, no fee
             const router = emc(['node', 'register', 'r1', '--type', 'router', '--stake', '100000', '--days', '180']);
             expect(router.code).toBe(0);
-            await refusedBeforeSending(['node', 'stake', 'c1', '100', '--days', '8'], 'InvalidArgument', 'a compute stake locks for one of 7, 30, 90, 180 days (protocol parameter compute_multipliers), not 8');
-            await refusedBeforeSending(['node', 'top-up', 'c1', '5'], 'WrongStatus', 'node "c1" has no stake to top up (a compute node stakes with `emc node stake`)');
-            await refusedBeforeSending(['node', 'renew', 'c1', '--days', '30', '--top-up', '5'], 'RenewalNotAllowed', 'node "c1" cannot renew: it has no stake term');
-            await refusedBeforeSending(['node', 'stake', 'r1', '5', '--days', '30'], 'WrongStatus', 'node "r1" is a router: only compute nodes stake separately (validators and routers stake when they register, then renew or top up)');
-            await refusedBeforeSending(['node', 'top-up', 'r1', '0'], 'InvalidArgument', 'the top-up amount must be positive');
-            await refusedBeforeSending(['node', 'renew', 'r1', '--days', '89', '--top-up', '5'], 'RenewalNotAllowed', 'node "r1" cannot renew: a router renews for at least 90 days (protocol parameter router_renewal_min_days), not 89');
+            await refusedBeforeSending(['node', 'stake', 'c1', '100', '--days', '8'], 'LockPeriodNotOffered', 'a compute stake locks for one of 7, 30, 90, 180 days (protocol parameter compute_multipliers), not 8');
+            await refusedBeforeSending(['node', 'top-up', 'c1', '5'], 'NoStake', 'node "c1" has no stake to top up (a compute node stakes with `emc node stake`)');
+            await refusedBeforeSending(['node', 'renew', 'c1', '--days', '30', '--top-up', '5'], 'NoStake', 'node "c1" cannot renew: it has no stake term');
+            await refusedBeforeSending(['node', 'stake', 'r1', '5', '--days', '30'], 'NotComputeNode', 'node "r1" is a router: only compute nodes stake separately (validators and routers stake when they register, then renew or top up)');
+            await refusedBeforeSending(['node', 'top-up', 'r1', '0'], 'AmountOutOfRange', 'the top-up amount must be positive');
+            await refusedBeforeSending(['node', 'renew', 'r1', '--days', '89', '--top-up', '5'], 'RenewalTooShort', 'node "r1" cannot renew: a router renews for at least 90 days (protocol parameter router_renewal_min_days), not 89');
             await refusedBeforeSending(['node', 'register', 'r1', '--type', 'router', '--stake', '100000', '--days', '180'], 'NodeIdTaken', `node id "r1" is already registered (router, active, operator ${a})`);
-            await refusedBeforeSending(['node', 'top-up', 'r1', '5'], 'NotAuthorized', `node "r1" is operated by ${a}, not by ${b}`, keyB);
+            await refusedBeforeSending(['node', 'top-up', 'r1', '5'], 'NotNodeOperator', `node "r1" is operated by ${a}, not by ${b}`, keyB);
             await refusedBeforeSending(['node', 'top-up', 'nosuch', '5'], 'NodeNotFound', 'no node "nosuch"');
             await refusedBeforeSending(['node', 'top-up', 'r1', '5000000'], 'InsufficientFunds', /^error: InsufficientFunds: balance [\d.]+ EMC, needed 5000000\.002 EMC \(stake 5000000 EMC \+ 2 ledger fees\); nothing was sent\n$/);
             expect(emc(['gov', 'pause', '--reason', 'upgrade']).code).toBe(0);

@@ -156,8 +156,8 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         // Decided: a further vote is refused (exit 1, one line).
         expect(emc(['vote', 'cast', '0', '--as', 'router1', '--yes', '--json'])).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'VoteClosed', message: 'VoteClosed: vote 0 is closed (passed)' } } });
         expect(emc(['vote', 'report-key', 'router1', '--new-operator', c, '--json'])).toMatchObject({ code: 1, json: { error: { kind: 'WrongStatus', message: 'WrongStatus: node "router1" is router, expected an active validator' } } });
-        // An unknown vote id: the canister's NotFound, exit 1.
-        expect(emc(['vote', 'answer', '7', '--as', 'router1', '--confirm'])).toMatchObject({ code: 1, out: '', err: 'error: NotFound: no key report 7\n' });
+        // An unknown vote id: the canister's VoteNotFound, exit 1.
+        expect(emc(['vote', 'answer', '7', '--as', 'router1', '--confirm'])).toMatchObject({ code: 1, out: '', err: 'error: VoteNotFound: no key report 7\n' });
         // router2's whole stake is charged (moved to the treasury by the next maintenance run).
         const pen = emc(['node', 'penalties', '--node', 'router2', '--json']);
         expect(pen.json.value.records).toMatchObject([{ seq: '0', nodeId: 'router2', kind: 'impeachment', amount: (100_000n * E8S).toString(), windows: 0 }]);
@@ -187,7 +187,7 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         expect(emc(['gov', 'payout', '2', '--json']).json.value).toMatchObject({ id: '2', kind: 'airdrop', to: c, amount: '200000000', reason: 'drop 1', status: 'paid' });
         // Validated, then refused: the proposal is said, the error is the one line after it.
         const handOver = `Hand governance of the EMC protocol from ${a} to ${c}.`;
-        expect(emc(['gov', 'set-governance', c], keyB)).toMatchObject({ code: 1, out: '', err: `proposal  ${handOver}\nerror: NotAuthorized: only the governance principal may call this method\n` });
+        expect(emc(['gov', 'set-governance', c], keyB)).toMatchObject({ code: 1, out: '', err: `proposal  ${handOver}\nerror: NotGovernance: only the governance principal may call this method\n` });
         const pause = emc(['gov', 'pause', '--reason', 'upgrade to 1.1', '--json']);
         expect(pause.json.value).toEqual({ proposal: expect.stringMatching(/^Pause the EMC protocol \(upgrade to 1.1\)/), executed: true, result: pause.json.value.proposal });
         const resume = emc(['gov', 'resume']);
@@ -322,7 +322,7 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         expect(stake.code).toBe(2);
         expect(balance(b)).toBe(before);
         expect(emc(['node', 'status', 'nosuch', '--json'])).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'NodeNotFound', message: 'NodeNotFound: no node "nosuch"' } } });
-        expect(emc(['node', 'top-up', 'router1', '1'], keyB)).toMatchObject({ code: 2, err: `error: NotAuthorized: node "router1" is operated by ${a}, not by ${b}; nothing was sent\n` });
+        expect(emc(['node', 'top-up', 'router1', '1'], keyB)).toMatchObject({ code: 2, err: `error: NotNodeOperator: node "router1" is operated by ${a}, not by ${b}; nothing was sent\n` });
         expect(emc(['node', 'register', 'gpu1'], keyB)).toMatchObject({ code: 2, err: `error: NodeIdTaken: node id "gpu1" is already registered (compute, awaiting_poc, operator ${b}); nothing was sent\n` });
     });
 

@@ -181,9 +181,9 @@ describe('npm run deploy -- --network local (fake dfx on PATH)', () => {
         // a local developer can govern: change a parameter, pause and resume; nobody else can
         const noChange = Object.fromEntries(PARAM_KEYS.map((k) => [k, []]));
         expect(await protocol(deployer).update_params({ ...noChange, epoch_seconds: [3_600n] })).toHaveProperty('Ok');
-        expect(await protocol(Ed25519KeyIdentity.generate(new Uint8Array(32).fill(78))).update_params({ ...noChange, epoch_seconds: [7_200n] })).toHaveProperty('Err.NotAuthorized');
+        expect(await protocol(Ed25519KeyIdentity.generate(new Uint8Array(32).fill(78))).update_params({ ...noChange, epoch_seconds: [7_200n] })).toHaveProperty('Err.NotGovernance');
         expect(await protocol(deployer).pause('local test')).toHaveProperty('Ok');
-        expect(await protocol(Ed25519KeyIdentity.generate(new Uint8Array(32).fill(78))).resume()).toHaveProperty('Err.NotAuthorized');
+        expect(await protocol(Ed25519KeyIdentity.generate(new Uint8Array(32).fill(78))).resume()).toHaveProperty('Err.NotGovernance');
         expect(await protocol(deployer).resume()).toHaveProperty('Ok');
 
         // running it again refuses to install over code, and runs nothing but reads

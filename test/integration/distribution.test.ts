@@ -250,7 +250,7 @@ describe('ecosystem projects through both canisters (spec §13.3)', () => {
         expect(((await net.protocol().validate_set_project_status(status)) as any).Ok).toMatch(/to the quality list \(proposal 7\)/);
         expect(await gov.set_project_status(status)).toMatchObject({ Ok: { status: { quality: null }, proposal_id: [7n], changes: 1 } });
         expect(await gov.pay_grant(grant(principalOf(dev)))).toMatchObject({ Ok: [{ status: { paid: null } }] });
-        expect(await gov.pay_grant(grant(principalOf(outsider)))).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await gov.pay_grant(grant(principalOf(outsider)))).toMatchObject({ Err: { GrantNotAllowed: {} } });
         expect(await net.protocol().list_projects({ status: { quality: null }, start: 0, count: 10 })).toMatchObject([{ name: 'emc-dex' }]);
         expect(await net.protocol().project_history({ id: 0n, start: 0, count: 10 })).toMatchObject([{ seq: 0, status: { quality: null }, reason: 'audited', proposal_id: [7n] }]);
         expect(await net.protocol().projects_summary()).toEqual({ projects: 1n, grants_restricted_to_quality: true });

@@ -65,7 +65,7 @@ describe('governance', () => {
         // the anonymous principal: refused by canister_inspect_message, before execution
         const anon = await (net.protocol(new AnonymousIdentity()) as any)[method](...args()).catch((e: Error) => e);
         expect(String((anon as Error).message)).toContain(`emc_protocol refuses the message: ${method} refuses the anonymous principal`);
-        expect(await (net.protocol(stranger) as any)[method](...args())).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(await (net.protocol(stranger) as any)[method](...args())).toMatchObject({ Err: { NotGovernance: { message: 'only the governance principal may call this method' } } });
         expect(((await net.protocol().governance_log({ start: 0n, count: 100 })) as any[]).length).toBe(log.length);
     });
 
@@ -88,13 +88,13 @@ describe('governance', () => {
     it('explains refusals in validate_m and refuses the same argument when executed', async () => {
         const bad = { ...noParams, router_window_seconds: [1n] };
         expect((await net.protocol().validate_update_params(bad)) as any).toEqual({ Err: 'router_window_seconds must be between 60 and 604800' });
-        expect((await net.protocol(net.governance).update_params(bad)) as any).toMatchObject({ Err: { InvalidArgument: { reason: 'router_window_seconds must be between 60 and 604800' } } });
+        expect((await net.protocol(net.governance).update_params(bad)) as any).toMatchObject({ Err: { ParamOutOfRange: { message: 'router_window_seconds must be between 60 and 604800', param: 'router_window_seconds' } } });
         expect((await net.protocol().validate_update_params(noParams)) as any).toEqual({ Err: 'the update changes no parameter' });
         expect((await net.protocol().validate_pay_grant({ to: account(grantee), amount: 300_000_000n * EMC, reason: 'too much' })) as any).toHaveProperty('Err');
         expect((await net.protocol().validate_resume()) as any).toEqual({ Err: 'the protocol is not paused' });
         expect((await net.protocol().validate_admit_validators(['nope'])) as any).toHaveProperty('Err');
         // The old governance principal lost its powers with set_governance.
-        expect((await net.protocol(identity(200)).pause('x')) as any).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect((await net.protocol(identity(200)).pause('x')) as any).toMatchObject({ Err: { NotGovernance: {} } });
     });
 
     it('paid the grant and the airdrop from the treasury', async () => {
@@ -116,8 +116,8 @@ describe('governance', () => {
     it('pausing refuses registrations, claims and batches; resuming allows them again', async () => {
         expect((await net.protocol(net.governance).pause('drill')) as any).toHaveProperty('Ok');
         expect(((await net.protocol().protocol_info()) as any).paused).toEqual(['drill']);
-        expect((await net.protocol(operator).claim_rewards('router1')) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
-        expect((await net.protocol(operator).register_node({ node_id: 'gpu9', node_type: { compute: null }, wallet: wallet(operator), stake: [] })) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
+        expect((await net.protocol(operator).claim_rewards('router1')) as any).toEqual({ Err: { Paused: { message: 'the protocol is paused by governance: drill', reason: 'drill' } } });
+        expect((await net.protocol(operator).register_node({ node_id: 'gpu9', node_type: { compute: null }, wallet: wallet(operator), stake: [] })) as any).toEqual({ Err: { Paused: { message: 'the protocol is paused by governance: drill', reason: 'drill' } } });
         const payload = { poc_results: [], observations: [] };
         expect((await net.protocol(operator).propose_batch({ height: 1n, payload: wirePayload(payload), digest: batchDigest(payload) })) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
         expect((await net.protocol(net.governance).resume()) as any).toHaveProperty('Ok');

@@ -28,16 +28,16 @@ describe('hardening: the protocol canister refuses what would break its books', 
     it('refuses a 65,536-day term and a 2^64 amount without touching the ledger', async () => {
         await approveProtocol(net, r1, 200_000n * EMC);
         const balance = (await net.ledger().icrc1_balance_of(wallet(r1))) as bigint;
-        for (const [lock_days, amount] of [[65_536, 100_000n * EMC], [65_536 + 180, 100_000n * EMC], [180, U64], [180, U64 + 100_000n * EMC]] as const) {
+        for (const [lock_days, amount, refusal] of [[65_536, 100_000n * EMC, 'DaysOutOfRange'], [65_536 + 180, 100_000n * EMC, 'DaysOutOfRange'], [180, U64, 'AmountOutOfRange'], [180, U64 + 100_000n * EMC, 'AmountOutOfRange']] as const) {
             const r = (await net.protocol(r1).register_node({ node_id: 'router1', node_type: { router: null }, wallet: wallet(r1), stake: stake(amount, lock_days) })) as any;
-            expect(r).toMatchObject({ Err: { InvalidArgument: {} } });
+            expect(r).toMatchObject({ Err: { [refusal]: { message: expect.any(String) } } });
         }
         expect(await net.ledger().icrc1_balance_of(wallet(r1))).toBe(balance);
         expect(await net.protocol().get_node('router1')).toEqual([]);
         const ok = (await net.protocol(r1).register_node({ node_id: 'router1', node_type: { router: null }, wallet: wallet(r1), stake: stake(100_000n * EMC, 180) })) as any;
         expect(ok.Ok.stake[0]).toMatchObject({ lock_days: 180, term_end: ok.Ok.stake[0].term_start + 180n * DAY });
-        expect(await net.protocol(r1).renew({ node_id: 'router1', days: 65_536, top_up: 0n, from_subaccount: [] })).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await net.protocol(r1).top_up({ node_id: 'router1', amount: U64, from_subaccount: [] })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await net.protocol(r1).renew({ node_id: 'router1', days: 65_536, top_up: 0n, from_subaccount: [] })).toMatchObject({ Err: { DaysOutOfRange: {} } });
+        expect(await net.protocol(r1).top_up({ node_id: 'router1', amount: U64, from_subaccount: [] })).toMatchObject({ Err: { AmountOutOfRange: {} } });
     });
 
     it(`caps unstaked compute registrations at ${MAX_UNSTAKED_PER_OPERATOR} per operator`, async () => {
@@ -45,7 +45,8 @@ describe('hardening: the protocol canister refuses what would break its books', 
             expect(await net.protocol(squatter).register_node({ node_id: `free${i}`, node_type: { compute: null }, wallet: wallet(squatter), stake: [] })).toHaveProperty('Ok');
         }
         const r = (await net.protocol(squatter).register_node({ node_id: 'free99', node_type: { compute: null }, wallet: wallet(squatter), stake: [] })) as any;
-        expect(r.Err.InvalidArgument.reason).toContain(`at most ${MAX_UNSTAKED_PER_OPERATOR}`);
+        expect(r.Err.TooManyUnstaked).toMatchObject({ maximum: MAX_UNSTAKED_PER_OPERATOR });
+        expect(r.Err.TooManyUnstaked.message).toContain(`at most ${MAX_UNSTAKED_PER_OPERATOR}`);
     });
 
     it('stores every text that validates: a grant, a pause and an impeachment with a 1,000-byte reason', async () => {
@@ -59,7 +60,7 @@ describe('hardening: the protocol canister refuses what would break its books', 
         expect(await net.protocol().validate_pay_grant(short)).toHaveProperty('Ok');
         expect(await net.protocol(net.governance).pay_grant(short)).toHaveProperty('Ok');
         expect(await net.protocol().validate_pay_grant({ ...grant, reason: `${reason}x` })).toHaveProperty('Err');
-        expect(await net.protocol(net.governance).pay_grant({ ...grant, reason: `${reason}x` })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await net.protocol(net.governance).pay_grant({ ...grant, reason: `${reason}x` })).toMatchObject({ Err: { InvalidReason: {} } });
 
         for (const [who, id] of [[r2, 'router2'], [r3, 'router3']] as const) {
             await approveProtocol(net, who, 100_000n * EMC);

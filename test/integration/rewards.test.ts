@@ -82,7 +82,7 @@ describe('epoch rewards through both canisters', () => {
     });
 
     it('claims mint to the wallet; the operator or the wallet may claim, nobody else', async () => {
-        expect(await net.protocol(ops[1]).claim_rewards('router0')).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(await net.protocol(ops[1]).claim_rewards('router0')).toMatchObject({ Err: { NotClaimant: { node_id: 'router0' } } });
         await expect(net.protocol().claim_rewards('router0')).rejects.toThrow(/claim_rewards refuses the anonymous principal/); // canister_inspect_message
         const owed = await claimable(net, 0);
         const r = (await net.protocol(ops[0]).claim_rewards('router0')) as any;
@@ -90,7 +90,7 @@ describe('epoch rewards through both canisters', () => {
         expect(r.Ok.node_id).toBe('router0');
         expect(r.Ok.wallet.owner.toText()).toBe(walletOf(0).owner.toText());
         expect(await net.ledger().icrc1_balance_of(walletOf(0))).toBe(owed);
-        expect(await net.protocol(wallets[0]).claim_rewards('router0')).toEqual({ Err: { NothingToClaim: { node_id: 'router0' } } });
+        expect(await net.protocol(wallets[0]).claim_rewards('router0')).toEqual({ Err: { NothingToClaim: { message: 'node router0 has no rewards to claim yet', node_id: 'router0' } } });
         await checkBooks(net);
     });
 
@@ -100,7 +100,7 @@ describe('epoch rewards through both canisters', () => {
         const before = (await net.ledger().icrc1_balance_of(walletOf(2))) as bigint;
         const results = (await Promise.all([net.protocol(ops[2]).claim_rewards('router2'), net.protocol(wallets[2]).claim_rewards('router2')])) as any[];
         expect(results.filter((r) => 'Ok' in r).map((r) => r.Ok.amount)).toEqual([owed]);
-        expect(results.filter((r) => 'Err' in r)[0]).toEqual({ Err: { NodeBusy: { node_id: 'router2', operation: 'claim' } } });
+        expect(results.filter((r) => 'Err' in r)[0]).toMatchObject({ Err: { NodeBusy: { node_id: 'router2', operation: 'claim' } } });
         expect(await net.ledger().icrc1_balance_of(walletOf(2))).toBe(before + owed);
         await checkBooks(net);
     });

@@ -563,7 +563,7 @@ class Sim {
             if (vote === undefined || vote.status !== 'open') break;
             if (v.nodeId === f.nodeId) continue;
             const r = await this.as(v.nodeId).answerKeyReport({ id, voter: v.nodeId, confirm: true });
-            if (!r.ok && (r.error.kind === 'NotAuthorized' || r.error.kind === 'WrongStatus')) continue; // not in the electorate (e.g. down)
+            if (!r.ok && (r.error.kind === 'NotInElectorate' || r.error.kind === 'WrongStatus' || r.error.kind === 'NodeFrozen')) continue; // not in the electorate (e.g. down)
             vote = must(r, `${v.nodeId} answers the key report`);
         }
         if (vote === undefined) throw new DevnetError(`key report ${id} vanished`);
@@ -606,7 +606,7 @@ class Sim {
                 row.claimed += r.value.amount;
                 row.claimedByKind[n.kind] += r.value.amount;
                 this.record.claims += r.value.amount;
-            } else if (r.error.kind !== 'NothingToClaim' && r.error.kind !== 'WrongStatus') {
+            } else if (r.error.kind !== 'NothingToClaim' && r.error.kind !== 'NodeFrozen') {
                 throw new DevnetError(`${n.nodeId} claims: ${r.error.message}`);
             }
         }

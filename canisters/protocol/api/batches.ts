@@ -2,7 +2,7 @@
 import { dataCertificate } from 'azle';
 
 import { toOpt } from '../../../src/ledger/api/candid';
-import { describeVariant as describeError } from '../../../src/lib/storage/bytes';
+import { admissionText } from '../../../src/protocol/validators/errors';
 import { batchStatusBytes } from '../../../src/protocol/api/batch-writer';
 import type { BatchResult } from '../../../src/protocol/batches/payload';
 import { Encoded, type Handlers, type Reply } from '../handlers';
@@ -22,7 +22,7 @@ export const batchHandlers: Handlers<'admit_validators' | 'validate_admit_valida
     },
     validate_admit_validators: (ids) => {
         const r = sys.admission.describe(ids);
-        return 'Ok' in r ? r : { Err: describeError(r.Err) };
+        return 'Ok' in r ? r : { Err: admissionText(r.Err) };
     },
     validator_set: () => {
         const s = sys.admission.set();

@@ -1,7 +1,7 @@
 /** Governance (spec §8): each method `m` with its `validate_m`; the treasury's payouts; the log. */
 import { accountIn, toOpt, type CAccount } from '../../../src/ledger/api/candid';
 import { logView, paramsUpdateIn, payoutView } from '../../../src/protocol/api/views';
-import { describeParamsCheck } from '../../../src/protocol/governance/params-check';
+import { asValidation, describeParamsCheck } from '../../../src/protocol/governance/params-check';
 import type { Handlers } from '../handlers';
 import { sys } from '../lifecycle';
 import { icEnv } from '../../common/env';
@@ -26,23 +26,23 @@ export const governanceHandlers: Handlers<
     | 'get_payout'
 > = {
     set_governance: (p) => sys.governance.setGovernance(icEnv.caller(), p.toUint8Array()),
-    validate_set_governance: (p) => sys.governance.checkSetGovernance(p.toUint8Array()),
+    validate_set_governance: (p) => asValidation(sys.governance.checkSetGovernance(p.toUint8Array())),
     update_params: (u) => sys.governance.updateParams(icEnv.caller(), paramsUpdateIn(u)),
     validate_update_params: (u) => describeParamsCheck(sys.governance.checkParams(paramsUpdateIn(u))),
     pay_grant: async (a) => {
         const r = await sys.treasury.pay(icEnv.caller(), 'grant', payments([a]), a.reason);
         return 'Ok' in r ? { Ok: r.Ok.map(payoutView) } : r;
     },
-    validate_pay_grant: (a) => sys.treasury.checkPayout('grant', payments([a]), a.reason),
+    validate_pay_grant: (a) => asValidation(sys.treasury.checkPayout('grant', payments([a]), a.reason)),
     airdrop_batch: async (a) => {
         const r = await sys.treasury.pay(icEnv.caller(), 'airdrop', payments(a.payments), a.reason);
         return 'Ok' in r ? { Ok: r.Ok.map(payoutView) } : r;
     },
-    validate_airdrop_batch: (a) => sys.treasury.checkPayout('airdrop', payments(a.payments), a.reason),
+    validate_airdrop_batch: (a) => asValidation(sys.treasury.checkPayout('airdrop', payments(a.payments), a.reason)),
     pause: (reason) => sys.governance.pause(icEnv.caller(), reason),
-    validate_pause: (reason) => sys.governance.checkPause(reason),
+    validate_pause: (reason) => asValidation(sys.governance.checkPause(reason)),
     resume: () => sys.governance.resume(icEnv.caller()),
-    validate_resume: () => sys.governance.checkResume(),
+    validate_resume: () => asValidation(sys.governance.checkResume()),
     governance_log: (a) => sys.governance.log(a.start, Math.min(a.count, MAX_RECORDS)).map(logView),
     get_payout: (id) => {
         const p = sys.treasury.payout(id);

@@ -1,5 +1,5 @@
 /** How the canister shows domain records: a node with its escrow account, a vote with its node ids, a node outcome. */
-import type { ProtocolOutcome } from '../../../src/protocol/model/errors';
+import type { DomainOutcome } from '../../../src/protocol/model/errors';
 import type { NodeRecord } from '../../../src/protocol/nodes/record';
 import { nodeView, voteView } from '../../../src/protocol/api/views';
 import type { NodeView } from '../../../src/protocol/api/candid';
@@ -10,7 +10,7 @@ export function view(n: NodeRecord): NodeView {
     return nodeView(n, sys.config.escrowAccount(n.index));
 }
 
-export function nodeResult(r: ProtocolOutcome<NodeRecord>): ProtocolOutcome<NodeView> {
+export function nodeResult<E>(r: DomainOutcome<NodeRecord, E>): DomainOutcome<NodeView, E> {
     return 'Ok' in r ? { Ok: view(r.Ok) } : r;
 }
 
@@ -18,6 +18,6 @@ export function idOf(index: bigint): string {
     return sys.registry.get(index)?.id ?? `#${index}`;
 }
 
-export function voteResult(r: ProtocolOutcome<VoteRecord>): ProtocolOutcome<ReturnType<typeof voteView>> {
+export function voteResult<E>(r: DomainOutcome<VoteRecord, E>): DomainOutcome<ReturnType<typeof voteView>, E> {
     return 'Ok' in r ? { Ok: voteView(r.Ok, idOf) } : r;
 }

@@ -1,13 +1,50 @@
-/** One-line messages for the protocol canister's error cases (`ProtocolError`, the batch errors), amounts in EMC. */
+/**
+ * One-line messages for the protocol canister's node, stake, admission, vote, governance and claim
+ * errors (each section's own variant: `StakeError`, `AdmissionError`, `VoteError`,
+ * `GovernanceError`, `ClaimError`; docs/architecture.md "Errors") and for the batch errors
+ * (`BatchError`), amounts in EMC. Every section case carries the canister's readable `message`,
+ * which is the client's message unless a case below says it better for an operator (amounts in EMC,
+ * the command that helps). The case's name is the ClientError's kind (src/client/errors/candid.ts).
+ */
 import { toHex } from '../../lib/storage/bytes';
+import type { ValueOf } from '../../lib/candid/candid';
+import type { VariantType } from '../../lib/candid/types';
+import { AdmissionErrorT } from '../../protocol/validators/errors';
+import { ClaimErrorT } from '../../protocol/rewards/errors';
+import { GovernanceErrorT } from '../../protocol/governance/errors';
+import { StakeErrorT } from '../../protocol/stakes/errors';
+import { VoteErrorT } from '../../protocol/votes/errors';
+import { BatchErrorT } from '../../protocol/batches/payload';
 import { emc } from '../format/display';
 import { genericDetails } from './candid';
 
 type Err = Record<string, unknown>;
+type KindOf<T> = T extends unknown ? keyof T & string : never;
+
+/** The error kinds each protocol section answers with (a ClientError's `kind` is one of them). */
+export type StakeErrorKind = KindOf<ValueOf<typeof StakeErrorT>>;
+export type AdmissionErrorKind = KindOf<ValueOf<typeof AdmissionErrorT>>;
+export type VoteErrorKind = KindOf<ValueOf<typeof VoteErrorT>>;
+export type GovernanceErrorKind = KindOf<ValueOf<typeof GovernanceErrorT>>;
+export type ClaimErrorKind = KindOf<ValueOf<typeof ClaimErrorT>>;
+export type BatchErrorKind = KindOf<ValueOf<typeof BatchErrorT>>;
+export type ProtocolErrorKind = StakeErrorKind | AdmissionErrorKind | VoteErrorKind | GovernanceErrorKind | ClaimErrorKind | BatchErrorKind;
+
+const kinds = (t: unknown): readonly string[] => (t as VariantType).names;
+
+/** Every case of every section's variant, by section (tests, documentation). */
+export const PROTOCOL_ERROR_KINDS = {
+    stake: kinds(StakeErrorT) as readonly StakeErrorKind[],
+    admission: kinds(AdmissionErrorT) as readonly AdmissionErrorKind[],
+    vote: kinds(VoteErrorT) as readonly VoteErrorKind[],
+    governance: kinds(GovernanceErrorT) as readonly GovernanceErrorKind[],
+    claim: kinds(ClaimErrorT) as readonly ClaimErrorKind[],
+    batch: kinds(BatchErrorT) as readonly BatchErrorKind[],
+} as const;
 
 const hex = (b: unknown): string => toHex(b as Uint8Array);
 
-/** One-line messages for the protocol's error cases (and the batch errors); others fall back to the generic form. */
+/** One-line messages for the protocol's error cases; cases without a `message` fall back to the generic form. */
 export function describeProtocolError(e: Err): string | undefined {
     const [kind] = Object.keys(e);
     const v = (e[kind] ?? {}) as Record<string, unknown>;
@@ -24,14 +61,17 @@ export function describeProtocolError(e: Err): string | undefined {
             return `the minimum stake is ${emc(v.minimum as bigint)}`;
         case 'TermTooShort':
             return `the minimum term is ${v.minimum_days} days`;
-        case 'WrongBatchSize':
-            return `expected ${v.expected} validators, got ${v.got}`;
         case 'OperationPending':
-            return `node "${v.node_id}": the ${v.operation} is pending (${v.reason}); run \`emc node retry ${v.node_id}\``;
+            return `${v.message}; run \`emc node retry ${v.node_id}\``;
         case 'NothingToClaim':
             return `node "${v.node_id}" has no rewards to claim yet`;
         case 'LedgerRefused':
-            return `the ledger refused: ${String(v.reason).replace(/\b(balance|expected_fee|allowance|current_allowance|min_burn_amount)=(\d+)/g, (_m, k: string, n: string) => `${k.replace(/_/g, ' ')} ${emc(BigInt(n))}`)}`;
+            return `the ledger refused: ${String(v.ledger_error).replace(/\b(balance|expected_fee|allowance|current_allowance|min_burn_amount)=(\d+)/g, (_m, k: string, n: string) => `${k.replace(/_/g, ' ')} ${emc(BigInt(n))}`)}`;
+        case 'LedgerUnavailable':
+            return `${v.message}; nothing was moved, try again later`;
+        case 'Paused':
+            return `the protocol is paused by governance (${v.reason}); try again after it resumes`;
+        // The batch errors (BatchError) carry no message.
         case 'NotAValidator':
             return 'the caller is not an active validator';
         case 'StaleHeight':
@@ -50,21 +90,7 @@ export function describeProtocolError(e: Err): string | undefined {
             return `the caller already backs digest ${hex(v.voted)} at this height`;
         case 'UnknownProposal':
             return 'no proposal with this digest at this height';
-        case 'Paused':
-            return `the protocol is paused by governance (${v.reason}); try again after it resumes`;
-        case 'NotFound':
-            return `no ${v.what} ${/^\d+$/.test(String(v.id)) ? String(v.id) : `"${v.id}"`}`;
-        case 'VoteClosed':
-            return `vote ${v.id} is closed (${v.outcome})`;
-        case 'AlreadyVoted':
-            return `this node already voted in vote ${v.id}`;
-        case 'NotAuthorized':
-        case 'InvalidArgument':
-        case 'RenewalNotAllowed':
-            return String(v.reason);
-        case 'LedgerUnavailable':
-            return `the ledger did not answer (${v.reason}); nothing was moved, try again later`;
         default:
-            return genericDetails(e[kind]);
+            return typeof v.message === 'string' ? v.message : genericDetails(e[kind]);
     }
 }

@@ -3,6 +3,11 @@ import { C, type ValueOf } from '../../lib/candid/candid';
 import { CAccount } from '../../ledger/api/candid';
 import { NODE_STATUSES, NODE_TYPES } from '../nodes/record';
 import { GenesisScheduleT } from './vesting-candid';
+import { GovernanceErrorT } from '../governance/errors';
+import { ClaimErrorT } from '../rewards/errors';
+import { StakeErrorT } from '../stakes/errors';
+import { AdmissionErrorT } from '../validators/errors';
+import { VoteErrorT } from '../votes/errors';
 
 const variantOf = (names: readonly string[]) => C.variant(Object.fromEntries(names.map((n) => [n, C.null])));
 
@@ -43,29 +48,9 @@ export const NodeViewT = C.record({
 });
 export type NodeView = ValueOf<typeof NodeViewT>;
 
-export const ProtocolErrorT = C.variant({
-    NotAuthorized: C.record({ reason: C.text }),
-    InvalidArgument: C.record({ reason: C.text }),
-    NodeIdTaken: C.record({ node_id: C.text }),
-    NodeNotFound: C.record({ node_id: C.text }),
-    NodeBusy: C.record({ node_id: C.text, operation: C.text }),
-    WrongStatus: C.record({ node_id: C.text, status: C.text, expected: C.text }),
-    StakeTooLow: C.record({ minimum: C.nat }),
-    TermTooShort: C.record({ minimum_days: C.nat32 }),
-    RenewalNotAllowed: C.record({ reason: C.text }),
-    WrongBatchSize: C.record({ expected: C.nat32, got: C.nat32 }),
-    LedgerRefused: C.record({ reason: C.text }),
-    LedgerUnavailable: C.record({ reason: C.text }),
-    OperationPending: C.record({ node_id: C.text, operation: C.text, reason: C.text }),
-    NothingToClaim: C.record({ node_id: C.text }),
-    Paused: C.record({ reason: C.text }),
-    NotFound: C.record({ what: C.text, id: C.text }),
-    VoteClosed: C.record({ id: C.nat64, outcome: C.text }),
-    AlreadyVoted: C.record({ id: C.nat64 }),
-});
-
-export const NodeResultT = C.variant({ Ok: NodeViewT, Err: ProtocolErrorT });
-export const NodesResultT = C.variant({ Ok: C.vec(NodeViewT), Err: ProtocolErrorT });
+// Each section answers its own error variant (src/protocol/model/errors.ts lists them; docs/architecture.md "Errors").
+export const NodeResultT = C.variant({ Ok: NodeViewT, Err: StakeErrorT });
+export const AdmitResultT = C.variant({ Ok: C.vec(NodeViewT), Err: AdmissionErrorT });
 
 export const StakeArgT = C.record({ amount: C.nat, lock_days: C.nat32, from_subaccount: C.opt(C.blob) });
 export const RegisterNodeArgsT = C.record({
@@ -111,7 +96,7 @@ export const ProtocolInfoT = C.record({
 export const NNS_GOVERNANCE = 'rrkah-fqaaa-aaaaa-aaaaq-cai';
 
 /** A claim answers what was minted, and where to. */
-export const ClaimResultT = C.variant({ Ok: C.record({ node_id: C.text, amount: C.nat, wallet: CAccount }), Err: ProtocolErrorT });
+export const ClaimResultT = C.variant({ Ok: C.record({ node_id: C.text, amount: C.nat, wallet: CAccount }), Err: ClaimErrorT });
 export const NodeRewardsT = C.record({ weight: C.nat, credited: C.nat, claimed: C.nat, claimable: C.nat });
 export const RewardsSummaryT = C.record({
     epoch: C.nat64,
@@ -159,7 +144,7 @@ export const VoteViewT = C.record({
     /** Key reports: the validators that never answered (node ids), recorded at the deadline. */
     non_responders: C.vec(C.text),
 });
-export const VoteResultT = C.variant({ Ok: VoteViewT, Err: ProtocolErrorT });
+export const VoteResultT = C.variant({ Ok: VoteViewT, Err: VoteErrorT });
 export const OpenImpeachmentArgsT = C.record({ accuser: C.text, node_id: C.text, reason: C.text });
 export const ImpeachmentVoteArgsT = C.record({ id: C.nat64, voter: C.text, yes: C.bool });
 export const KeyReportArgsT = C.record({ node_id: C.text, new_operator: C.principal });
@@ -180,7 +165,7 @@ export const PenaltiesSummaryT = C.record({ charged: C.nat, moved: C.nat, forgiv
 
 /** SNS generic-proposal validators answer this. */
 export const ValidationResultT = C.variant({ Ok: C.text, Err: C.text });
-export const GovResultT = C.variant({ Ok: C.text, Err: ProtocolErrorT });
+export const GovResultT = C.variant({ Ok: C.text, Err: GovernanceErrorT });
 export const MultiplierT = C.record({ days: C.nat32, multiplier_tenths: C.nat32 });
 export const ParamsUpdateT = C.record({
     epoch_seconds: C.opt(C.nat64),
@@ -241,7 +226,7 @@ export const PayoutT = C.record({
     block: C.opt(C.nat),
     error: C.opt(C.text),
 });
-export const PayoutsResultT = C.variant({ Ok: C.vec(PayoutT), Err: ProtocolErrorT });
+export const PayoutsResultT = C.variant({ Ok: C.vec(PayoutT), Err: GovernanceErrorT });
 export const LogEntryT = C.record({ seq: C.nat64, time: C.nat64, caller: C.principal, method: C.text, before: C.text, after: C.text });
 
 // ----- conversions ------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ export const PROTOCOL_METHODS = {
     renew: u([T.RenewArgsT], T.NodeResultT),
     withdraw_candidacy: u([C.text], T.NodeResultT),
     retry_operation: u([C.text], T.NodeResultT),
-    admit_validators: u([C.vec(C.text)], T.NodesResultT),
+    admit_validators: u([C.vec(C.text)], T.AdmitResultT),
     propose_batch: u([ProposeArgsT], ProposeResultT),
     vote_batch: u([VoteArgsT], VoteResultT),
     get_node: q([C.text], C.opt(T.NodeViewT)),

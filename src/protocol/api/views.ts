@@ -10,7 +10,6 @@ import { accountIn, accountOut, opt, toOpt, type CAccount } from '../../ledger/a
 import type { LogEntry } from '../governance/log';
 import type { ParamsUpdate } from '../governance/params-check';
 import { MAX_AMOUNT_E8S, MAX_REASON_BYTES, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR, MAX_UNSTAKED_TOTAL, MIN_COMPUTE_STAKE_FEES } from '../model/bounds';
-import type { ProtocolError } from '../model/errors';
 import type { ProtocolParams } from '../model/params';
 import type { NodeRecord, NodeStatus, NodeType } from '../nodes/record';
 import type { PenaltyRecord } from '../penalties/liveness';
@@ -60,11 +59,6 @@ export function nodeView(n: NodeRecord, escrow: { owner: Uint8Array; subaccount?
         penalty_due: n.penaltyDue ?? 0n,
         penalized: n.penalized ?? 0n,
     } as NodeView;
-}
-
-/** Domain errors are already in their Candid shape; numbers the Candid type wants as nat32 stay numbers. */
-export function errorOut(e: ProtocolError): ProtocolError {
-    return e;
 }
 
 export function statusIn(v: Record<string, null>): NodeStatus {

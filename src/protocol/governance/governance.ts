@@ -8,7 +8,8 @@
  * validator: the same argument, `Ok` with a human-readable summary or `Err` with the refusal) and
  * by `m` itself, which re-checks everything when it executes. Every executed change is appended
  * to the governance log (src/protocol/governance/log.ts) with the caller, the time, and the old and
- * new values. Reasons follow one rule (src/protocol/model/bounds.ts, 1..1,000 bytes of UTF-8).
+ * new values. A refusal is a named case of `GovernanceError` (./errors.ts); `validate_m` answers
+ * its message. Reasons follow one rule (src/protocol/model/bounds.ts, 1..1,000 bytes of UTF-8).
  *
  * Storage: the configuration (governance principal, parameters, pause) and the governance log.
  * Cost: constant per call (a parameter change re-encodes the configuration).
@@ -17,10 +18,10 @@ import { Principal } from '@dfinity/principal';
 import { isAnonymous } from '../../ledger/account';
 import { bytesEqual } from '../../lib/storage/bytes';
 import { reasonProblem } from '../model/bounds';
-import type { ProtocolOutcome, ProtocolError } from '../model/errors';
 import type { ProtocolParams } from '../model/params';
 import type { GovernanceLog, LogEntry } from './log';
-import { checkParams, paramsSummary, type Check, type ParamsDelta, type ParamsUpdate } from './params-check';
+import { invalidReason, notGovernance, type GovernanceError, type GovernanceOutcome } from './errors';
+import { checkParams, paramsSummary, type ParamsDelta, type ParamsUpdate } from './params-check';
 
 /** What governance needs from the protocol. */
 export interface GovernanceHost {
@@ -35,7 +36,7 @@ export interface GovernanceHost {
     now(): bigint;
 }
 
-type Result<T> = ProtocolOutcome<T>;
+type Result<T> = GovernanceOutcome<T>;
 
 export class Governance {
     constructor(
@@ -44,31 +45,32 @@ export class Governance {
     ) {}
 
     /** Governance-only: the caller must be the governance principal. */
-    authorize(caller: Uint8Array): ProtocolError | undefined {
-        if (isAnonymous(caller) || !bytesEqual(caller, this.host.governance())) return { NotAuthorized: { reason: 'only the governance principal may call this method' } };
+    authorize(caller: Uint8Array): GovernanceError | undefined {
+        if (isAnonymous(caller) || !bytesEqual(caller, this.host.governance())) return notGovernance();
         return undefined;
     }
 
-    checkSetGovernance(p: Uint8Array): Check<string> {
-        if (!(p instanceof Uint8Array) || p.length === 0 || p.length > 29 || isAnonymous(p)) return { Err: 'the new governance must be a non-anonymous principal' };
-        if (bytesEqual(p, this.host.governance())) return { Err: 'that principal already is the governance principal' };
+    checkSetGovernance(p: Uint8Array): Result<string> {
+        if (!(p instanceof Uint8Array) || p.length === 0 || p.length > 29 || isAnonymous(p)) return { Err: { InvalidPrincipal: { message: 'the new governance must be a non-anonymous principal' } } };
+        if (bytesEqual(p, this.host.governance())) return { Err: { AlreadyGovernance: { message: 'that principal already is the governance principal' } } };
         return { Ok: `Hand governance of the EMC protocol from ${text(this.host.governance())} to ${text(p)}.` };
     }
 
-    checkParams(u: ParamsUpdate): Check<ParamsDelta> {
+    checkParams(u: ParamsUpdate): Result<ParamsDelta> {
         return checkParams(this.host.params(), this.host.epochLength(), u);
     }
 
-    checkPause(reason: string): Check<string> {
-        if (this.host.paused() !== undefined) return { Err: 'the protocol is already paused' };
+    checkPause(reason: string): Result<string> {
+        const current = this.host.paused();
+        if (current !== undefined) return { Err: { AlreadyPaused: { message: 'the protocol is already paused', reason: current.reason } } };
         const bad = reasonProblem(reason);
-        if (bad !== undefined) return { Err: bad };
+        if (bad !== undefined) return { Err: invalidReason(bad) };
         return { Ok: `Pause the EMC protocol (${reason}): registrations, stakes, claims, batches and votes are refused until resumed; stake releases go on.` };
     }
 
-    checkResume(): Check<string> {
+    checkResume(): Result<string> {
         const p = this.host.paused();
-        if (p === undefined) return { Err: 'the protocol is not paused' };
+        if (p === undefined) return { Err: { NotPaused: { message: 'the protocol is not paused' } } };
         return { Ok: `Resume the EMC protocol (paused since ${p.since} ns: ${p.reason}).` };
     }
 
@@ -78,7 +80,7 @@ export class Governance {
         const denied = this.authorize(caller);
         if (denied !== undefined) return { Err: denied };
         const c = this.checkSetGovernance(p);
-        if ('Err' in c) return { Err: { InvalidArgument: { reason: c.Err } } };
+        if ('Err' in c) return c;
         const before = text(this.host.governance());
         this.host.setGovernance(p.slice());
         this.records.append(caller, 'set_governance', before, text(p));
@@ -89,7 +91,7 @@ export class Governance {
         const denied = this.authorize(caller);
         if (denied !== undefined) return { Err: denied };
         const c = this.checkParams(u);
-        if ('Err' in c) return { Err: { InvalidArgument: { reason: c.Err } } };
+        if ('Err' in c) return c;
         this.host.setParams(c.Ok.next);
         if (c.Ok.epochNs !== undefined) this.host.changeEpochLength(c.Ok.epochNs);
         const before = c.Ok.changes.map(([n, b]) => `${n}=${b}`).join('; ');
@@ -102,7 +104,7 @@ export class Governance {
         const denied = this.authorize(caller);
         if (denied !== undefined) return { Err: denied };
         const c = this.checkPause(reason);
-        if ('Err' in c) return { Err: { InvalidArgument: { reason: c.Err } } };
+        if ('Err' in c) return c;
         this.host.setPaused({ reason, since: String(this.host.now()) });
         this.records.append(caller, 'pause', 'running', `paused: ${reason}`);
         return c;
@@ -112,7 +114,7 @@ export class Governance {
         const denied = this.authorize(caller);
         if (denied !== undefined) return { Err: denied };
         const c = this.checkResume();
-        if ('Err' in c) return { Err: { InvalidArgument: { reason: c.Err } } };
+        if ('Err' in c) return c;
         const before = `paused: ${this.host.paused()?.reason}`;
         this.host.setPaused(undefined);
         this.records.append(caller, 'resume', before, 'running');

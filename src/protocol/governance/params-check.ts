@@ -1,13 +1,17 @@
 /**
  * Governance's parameter changes (spec §8): which parameters may change, within which bounds,
  * and the before → after summary an SNS proposal shows. One pure check for `validate_update_params`
- * and `update_params`, so that what validates is exactly what executes.
+ * and `update_params`, so that what validates is exactly what executes: a refusal names the first
+ * rule broken (`ParamOutOfRange`, `InvalidComputeMultipliers`, `NoParamChange`) and its message
+ * lists every problem, the text `validate_update_params` answers.
  * Storage: none. Cost: constant (a few dozen comparisons).
  */
 import { formatAmount as formatUnits } from '../../ledger/consent';
 import { MAX_TERM_DAYS } from '../model/bounds';
+import { messageOf } from '../model/errors';
 import type { ProtocolParams } from '../model/params';
 import { MAX_SUPPLY_E8S } from '../model/supply';
+import type { GovernanceError, GovernanceOutcome } from './errors';
 
 /** A parameter change: only the fields present change. */
 export interface ParamsUpdate {
@@ -42,15 +46,18 @@ export interface ParamsDelta {
 const SEC = 1_000_000_000n;
 export const formatAmount = (e8s: bigint): string => formatUnits(e8s, 8);
 
-export function checkParams(cur: ProtocolParams, epochLength: bigint, u: ParamsUpdate): Check<ParamsDelta> {
+export function checkParams(cur: ProtocolParams, epochLength: bigint, u: ParamsUpdate): GovernanceOutcome<ParamsDelta> {
     const next: ProtocolParams = { ...cur, computeMultipliers: cur.computeMultipliers.map(([d, m]) => [d, m] as [number, bigint]) };
     const changes: [string, string, string][] = [];
-    const problems: string[] = [];
+    // Every problem is listed in the message; the first names the case.
+    const problems: GovernanceError[] = [];
+    const problem = (e: GovernanceError) => problems.push(e);
     const range = (name: string, v: bigint | number | undefined, lo: bigint, hi: bigint): boolean => {
         if (v === undefined) return false;
         const b = BigInt(v);
         if (b < lo || b > hi) {
-            problems.push(`${name} must be between ${lo} and ${hi}`);
+            const text = `${name} must be between ${lo} and ${hi}`;
+            problem({ ParamOutOfRange: { message: text, param: name, minimum: lo, maximum: hi } });
             return false;
         }
         return true;
@@ -96,9 +103,10 @@ export function checkParams(cur: ProtocolParams, epochLength: bigint, u: ParamsU
     if (u.computeMultipliers !== undefined) {
         const m = u.computeMultipliers;
         const ds = new Set(m.map(([d]) => d));
-        if (m.length < 1 || m.length > 8) problems.push('compute_multipliers must have 1 to 8 entries');
-        else if (ds.size !== m.length) problems.push('compute_multipliers lists a lock period twice');
-        else if (m.some(([d, t]) => d < 1 || d > 3_650 || t < 10n || t > 1_000n)) problems.push('compute_multipliers: days 1..3650, multiplier_tenths 10..1000');
+        const bad = (text: string) => problem({ InvalidComputeMultipliers: { message: text } });
+        if (m.length < 1 || m.length > 8) bad('compute_multipliers must have 1 to 8 entries');
+        else if (ds.size !== m.length) bad('compute_multipliers lists a lock period twice');
+        else if (m.some(([d, t]) => d < 1 || d > 3_650 || t < 10n || t > 1_000n)) bad('compute_multipliers: days 1..3650, multiplier_tenths 10..1000');
         else {
             const show = (x: [number, bigint][]) => x.map(([d, t]) => `${d}d×${Number(t) / 10}`).join(', ');
             const sorted = [...m].sort((a, b) => a[0] - b[0]);
@@ -106,8 +114,8 @@ export function checkParams(cur: ProtocolParams, epochLength: bigint, u: ParamsU
             next.computeMultipliers = sorted;
         }
     }
-    if (problems.length > 0) return { Err: problems.join('; ') };
-    if (changes.length === 0) return { Err: 'the update changes no parameter' };
+    if (problems.length > 0) return { Err: withMessage(problems[0], problems.map(messageOf).join('; ')) };
+    if (changes.length === 0) return { Err: { NoParamChange: { message: 'the update changes no parameter' } } };
     return { Ok: { next, epochNs, changes } };
 }
 
@@ -115,6 +123,17 @@ export function paramsSummary(changes: [string, string, string][]): string {
     return `Change protocol parameters: ${changes.map(([n, b, a]) => `${n} ${b} → ${a}`).join('; ')}.`;
 }
 
-export function describeParamsCheck(c: Check<{ changes: [string, string, string][] }>): Check<string> {
-    return 'Err' in c ? c : { Ok: paramsSummary(c.Ok.changes) };
+/** What `validate_update_params` answers: the summary, or the refusal's message. */
+export function describeParamsCheck(c: GovernanceOutcome<{ changes: [string, string, string][] }>): Check<string> {
+    return 'Err' in c ? { Err: messageOf(c.Err) } : { Ok: paramsSummary(c.Ok.changes) };
+}
+
+/** A check's answer as `validate_m` gives it: the Ok text, or the refusal's message. */
+export function asValidation(c: GovernanceOutcome<string>): Check<string> {
+    return 'Err' in c ? { Err: messageOf(c.Err) } : c;
+}
+
+function withMessage(e: GovernanceError, message: string): GovernanceError {
+    const [name, body] = Object.entries(e)[0];
+    return { [name]: { ...body, message } } as GovernanceError;
 }

@@ -13,7 +13,7 @@ import type { Account } from '../../ledger/account';
 import type { Env } from '../../lib/env';
 import { fromHex, readU64be, toHex, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
-import type { ProtocolError } from './errors';
+import { paused, type PausedError } from './errors';
 import { BIGINT_PARAMS, DEFAULT_PARAMS, type ProtocolParams } from './params';
 import { escrowSubaccount, TREASURY_SUBACCOUNT } from './supply';
 
@@ -69,9 +69,9 @@ export class Config {
     }
 
     /** Refuses while governance has the protocol paused. */
-    pausedError(): ProtocolError | undefined {
+    pausedError(): PausedError | undefined {
         const p = this.get().paused;
-        return p === undefined ? undefined : { Paused: { reason: p.reason } };
+        return p === undefined ? undefined : paused(p.reason);
     }
 
     /** How many node records exist (the next node index). */

@@ -29,11 +29,11 @@ export class UnstakedRegistrations {
         private readonly perOperator: KV,
     ) {}
 
-    /** Why `operator` may not register another unstaked node now, or undefined. */
-    refusal(operator: Uint8Array): string | undefined {
+    /** Why `operator` may not register another unstaked node now (and which bound: its own or the total), or undefined. */
+    refusal(operator: Uint8Array): { message: string; perOperator: boolean } | undefined {
         const mine = this.countOf(operator);
-        if (mine >= MAX_UNSTAKED_PER_OPERATOR) return `an operator may hold at most ${MAX_UNSTAKED_PER_OPERATOR} unstaked compute registrations awaiting their first PoC (stake, or wait for a PoC or for the grace period to end)`;
-        if (this.queue.size() >= MAX_UNSTAKED_TOTAL) return `${MAX_UNSTAKED_TOTAL} unstaked compute registrations already await their first PoC; register with a stake`;
+        if (mine >= MAX_UNSTAKED_PER_OPERATOR) return { perOperator: true, message: `an operator may hold at most ${MAX_UNSTAKED_PER_OPERATOR} unstaked compute registrations awaiting their first PoC (stake, or wait for a PoC or for the grace period to end)` };
+        if (this.queue.size() >= MAX_UNSTAKED_TOTAL) return { perOperator: false, message: `${MAX_UNSTAKED_TOTAL} unstaked compute registrations already await their first PoC; register with a stake` };
         return undefined;
     }
 

@@ -12,10 +12,9 @@
 import { settle } from '../model/ledger-port';
 import { escrowSubaccount } from '../model/supply';
 import type { Config } from '../model/config';
-import type { ProtocolOutcome } from '../model/errors';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, PendingOperation, StakeTerm } from '../nodes/record';
-import type { Operations } from '../stakes/operations';
+import type { OperationOutcome, Operations } from '../stakes/operations';
 import type { Liveness } from './liveness';
 
 export class Deductions {
@@ -27,7 +26,7 @@ export class Deductions {
     ) {}
 
     /** Starts moving the node's penalty due to the treasury; undefined when there is nothing to start now. */
-    async start(n: NodeRecord): Promise<ProtocolOutcome<NodeRecord> | undefined> {
+    async start(n: NodeRecord): Promise<OperationOutcome | undefined> {
         const due = n.status === 'disqualified' && n.stake !== undefined ? n.stake.amount : (n.penaltyDue ?? 0n);
         if (n.op !== undefined) return undefined; // after the operation in flight
         if (due === 0n || n.stake === undefined) {
@@ -48,7 +47,7 @@ export class Deductions {
         return this.settle(this.ops.begin(n, 'penalty', send, this.config.treasuryAccount(), 0));
     }
 
-    async settle(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
+    async settle(node: NodeRecord): Promise<OperationOutcome> {
         const op = node.op as PendingOperation;
         const fee = this.config.params().ledgerFee;
         const held = (node.stake as StakeTerm).amount;

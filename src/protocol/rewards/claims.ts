@@ -13,11 +13,12 @@ import { isAnonymous } from '../../ledger/account';
 import type { Env } from '../../lib/env';
 import { bytesEqual } from '../../lib/storage/bytes';
 import type { Config } from '../model/config';
-import { err, type ProtocolOutcome } from '../model/errors';
+import { anonymousCaller, err, nodeBusy, nodeFrozen, nodeNotFound } from '../model/errors';
+import type { ClaimOutcome } from './errors';
 import { settle, type Movement } from '../model/ledger-port';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, PendingOperation } from '../nodes/record';
-import type { Operations } from '../stakes/operations';
+import type { OperationOutcome, Operations } from '../stakes/operations';
 import type { Rewards } from './rewards';
 
 export class Claims {
@@ -29,29 +30,29 @@ export class Claims {
         private readonly rewards: Rewards,
     ) {}
 
-    async claim(nodeId: string): Promise<ProtocolOutcome<{ node: NodeRecord; amount: bigint }>> {
+    async claim(nodeId: string): Promise<ClaimOutcome<{ node: NodeRecord; amount: bigint }>> {
         const caller = this.env.caller();
-        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot claim' } });
+        if (isAnonymous(caller)) return err(anonymousCaller('the anonymous principal cannot claim'));
         const node = this.book.byId(nodeId);
-        if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
-        if (!bytesEqual(node.operator, caller) && !bytesEqual(node.wallet.owner, caller)) return err({ NotAuthorized: { reason: 'only the node’s operator or its reward wallet’s owner can claim' } });
+        if (node === undefined) return err(nodeNotFound(nodeId));
+        if (!bytesEqual(node.operator, caller) && !bytesEqual(node.wallet.owner, caller)) return err({ NotClaimant: { message: 'only the node’s operator or its reward wallet’s owner can claim', node_id: nodeId } });
         const paused = this.config.pausedError();
         if (paused !== undefined) return err(paused);
-        if (node.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a node whose key is not reported compromised' } });
+        if (node.frozen === true) return err(nodeFrozen(nodeId));
         if (node.op !== undefined) {
             if (node.op.kind === 'claim' && this.ops.retryable(node.index)) {
                 const r = await this.ops.resume(node);
                 return 'Ok' in r ? { Ok: { node: r.Ok, amount: (node.op as PendingOperation).amount } } : r;
             }
-            return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
+            return err(nodeBusy(nodeId, node.op.kind));
         }
         const amount = this.rewards.settle(node.index, this.env.now());
-        if (amount === 0n) return err({ NothingToClaim: { node_id: nodeId } });
+        if (amount === 0n) return err({ NothingToClaim: { message: `node ${nodeId} has no rewards to claim yet`, node_id: nodeId } });
         const r = await this.settle(this.ops.begin(node, 'claim', amount, node.wallet, 0));
         return 'Ok' in r ? { Ok: { node: r.Ok, amount } } : r;
     }
 
-    async settle(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
+    async settle(node: NodeRecord): Promise<OperationOutcome> {
         const op = node.op as PendingOperation;
         const a = await this.ops.attempt(node, (uncertain) => settle(() => this.ops.ledger.transfer({ to: op.account, amount: op.amount, memo: op.memo, created_at_time: op.createdAt }), 2, uncertain));
         if ('settled' in a) return a.settled;

@@ -26,14 +26,17 @@ import { bytesEqual, describeVariant } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { clipText, OPERATION_LEASE_NS } from '../model/bounds';
 import type { Config } from '../model/config';
-import { err, type ProtocolOutcome } from '../model/errors';
+import { err, ledgerRefused, ledgerUnavailable, nodeNotFound, operationPending, type OperationError, type DomainOutcome } from '../model/errors';
 import type { LedgerPort, Movement } from '../model/ledger-port';
 import { OperationMarks } from '../model/operation-marks';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, OperationKind, PendingOperation } from '../nodes/record';
 
+/** What settling an operation answers: the node as it is now, or one of the cases every section's error includes (model/errors.ts). */
+export type OperationOutcome = DomainOutcome<NodeRecord, OperationError>;
+
 /** How each kind of operation is settled after its ledger call (its section's `settle`). */
-export type Settlers = Record<OperationKind, (node: NodeRecord) => Promise<ProtocolOutcome<NodeRecord>>>;
+export type Settlers = Record<OperationKind, (node: NodeRecord) => Promise<OperationOutcome>>;
 
 export class Operations {
     readonly marks: OperationMarks;
@@ -62,7 +65,7 @@ export class Operations {
     }
 
     /** Retries the node's operation (a new attempt with the same key), settled by its section. */
-    resume(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
+    resume(node: NodeRecord): Promise<OperationOutcome> {
         return this.settlers[(node.op as PendingOperation).kind](node);
     }
 
@@ -77,16 +80,16 @@ export class Operations {
      * answer to give (another attempt owns the outcome). `escrow` (the escrow balance before and
      * after the operation) settles a TooOld answer.
      */
-    async attempt<E>(node: NodeRecord, call: (uncertain: boolean) => Promise<Movement<E>>, escrow?: { before: bigint; after: bigint }): Promise<{ m: Movement<E>; current: NodeRecord } | { settled: ProtocolOutcome<NodeRecord> }> {
+    async attempt<E>(node: NodeRecord, call: (uncertain: boolean) => Promise<Movement<E>>, escrow?: { before: bigint; after: bigint }): Promise<{ m: Movement<E>; current: NodeRecord } | { settled: OperationOutcome }> {
         const op = node.op as PendingOperation;
         const attempt = this.marks.start(node.index, this.env.now());
         let m = await call(attempt > 1 || op.uncertain === true);
         if (escrow !== undefined) m = (await this.viaEscrow(m, node, escrow.before, escrow.after)) as Movement<E>;
         const current = this.book.get(node.index);
-        if (current === undefined) return { settled: err({ NodeNotFound: { node_id: node.id } }) };
+        if (current === undefined) return { settled: err(nodeNotFound(node.id)) };
         const same = current.op !== undefined && bytesEqual(current.op.memo, op.memo);
         if (same && this.marks.isLatest(node.index, attempt)) return { m, current };
-        return { settled: same ? err({ OperationPending: { node_id: node.id, operation: op.kind, reason: 'a later attempt of this operation settles it' } }) : { Ok: current } };
+        return { settled: same ? err(operationPending(node.id, op.kind, 'a later attempt of this operation settles it')) : { Ok: current } };
     }
 
     /** The outcome is recorded: the operation is no longer retried. */
@@ -95,18 +98,18 @@ export class Operations {
     }
 
     /** The attempt ended without a known outcome: the operation stays, marked uncertain, retryable now. */
-    pending(node: NodeRecord, reason: string): ProtocolOutcome<NodeRecord> {
+    pending(node: NodeRecord, reason: string): OperationOutcome {
         const op = node.op as PendingOperation;
         if (op.uncertain !== true) this.book.save({ ...node, op: { ...op, uncertain: true } }, node);
         this.marks.unknown(node.index);
-        return err({ OperationPending: { node_id: node.id, operation: op.kind, reason: clipText(reason) } });
+        return err(operationPending(node.id, op.kind, clipText(reason)));
     }
 
     /**
      * An escrow transfer (release, withdrawal, penalty) that did not complete: still unknown → pending
      * for a retry; refused or not executed → the operation is dropped (a BadFee answer updates the fee).
      */
-    failed(current: NodeRecord, m: Exclude<Movement<unknown>, { done: bigint }>): ProtocolOutcome<NodeRecord> {
+    failed(current: NodeRecord, m: Exclude<Movement<unknown>, { done: bigint }>): OperationOutcome {
         if ('unknown' in m) return this.pending(current, m.unknown);
         if ('refused' in m) {
             const e = m.refused as { BadFee?: { expected_fee: bigint } };
@@ -116,7 +119,7 @@ export class Operations {
     }
 
     /** Clears a refused or unexecuted operation from the node and answers why. */
-    drop(current: NodeRecord, m: { refused: unknown } | { notExecuted: string }): ProtocolOutcome<NodeRecord> {
+    drop(current: NodeRecord, m: { refused: unknown } | { notExecuted: string }): OperationOutcome {
         this.book.save({ ...current, op: undefined }, current);
         this.finish(current);
         return refusal(m);
@@ -138,8 +141,8 @@ export class Operations {
 }
 
 /** The refusal of a ledger movement that did not happen. */
-export function refusal(m: { refused: unknown } | { notExecuted: string }): { Err: ReturnType<typeof err>['Err'] } {
-    return 'refused' in m ? err({ LedgerRefused: { reason: describeVariant(m.refused) } }) : err({ LedgerUnavailable: { reason: m.notExecuted } });
+export function refusal(m: { refused: unknown } | { notExecuted: string }): { Err: OperationError } {
+    return 'refused' in m ? err(ledgerRefused(describeVariant(m.refused))) : err(ledgerUnavailable(m.notExecuted));
 }
 
 /** A readable memo, unique per operation: "emc:<kind>:<node index>:<operation number>" (≤ 32 bytes). */

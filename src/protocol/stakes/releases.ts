@@ -13,10 +13,11 @@
 import { settle } from '../model/ledger-port';
 import { escrowSubaccount } from '../model/supply';
 import type { Config } from '../model/config';
-import { err, type ProtocolOutcome } from '../model/errors';
+import { err, wrongStatus } from '../model/errors';
+import type { StakeOutcome } from './errors';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, PendingOperation, StakeTerm } from '../nodes/record';
-import type { Operations } from './operations';
+import type { OperationOutcome, Operations } from './operations';
 import type { Stakes } from './stakes';
 
 /** The penalty books a release settles (src/protocol/penalties/liveness.ts). */
@@ -35,23 +36,23 @@ export class Releases {
     ) {}
 
     /** A validator candidate that was not admitted takes its stake back. */
-    async withdrawCandidacy(nodeId: string): Promise<ProtocolOutcome<NodeRecord>> {
+    async withdrawCandidacy(nodeId: string): Promise<StakeOutcome<NodeRecord>> {
         const found = this.stakes.ownedNode(nodeId);
         if ('Err' in found) return found;
         const node = found.Ok;
-        if (node.type !== 'validator' || node.status !== 'candidate') return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'candidate' } });
+        if (node.type !== 'validator' || node.status !== 'candidate') return err(wrongStatus(nodeId, node.status, 'candidate'));
         const stake = node.stake as StakeTerm;
         return this.settle(this.ops.begin(node, 'withdraw', stake.amount, stake.owner, 0));
     }
 
     /** The node's term ended: its stake goes back (the maintenance job calls this). */
-    release(n: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
+    release(n: NodeRecord): Promise<OperationOutcome> {
         const stake = n.stake as StakeTerm;
         return this.settle(this.ops.begin(n, 'release', stake.amount, stake.owner, 0));
     }
 
     /** Sends a node's stake (less the ledger fee) from its escrow back to its owner. */
-    async settle(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
+    async settle(node: NodeRecord): Promise<OperationOutcome> {
         const op = node.op as PendingOperation;
         const fee = this.config.params().ledgerFee;
         const a = await this.ops.attempt(

@@ -17,14 +17,15 @@
 import { accountProblem, isAnonymous, type Account } from '../../ledger/account';
 import type { Env } from '../../lib/env';
 import { bytesEqual } from '../../lib/storage/bytes';
-import { amountProblem, daysProblem, MAX_AMOUNT_E8S, MIN_COMPUTE_STAKE_FEES } from '../model/bounds';
+import { amountProblem, daysProblem, MAX_AMOUNT_E8S, MAX_TERM_DAYS, MAX_UNSTAKED_PER_OPERATOR, MAX_UNSTAKED_TOTAL, MIN_COMPUTE_STAKE_FEES } from '../model/bounds';
 import type { Config } from '../model/config';
-import { err, type ProtocolOutcome, type ProtocolError } from '../model/errors';
+import { anonymousCaller, err, nodeBusy, nodeFrozen, nodeNotFound, notNodeOperator, wrongStatus } from '../model/errors';
 import { settle, type Movement } from '../model/ledger-port';
 import { DAY_NS, type ProtocolParams } from '../model/params';
 import type { NodeBook } from '../nodes/book';
 import { nodeIdProblem, type NodeRecord, type NodeType, type PendingOperation, type StakeTerm } from '../nodes/record';
-import { refusal, type Operations } from './operations';
+import { amountOutOfRange, daysOutOfRange, invalidSubaccount, stakeAboveMaximum, type StakeError, type StakeOutcome } from './errors';
+import { refusal, type OperationOutcome, type Operations } from './operations';
 import { extendTerm, renewalProblem } from './terms';
 
 export interface RegisterArgs {
@@ -49,16 +50,16 @@ export class Stakes {
         private readonly liveness: TopUpLiveness,
     ) {}
 
-    async registerNode(args: RegisterArgs): Promise<ProtocolOutcome<NodeRecord>> {
+    async registerNode(args: RegisterArgs): Promise<StakeOutcome<NodeRecord>> {
         const caller = this.env.caller();
         const p = this.config.params();
-        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot register nodes' } });
+        if (isAnonymous(caller)) return err(anonymousCaller('the anonymous principal cannot register nodes'));
         const paused = this.config.pausedError();
         if (paused !== undefined) return err(paused);
         const idProblem = nodeIdProblem(args.node_id);
-        if (idProblem !== undefined) return err({ InvalidArgument: { reason: `the node id ${idProblem}` } });
+        if (idProblem !== undefined) return err({ InvalidNodeId: { message: `the node id ${idProblem}`, node_id: args.node_id } });
         const walletProblem = accountProblem(args.wallet);
-        if (walletProblem !== undefined) return err({ InvalidArgument: { reason: `wallet: ${walletProblem}` } });
+        if (walletProblem !== undefined) return err({ InvalidWallet: { message: `wallet: ${walletProblem}` } });
         const stakeProblem = this.checkFirstStake(args, p);
         if (stakeProblem !== undefined) return err(stakeProblem);
 
@@ -67,15 +68,15 @@ export class Stakes {
             const sameOperator = bytesEqual(existing.operator, caller);
             if (sameOperator && existing.status === 'staking' && existing.op !== undefined) {
                 // A retry of a registration whose stake transfer has an unknown outcome.
-                if (!this.ops.retryable(existing.index)) return err({ NodeBusy: { node_id: existing.id, operation: existing.op.kind } });
+                if (!this.ops.retryable(existing.index)) return err(nodeBusy(existing.id, existing.op.kind));
                 return this.ops.resume(existing);
             }
-            if (!this.evictable(existing, caller)) return err({ NodeIdTaken: { node_id: args.node_id } });
+            if (!this.evictable(existing, caller)) return err({ NodeIdTaken: { message: `node id ${args.node_id} is already registered`, node_id: args.node_id } });
             if (existing.status !== 'evicted' && existing.status !== 'withdrawn' && existing.status !== 'expired') this.book.save({ ...existing, status: 'evicted' }, existing);
         }
         if (args.stake === undefined) {
             const full = this.book.unstaked.refusal(caller);
-            if (full !== undefined) return err({ InvalidArgument: { reason: full } });
+            if (full !== undefined) return err({ TooManyUnstaked: { message: full.message, maximum: full.perOperator ? MAX_UNSTAKED_PER_OPERATOR : MAX_UNSTAKED_TOTAL } });
         }
 
         const node: NodeRecord = {
@@ -100,42 +101,44 @@ export class Stakes {
     }
 
     /** A compute node's new stake term (after the previous one was released, or for an unstaked node). */
-    async stakeCompute(nodeId: string, amount: bigint, lockDays: number, fromSubaccount?: Uint8Array): Promise<ProtocolOutcome<NodeRecord>> {
+    async stakeCompute(nodeId: string, amount: bigint, lockDays: number, fromSubaccount?: Uint8Array): Promise<StakeOutcome<NodeRecord>> {
         const found = this.ownedNode(nodeId);
         if ('Err' in found) return found;
         const node = found.Ok;
-        if (node.type !== 'compute') return err({ WrongStatus: { node_id: nodeId, status: node.type, expected: 'a compute node (validators and routers renew instead)' } });
-        if (node.stake !== undefined) return err({ WrongStatus: { node_id: nodeId, status: 'staked', expected: 'no active stake term (top up or wait for the term to end)' } });
-        if (node.status !== 'active' && node.status !== 'awaiting_poc') return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'active or awaiting_poc' } });
+        if (node.type !== 'compute') return err({ NotComputeNode: { message: `node ${nodeId} is a ${node.type}: only compute nodes stake separately (validators and routers renew instead)`, node_id: nodeId, node_type: node.type } });
+        if (node.stake !== undefined) return err({ AlreadyStaked: { message: `node ${nodeId} already has an active stake term (top up or wait for the term to end)`, node_id: nodeId } });
+        if (node.status !== 'active' && node.status !== 'awaiting_poc') return err(wrongStatus(nodeId, node.status, 'active or awaiting_poc'));
         const problem = computeStakeProblem(amount, lockDays, this.config.params()) ?? subaccountError(fromSubaccount);
         if (problem !== undefined) return err(problem);
         return this.settle(this.ops.begin(node, 'stake', amount, { owner: node.operator, subaccount: fromSubaccount }, lockDays));
     }
 
-    async topUp(nodeId: string, amount: bigint, fromSubaccount?: Uint8Array): Promise<ProtocolOutcome<NodeRecord>> {
+    async topUp(nodeId: string, amount: bigint, fromSubaccount?: Uint8Array): Promise<StakeOutcome<NodeRecord>> {
         const found = this.ownedNode(nodeId);
         if ('Err' in found) return found;
         const node = found.Ok;
-        if (node.stake === undefined) return err({ WrongStatus: { node_id: nodeId, status: node.status, expected: 'a node with a stake' } });
+        if (node.stake === undefined) return err({ NoStake: { message: `node ${nodeId} has no stake to top up`, node_id: nodeId, status: node.status } });
         const bad = amountProblem('the top-up amount', amount, 1n);
-        if (bad !== undefined) return err({ InvalidArgument: { reason: bad } });
+        if (bad !== undefined) return err(amountOutOfRange(bad, 1n, MAX_AMOUNT_E8S));
         const sub = subaccountError(fromSubaccount);
         if (sub !== undefined) return err(sub);
-        if (node.stake.amount + amount > MAX_AMOUNT_E8S) return err({ InvalidArgument: { reason: 'the stake would exceed the maximum supply' } });
+        if (node.stake.amount + amount > MAX_AMOUNT_E8S) return err(stakeAboveMaximum(MAX_AMOUNT_E8S));
         return this.settle(this.ops.begin(node, 'top_up', amount, { owner: node.operator, subaccount: fromSubaccount }, 0));
     }
 
-    async renew(nodeId: string, days: number, topUpAmount: bigint, fromSubaccount?: Uint8Array): Promise<ProtocolOutcome<NodeRecord>> {
+    async renew(nodeId: string, days: number, topUpAmount: bigint, fromSubaccount?: Uint8Array): Promise<StakeOutcome<NodeRecord>> {
         const found = this.ownedNode(nodeId);
         if ('Err' in found) return found;
         const node = found.Ok;
-        const bad = daysProblem('the renewal', days, 1) ?? amountProblem('the top-up amount', topUpAmount);
-        if (bad !== undefined) return err({ InvalidArgument: { reason: bad } });
+        const badDays = daysProblem('the renewal', days, 1);
+        if (badDays !== undefined) return err(daysOutOfRange(badDays, 1, MAX_TERM_DAYS));
+        const badAmount = amountProblem('the top-up amount', topUpAmount);
+        if (badAmount !== undefined) return err(amountOutOfRange(badAmount, 0n, MAX_AMOUNT_E8S));
         const sub = subaccountError(fromSubaccount);
         if (sub !== undefined) return err(sub);
         const problem = renewalProblem(node, days, this.env.now(), this.config.params());
-        if (problem !== undefined) return err({ RenewalNotAllowed: { reason: problem } });
-        if ((node.stake?.amount ?? 0n) + topUpAmount > MAX_AMOUNT_E8S) return err({ InvalidArgument: { reason: 'the stake would exceed the maximum supply' } });
+        if (problem !== undefined) return err(problem);
+        if ((node.stake?.amount ?? 0n) + topUpAmount > MAX_AMOUNT_E8S) return err(stakeAboveMaximum(MAX_AMOUNT_E8S));
         if (topUpAmount === 0n) {
             const next = extendTerm(node, days, 0n);
             this.book.registry.unscheduleExpiry(node.index, (node.stake as StakeTerm).termEnd);
@@ -147,35 +150,35 @@ export class Stakes {
     }
 
     /** Retries the operation whose outcome is unknown on one of the caller's nodes. */
-    async retryOperation(nodeId: string): Promise<ProtocolOutcome<NodeRecord>> {
+    async retryOperation(nodeId: string): Promise<StakeOutcome<NodeRecord>> {
         const caller = this.env.caller();
-        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot change nodes' } });
+        if (isAnonymous(caller)) return err(anonymousCaller('the anonymous principal cannot change nodes'));
         const node = this.book.byId(nodeId);
-        if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
-        if (!bytesEqual(node.operator, caller) && !bytesEqual(caller, this.config.get().governance)) return err({ NotAuthorized: { reason: 'only the node’s operator (or governance) can retry its operation' } });
+        if (node === undefined) return err(nodeNotFound(nodeId));
+        if (!bytesEqual(node.operator, caller) && !bytesEqual(caller, this.config.get().governance)) return err(notNodeOperator(nodeId, 'only the node’s operator (or governance) can retry its operation'));
         if (node.op === undefined) return { Ok: node };
-        if (!this.ops.retryable(node.index)) return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
+        if (!this.ops.retryable(node.index)) return err(nodeBusy(nodeId, node.op.kind));
         return this.ops.resume(node);
     }
 
     /** The caller's node `nodeId`, free to change: not paused, not frozen, no operation in flight. */
-    ownedNode(nodeId: string): ProtocolOutcome<NodeRecord> {
+    ownedNode(nodeId: string): StakeOutcome<NodeRecord> {
         const caller = this.env.caller();
-        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot change nodes' } });
+        if (isAnonymous(caller)) return err(anonymousCaller('the anonymous principal cannot change nodes'));
         const node = this.book.byId(nodeId);
-        if (node === undefined) return err({ NodeNotFound: { node_id: nodeId } });
-        if (!bytesEqual(node.operator, caller)) return err({ NotAuthorized: { reason: 'only the node’s operator can change it' } });
+        if (node === undefined) return err(nodeNotFound(nodeId));
+        if (!bytesEqual(node.operator, caller)) return err(notNodeOperator(nodeId, 'only the node’s operator can change it'));
         const paused = this.config.pausedError();
         if (paused !== undefined) return err(paused);
-        if (node.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a node whose key is not reported compromised' } });
-        if (node.op !== undefined) return err({ NodeBusy: { node_id: nodeId, operation: node.op.kind } });
+        if (node.frozen === true) return err(nodeFrozen(nodeId));
+        if (node.op !== undefined) return err(nodeBusy(nodeId, node.op.kind));
         return { Ok: node };
     }
 
     // ----- settling stake, top_up and renew (src/protocol/stakes/operations.ts) -----------------------
 
     /** Pulls the operation's amount into the node's escrow and applies it (or compensates). */
-    async settle(node: NodeRecord): Promise<ProtocolOutcome<NodeRecord>> {
+    async settle(node: NodeRecord): Promise<OperationOutcome> {
         const held = node.stake?.amount ?? 0n;
         const a = await this.ops.attempt(node, (uncertain) => this.pull(node, uncertain), { before: held, after: held + (node.op as PendingOperation).amount });
         if ('settled' in a) return a.settled;
@@ -233,23 +236,25 @@ export class Stakes {
 
     // ----- checks ----------------------------------------------------------------------------------
 
-    private checkFirstStake(args: RegisterArgs, p: ProtocolParams): ProtocolError | undefined {
+    private checkFirstStake(args: RegisterArgs, p: ProtocolParams): StakeError | undefined {
         const s = args.stake;
         if (args.node_type === 'validator' || args.node_type === 'router') {
-            if (s === undefined) return { InvalidArgument: { reason: `a ${args.node_type} registers with its stake` } };
+            if (s === undefined) return { StakeRequired: { message: `a ${args.node_type} registers with its stake`, node_type: args.node_type } };
             const min = args.node_type === 'validator' ? p.validatorMinStake : p.routerMinStake;
             const days = args.node_type === 'validator' ? p.validatorMinTermDays : p.routerMinTermDays;
-            if (s.amount < min) return { StakeTooLow: { minimum: min } };
-            if (s.lock_days < days) return { TermTooShort: { minimum_days: days } };
-            const bad = amountProblem('the stake', s.amount) ?? daysProblem('lock_days', s.lock_days, days);
-            if (bad !== undefined) return { InvalidArgument: { reason: bad } };
+            if (s.amount < min) return { StakeTooLow: { message: `a ${args.node_type}'s stake is at least ${min} e8s`, minimum: min } };
+            if (s.lock_days < days) return { TermTooShort: { message: `a ${args.node_type}'s stake locks for at least ${days} days`, minimum_days: days } };
+            const badAmount = amountProblem('the stake', s.amount);
+            if (badAmount !== undefined) return amountOutOfRange(badAmount, 0n, MAX_AMOUNT_E8S);
+            const badDays = daysProblem('lock_days', s.lock_days, days);
+            if (badDays !== undefined) return daysOutOfRange(badDays, days, MAX_TERM_DAYS);
         } else if (args.node_type === 'compute') {
             if (s !== undefined) {
                 const problem = computeStakeProblem(s.amount, s.lock_days, p);
                 if (problem !== undefined) return problem;
             }
         } else {
-            return { InvalidArgument: { reason: `unknown node type ${String(args.node_type)}` } };
+            return { UnknownNodeType: { message: `unknown node type ${String(args.node_type)}` } };
         }
         return s === undefined ? undefined : subaccountError(s.from_subaccount);
     }
@@ -264,15 +269,15 @@ export class Stakes {
 }
 
 /** Why a compute stake of `amount` for `lockDays` is refused, or undefined. */
-function computeStakeProblem(amount: bigint, lockDays: number, p: ProtocolParams): ProtocolError | undefined {
+function computeStakeProblem(amount: bigint, lockDays: number, p: ProtocolParams): StakeError | undefined {
     const periods = p.computeMultipliers.map(([d]) => d);
-    if (!periods.includes(lockDays)) return { InvalidArgument: { reason: `a compute stake locks for one of ${periods.join(', ')} days` } };
+    if (!periods.includes(lockDays)) return { LockPeriodNotOffered: { message: `a compute stake locks for one of ${periods.join(', ')} days`, lock_days: lockDays, periods: Uint32Array.from(periods) } };
     const min = MIN_COMPUTE_STAKE_FEES * p.ledgerFee + 1n;
-    if (amount < min) return { StakeTooLow: { minimum: min } };
+    if (amount < min) return { StakeTooLow: { message: `a compute node's stake is at least ${min} e8s`, minimum: min } };
     const bad = amountProblem('the stake', amount);
-    return bad === undefined ? undefined : { InvalidArgument: { reason: bad } };
+    return bad === undefined ? undefined : amountOutOfRange(bad, 0n, MAX_AMOUNT_E8S);
 }
 
-function subaccountError(sub: Uint8Array | undefined): ProtocolError | undefined {
-    return sub !== undefined && sub.length !== 32 ? { InvalidArgument: { reason: 'from_subaccount must be 32 bytes' } } : undefined;
+function subaccountError(sub: Uint8Array | undefined): StakeError | undefined {
+    return sub !== undefined && sub.length !== 32 ? invalidSubaccount() : undefined;
 }

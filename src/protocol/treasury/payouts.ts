@@ -2,7 +2,8 @@
  * The treasury's payouts (spec §1, §8): developer grants (from the 252,000,000 EMC pool) and DAO
  * airdrop batches (from the 105,000,000 EMC pool, at most 100 accounts a batch), approved by
  * governance, paid from the protocol's `treasury` subaccount. `checkPayout` is shared by
- * `validate_pay_grant` / `validate_airdrop_batch` and execution. Lifetime totals never pass the
+ * `validate_pay_grant` / `validate_airdrop_batch` (its message) and execution (a named case of
+ * `GovernanceError`, src/protocol/governance/errors.ts). Lifetime totals never pass the
  * pools: a payout reserves its amount when it is created and gives it back if it fails.
  *
  * One ledger transfer per recipient, each with its own idempotency key (created_at_time + memo
@@ -22,12 +23,12 @@ import { Reader, Writer } from '../../lib/storage/binary';
 import { describeVariant, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { clipText, OPERATION_LEASE_NS, reasonProblem } from '../model/bounds';
-import type { ProtocolError, ProtocolOutcome } from '../model/errors';
 import { settle, type LedgerPort } from '../model/ledger-port';
 import { OperationMarks } from '../model/operation-marks';
 import { AIRDROP_POOL_E8S, GRANT_POOL_E8S, TREASURY_SUBACCOUNT } from '../model/supply';
 import type { GovernanceLog } from '../governance/log';
-import { formatAmount, type Check } from '../governance/params-check';
+import { invalidReason, type GovernanceError, type GovernanceOutcome } from '../governance/errors';
+import { formatAmount } from '../governance/params-check';
 
 export const MAX_AIRDROP_RECIPIENTS = 100;
 
@@ -55,7 +56,7 @@ export class Treasury {
         private readonly payouts: KV,
         retries: KV,
         private readonly log: GovernanceLog,
-        private readonly governance: { authorize(caller: Uint8Array): ProtocolError | undefined },
+        private readonly governance: { authorize(caller: Uint8Array): GovernanceError | undefined },
         private readonly ledger: LedgerPort,
         private readonly now: () => bigint,
         /** Spec §13.3: why `to` may not receive a developer grant (the quality-list switch), or undefined. */
@@ -64,38 +65,39 @@ export class Treasury {
         this.marks = new OperationMarks(retries, OPERATION_LEASE_NS);
     }
 
-    checkPayout(kind: PayoutKind, payments: { to: Account; amount: bigint }[], reason: string): Check<string> {
-        if (payments.length === 0) return { Err: 'no payment' };
-        if (kind === 'grant' && payments.length !== 1) return { Err: 'a grant pays one account' };
-        if (payments.length > MAX_AIRDROP_RECIPIENTS) return { Err: `an airdrop batch pays at most ${MAX_AIRDROP_RECIPIENTS} accounts` };
+    checkPayout(kind: PayoutKind, payments: { to: Account; amount: bigint }[], reason: string): GovernanceOutcome<string> {
+        const count = (message: string, maximum: number) => ({ Err: { WrongRecipientCount: { message, got: payments.length, maximum } } });
+        if (payments.length === 0) return count('no payment', kind === 'grant' ? 1 : MAX_AIRDROP_RECIPIENTS);
+        if (kind === 'grant' && payments.length !== 1) return count('a grant pays one account', 1);
+        if (payments.length > MAX_AIRDROP_RECIPIENTS) return count(`an airdrop batch pays at most ${MAX_AIRDROP_RECIPIENTS} accounts`, MAX_AIRDROP_RECIPIENTS);
         const bad = reasonProblem(reason);
-        if (bad !== undefined) return { Err: bad };
+        if (bad !== undefined) return { Err: invalidReason(bad) };
         let total = 0n;
         for (let i = 0; i < payments.length; i++) {
             const p = payments[i];
             const problem = accountProblem(p.to);
-            if (problem !== undefined) return { Err: `payment ${i}: ${problem}` };
-            if (typeof p.amount !== 'bigint' || p.amount <= 0n) return { Err: `payment ${i}: the amount must be positive` };
+            if (problem !== undefined) return { Err: { InvalidAccount: { message: `payment ${i}: ${problem}`, index: i } } };
+            if (typeof p.amount !== 'bigint' || p.amount <= 0n) return { Err: { AmountNotPositive: { message: `payment ${i}: the amount must be positive`, index: i } } };
             total += p.amount;
         }
         if (kind === 'grant') {
             const gated = this.grantGate(payments[0].to);
-            if (gated !== undefined) return { Err: gated };
+            if (gated !== undefined) return { Err: { GrantNotAllowed: { message: gated } } };
         }
         const t = this.log.totals();
         const used = kind === 'grant' ? t.granted : t.airdropped;
         const pool = kind === 'grant' ? GRANT_POOL_E8S : AIRDROP_POOL_E8S;
-        if (used + total > pool) return { Err: `the ${kind} pool has ${formatAmount(pool - used)} EMC left; this pays ${formatAmount(total)} EMC` };
+        if (used + total > pool) return { Err: { PoolExhausted: { message: `the ${kind} pool has ${formatAmount(pool - used)} EMC left; this pays ${formatAmount(total)} EMC`, pool: kind, left: pool - used, requested: total } } };
         const who = kind === 'grant' ? `to ${accountText(payments[0].to)}` : `to ${payments.length} account${payments.length === 1 ? '' : 's'}`;
         return { Ok: `Pay a developer ${kind === 'grant' ? 'grant' : 'ecosystem airdrop'} of ${formatAmount(total)} EMC ${who} from the treasury (${reason}). The ${kind} pool keeps ${formatAmount(pool - used - total)} EMC.` };
     }
 
     /** Pays a grant or an airdrop batch from the treasury: records first, then one transfer per payment. */
-    async pay(caller: Uint8Array, kind: PayoutKind, payments: { to: Account; amount: bigint }[], reason: string): Promise<ProtocolOutcome<Payout[]>> {
+    async pay(caller: Uint8Array, kind: PayoutKind, payments: { to: Account; amount: bigint }[], reason: string): Promise<GovernanceOutcome<Payout[]>> {
         const denied = this.governance.authorize(caller);
         if (denied !== undefined) return { Err: denied };
         const c = this.checkPayout(kind, payments, reason);
-        if ('Err' in c) return { Err: { InvalidArgument: { reason: c.Err } } };
+        if ('Err' in c) return c;
         const now = this.now();
         let t = this.log.totals();
         const created: Payout[] = [];

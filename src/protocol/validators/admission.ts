@@ -12,7 +12,9 @@ import { isAnonymous } from '../../ledger/account';
 import type { Env } from '../../lib/env';
 import { bytesEqual } from '../../lib/storage/bytes';
 import type { Config } from '../model/config';
-import { err, type ProtocolOutcome } from '../model/errors';
+import { err, nodeBusy, nodeNotFound, wrongStatus } from '../model/errors';
+import { notGovernance } from '../governance/errors';
+import type { AdmissionOutcome } from './errors';
 import { DAY_NS } from '../model/params';
 import type { NodeBook } from '../nodes/book';
 import type { NodeRecord, StakeTerm } from '../nodes/record';
@@ -39,34 +41,37 @@ export class Admission {
     ) {}
 
     /** The checks of an admission, without writing (validate_admit_validators uses them too). */
-    check(nodeIds: string[]): ProtocolOutcome<NodeRecord[]> {
+    check(nodeIds: string[]): AdmissionOutcome<NodeRecord[]> {
         const paused = this.config.pausedError();
         if (paused !== undefined) return err(paused);
         const distinct = new Set(nodeIds);
-        if (distinct.size !== nodeIds.length) return err({ InvalidArgument: { reason: 'a node id appears twice in the batch' } });
+        if (distinct.size !== nodeIds.length) {
+            const twice = nodeIds.find((id, i) => nodeIds.indexOf(id) !== i) ?? '';
+            return err({ DuplicateNodeId: { message: `node id ${twice} appears twice in the batch`, node_id: twice } });
+        }
         const expected = admissionBatchSize(this.activeCount());
-        if (nodeIds.length !== expected) return err({ WrongBatchSize: { expected, got: nodeIds.length } });
+        if (nodeIds.length !== expected) return err({ WrongBatchSize: { message: `the batch must admit ${expected} validators (the set's next 3F+1 size), not ${nodeIds.length}`, expected, got: nodeIds.length } });
         const nodes: NodeRecord[] = [];
         for (const id of nodeIds) {
             const n = this.book.byId(id);
-            if (n === undefined) return err({ NodeNotFound: { node_id: id } });
-            if (n.type !== 'validator' || n.status !== 'candidate') return err({ WrongStatus: { node_id: id, status: n.status, expected: 'candidate' } });
-            if (n.op !== undefined) return err({ NodeBusy: { node_id: id, operation: n.op.kind } });
+            if (n === undefined) return err(nodeNotFound(id));
+            if (n.type !== 'validator' || n.status !== 'candidate') return err(wrongStatus(id, n.status, 'candidate'));
+            if (n.op !== undefined) return err(nodeBusy(id, n.op.kind));
             nodes.push(n);
         }
         return { Ok: nodes };
     }
 
     /** What an SNS proposal to admit `nodeIds` shows (validate_admit_validators), or why it would fail. */
-    describe(nodeIds: string[]): ProtocolOutcome<string> {
+    describe(nodeIds: string[]): AdmissionOutcome<string> {
         const r = this.check(nodeIds);
         if ('Err' in r) return r;
         return { Ok: `Admit ${nodeIds.length} validator(s): ${nodeIds.join(', ')}; the set grows to ${this.activeCount() + nodeIds.length}.` };
     }
 
     /** Governance admits exactly the batch that brings the set to its next 3F+1 size. */
-    admit(caller: Uint8Array, nodeIds: string[]): ProtocolOutcome<NodeRecord[]> {
-        if (isAnonymous(caller) || !bytesEqual(caller, this.config.get().governance)) return err({ NotAuthorized: { reason: 'only the governance principal may call this method' } });
+    admit(caller: Uint8Array, nodeIds: string[]): AdmissionOutcome<NodeRecord[]> {
+        if (isAnonymous(caller) || !bytesEqual(caller, this.config.get().governance)) return err(notGovernance());
         const checked = this.check(nodeIds);
         if ('Err' in checked) return checked;
         const before = this.activeCount();

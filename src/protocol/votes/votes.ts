@@ -19,14 +19,15 @@
  *
  * Stores: records (id → record), ballots (id ‖ voter node → 0/1), deadlines (closes_at ‖ id → empty,
  * removed when the vote is closed), open (kind ‖ node → id: one open vote of each kind per node),
- * state ([1] → next id).
+ * state ([1] → next id). Refusals are the named cases of `VoteError` (./errors.ts).
  */
 import { Reader, Writer } from '../../lib/storage/binary';
 import { bytesEqual, concat, readU64be, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { isAnonymous } from '../../ledger/account';
 import { NODE_TYPES, type NodeRecord, type NodeType } from '../nodes/record';
-import type { ProtocolError } from '../model/errors';
+import { anonymousCaller, err, nodeFrozen, nodeNotFound, notNodeOperator, wrongStatus, type PausedError } from '../model/errors';
+import type { VoteError } from './errors';
 import type { VoteEffects } from './effects';
 import type { ProtocolParams } from '../model/params';
 import { reasonProblem } from '../model/bounds';
@@ -79,12 +80,12 @@ export interface VoteHost {
     /** The validators that may vote in batches now (at most `max`). */
     votingValidators(max: number): NodeRecord[];
     isVotingValidator(operator: Uint8Array): boolean;
-    pausedError(): ProtocolError | undefined;
+    pausedError(): PausedError | undefined;
     /** What a decided vote does to the node (src/protocol/votes/effects.ts). */
     effects: Pick<VoteEffects, 'disqualify' | 'freeze' | 'unfreeze' | 'impeachmentProblem' | 'holdStake'>;
 }
 
-type Result<T> = { Ok: T } | { Err: ProtocolError };
+type Result<T> = { Ok: T } | { Err: VoteError };
 
 const KINDS: VoteKind[] = ['impeachment', 'key_rotation'];
 const STATUSES: VoteStatus[] = ['open', 'passed', 'failed'];
@@ -108,17 +109,17 @@ export class Votes {
         if ('Err' in accuser) return accuser;
         const a = accuser.Ok;
         const accused = this.host.byId(accusedId);
-        if (accused === undefined) return err({ NotFound: { what: 'node', id: accusedId } });
-        if (accused.index === a.index) return err({ InvalidArgument: { reason: 'a node cannot impeach itself' } });
-        if (accused.type !== a.type) return err({ InvalidArgument: { reason: `a ${a.type} can only impeach another ${a.type}` } });
-        if (accused.status !== 'active') return err({ WrongStatus: { node_id: accusedId, status: accused.status, expected: 'active' } });
+        if (accused === undefined) return err(nodeNotFound(accusedId));
+        if (accused.index === a.index) return err({ SelfImpeachment: { message: 'a node cannot impeach itself', node_id: accusedId } });
+        if (accused.type !== a.type) return err({ WrongNodeType: { message: `a ${a.type} can only impeach another ${a.type}`, node_type: accused.type, expected: a.type } });
+        if (accused.status !== 'active') return err(wrongStatus(accusedId, accused.status, 'active'));
         const ended = this.host.effects.impeachmentProblem(accused);
-        if (ended !== undefined) return err({ WrongStatus: { node_id: accusedId, status: ended, expected: 'a node whose stake term has not ended' } });
+        if (ended !== undefined) return err(wrongStatus(accusedId, ended, 'a node whose stake term has not ended'));
         const bad = reasonProblem(reason);
-        if (bad !== undefined) return err({ InvalidArgument: { reason: bad } });
+        if (bad !== undefined) return err({ InvalidReason: { message: bad } });
         const openKey = this.openKey('impeachment', accused.index);
         const existing = this.kv.open.get(openKey);
-        if (existing !== undefined) return err({ InvalidArgument: { reason: `impeachment ${readU64be(existing)} against ${accusedId} is already open` } });
+        if (existing !== undefined) return err({ ImpeachmentOpen: { message: `impeachment ${readU64be(existing)} against ${accusedId} is already open`, id: readU64be(existing), node_id: accusedId } });
         const now = this.host.now();
         const electorate = this.host.count(a.type) - 1;
         const v: VoteRecord = {
@@ -149,15 +150,15 @@ export class Votes {
 
     voteImpeachment(caller: Uint8Array, id: bigint, voterId: string, yes: boolean): Result<VoteRecord> {
         const v = this.get(id);
-        if (v === undefined || v.kind !== 'impeachment') return err({ NotFound: { what: 'impeachment', id: String(id) } });
+        if (v === undefined || v.kind !== 'impeachment') return err({ VoteNotFound: { message: `no impeachment ${id}`, id, kind: 'impeachment' } });
         const voter = this.voterNode(caller, voterId);
         if ('Err' in voter) return voter;
         const n = voter.Ok;
-        if (n.index === v.node) return err({ NotAuthorized: { reason: 'the accused cannot vote on its own impeachment' } });
-        if (n.type !== v.nodeType) return err({ NotAuthorized: { reason: `only ${v.nodeType}s vote on this impeachment` } });
-        if ((n.admittedAt ?? n.registeredAt) > v.openedAt) return err({ NotAuthorized: { reason: 'only nodes active when the vote opened may vote' } });
-        if (v.status !== 'open' || this.host.now() >= v.closesAt) return err({ VoteClosed: { id, outcome: this.host.now() >= v.closesAt && v.status === 'open' ? 'failed' : v.status } });
-        if (this.kv.ballots.has(this.ballotKey(id, n.index))) return err({ AlreadyVoted: { id } });
+        if (n.index === v.node) return err({ AccusedCannotVote: { message: 'the accused cannot vote on its own impeachment', node_id: voterId } });
+        if (n.type !== v.nodeType) return err({ WrongNodeType: { message: `only ${v.nodeType}s vote on this impeachment`, node_type: n.type, expected: v.nodeType } });
+        if ((n.admittedAt ?? n.registeredAt) > v.openedAt) return err({ NotInElectorate: { message: 'only nodes active when the vote opened may vote', node_id: voterId } });
+        if (v.status !== 'open' || this.host.now() >= v.closesAt) return err(voteClosed(id, this.host.now() >= v.closesAt && v.status === 'open' ? 'failed' : v.status));
+        if (this.kv.ballots.has(this.ballotKey(id, n.index))) return err({ AlreadyVoted: { message: `node ${voterId} already voted in vote ${id}`, id } });
         return { Ok: this.cast(v, n.index, yes) };
     }
 
@@ -167,11 +168,11 @@ export class Votes {
         const own = this.ownNode(caller, nodeId);
         if ('Err' in own) return own;
         const n = own.Ok;
-        if (n.type !== 'validator' || n.status !== 'active') return err({ WrongStatus: { node_id: nodeId, status: n.type === 'validator' ? n.status : n.type, expected: 'an active validator' } });
-        if (n.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a validator without an open key report' } });
-        if (!(newOperator instanceof Uint8Array) || newOperator.length > 29 || isAnonymous(newOperator) || newOperator.length === 0) return err({ InvalidArgument: { reason: 'the new operator must be a non-anonymous principal' } });
-        if (bytesEqual(newOperator, n.operator)) return err({ InvalidArgument: { reason: 'the new operator is the current one' } });
-        if (this.host.isVotingValidator(newOperator)) return err({ InvalidArgument: { reason: 'the new operator already runs a validator' } });
+        if (n.type !== 'validator' || n.status !== 'active') return err(wrongStatus(nodeId, n.type === 'validator' ? n.status : n.type, 'an active validator'));
+        if (n.frozen === true) return err(nodeFrozen(nodeId));
+        if (!(newOperator instanceof Uint8Array) || newOperator.length > 29 || isAnonymous(newOperator) || newOperator.length === 0) return err(invalidNewOperator('the new operator must be a non-anonymous principal'));
+        if (bytesEqual(newOperator, n.operator)) return err(invalidNewOperator('the new operator is the current one'));
+        if (this.host.isVotingValidator(newOperator)) return err(invalidNewOperator('the new operator already runs a validator'));
         const voters = this.host
             .votingValidators(MAX_KEY_ELECTORATE)
             .filter((x) => x.index !== n.index)
@@ -207,15 +208,16 @@ export class Votes {
 
     answerKeyReport(caller: Uint8Array, id: bigint, voterId: string, confirm: boolean): Result<VoteRecord> {
         const v = this.get(id);
-        if (v === undefined || v.kind !== 'key_rotation') return err({ NotFound: { what: 'key report', id: String(id) } });
-        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot answer' } });
+        if (v === undefined || v.kind !== 'key_rotation') return err({ VoteNotFound: { message: `no key report ${id}`, id, kind: 'key report' } });
+        if (isAnonymous(caller)) return err(anonymousCaller('the anonymous principal cannot answer'));
         const n = this.host.byId(voterId);
-        if (n === undefined) return err({ NodeNotFound: { node_id: voterId } });
-        if (!bytesEqual(n.operator, caller)) return err({ NotAuthorized: { reason: 'only the validator’s operator can answer for it' } });
-        if (!v.voters.includes(n.index)) return err({ NotAuthorized: { reason: 'only the validators that could vote when the key was reported answer it' } });
-        if (n.frozen === true || n.status !== 'active') return err({ WrongStatus: { node_id: voterId, status: n.frozen === true ? 'frozen' : n.status, expected: 'an active validator' } });
-        if (this.host.now() >= v.closesAt) return err({ VoteClosed: { id, outcome: v.status === 'open' ? 'failed' : v.status } });
-        if (this.kv.ballots.has(this.ballotKey(id, n.index))) return err({ AlreadyVoted: { id } });
+        if (n === undefined) return err(nodeNotFound(voterId));
+        if (!bytesEqual(n.operator, caller)) return err(notNodeOperator(voterId, 'only the validator’s operator can answer for it'));
+        if (!v.voters.includes(n.index)) return err({ NotInElectorate: { message: 'only the validators that could vote when the key was reported answer it', node_id: voterId } });
+        if (n.frozen === true) return err(nodeFrozen(voterId));
+        if (n.status !== 'active') return err(wrongStatus(voterId, n.status, 'an active validator'));
+        if (this.host.now() >= v.closesAt) return err(voteClosed(id, v.status === 'open' ? 'failed' : v.status));
+        if (this.kv.ballots.has(this.ballotKey(id, n.index))) return err({ AlreadyVoted: { message: `node ${voterId} already voted in vote ${id}`, id } });
         return { Ok: this.cast(v, n.index, confirm) };
     }
 
@@ -301,12 +303,12 @@ export class Votes {
 
     /** The caller's node `nodeId` (not anonymous, not paused, the caller operates it). */
     private ownNode(caller: Uint8Array, nodeId: string): Result<NodeRecord> {
-        if (isAnonymous(caller)) return err({ NotAuthorized: { reason: 'the anonymous principal cannot take part in peer votes' } });
+        if (isAnonymous(caller)) return err(anonymousCaller('the anonymous principal cannot take part in peer votes'));
         const paused = this.host.pausedError();
         if (paused !== undefined) return err(paused);
         const n = this.host.byId(nodeId);
-        if (n === undefined) return err({ NodeNotFound: { node_id: nodeId } });
-        if (!bytesEqual(n.operator, caller)) return err({ NotAuthorized: { reason: 'only the node’s operator can act for it' } });
+        if (n === undefined) return err(nodeNotFound(nodeId));
+        if (!bytesEqual(n.operator, caller)) return err(notNodeOperator(nodeId, 'only the node’s operator can act for it'));
         return { Ok: n };
     }
 
@@ -315,8 +317,8 @@ export class Votes {
         const own = this.ownNode(caller, nodeId);
         if ('Err' in own) return own;
         const n = own.Ok;
-        if (n.status !== 'active') return err({ WrongStatus: { node_id: nodeId, status: n.status, expected: 'active' } });
-        if (n.frozen === true) return err({ WrongStatus: { node_id: nodeId, status: 'frozen', expected: 'a node whose key is not reported compromised' } });
+        if (n.status !== 'active') return err(wrongStatus(nodeId, n.status, 'active'));
+        if (n.frozen === true) return err(nodeFrozen(nodeId));
         return { Ok: n };
     }
 
@@ -339,9 +341,8 @@ export class Votes {
     }
 }
 
-function err(e: ProtocolError): { Err: ProtocolError } {
-    return { Err: e };
-}
+const voteClosed = (id: bigint, outcome: string): VoteError => ({ VoteClosed: { message: `vote ${id} is closed (${outcome})`, id, outcome } });
+const invalidNewOperator = (message: string): VoteError => ({ InvalidNewOperator: { message } });
 
 export function encodeVote(v: VoteRecord): Uint8Array {
     const w = new Writer(256);

@@ -110,7 +110,7 @@ describe('emc_protocol VOTE_BALLOTS (53), VOTE_DEADLINES (54), VOTE_OPEN (55), V
         expect(v.list(0n, 10).map((r) => [r.id, r.nodeId, r.yes, r.no, r.status])).toEqual([[0n, 'r2', 1, 1, 'open']]);
         expect([v.ballot(0n, 5n), v.ballot(0n, 7n), v.ballot(0n, 8n)]).toEqual([true, false, undefined]);
         expect(v.nextDeadline()).toBe(T + 7n * DAY);
-        expect(v.openImpeachment(Uint8Array.of(0xa4), 'r4', 'r2', 'again')).toEqual({ Err: { InvalidArgument: { reason: 'impeachment 0 against r2 is already open' } } });
+        expect(v.openImpeachment(Uint8Array.of(0xa4), 'r4', 'r2', 'again')).toEqual({ Err: { ImpeachmentOpen: { message: 'impeachment 0 against r2 is already open', id: 0n, node_id: 'r2' } } });
     });
 });
 

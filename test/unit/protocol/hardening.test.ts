@@ -48,15 +48,15 @@ describe('1. values that would wrap in storage are refused', () => {
         const { protocol, env, ledger } = newProtocol([[1, 2_000_000n * EMC]]);
         ledger.approve(operator(1), 1_500_000n * EMC);
         env.as(operator(1));
-        for (const [type, days, amount] of [
-            ['router', 65_536, 100_000n * EMC],
-            ['validator', 65_536 + 360, 1_000_000n * EMC],
-            ['router', MAX_TERM_DAYS + 1, 100_000n * EMC],
-            ['router', 180, U64],
-            ['router', 180, U64 + 100_000n * EMC],
+        for (const [type, days, amount, refusal] of [
+            ['router', 65_536, 100_000n * EMC, 'DaysOutOfRange'],
+            ['validator', 65_536 + 360, 1_000_000n * EMC, 'DaysOutOfRange'],
+            ['router', MAX_TERM_DAYS + 1, 100_000n * EMC, 'DaysOutOfRange'],
+            ['router', 180, U64, 'AmountOutOfRange'],
+            ['router', 180, U64 + 100_000n * EMC, 'AmountOutOfRange'],
         ] as const) {
             const r = await protocol.stakes.registerNode({ node_id: `n${days}x${amount}`, node_type: type, wallet: wallet(1), stake: { amount, lock_days: days } });
-            expect(r).toMatchObject({ Err: { InvalidArgument: {} } });
+            expect(r).toMatchObject({ Err: { [refusal]: {} } });
         }
         expect(ledger.calls).toEqual([]);
         expect(protocol.config.nextIndex()).toBe(0n);
@@ -71,11 +71,11 @@ describe('1. values that would wrap in storage are refused', () => {
         env.as(operator(1));
         expect(await protocol.stakes.registerNode({ node_id: 'router1', node_type: 'router', wallet: wallet(1), stake: { amount: 100_000n * EMC, lock_days: 180 } })).toHaveProperty('Ok');
         const calls = ledger.calls.length;
-        expect(await protocol.stakes.renew('router1', 65_536, 0n)).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.stakes.renew('router1', MAX_TERM_DAYS, 0n)).toMatchObject({ Err: { RenewalNotAllowed: { reason: `a renewal may leave at most ${MAX_TERM_DAYS} days of term` } } });
-        expect(await protocol.stakes.renew('router1', 90, U64)).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.stakes.topUp('router1', U64)).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(await protocol.stakes.topUp('router1', 1n, new Uint8Array(40))).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.renew('router1', 65_536, 0n)).toMatchObject({ Err: { DaysOutOfRange: { minimum: 1, maximum: MAX_TERM_DAYS } } });
+        expect(await protocol.stakes.renew('router1', MAX_TERM_DAYS, 0n)).toMatchObject({ Err: { RenewalTooLong: { message: `a renewal may leave at most ${MAX_TERM_DAYS} days of term`, maximum_days: MAX_TERM_DAYS } } });
+        expect(await protocol.stakes.renew('router1', 90, U64)).toMatchObject({ Err: { AmountOutOfRange: {} } });
+        expect(await protocol.stakes.topUp('router1', U64)).toMatchObject({ Err: { AmountOutOfRange: { minimum: 1n } } });
+        expect(await protocol.stakes.topUp('router1', 1n, new Uint8Array(40))).toMatchObject({ Err: { InvalidSubaccount: {} } });
         expect(ledger.calls.length).toBe(calls);
         expect(protocol.registry.byId('router1')?.stake).toMatchObject({ termEnd: T0 + 180n * DAY, renewals: 0 });
         expect(await protocol.stakes.renew('router1', 90, 0n)).toMatchObject({ Ok: { stake: { termEnd: T0 + 270n * DAY, renewals: 1 } } });
@@ -263,7 +263,7 @@ describe('7. free registrations are bounded', () => {
         const { protocol, env, ledger } = newProtocol([[1, 1_000n * EMC]]);
         env.as(operator(1));
         for (let i = 0; i < MAX_UNSTAKED_PER_OPERATOR; i++) expect(await protocol.stakes.registerNode({ node_id: `gpu${i}`, node_type: 'compute', wallet: wallet(1) })).toHaveProperty('Ok');
-        expect(await protocol.stakes.registerNode({ node_id: 'gpuX', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.stakes.registerNode({ node_id: 'gpuX', node_type: 'compute', wallet: wallet(1) })).toMatchObject({ Err: { TooManyUnstaked: { maximum: MAX_UNSTAKED_PER_OPERATOR } } });
         ledger.approve(operator(1), 100n * EMC);
         expect(await protocol.stakes.registerNode({ node_id: 'gpuS', node_type: 'compute', wallet: wallet(1), stake: { amount: 10n * EMC, lock_days: 7 } })).toHaveProperty('Ok');
         // A PoC confirmation frees a place.
@@ -321,7 +321,7 @@ describe('8. what validates executes: one text rule for validate_m and m', () =>
         }
         const long = `${'é'.repeat(499)}xx`;
         expect(utf8Length(long)).toBe(MAX_REASON_BYTES);
-        expect(t.votes.openImpeachment(operator(2), 'r2', 'r1', `${long}x`)).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(t.votes.openImpeachment(operator(2), 'r2', 'r1', `${long}x`)).toMatchObject({ Err: { InvalidReason: {} } });
         const v = t.votes.openImpeachment(operator(2), 'r2', 'r1', long);
         expect(v).toHaveProperty('Ok');
         expect(t.votes.get(0n)?.reason).toBe(long);

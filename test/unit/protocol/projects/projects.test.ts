@@ -38,7 +38,7 @@ describe('ecosystem projects (spec §13.3)', () => {
         expect(pj.setRestriction(GOVERNANCE, true)).toHaveProperty('Ok');
         expect(pj.checkRestriction(true)).toHaveProperty('Err');
         expect(protocol.treasury.checkPayout('grant', [{ to: { owner: operator(1) }, amount: EMC }], 'grant')).toHaveProperty('Err');
-        expect(await protocol.treasury.pay(GOVERNANCE, 'grant', [{ to: { owner: operator(1) }, amount: EMC }], 'grant')).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(await protocol.treasury.pay(GOVERNANCE, 'grant', [{ to: { owner: operator(1) }, amount: EMC }], 'grant')).toMatchObject({ Err: { GrantNotAllowed: {} } });
         pj.setStatus(GOVERNANCE, 0n, 'quality', 'audited', undefined);
         expect(await protocol.treasury.pay(GOVERNANCE, 'grant', [{ to: { owner: operator(1), subaccount: new Uint8Array(32).fill(1) }, amount: EMC }], 'grant')).toMatchObject({ Ok: [{ status: 'paid' }] });
         expect(protocol.treasury.checkPayout('grant', [{ to: { owner: operator(2) }, amount: EMC }], 'grant')).toHaveProperty('Err');

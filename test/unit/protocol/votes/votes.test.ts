@@ -14,10 +14,10 @@ describe('impeachment', () => {
         const opened = n.votes.openImpeachment(operator(1), 'v1', 'v13', 'signed two conflicting batches at height 9');
         expect(opened).toMatchObject({ Ok: { id: 0n, electorate: 12, yes: 1, no: 0, status: 'open' } });
         // The accused cannot vote; each voter once.
-        expect(n.votes.voteImpeachment(operator(13), 0n, 'v13', false)).toMatchObject({ Err: { NotAuthorized: {} } });
-        expect(n.votes.voteImpeachment(operator(1), 0n, 'v1', true)).toEqual({ Err: { AlreadyVoted: { id: 0n } } });
+        expect(n.votes.voteImpeachment(operator(13), 0n, 'v13', false)).toMatchObject({ Err: { AccusedCannotVote: { node_id: 'v13' } } });
+        expect(n.votes.voteImpeachment(operator(1), 0n, 'v1', true)).toMatchObject({ Err: { AlreadyVoted: { id: 0n } } });
         // Someone else's node cannot be voted with.
-        expect(n.votes.voteImpeachment(operator(2), 0n, 'v3', true)).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(n.votes.voteImpeachment(operator(2), 0n, 'v3', true)).toMatchObject({ Err: { NotNodeOperator: { node_id: 'v3' } } });
         for (const i of [2, 3, 4, 5, 6]) expect(n.votes.voteImpeachment(operator(i), 0n, `v${i}`, true)).toMatchObject({ Ok: { status: 'open' } });
         // 7 of 12 > half: passed at once.
         expect(n.votes.voteImpeachment(operator(7), 0n, 'v7', true)).toMatchObject({ Ok: { status: 'passed', yes: 7 } });
@@ -38,7 +38,7 @@ describe('impeachment', () => {
         expect(n.votes.openImpeachment(operator(21), 'r21', 'r22', 'offline for days')).toMatchObject({ Ok: { electorate: 4, yes: 1 } });
         expect(n.votes.voteImpeachment(operator(23), 0n, 'r23', true)).toMatchObject({ Ok: { status: 'open', yes: 2 } });
         // Routers vote on routers only.
-        expect(n.votes.voteImpeachment(operator(1), 0n, 'v1', true)).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(n.votes.voteImpeachment(operator(1), 0n, 'v1', true)).toMatchObject({ Err: { WrongNodeType: { node_type: 'validator', expected: 'router' } } });
         n.env.time += 7n * DAY;
         expect(n.votes.voteImpeachment(operator(24), 0n, 'r24', true)).toMatchObject({ Err: { VoteClosed: { outcome: 'failed' } } });
         await n.protocol.maintenance.run();
@@ -49,10 +49,10 @@ describe('impeachment', () => {
         expect(n.votes.voteImpeachment(operator(23), 1n, 'r23', false)).toMatchObject({ Ok: { status: 'open' } });
         expect(n.votes.voteImpeachment(operator(24), 1n, 'r24', false)).toMatchObject({ Ok: { status: 'failed' } });
         // Bad input changes nothing.
-        expect(n.votes.openImpeachment(operator(21), 'r21', 'v2', 'x')).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(n.votes.openImpeachment(operator(21), 'r21', 'r21', 'x')).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(n.votes.openImpeachment(operator(21), 'r21', 'r22', '')).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(n.votes.openImpeachment(new Uint8Array([4]), 'r21', 'r22', 'anon')).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(n.votes.openImpeachment(operator(21), 'r21', 'v2', 'x')).toMatchObject({ Err: { WrongNodeType: { node_type: 'validator', expected: 'router' } } });
+        expect(n.votes.openImpeachment(operator(21), 'r21', 'r21', 'x')).toMatchObject({ Err: { SelfImpeachment: { node_id: 'r21' } } });
+        expect(n.votes.openImpeachment(operator(21), 'r21', 'r22', '')).toMatchObject({ Err: { InvalidReason: {} } });
+        expect(n.votes.openImpeachment(new Uint8Array([4]), 'r21', 'r22', 'anon')).toMatchObject({ Err: { AnonymousCaller: {} } });
         expect(n.votes.count()).toBe(2n);
     });
 });
@@ -69,8 +69,8 @@ describe('key compromise', () => {
         expect(n.registry.validatorIndex(operator(13))).toBeUndefined();
         // Frozen: no claims, no changes.
         n.env.as(operator(13));
-        expect(await n.protocol.claims.claim('v13')).toMatchObject({ Err: { WrongStatus: { status: 'frozen' } } });
-        expect(await n.protocol.stakes.topUp('v13', 1n)).toMatchObject({ Err: { WrongStatus: { status: 'frozen' } } });
+        expect(await n.protocol.claims.claim('v13')).toMatchObject({ Err: { NodeFrozen: { node_id: 'v13' } } });
+        expect(await n.protocol.stakes.topUp('v13', 1n)).toMatchObject({ Err: { NodeFrozen: { node_id: 'v13' } } });
         n.env.time += HOUR;
         for (const i of [1, 2, 3, 4, 5, 6]) expect(n.votes.answerKeyReport(operator(i), 0n, `v${i}`, true)).toMatchObject({ Ok: { status: 'open' } });
         expect(n.votes.answerKeyReport(operator(7), 0n, 'v7', false)).toMatchObject({ Ok: { status: 'open' } });
@@ -82,7 +82,7 @@ describe('key compromise', () => {
         expect(n.registry.validatorIndex(operator(13))).toBeUndefined();
         // The old key controls nothing any more; the new one does.
         n.env.as(operator(13));
-        expect(await n.protocol.stakes.topUp('v13', 1n)).toMatchObject({ Err: { NotAuthorized: {} } });
+        expect(await n.protocol.stakes.topUp('v13', 1n)).toMatchObject({ Err: { NotNodeOperator: { node_id: 'v13' } } });
         // Late answers (before the deadline) are recorded; at the deadline the silent ones are listed.
         expect(n.votes.answerKeyReport(operator(9), 0n, 'v9', true)).toMatchObject({ Ok: { status: 'passed', yes: 8 } });
         n.env.time += HOUR;
@@ -113,10 +113,10 @@ describe('key compromise', () => {
 
     it('refuses bad reports and changes nothing', async () => {
         const n = await network();
-        expect(n.votes.reportKeyCompromise(operator(12), 'v13', NEW_KEY)).toMatchObject({ Err: { NotAuthorized: {} } });
-        expect(n.votes.reportKeyCompromise(operator(13), 'v13', operator(13))).toMatchObject({ Err: { InvalidArgument: {} } });
-        expect(n.votes.reportKeyCompromise(operator(13), 'v13', operator(1))).toMatchObject({ Err: { InvalidArgument: { reason: 'the new operator already runs a validator' } } });
-        expect(n.votes.reportKeyCompromise(operator(13), 'v13', new Uint8Array([4]))).toMatchObject({ Err: { InvalidArgument: {} } });
+        expect(n.votes.reportKeyCompromise(operator(12), 'v13', NEW_KEY)).toMatchObject({ Err: { NotNodeOperator: { node_id: 'v13' } } });
+        expect(n.votes.reportKeyCompromise(operator(13), 'v13', operator(13))).toMatchObject({ Err: { InvalidNewOperator: { message: 'the new operator is the current one' } } });
+        expect(n.votes.reportKeyCompromise(operator(13), 'v13', operator(1))).toMatchObject({ Err: { InvalidNewOperator: { message: 'the new operator already runs a validator' } } });
+        expect(n.votes.reportKeyCompromise(operator(13), 'v13', new Uint8Array([4]))).toMatchObject({ Err: { InvalidNewOperator: { message: 'the new operator must be a non-anonymous principal' } } });
         expect(n.node('v13').frozen).toBeUndefined();
         expect(n.votes.count()).toBe(0n);
     });
