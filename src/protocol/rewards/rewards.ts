@@ -11,55 +11,13 @@
  * distributed = Σ over nodes of (credited × SCALE + remainder + W × (index − snapshot)).
  */
 import type { KV } from '../../lib/storage/kv';
-import { Reader, Writer } from '../../lib/storage/binary';
 import { u64be } from '../../lib/storage/bytes';
 import { emittedBefore, emittedWithin } from './schedule';
+import { decodeEpoch, decodeNode, decodeState, encodeEpoch, encodeNode, encodeState, type EpochRecord, type NodeRewards, type RewardsState } from './records';
+
+export type { EpochRecord, NodeRewards, RewardsState };
 
 export const INDEX_SCALE = 10n ** 24n;
-
-export interface RewardsState {
-    /** Epoch numbering: epoch `anchorEpoch` starts at `anchorTime`, each lasts `epochLength` ns. */
-    anchorEpoch: bigint;
-    anchorTime: bigint;
-    epochLength: bigint;
-    /** After a length change: the start of the epoch still running on the old length (it ends at anchorTime). */
-    prevStart: bigint;
-    /** The index and the books are advanced up to this time. */
-    lastUpdate: bigint;
-    index: bigint;
-    totalWeight: bigint;
-    eligible: bigint;
-    /** Σ inc × ΣW (SCALE units) and the rest of what was emitted (SCALE units). */
-    distributedScaled: bigint;
-    unallocatedScaled: bigint;
-    /** e8s minted to reward wallets. */
-    claimed: bigint;
-    /** The epoch the current accumulators belong to, and its emitted / distributed (scaled) so far. */
-    epoch: bigint;
-    epochEmitted: bigint;
-    epochDistributedScaled: bigint;
-}
-
-export interface NodeRewards {
-    weight: bigint;
-    snapshot: bigint;
-    /** Fraction of an e8s owed to the node, in SCALE units (never lost: it carries over). */
-    remainder: bigint;
-    credited: bigint;
-    claimed: bigint;
-}
-
-export interface EpochRecord {
-    epoch: bigint;
-    start: bigint;
-    end: bigint;
-    emitted: bigint;
-    distributed: bigint;
-    unallocated: bigint;
-    /** ΣE and the number of eligible nodes when the epoch closed. */
-    totalE: bigint;
-    eligible: bigint;
-}
 
 /** The reward books at a moment (`rewards_summary`); amounts in e8s, E × 10^8. */
 export interface RewardsTotals {
@@ -82,7 +40,6 @@ export interface RewardsStores {
 }
 
 const STATE_KEY = new Uint8Array([1]);
-const FORMAT = 1;
 /** An epoch-catch-up never walks more than this many epochs in one message. */
 export const MAX_EPOCHS_PER_ADVANCE = 5_000;
 
@@ -331,57 +288,4 @@ export class Rewards {
     }
 }
 
-
-function encodeState(s: RewardsState): Uint8Array {
-    const w = new Writer(256).u8(FORMAT);
-    for (const v of [s.anchorEpoch, s.anchorTime, s.epochLength, s.prevStart, s.lastUpdate, s.index, s.totalWeight, s.eligible, s.distributedScaled, s.unallocatedScaled, s.claimed, s.epoch, s.epochEmitted, s.epochDistributedScaled]) {
-        w.text(v.toString());
-    }
-    return w.done();
-}
-
-function decodeState(b: Uint8Array): RewardsState {
-    const r = new Reader(b);
-    if (r.u8() !== FORMAT) throw new Error('unknown rewards state format');
-    const n = (): bigint => BigInt(r.text());
-    return {
-        anchorEpoch: n(),
-        anchorTime: n(),
-        epochLength: n(),
-        prevStart: n(),
-        lastUpdate: n(),
-        index: n(),
-        totalWeight: n(),
-        eligible: n(),
-        distributedScaled: n(),
-        unallocatedScaled: n(),
-        claimed: n(),
-        epoch: n(),
-        epochEmitted: n(),
-        epochDistributedScaled: n(),
-    };
-}
-
-function encodeNode(n: NodeRewards): Uint8Array {
-    return new Writer(128).u8(FORMAT).text(n.weight.toString()).text(n.snapshot.toString()).text(n.remainder.toString()).text(n.credited.toString()).text(n.claimed.toString()).done();
-}
-
-function decodeNode(b: Uint8Array): NodeRewards {
-    const r = new Reader(b);
-    if (r.u8() !== FORMAT) throw new Error('unknown node rewards format');
-    return { weight: BigInt(r.text()), snapshot: BigInt(r.text()), remainder: BigInt(r.text()), credited: BigInt(r.text()), claimed: BigInt(r.text()) };
-}
-
-function encodeEpoch(e: EpochRecord): Uint8Array {
-    const w = new Writer(128).u8(FORMAT);
-    for (const v of [e.epoch, e.start, e.end, e.emitted, e.distributed, e.unallocated, e.totalE, e.eligible]) w.text(v.toString());
-    return w.done();
-}
-
-function decodeEpoch(b: Uint8Array): EpochRecord {
-    const r = new Reader(b);
-    if (r.u8() !== FORMAT) throw new Error('unknown epoch record format');
-    const n = (): bigint => BigInt(r.text());
-    return { epoch: n(), start: n(), end: n(), emitted: n(), distributed: n(), unallocated: n(), totalE: n(), eligible: n() };
-}
 
