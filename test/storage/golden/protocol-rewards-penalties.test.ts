@@ -15,37 +15,61 @@ const T = 1_750_000_000_000_000_000n;
 const HOUR = 3_600_000_000_000n;
 const MINUTE = 60_000_000_000n;
 
-/** Numbers stored as text: u8 length ‖ ASCII decimal digits, one after another. */
+/** Format 1: numbers stored as text: u8 length ‖ ASCII decimal digits, one after another. */
 function texts(...values: (bigint | number)[]): string {
     return h(...values.map((v) => h(String(v).length.toString(16).padStart(2, '0'), ascii(String(v)))));
+}
+
+/** Format 2: numbers as u8 k ‖ k u64 big-endian limbs, most significant first (k = 0 for zero). */
+function limbs(...values: (bigint | number)[]): string {
+    return h(
+        ...values.map((v) => {
+            const parts: string[] = [];
+            for (let x = BigInt(v); x > 0n; x >>= 64n) parts.unshift((x & ((1n << 64n) - 1n)).toString(16).padStart(16, '0'));
+            return h(parts.length.toString(16).padStart(2, '0'), ...parts);
+        }),
+    );
 }
 
 describe('emc_protocol REWARDS_STATE (43), NODE_REWARDS (44), EPOCHS (45)', () => {
     const stores = (): RewardsStores => ({ state: new MemoryKV(), nodes: new MemoryKV(), epochs: new MemoryKV() });
     const E0 = epochReward(0n);
 
-    it('writes format 1: the state under key 01, a node’s books and an epoch record under u64 BE keys, every number as text', () => {
+    it('writes the state and a node’s books in format 2 (numbers as u64 limbs) under key 01 and u64 BE keys, an epoch record in format 1 (numbers as text)', () => {
         const kv = stores();
         const r = new Rewards(kv);
         r.init(T, HOUR);
         // anchor epoch, anchor time, epoch length, previous start, last update, index, ΣW, eligible,
         // distributed and unallocated (×10^24), claimed, current epoch, its emitted and distributed (×10^24)
-        expect(dump(kv.state)).toEqual([['01', h('01', texts(0, T, HOUR, T, T, 0, 0, 0, 0, 0, 0, 0, 0, 0))]]);
+        expect(dump(kv.state)).toEqual([['01', h('02', limbs(0, T, HOUR, T, T, 0, 0, 0, 0, 0, 0, 0, 0, 0))]]);
         r.setWeight(3n, 100_000_000n, T);
         // weight, snapshot of the index, remainder (×10^24), credited, claimed
-        expect(dump(kv.nodes)).toEqual([[u64(3), h('01', texts(100_000_000n, 0, 0, 0, 0))]]);
+        expect(dump(kv.nodes)).toEqual([[u64(3), h('02', limbs(100_000_000n, 0, 0, 0, 0))]]);
         r.advance(T + HOUR);
         const index = (E0 * INDEX_SCALE) / 100_000_000n;
-        expect(dump(kv.state)).toEqual([['01', h('01', texts(0, T, HOUR, T, T + HOUR, index, 100_000_000n, 1, E0 * INDEX_SCALE, 0, 0, 1, 0, 0))]]);
+        expect(dump(kv.state)).toEqual([['01', h('02', limbs(0, T, HOUR, T, T + HOUR, index, 100_000_000n, 1, E0 * INDEX_SCALE, 0, 0, 1, 0, 0))]]);
         // epoch, start, end, emitted, distributed, unallocated (e8s), ΣE, eligible nodes
         expect(dump(kv.epochs)).toEqual([[u64(0), h('01', texts(0, T, T + HOUR, E0, E0, 0, 100_000_000n, 1))]]);
         r.settle(3n, T + HOUR);
         r.recordClaim(3n, 5n);
-        expect(dump(kv.nodes)).toEqual([[u64(3), h('01', texts(100_000_000n, index, 0, E0, 5))]]);
-        expect(dump(kv.state)[0][1]).toBe(h('01', texts(0, T, HOUR, T, T + HOUR, index, 100_000_000n, 1, E0 * INDEX_SCALE, 0, 5, 1, 0, 0)));
+        expect(dump(kv.nodes)).toEqual([[u64(3), h('02', limbs(100_000_000n, index, 0, E0, 5))]]);
+        expect(dump(kv.state)[0][1]).toBe(h('02', limbs(0, T, HOUR, T, T + HOUR, index, 100_000_000n, 1, E0 * INDEX_SCALE, 0, 5, 1, 0, 0)));
     });
 
-    it('reads them back', () => {
+    it('reads format 2 back, and an index above 2^128 (three limbs)', () => {
+        const big = (1n << 130n) + 7n;
+        const r = new Rewards({
+            state: load([['01', h('02', limbs(2, T + 10n, 600, T + 5n, T + 11n, big, 13, 14, 15, 16, 17, 18, 19, 20))]]),
+            nodes: load([[u64(3), h('02', limbs(21, big, 23, 0, 25))]]),
+            epochs: load([]),
+        });
+        expect(r.state().index).toBe(big);
+        expect(r.state().epochDistributedScaled).toBe(20n);
+        expect(r.node(3n)).toEqual({ weight: 21n, snapshot: big, remainder: 23n, credited: 0n, claimed: 25n });
+        expect(() => new Rewards({ ...stores(), nodes: load([[u64(3), h('02', '05', '00'.repeat(40))]]) }).node(3n)).toThrow(/5 limbs/);
+    });
+
+    it('reads format 1 back (records written before format 2)', () => {
         const r = new Rewards({
             state: load([['01', h('01', texts(2, T + 10n, 600, T + 5n, T + 11n, 12, 13, 14, 15, 16, 17, 18, 19, 20))]]),
             nodes: load([[u64(3), h('01', texts(21, 22, 23, 24, 25))]]),
@@ -57,7 +81,7 @@ describe('emc_protocol REWARDS_STATE (43), NODE_REWARDS (44), EPOCHS (45)', () =
         });
         expect(r.node(3n)).toEqual({ weight: 21n, snapshot: 22n, remainder: 23n, credited: 24n, claimed: 25n });
         expect(r.epochRecord(4n)).toEqual({ epoch: 4n, start: T, end: T + 1n, emitted: 26n, distributed: 27n, unallocated: 28n, totalE: 29n, eligible: 30n });
-        expect(() => new Rewards({ ...stores(), state: load([['01', h('02', texts(0))]]) }).state()).toThrow(/unknown rewards state format/);
+        expect(() => new Rewards({ ...stores(), state: load([['01', h('03', texts(0))]]) }).state()).toThrow(/unknown rewards state format/);
     });
 });
 
