@@ -15,6 +15,7 @@
  * Storage: MARKET_OPS (the operations), MARKET_RETRIES (the marks). Cost: two writes before and two
  * after each ledger call.
  */
+import { utf8 } from '../../lib/storage/binary';
 import type { Account } from '../../ledger/account';
 import { describeVariant, u64be } from '../../lib/storage/bytes';
 import { clipText, OPERATION_LEASE_NS } from '../model/bounds';
@@ -61,7 +62,7 @@ export class MarketOps {
     }
 
     memo(op: MarketOp): Uint8Array {
-        return new TextEncoder().encode(`emc:m:${SHORT[op.kind]}:${op.id}`);
+        return utf8(`emc:m:${SHORT[op.kind]}:${op.id}`);
     }
 
     /** One attempt: returns the final outcome once applied, `unknown` while it is not known, or undefined if a later attempt owns it. */

@@ -5,7 +5,7 @@
  * Cost: one map read or write per record; keys are fixed-width big-endian so queues sort by time.
  */
 import { accountKey, type Account } from '../../ledger/account';
-import { Reader, Writer } from '../../lib/storage/binary';
+import { Reader, utf8, Writer } from '../../lib/storage/binary';
 import { concat, readU64be, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { DEFAULT_MARKET_PARAMS, OP_KINDS, ORDER_STATUSES, PENDING_STATUSES, UNITS, type Credit, type MarketOp, type MarketState, type Offer, type Order, type Pending } from './model';
@@ -271,12 +271,12 @@ export class MarketStore {
     }
 
     referencePrice(service: string): bigint | undefined {
-        const raw = this.maps.referencePrices.get(new TextEncoder().encode(service));
+        const raw = this.maps.referencePrices.get(utf8(service));
         return raw === undefined ? undefined : readU64be(raw, 1);
     }
 
     setReferencePrice(service: string, price: bigint): void {
-        const key = new TextEncoder().encode(service);
+        const key = utf8(service);
         if (price === 0n) this.maps.referencePrices.delete(key);
         else this.maps.referencePrices.set(key, new Writer(9).u8(FMT).u64(price).done());
     }

@@ -3,6 +3,7 @@
  * (type, status) for paging, the stake-term expiry queue, and active validators by operator.
  * Every write goes through to a KV (stable memory in the canister).
  */
+import { utf8 } from '../../lib/storage/binary';
 import type { KV } from '../../lib/storage/kv';
 import { bytesEqual, concat, readU64be, u64be } from '../../lib/storage/bytes';
 import { decodeNode, encodeNode, NODE_STATUSES, NODE_TYPES, type NodeRecord, type NodeStatus, type NodeType } from './record';
@@ -138,6 +139,3 @@ export function typeStatusIndex(type: NodeType, status: NodeStatus): number {
     return NODE_TYPES.indexOf(type) * 16 + NODE_STATUSES.indexOf(status);
 }
 
-function utf8(s: string): Uint8Array {
-    return new TextEncoder().encode(s);
-}

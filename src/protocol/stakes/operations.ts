@@ -20,6 +20,7 @@
  * Storage: the node record (its `op`) and PROTOCOL_MEMORY.PENDING_OPS (the marks).
  * Cost: one record write and one mark write before each call, the same after.
  */
+import { utf8 } from '../../lib/storage/binary';
 import type { Account } from '../../ledger/account';
 import type { Env } from '../../lib/env';
 import { bytesEqual, describeVariant } from '../../lib/storage/bytes';
@@ -147,5 +148,5 @@ export function refusal(m: { refused: unknown } | { notExecuted: string }): { Er
 
 /** A readable memo, unique per operation: "emc:<kind>:<node index>:<operation number>" (≤ 32 bytes). */
 export function memoFor(kind: OperationKind, index: bigint, seq: number): Uint8Array {
-    return new TextEncoder().encode(`emc:${kind}:${index}:${seq}`);
+    return utf8(`emc:${kind}:${index}:${seq}`);
 }

@@ -16,7 +16,7 @@
  * Cost: two small writes before the call, two after it; one ledger call per attempt.
  */
 import type { Account } from '../../ledger/account';
-import { Reader, Writer } from '../../lib/storage/binary';
+import { Reader, utf8, Writer } from '../../lib/storage/binary';
 import { describeVariant, readU64be, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { clipText, OPERATION_LEASE_NS } from '../model/bounds';
@@ -98,7 +98,7 @@ export class Outbox {
     /** One attempt of an entry's transfer: marked before the await; only the latest attempt records the outcome. */
     async send(e: OutboxEntry): Promise<OutboxEntry> {
         const attempt = this.marks.start(e.id, this.now());
-        const memo = new TextEncoder().encode(`emc:out:${e.id}`);
+        const memo = utf8(`emc:out:${e.id}`);
         const pull = e.pullFrom;
         let m = await settle<unknown>(
             () =>

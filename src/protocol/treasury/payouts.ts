@@ -19,7 +19,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import { accountProblem, type Account } from '../../ledger/account';
-import { Reader, Writer } from '../../lib/storage/binary';
+import { Reader, utf8, Writer } from '../../lib/storage/binary';
 import { describeVariant, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { clipText, OPERATION_LEASE_NS, reasonProblem } from '../model/bounds';
@@ -140,7 +140,7 @@ export class Treasury {
     private async transfer(p: Payout): Promise<Payout> {
         const attempt = this.marks.start(p.id, this.now());
         let m = await settle(
-            () => this.ledger.transfer({ from_subaccount: TREASURY_SUBACCOUNT, to: p.to, amount: p.amount, memo: new TextEncoder().encode(`emc:pay:${p.id}`), created_at_time: p.createdAt }),
+            () => this.ledger.transfer({ from_subaccount: TREASURY_SUBACCOUNT, to: p.to, amount: p.amount, memo: utf8(`emc:pay:${p.id}`), created_at_time: p.createdAt }),
             2,
             attempt > 1,
         );
