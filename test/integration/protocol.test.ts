@@ -100,7 +100,7 @@ describe('emc_protocol with emc_ledger: registry, stakes, validator set, state-b
         };
         const digest = payloadDigest(payload);
         expect(Buffer.from(digest).equals(Buffer.from(clientDigest(payload)))).toBe(true);
-        expect(await net.protocol(computeOps[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })).toEqual({ Err: { NotAValidator: { message: 'the caller is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key' } } });
+        expect(await net.protocol(computeOps[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })).toEqual({ Err: { NotAValidator: { message: `the caller ${principalOf(computeOps[0]).toText()} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key` } } });
         expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest: new Uint8Array(32) })).toMatchObject({
             Err: { DigestMismatch: { message: `the digest sent (${'00'.repeat(32)}) is not the SHA-256 of the payload's Candid encoding (${Buffer.from(digest).toString('hex')}): recompute it from the payload as sent` } },
         });

@@ -143,8 +143,9 @@ export class Batches extends BatchRecords {
         checkU64(height, 'height');
         const paused = this.validators.paused?.();
         if (paused !== undefined) return { Err: batchPaused(paused) };
-        const v = this.validators.activeValidator(this.env.caller());
-        if (v === undefined) return { Err: notAValidator() };
+        const caller = this.env.caller();
+        const v = this.validators.activeValidator(caller);
+        if (v === undefined) return { Err: notAValidator(caller) };
         const tip = this.tip();
         if (tip !== undefined && height <= tip.height) return { Err: staleHeight(height, tip.height) };
         const problem = validatePayload(payload);
@@ -195,8 +196,9 @@ export class Batches extends BatchRecords {
         checkU64(height, 'height');
         const paused = this.validators.paused?.();
         if (paused !== undefined) return { Err: batchPaused(paused) };
-        const v = this.validators.activeValidator(this.env.caller());
-        if (v === undefined) return { Err: notAValidator() };
+        const caller = this.env.caller();
+        const v = this.validators.activeValidator(caller);
+        if (v === undefined) return { Err: notAValidator(caller) };
         const tip = this.tip();
         if (tip !== undefined && height <= tip.height) return this.voteConfirmed(v, height, digest, tip);
         if (!(digest instanceof Uint8Array) || digest.length !== 32) return { Err: unknownProposal(height, digest) };

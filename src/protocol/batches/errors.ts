@@ -5,6 +5,7 @@
  * in messages are hex.
  * Storage: none. Cost: none on success; a refusal builds one short string.
  */
+import { Principal } from '@dfinity/principal';
 import { C, type ValueOf } from '../../lib/candid/candid';
 import { toHex } from '../../lib/storage/bytes';
 import { msg, PAUSED_CASE, paused } from '../model/errors';
@@ -37,8 +38,9 @@ const hex = (b: Uint8Array): string => toHex(b);
 
 export const batchPaused = (reason: string): BatchError => paused(reason);
 
-export const notAValidator = (): BatchError => ({
-    NotAValidator: { message: 'the caller is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key' },
+/** `caller`: the principal bytes the call came from (named in the message: the wrong identity is the usual cause). */
+export const notAValidator = (caller: Uint8Array): BatchError => ({
+    NotAValidator: { message: `the caller ${Principal.fromUint8Array(caller).toText()} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key` },
 });
 
 export const staleHeight = (height: bigint, lastConfirmed: bigint): BatchError => ({

@@ -204,7 +204,7 @@ describe('payload limits', () => {
 
 // ---- callers and digests ----------------------------------------------------------------------
 
-const NOT_A_VALIDATOR = { Err: { NotAValidator: { message: 'the caller is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key' } } };
+const notAValidator = (p: Uint8Array) => ({ Err: { NotAValidator: { message: `the caller ${Principal.fromUint8Array(p).toText()} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key` } } });
 
 describe('who may propose and vote', () => {
     it('refuses non-validators and suspended validators, writing nothing', () => {
@@ -212,15 +212,15 @@ describe('who may propose and vote', () => {
         const p = payload(1);
         const before = t.dump();
         t.env.as(principal(42));
-        expect(t.batches.propose(1n, p, batchDigest(p))).toEqual(NOT_A_VALIDATOR);
-        expect(t.batches.vote(1n, batchDigest(p))).toEqual(NOT_A_VALIDATOR);
+        expect(t.batches.propose(1n, p, batchDigest(p))).toEqual(notAValidator(principal(42)));
+        expect(t.batches.vote(1n, batchDigest(p))).toEqual(notAValidator(principal(42)));
         t.env.as(principal(104)); // index 4: beyond the set
-        expect(t.batches.propose(1n, p, batchDigest(p))).toEqual(NOT_A_VALIDATOR);
+        expect(t.batches.propose(1n, p, batchDigest(p))).toEqual(notAValidator(principal(104)));
         t.validators.suspended.add(2);
-        expect(propose(t.as(2), 1n, p)).toEqual(NOT_A_VALIDATOR);
+        expect(propose(t.as(2), 1n, p)).toEqual(notAValidator(principal(102)));
         expect(t.dump()).toBe(before);
         ok(propose(t.as(0), 1n, p));
-        expect(t.as(2).vote(1n, batchDigest(p))).toEqual(NOT_A_VALIDATOR);
+        expect(t.as(2).vote(1n, batchDigest(p))).toEqual(notAValidator(principal(102)));
         t.validators.suspended.delete(2);
         expect(ok(t.as(2).vote(1n, batchDigest(p))).votes).toBe(2);
     });
