@@ -22,8 +22,9 @@
  *    validator's recorded height); naming another digest it is `ConflictingVote` (`voted` = the
  *    caller's recorded vote at that height if any, else the confirmed digest); at a stale,
  *    never-confirmed height it is `StaleHeight`.
- *  - Every error (`BatchError`, each case with its message: ./errors.ts) is returned before the first write. The sink must not throw (in the canister a
- *    throw traps and rolls the whole message back).
+ *  - Every error (`BatchError`, each case with its message: ./errors.ts) is returned before the
+ *    first write. The sink must not throw (in the canister a throw traps and rolls the whole
+ *    message back).
  *  - Each validator has at most `MAX_PENDING_PROPOSALS` proposal records (not yet pruned) at a
  *    time, which bounds what a faulty validator can store at far-future heights.
  *
