@@ -137,9 +137,9 @@ describe('emc CLI (bin/emc.js) on an embedded network in a state directory', () 
         const payload = join(dir, 'payload.json');
         writeFileSync(payload, JSON.stringify({ poc_results: [{ node_id: 'gpu1', operator: b, poc_ms: 10380 }], observations: [{ node_id: 'gpu1', online: true }] }));
         const pr = emc(['validator', 'propose', '1', '--payload', payload, '--json']);
-        expect(pr).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'NotAValidator', message: 'NotAValidator: the caller is not an active validator' } } });
+        expect(pr).toMatchObject({ code: 1, json: { ok: false, error: { kind: 'NotAValidator', message: `NotAValidator: the caller ${a} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key` } } });
         const digest = Buffer.from(batchDigest({ poc_results: [{ node_id: 'gpu1', operator: Principal.fromText(b), poc_ms: 10_380 }], observations: [] })).toString('hex');
-        expect(emc(['validator', 'vote', '1', digest]).err).toBe('error: NotAValidator: the caller is not an active validator\n');
+        expect(emc(['validator', 'vote', '1', digest]).err).toBe(`error: NotAValidator: the caller ${a} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key\n`);
         const set = emc(['validator', 'set', '--json']);
         expect(set.json.value).toMatchObject({ size: 0, quorum: 0, validators: [], tip: { verified: true } });
     });

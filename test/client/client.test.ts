@@ -238,8 +238,11 @@ describe('client SDK against the built canisters (embedded network in a state di
         expect(value(await clients(validators[0]).protocol.proposeBatch({ height: 1n, payload: p }))).toMatchObject({ votes: 1 }); // a repeat is idempotent
         for (let i = 1; i < 8; i++) expect(value(await clients(validators[i]).protocol.voteBatch({ height: 1n, digest }))).toMatchObject({ votes: i + 1, confirmed: false });
         expect(value(await clients(validators[8]).protocol.voteBatch({ height: 1n, digest }))).toMatchObject({ votes: 9, confirmed: true });
-        expect(errorOf(await clients(stranger).protocol.voteBatch({ height: 1n, digest }))).toEqual({ kind: 'NotAValidator', message: 'NotAValidator: the caller is not an active validator' });
-        expect(errorOf(await clients(validators[9]).protocol.voteBatch({ height: 1n, digest: new Uint8Array(32) })).kind).toBe('ConflictingVote');
+        expect(errorOf(await clients(stranger).protocol.voteBatch({ height: 1n, digest }))).toEqual({ kind: 'NotAValidator', message: `NotAValidator: the caller ${stranger.getPrincipal().toText()} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key` });
+        expect(errorOf(await clients(validators[9]).protocol.voteBatch({ height: 1n, digest: new Uint8Array(32) }))).toEqual({
+            kind: 'ConflictingVote',
+            message: `ConflictingVote: height 1 is confirmed with digest ${Buffer.from(digest).toString('hex')}: a vote there can only name that digest`,
+        });
         expect(errorOf(await clients(validators[9]).protocol.voteBatch({ height: 1n, digest: new Uint8Array(3) })).kind).toBe('BadInput');
         const tip = value(await clients(stranger).protocol.certifiedTip());
         expect(tip).toEqual({ height: 1n, digest, verified: true });

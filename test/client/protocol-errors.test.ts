@@ -1,6 +1,6 @@
 /**
  * Every case of every protocol section's error variant (StakeError, AdmissionError, VoteError,
- * GovernanceError, ClaimError) carries a readable `message`, and round-trips: encoded by the
+ * GovernanceError, ClaimError, BatchError) carries a readable `message`, and round-trips: encoded by the
  * canister's codec as the method's result, decoded by agent-js from the client's IDL (as the SDK
  * receives it), turned into a ClientError whose kind is the case and whose message is non-empty
  * and says the case's name first; the CLI exits 1 for it (a canister's refusal). Real refusals of
@@ -16,6 +16,8 @@ import { ClaimErrorT } from '../../src/protocol/rewards/errors';
 import { GovernanceErrorT } from '../../src/protocol/governance/errors';
 import { StakeErrorT } from '../../src/protocol/stakes/errors';
 import { VoteErrorT } from '../../src/protocol/votes/errors';
+import { BatchErrorT } from '../../src/protocol/batches/errors';
+import { batchDigest } from '../../src/protocol/batches/payload';
 import { describeProtocolError, PROTOCOL_ERROR_KINDS } from '../../src/client/errors/protocol';
 import { errorOf } from '../../src/client/errors/candid';
 import { exitCodeOf, EXIT } from '../../src/cli/exit-codes';
@@ -23,11 +25,13 @@ import { messageOf } from '../../src/protocol/model/errors';
 import { EMC, GOVERNANCE, newProtocol, operator } from '../unit/protocol/helpers';
 
 const SECTIONS = [
-    ['stake', StakeErrorT, 'register_node'],
-    ['admission', AdmissionErrorT, 'admit_validators'],
-    ['vote', VoteErrorT, 'open_impeachment'],
-    ['governance', GovernanceErrorT, 'update_params'],
-    ['claim', ClaimErrorT, 'claim_rewards'],
+    ['stake', 'register_node', StakeErrorT],
+    ['admission', 'admit_validators', AdmissionErrorT],
+    ['vote', 'open_impeachment', VoteErrorT],
+    ['governance', 'update_params', GovernanceErrorT],
+    ['claim', 'claim_rewards', ClaimErrorT],
+    ['batch', 'propose_batch', BatchErrorT],
+    ['batch', 'vote_batch', BatchErrorT],
 ] as const;
 
 /** A value of type `t` (every number 7, every text "t", one element per vector). */
@@ -41,6 +45,7 @@ function sample(t: Type): unknown {
         case Op.Nat32:
             return 7;
         case Op.Vec:
+            if ((t as VecType).t.k === Op.Nat8) return Uint8Array.of(7, 7, 7);
             return (t as VecType).t.k === Op.Nat32 ? Uint32Array.of(7) : [sample((t as VecType).t)];
         case Op.Record: {
             const r = t as RecordType;
@@ -54,7 +59,7 @@ function sample(t: Type): unknown {
 const service = (protocolServiceIdl({ IDL: IDL as never }) as IDL.ServiceClass)._fields;
 const rets = (method: string) => (service.find(([n]) => n === method) as [string, IDL.FuncClass])[1].retTypes;
 
-describe.each(SECTIONS)('%s errors', (section, variant, method) => {
+describe.each(SECTIONS)('%s errors (%s)', (section, method, variant) => {
     const v = variant as unknown as VariantType;
 
     it('the client lists every case, and the method answers exactly this variant', () => {
@@ -99,8 +104,12 @@ describe('real refusals carry their rule in words', () => {
         take(protocol.governance.updateParams(operator(1), { routerPenalty: 1n }));
         take(protocol.governance.setGovernance(GOVERNANCE, Principal.anonymous().toUint8Array()));
         take(await protocol.claims.claim('nosuch'));
+        const empty = { poc_results: [], observations: [] };
+        take(protocol.batches.propose(1n, empty, batchDigest(empty)));
+        take(protocol.batches.vote(1n, batchDigest(empty)));
         expect(refusals.map((e) => Object.keys(e)[0])).toEqual([
             'StakeRequired', 'NodeNotFound', 'NotGovernance', 'WrongBatchSize', 'NodeNotFound', 'VoteNotFound', 'NoParamChange', 'NotGovernance', 'InvalidPrincipal', 'NodeNotFound',
+            'NotAValidator', 'NotAValidator',
         ]);
         for (const e of refusals) expect(messageOf(e).length).toBeGreaterThan(5);
     });

@@ -119,7 +119,7 @@ describe('governance', () => {
         expect((await net.protocol(operator).claim_rewards('router1')) as any).toEqual({ Err: { Paused: { message: 'the protocol is paused by governance: drill', reason: 'drill' } } });
         expect((await net.protocol(operator).register_node({ node_id: 'gpu9', node_type: { compute: null }, wallet: wallet(operator), stake: [] })) as any).toEqual({ Err: { Paused: { message: 'the protocol is paused by governance: drill', reason: 'drill' } } });
         const payload = { poc_results: [], observations: [] };
-        expect((await net.protocol(operator).propose_batch({ height: 1n, payload: wirePayload(payload), digest: batchDigest(payload) })) as any).toEqual({ Err: { Paused: { reason: 'drill' } } });
+        expect((await net.protocol(operator).propose_batch({ height: 1n, payload: wirePayload(payload), digest: batchDigest(payload) })) as any).toEqual({ Err: { Paused: { message: 'the protocol is paused by governance: drill', reason: 'drill' } } });
         expect((await net.protocol(net.governance).resume()) as any).toHaveProperty('Ok');
         expect((await net.protocol(operator).register_node({ node_id: 'gpu9', node_type: { compute: null }, wallet: wallet(operator), stake: [] })) as any).toHaveProperty('Ok');
     });

@@ -153,7 +153,7 @@ describe('penalties and peer votes through both canisters', () => {
         height += 1n;
         const payload = { poc_results: [], observations: [] };
         await net.protocol(vals[0]).propose_batch({ height, payload: wirePayload(payload), digest: batchDigest(payload) });
-        expect((await net.protocol(vals[9]).vote_batch({ height, digest: batchDigest(payload) })) as any).toEqual({ Err: { NotAValidator: null } });
+        expect((await net.protocol(vals[9]).vote_batch({ height, digest: batchDigest(payload) })) as any).toEqual({ Err: { NotAValidator: { message: `the caller ${principalOf(vals[9]).toText()} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key` } } });
         expect((await net.protocol(newKey).vote_batch({ height, digest: batchDigest(payload) })) as any).toHaveProperty('Ok');
         for (const i of [1, 2, 3, 4, 5, 6, 7]) await net.protocol(vals[i]).vote_batch({ height, digest: batchDigest(payload) });
         // After the window: non-responders recorded.

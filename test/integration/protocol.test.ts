@@ -100,8 +100,10 @@ describe('emc_protocol with emc_ledger: registry, stakes, validator set, state-b
         };
         const digest = payloadDigest(payload);
         expect(Buffer.from(digest).equals(Buffer.from(clientDigest(payload)))).toBe(true);
-        expect(await net.protocol(computeOps[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })).toMatchObject({ Err: { NotAValidator: null } });
-        expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest: new Uint8Array(32) })).toMatchObject({ Err: { DigestMismatch: {} } });
+        expect(await net.protocol(computeOps[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })).toEqual({ Err: { NotAValidator: { message: `the caller ${principalOf(computeOps[0]).toText()} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key` } } });
+        expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest: new Uint8Array(32) })).toMatchObject({
+            Err: { DigestMismatch: { message: `the digest sent (${'00'.repeat(32)}) is not the SHA-256 of the payload's Candid encoding (${Buffer.from(digest).toString('hex')}): recompute it from the payload as sent` } },
+        });
         const proposed = ok(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })) as any;
         expect(proposed).toMatchObject({ votes: 1, quorum: 9, confirmed: false });
         for (let i = 1; i < 8; i++) expect(ok(await net.protocol(validators[i]).vote_batch({ height: 100n, digest }))).toMatchObject({ votes: i + 1, confirmed: false });
@@ -184,7 +186,7 @@ describe('emc_protocol with emc_ledger: registry, stakes, validator set, state-b
         // the next batch still needs its quorum and follows the tip
         const payload: BatchPayload = { poc_results: [], observations: [{ node_id: 'router1', online: true }] };
         const digest = payloadDigest(payload);
-        expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })).toMatchObject({ Err: { StaleHeight: {} } });
+        expect(await net.protocol(validators[0]).propose_batch({ height: 100n, payload: wirePayload(payload), digest })).toEqual({ Err: { StaleHeight: { message: 'height 100 is at or below the last confirmed height 100: propose at height 101 or above', last_confirmed: 100n } } });
         ok(await net.protocol(validators[0]).propose_batch({ height: 101n, payload: wirePayload(payload), digest }));
         for (let i = 1; i < 9; i++) ok(await net.protocol(validators[i]).vote_batch({ height: 101n, digest }));
         expect(((await net.protocol().certified_tip()) as any).height).toEqual([101n]);

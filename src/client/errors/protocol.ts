@@ -1,12 +1,10 @@
 /**
- * One-line messages for the protocol canister's node, stake, admission, vote, governance and claim
- * errors (each section's own variant: `StakeError`, `AdmissionError`, `VoteError`,
- * `GovernanceError`, `ClaimError`; docs/architecture.md "Errors") and for the batch errors
- * (`BatchError`), amounts in EMC. Every section case carries the canister's readable `message`,
+ * One-line messages for the protocol canister's node, stake, admission, vote, governance, claim and
+ * batch errors (each section's own variant: `StakeError`, `AdmissionError`, `VoteError`,
+ * `GovernanceError`, `ClaimError`, `BatchError`; docs/architecture.md "Errors"), amounts in EMC. Every section case carries the canister's readable `message`,
  * which is the client's message unless a case below says it better for an operator (amounts in EMC,
  * the command that helps). The case's name is the ClientError's kind (src/client/errors/candid.ts).
  */
-import { toHex } from '../../lib/storage/bytes';
 import type { ValueOf } from '../../lib/candid/candid';
 import type { VariantType } from '../../lib/candid/types';
 import { AdmissionErrorT } from '../../protocol/validators/errors';
@@ -14,7 +12,7 @@ import { ClaimErrorT } from '../../protocol/rewards/errors';
 import { GovernanceErrorT } from '../../protocol/governance/errors';
 import { StakeErrorT } from '../../protocol/stakes/errors';
 import { VoteErrorT } from '../../protocol/votes/errors';
-import { BatchErrorT } from '../../protocol/batches/payload';
+import { BatchErrorT } from '../../protocol/batches/errors';
 import { emc } from '../format/display';
 import { genericDetails } from './candid';
 
@@ -42,9 +40,7 @@ export const PROTOCOL_ERROR_KINDS = {
     batch: kinds(BatchErrorT) as readonly BatchErrorKind[],
 } as const;
 
-const hex = (b: unknown): string => toHex(b as Uint8Array);
-
-/** One-line messages for the protocol's error cases; cases without a `message` fall back to the generic form. */
+/** One-line messages for the protocol's error cases: the canister's `message`, or the operator's wording of a case below. */
 export function describeProtocolError(e: Err): string | undefined {
     const [kind] = Object.keys(e);
     const v = (e[kind] ?? {}) as Record<string, unknown>;
@@ -71,25 +67,6 @@ export function describeProtocolError(e: Err): string | undefined {
             return `${v.message}; nothing was moved, try again later`;
         case 'Paused':
             return `the protocol is paused by governance (${v.reason}); try again after it resumes`;
-        // The batch errors (BatchError) carry no message.
-        case 'NotAValidator':
-            return 'the caller is not an active validator';
-        case 'StaleHeight':
-            return `height is at or below the last confirmed height ${v.last_confirmed}`;
-        case 'DigestMismatch':
-            return `the canister computed digest ${hex(v.computed)}, the call claimed ${hex(v.expected)}`;
-        case 'PayloadTooLarge':
-            return `at most ${v.max} state bits per batch`;
-        case 'InvalidStateBit':
-            return `state bit ${v.index}: ${v.reason}`;
-        case 'AlreadyProposed':
-            return `the caller already proposed digest ${hex(v.digest)} at this height`;
-        case 'TooManyPendingProposals':
-            return `at most ${v.max} unconfirmed proposals per validator`;
-        case 'ConflictingVote':
-            return `the caller already backs digest ${hex(v.voted)} at this height`;
-        case 'UnknownProposal':
-            return 'no proposal with this digest at this height';
         default:
             return typeof v.message === 'string' ? v.message : genericDetails(e[kind]);
     }

@@ -22,8 +22,9 @@
  *    validator's recorded height); naming another digest it is `ConflictingVote` (`voted` = the
  *    caller's recorded vote at that height if any, else the confirmed digest); at a stale,
  *    never-confirmed height it is `StaleHeight`.
- *  - Every error is returned before the first write. The sink must not throw (in the canister a
- *    throw traps and rolls the whole message back).
+ *  - Every error (`BatchError`, each case with its message: ./errors.ts) is returned before the
+ *    first write. The sink must not throw (in the canister a throw traps and rolls the whole
+ *    message back).
  *  - Each validator has at most `MAX_PENDING_PROPOSALS` proposal records (not yet pruned) at a
  *    time, which bounds what a faulty validator can store at far-future heights.
  *
@@ -48,6 +49,7 @@ import type { Env } from '../../lib/env';
 import { bytesEqual, concat, readU32be, readU64be, u32be, u64be } from '../../lib/storage/bytes';
 import type { KV } from '../../lib/storage/kv';
 import { batchCertifiedData, batchTipRootHash } from './certified-tip';
+import { alreadyProposed, batchPaused, conflictingVote, digestMismatch, notAValidator, notConfirmedDigest, skippedHeight, staleHeight, tooManyPendingProposals, unknownProposal } from './errors';
 import { quorum } from '../validators/quorum';
 
 // ---------------------------------------------------------------------------------------------
@@ -141,17 +143,18 @@ export class Batches extends BatchRecords {
     propose(height: bigint, payload: BatchPayload, claimedDigest: Uint8Array): BatchResult {
         checkU64(height, 'height');
         const paused = this.validators.paused?.();
-        if (paused !== undefined) return { Err: { Paused: { reason: paused } } };
-        const v = this.validators.activeValidator(this.env.caller());
-        if (v === undefined) return { Err: { NotAValidator: null } };
+        if (paused !== undefined) return { Err: batchPaused(paused) };
+        const caller = this.env.caller();
+        const v = this.validators.activeValidator(caller);
+        if (v === undefined) return { Err: notAValidator(caller) };
         const tip = this.tip();
-        if (tip !== undefined && height <= tip.height) return { Err: { StaleHeight: { last_confirmed: tip.height } } };
+        if (tip !== undefined && height <= tip.height) return { Err: staleHeight(height, tip.height) };
         const problem = validatePayload(payload);
         if (problem !== undefined) return { Err: problem };
         const bytes = encodePayload(payload);
         const digest = sha256(bytes);
         if (!(claimedDigest instanceof Uint8Array) || !bytesEqual(digest, claimedDigest)) {
-            return { Err: { DigestMismatch: { expected: Uint8Array.from(claimedDigest ?? []), computed: digest } } };
+            return { Err: digestMismatch(Uint8Array.from(claimedDigest ?? []), digest) };
         }
         const { proposals, votes, participation } = this.stores;
         const metaKey = heightTagKey(height, TAG_META, digest);
@@ -161,8 +164,8 @@ export class Batches extends BatchRecords {
         if (prior !== undefined) {
             if (!bytesEqual(prior, digest)) {
                 const priorMeta = body(proposals.get(heightTagKey(height, TAG_META, prior)), 'proposal');
-                if (priorMeta !== undefined && readU64be(priorMeta, 1) === v) return { Err: { AlreadyProposed: { digest: prior } } };
-                return { Err: { ConflictingVote: { voted: prior } } };
+                if (priorMeta !== undefined && readU64be(priorMeta, 1) === v) return { Err: alreadyProposed(height, prior) };
+                return { Err: conflictingVote(height, prior) };
             }
             // The caller already backs this digest: nothing to record (but the quorum may have dropped).
             return this.finish(this.settle(height, digest, decodeMeta(metaBytes!), payload, bytes));
@@ -172,7 +175,7 @@ export class Batches extends BatchRecords {
             const pendingKey = prefixedU64(P_PENDING, v);
             const pendingBytes = body(participation.get(pendingKey), 'pending-count');
             const pending = pendingBytes === undefined ? 0 : readU32be(pendingBytes, 1);
-            if (pending >= this.maxPending) return { Err: { TooManyPendingProposals: { max: this.maxPending } } };
+            if (pending >= this.maxPending) return { Err: tooManyPendingProposals(this.maxPending) };
             // ---- writes from here on
             const headerKey = heightTagKey(height, TAG_HEADER);
             const header = body(proposals.get(headerKey), 'proposal-header') ?? Uint8Array.of(FMT);
@@ -193,20 +196,21 @@ export class Batches extends BatchRecords {
     vote(height: bigint, digest: Uint8Array): BatchResult {
         checkU64(height, 'height');
         const paused = this.validators.paused?.();
-        if (paused !== undefined) return { Err: { Paused: { reason: paused } } };
-        const v = this.validators.activeValidator(this.env.caller());
-        if (v === undefined) return { Err: { NotAValidator: null } };
+        if (paused !== undefined) return { Err: batchPaused(paused) };
+        const caller = this.env.caller();
+        const v = this.validators.activeValidator(caller);
+        if (v === undefined) return { Err: notAValidator(caller) };
         const tip = this.tip();
         if (tip !== undefined && height <= tip.height) return this.voteConfirmed(v, height, digest, tip);
-        if (!(digest instanceof Uint8Array) || digest.length !== 32) return { Err: { UnknownProposal: null } };
+        if (!(digest instanceof Uint8Array) || digest.length !== 32) return { Err: unknownProposal(height, digest) };
         const metaKey = heightTagKey(height, TAG_META, digest);
         const metaBytes = body(this.stores.proposals.get(metaKey), 'proposal');
-        if (metaBytes === undefined) return { Err: { UnknownProposal: null } };
+        if (metaBytes === undefined) return { Err: unknownProposal(height, digest) };
         const meta = decodeMeta(metaBytes);
         const vKey = voteKey(height, v);
         const prior = this.readVote(vKey);
         if (prior !== undefined) {
-            if (!bytesEqual(prior, digest)) return { Err: { ConflictingVote: { voted: prior } } };
+            if (!bytesEqual(prior, digest)) return { Err: conflictingVote(height, prior) };
             return this.finish(this.settle(height, digest, meta));
         }
         meta.voters.push(v);
@@ -218,7 +222,7 @@ export class Batches extends BatchRecords {
     /** A vote at a height ≤ the tip: participation only, and only for the confirmed digest. */
     private voteConfirmed(v: bigint, height: bigint, digest: Uint8Array, tip: Tip): BatchResult {
         const rec = body(this.stores.confirmed.get(prefixedU64(C_RECORD, height)), 'confirmed');
-        if (rec === undefined) return { Err: { StaleHeight: { last_confirmed: tip.height } } };
+        if (rec === undefined) return { Err: skippedHeight(height, tip.height) };
         const confirmedDigest = rec.slice(1, 33);
         const q = this.quorumNow();
         const atTip = height === tip.height;
@@ -229,11 +233,11 @@ export class Batches extends BatchRecords {
         const meta = metaBytes === undefined ? undefined : decodeMeta(metaBytes);
         const votesNow = (): number => (meta !== undefined ? meta.voters.length : readU32be(rec, 41));
         if (prior !== undefined) {
-            if (!bytesEqual(prior, digest)) return { Err: { ConflictingVote: { voted: prior } } };
+            if (!bytesEqual(prior, digest)) return { Err: conflictingVote(height, prior) };
             return { Ok: { digest: confirmedDigest, votes: votesNow(), quorum: q, confirmed: true } };
         }
         if (!(digest instanceof Uint8Array) || !bytesEqual(digest, confirmedDigest)) {
-            return { Err: { ConflictingVote: { voted: confirmedDigest } } };
+            return { Err: notConfirmedDigest(height, confirmedDigest) };
         }
         // ---- writes from here on
         if (atTip) {

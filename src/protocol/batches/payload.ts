@@ -16,6 +16,7 @@
 import { C, encode, prime, type ValueOf } from '../../lib/candid/candid';
 import { sha256 } from '../../lib/crypto/sha256';
 import { MAX_NODE_ID_LENGTH, nodeIdProblem } from '../nodes/record';
+import { BatchErrorT, type BatchError, invalidStateBit, payloadTooLarge } from './errors';
 
 // ---------------------------------------------------------------------------------------------
 // Candid types
@@ -66,24 +67,8 @@ export function encodePayload(p: BatchPayload): Uint8Array {
     return encode([BatchPayloadT], [{ poc_results: p.poc_results, observations: p.observations, tasks: tasks.length === 0 ? [] : [tasks], task_rejections: rejections.length === 0 ? [] : [rejections] }]);
 }
 
-export const BatchErrorT = C.variant({
-    NotAValidator: C.null,
-    StaleHeight: C.record({ last_confirmed: C.nat64 }),
-    /** `expected`: the digest the caller claimed; `computed`: the canister's. */
-    DigestMismatch: C.record({ expected: C.blob, computed: C.blob }),
-    PayloadTooLarge: C.record({ max: C.nat32 }),
-    /** `index`: position of the state bit in payload order (poc_results first, then observations). */
-    InvalidStateBit: C.record({ index: C.nat32, reason: C.text }),
-    /** The caller already proposed `digest` at this height. */
-    AlreadyProposed: C.record({ digest: C.blob }),
-    UnknownProposal: C.null,
-    /** The caller already backs `voted` at this height (or it is the height's confirmed digest). */
-    ConflictingVote: C.record({ voted: C.blob }),
-    TooManyPendingProposals: C.record({ max: C.nat32 }),
-    /** Governance paused the protocol. */
-    Paused: C.record({ reason: C.text }),
-});
-export type BatchError = ValueOf<typeof BatchErrorT>;
+/** The refusals (`BatchError`) and their messages are in ./errors.ts. */
+export { BatchErrorT, type BatchError } from './errors';
 
 export const BatchStatusT = C.record({ digest: C.blob, votes: C.nat32, quorum: C.nat32, confirmed: C.bool });
 export type BatchStatus = ValueOf<typeof BatchStatusT>;
@@ -144,7 +129,8 @@ export function validatePayload(payload: BatchPayload): BatchError | undefined {
     if (!Array.isArray(rejections) || rejections.length > 1 || (rejections.length === 1 && !Array.isArray(rejections[0]))) return invalid(poc.length + obs.length, 'task_rejections is not an optional vector');
     const ts = tasksOf(payload);
     const rs = rejectionsOf(payload);
-    if (poc.length + obs.length + ts.length + rs.length > MAX_STATE_BITS) return { PayloadTooLarge: { max: MAX_STATE_BITS } };
+    const bits = poc.length + obs.length + ts.length + rs.length;
+    if (bits > MAX_STATE_BITS) return payloadTooLarge(bits, MAX_STATE_BITS);
     for (let i = 0; i < poc.length; i++) {
         const p = poc[i];
         const where = `poc_results[${i}]`;
@@ -193,8 +179,8 @@ function isU64(v: unknown): v is bigint {
     return typeof v === 'bigint' && v >= 0n && v < 1n << 64n;
 }
 
-function invalid(index: number, reason: string): BatchError {
-    return { InvalidStateBit: { index, reason } };
+function invalid(index: number, problem: string): BatchError {
+    return invalidStateBit(index, problem);
 }
 
 /** SHA-256 of the payload's Candid encoding (the digest validators sign off-chain and vote on). */

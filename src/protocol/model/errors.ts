@@ -2,8 +2,8 @@
  * The building blocks of the protocol sections' named errors. Each section answers with its own
  * Candid variant, kept in its folder next to the rules that refuse (stakes/errors.ts `StakeError`,
  * validators/errors.ts `AdmissionError`, votes/errors.ts `VoteError`, governance/errors.ts
- * `GovernanceError`, rewards/errors.ts `ClaimError`; the batches' `BatchError` is in
- * batches/payload.ts, the market's, the sockets' and the distribution's errors in theirs). Every
+ * `GovernanceError`, rewards/errors.ts `ClaimError`, batches/errors.ts `BatchError`; the market's,
+ * the sockets' and the distribution's errors in theirs). Every
  * case is named after the rule that refused and carries a readable `message` plus its structured
  * data, as the market's `MarketError` does. The cases several sections share are defined once here:
  * the pause, and the outcomes of a ledger movement on a node (src/protocol/stakes/operations.ts),

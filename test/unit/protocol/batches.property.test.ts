@@ -147,7 +147,12 @@ class Model {
 }
 
 function shape(r: BatchResult): string {
-    if ('Err' in r) return Object.keys(r.Err)[0];
+    if ('Err' in r) {
+        const [kind] = Object.keys(r.Err);
+        const message = (r.Err as Record<string, { message?: unknown }>)[kind].message;
+        if (typeof message !== 'string' || message.length < 10) throw new Error(`${kind} without a readable message`);
+        return kind;
+    }
     return JSON.stringify({ votes: r.Ok.votes, confirmed: r.Ok.confirmed });
 }
 

@@ -164,7 +164,7 @@ describe('payload limits', () => {
         const t = setup(4);
         const full = { poc_results: Array.from({ length: 300 }, (_, i) => poc(`n${i}`)), observations: Array.from({ length: 200 }, (_, i) => obs(`r${i}`)) };
         expect(ok(propose(t.as(0), 1n, full)).votes).toBe(1);
-        expect(refuse({ ...full, observations: [...full.observations, obs('r')] })).toEqual({ Err: { PayloadTooLarge: { max: 500 } } });
+        expect(refuse({ ...full, observations: [...full.observations, obs('r')] })).toEqual({ Err: { PayloadTooLarge: { message: 'the payload has 501 state bits, at most 500 fit in one batch: spread them over several heights', max: 500 } } });
     });
 
     it('node ids: 1..64 characters of [A-Za-z0-9]', () => {
@@ -179,20 +179,20 @@ describe('payload limits', () => {
         ];
         for (const [id, why] of cases) {
             const r = refuse({ poc_results: [poc('ok1'), poc(id)], observations: [] });
-            expect(r).toEqual({ Err: { InvalidStateBit: { index: 1, reason: expect.stringContaining(why) } } });
-            expect((r as any).Err.InvalidStateBit.reason).toContain('poc_results[1].node_id');
+            expect(r).toEqual({ Err: { InvalidStateBit: { index: 1, message: expect.stringContaining(why) } } });
+            expect((r as any).Err.InvalidStateBit.message).toContain('poc_results[1].node_id');
             const r2 = refuse({ poc_results: [poc('ok1'), poc('ok2')], observations: [obs('r'), obs(id)] });
-            expect(r2).toEqual({ Err: { InvalidStateBit: { index: 3, reason: expect.stringContaining('observations[1].node_id') } } });
+            expect(r2).toEqual({ Err: { InvalidStateBit: { index: 3, message: expect.stringContaining('observations[1].node_id') } } });
         }
     });
 
     it('poc_ms at least 1; the first offending entry is named', () => {
         const r = refuse({ poc_results: [poc('a'), poc('b', 0), poc('', 0)], observations: [] });
-        expect(r).toEqual({ Err: { InvalidStateBit: { index: 1, reason: 'poc_results[1].poc_ms must be at least 1' } } });
-        expect(refuse({ poc_results: [poc('a', 1.5)], observations: [] })).toEqual({ Err: { InvalidStateBit: { index: 0, reason: 'poc_results[0].poc_ms is not a nat32' } } });
-        expect(refuse({ poc_results: [poc('a', 2 ** 32)], observations: [] })).toEqual({ Err: { InvalidStateBit: { index: 0, reason: 'poc_results[0].poc_ms is not a nat32' } } });
+        expect(r).toEqual({ Err: { InvalidStateBit: { index: 1, message: 'poc_results[1].poc_ms must be at least 1' } } });
+        expect(refuse({ poc_results: [poc('a', 1.5)], observations: [] })).toEqual({ Err: { InvalidStateBit: { index: 0, message: 'poc_results[0].poc_ms is not a nat32' } } });
+        expect(refuse({ poc_results: [poc('a', 2 ** 32)], observations: [] })).toEqual({ Err: { InvalidStateBit: { index: 0, message: 'poc_results[0].poc_ms is not a nat32' } } });
         expect(refuse({ poc_results: [{ node_id: 'a', operator: principal(1) as any, poc_ms: 1 }], observations: [] })).toEqual({
-            Err: { InvalidStateBit: { index: 0, reason: 'poc_results[0].operator is not a principal' } },
+            Err: { InvalidStateBit: { index: 0, message: 'poc_results[0].operator is not a principal' } },
         });
     });
 
@@ -204,42 +204,63 @@ describe('payload limits', () => {
 
 // ---- callers and digests ----------------------------------------------------------------------
 
+const notAValidator = (p: Uint8Array) => ({ Err: { NotAValidator: { message: `the caller ${Principal.fromUint8Array(p).toText()} is not the operator of an active validator: only active validators propose and vote on batches, with their current operator key` } } });
+
 describe('who may propose and vote', () => {
     it('refuses non-validators and suspended validators, writing nothing', () => {
         const t = setup(4);
         const p = payload(1);
         const before = t.dump();
         t.env.as(principal(42));
-        expect(t.batches.propose(1n, p, batchDigest(p))).toEqual({ Err: { NotAValidator: null } });
-        expect(t.batches.vote(1n, batchDigest(p))).toEqual({ Err: { NotAValidator: null } });
+        expect(t.batches.propose(1n, p, batchDigest(p))).toEqual(notAValidator(principal(42)));
+        expect(t.batches.vote(1n, batchDigest(p))).toEqual(notAValidator(principal(42)));
         t.env.as(principal(104)); // index 4: beyond the set
-        expect(t.batches.propose(1n, p, batchDigest(p))).toEqual({ Err: { NotAValidator: null } });
+        expect(t.batches.propose(1n, p, batchDigest(p))).toEqual(notAValidator(principal(104)));
         t.validators.suspended.add(2);
-        expect(propose(t.as(2), 1n, p)).toEqual({ Err: { NotAValidator: null } });
+        expect(propose(t.as(2), 1n, p)).toEqual(notAValidator(principal(102)));
         expect(t.dump()).toBe(before);
         ok(propose(t.as(0), 1n, p));
-        expect(t.as(2).vote(1n, batchDigest(p))).toEqual({ Err: { NotAValidator: null } });
+        expect(t.as(2).vote(1n, batchDigest(p))).toEqual(notAValidator(principal(102)));
         t.validators.suspended.delete(2);
         expect(ok(t.as(2).vote(1n, batchDigest(p))).votes).toBe(2);
+    });
+
+    it('refuses everyone while governance pauses the protocol, writing nothing', () => {
+        const t = setup(4);
+        const p = payload(1);
+        ok(propose(t.as(0), 1n, p));
+        const before = t.dump();
+        t.validators.pausedFor = 'drill';
+        const refusal = { Err: { Paused: { message: 'the protocol is paused by governance: drill', reason: 'drill' } } };
+        expect(propose(t.as(1), 1n, p)).toEqual(refusal);
+        expect(t.as(1).vote(1n, batchDigest(p))).toEqual(refusal);
+        t.env.as(principal(42));
+        expect(t.batches.vote(1n, batchDigest(p))).toEqual(refusal);
+        expect(t.dump()).toBe(before);
+        t.validators.pausedFor = undefined;
+        expect(ok(t.as(1).vote(1n, batchDigest(p))).votes).toBe(2);
     });
 
     it('refuses a digest that is not the payload’s', () => {
         const t = setup(4);
         const p = payload(1);
         const wrong = batchDigest(payload(2));
-        expect(t.as(0).propose(1n, p, wrong)).toEqual({ Err: { DigestMismatch: { expected: wrong, computed: batchDigest(p) } } });
-        expect(t.as(0).propose(1n, p, new Uint8Array(3))).toEqual({ Err: { DigestMismatch: { expected: new Uint8Array(3), computed: batchDigest(p) } } });
+        expect(t.as(0).propose(1n, p, wrong)).toEqual({
+            Err: { DigestMismatch: { message: `the digest sent (${hex(wrong)}) is not the SHA-256 of the payload's Candid encoding (${hex(batchDigest(p))}): recompute it from the payload as sent`, expected: wrong, computed: batchDigest(p) } },
+        });
+        expect(t.as(0).propose(1n, p, new Uint8Array(3))).toEqual({ Err: { DigestMismatch: { message: expect.stringContaining('the digest sent (000000) is not'), expected: new Uint8Array(3), computed: batchDigest(p) } } });
         expect(t.stores.proposals.size()).toBe(0);
     });
 
     it('refuses votes for unknown proposals', () => {
         const t = setup(4);
         const p = payload(1);
-        expect(t.as(1).vote(1n, batchDigest(p))).toEqual({ Err: { UnknownProposal: null } });
+        const unknown = (h: bigint, d: Uint8Array) => ({ Err: { UnknownProposal: { message: `no proposal with digest ${hex(d)} at height ${h}: propose it (propose_batch) before voting, or check the height and digest` } } });
+        expect(t.as(1).vote(1n, batchDigest(p))).toEqual(unknown(1n, batchDigest(p)));
         ok(propose(t.as(0), 1n, p));
-        expect(t.as(1).vote(2n, batchDigest(p))).toEqual({ Err: { UnknownProposal: null } });
-        expect(t.as(1).vote(1n, batchDigest(payload(2)))).toEqual({ Err: { UnknownProposal: null } });
-        expect(t.as(1).vote(1n, new Uint8Array(5))).toEqual({ Err: { UnknownProposal: null } });
+        expect(t.as(1).vote(2n, batchDigest(p))).toEqual(unknown(2n, batchDigest(p)));
+        expect(t.as(1).vote(1n, batchDigest(payload(2)))).toEqual(unknown(1n, batchDigest(payload(2))));
+        expect(t.as(1).vote(1n, new Uint8Array(5))).toEqual({ Err: { UnknownProposal: { message: 'a batch digest is 32 bytes, got 5: no proposal at height 1 has it' } } });
     });
 });
 
@@ -346,11 +367,13 @@ describe('heights only increase', () => {
         ok(propose(t.as(0), 6n, p6));
         ok(t.as(1).vote(6n, d6)); // 2 of 3
         const d7 = confirmWith(t, 7n, payload(7), [2, 3, 0]);
-        expect(t.as(2).vote(6n, d6)).toEqual({ Err: { StaleHeight: { last_confirmed: 7n } } });
-        expect(t.as(3).vote(6n, d6)).toEqual({ Err: { StaleHeight: { last_confirmed: 7n } } });
-        expect(propose(t.as(3), 6n, payload(66))).toEqual({ Err: { StaleHeight: { last_confirmed: 7n } } });
-        expect(propose(t.as(3), 7n, payload(77))).toEqual({ Err: { StaleHeight: { last_confirmed: 7n } } });
-        expect(propose(t.as(3), 0n, payload(77))).toEqual({ Err: { StaleHeight: { last_confirmed: 7n } } });
+        const skipped = { Err: { StaleHeight: { message: 'height 6 was never confirmed and the last confirmed height is 7: its proposals are void, vote at height 8 or above', last_confirmed: 7n } } };
+        const stale = (h: bigint) => ({ Err: { StaleHeight: { message: `height ${h} is at or below the last confirmed height 7: propose at height 8 or above`, last_confirmed: 7n } } });
+        expect(t.as(2).vote(6n, d6)).toEqual(skipped);
+        expect(t.as(3).vote(6n, d6)).toEqual(skipped);
+        expect(propose(t.as(3), 6n, payload(66))).toEqual(stale(6n));
+        expect(propose(t.as(3), 7n, payload(77))).toEqual(stale(7n));
+        expect(propose(t.as(3), 0n, payload(77))).toEqual(stale(0n));
         expect(t.sink.calls).toEqual(bitsOf(payload(7), 7n));
         expect(t.batches.lastConfirmed()?.digest).toEqual(d7);
         expect(ok(propose(t.as(3), 8n, payload(8))).votes).toBe(1);
@@ -364,11 +387,12 @@ describe('heights only increase', () => {
         ok(propose(t.as(0), 3n, pa));
         ok(propose(t.as(3), 3n, pb)); // validator 3 backs B
         const da = confirmWith(t, 3n, pa, [0, 1, 2]);
-        expect(t.as(3).vote(3n, da)).toEqual({ Err: { ConflictingVote: { voted: batchDigest(pb) } } });
-        expect(t.as(1).vote(3n, batchDigest(pb))).toEqual({ Err: { ConflictingVote: { voted: da } } });
+        const confirmedIs = { Err: { ConflictingVote: { message: `height 3 is confirmed with digest ${hex(da)}: a vote there can only name that digest`, voted: da } } };
+        expect(t.as(3).vote(3n, da)).toEqual({ Err: { ConflictingVote: { message: `this validator already backs digest ${hex(batchDigest(pb))} at height 3: a validator backs one digest per height`, voted: batchDigest(pb) } } });
+        expect(t.as(1).vote(3n, batchDigest(pb))).toEqual({ Err: { ConflictingVote: { message: `this validator already backs digest ${hex(da)} at height 3: a validator backs one digest per height`, voted: da } } });
         confirmWith(t, 4n, payload(4), [0, 1, 2]);
         // below the tip the votes are pruned: the confirmed digest is the reference
-        expect(t.as(3).vote(3n, batchDigest(pb))).toEqual({ Err: { ConflictingVote: { voted: da } } });
+        expect(t.as(3).vote(3n, batchDigest(pb))).toEqual(confirmedIs);
     });
 });
 
@@ -382,12 +406,13 @@ describe('conflicts and idempotence', () => {
         const pc = payload(3);
         const da = batchDigest(pa);
         ok(propose(t.as(0), 1n, pa));
-        expect(propose(t.as(0), 1n, pb)).toEqual({ Err: { AlreadyProposed: { digest: da } } });
+        expect(propose(t.as(0), 1n, pb)).toEqual({ Err: { AlreadyProposed: { message: `this validator already proposed digest ${hex(da)} at height 1: a validator backs one digest per height`, digest: da } } });
+        const backsA = { Err: { ConflictingVote: { message: `this validator already backs digest ${hex(da)} at height 1: a validator backs one digest per height`, voted: da } } };
         ok(propose(t.as(1), 1n, pb));
         ok(t.as(2).vote(1n, da));
-        expect(t.as(2).vote(1n, batchDigest(pb))).toEqual({ Err: { ConflictingVote: { voted: da } } });
-        expect(propose(t.as(2), 1n, pc)).toEqual({ Err: { ConflictingVote: { voted: da } } });
-        expect(t.as(0).vote(1n, batchDigest(pb))).toEqual({ Err: { ConflictingVote: { voted: da } } });
+        expect(t.as(2).vote(1n, batchDigest(pb))).toEqual(backsA);
+        expect(propose(t.as(2), 1n, pc)).toEqual(backsA);
+        expect(t.as(0).vote(1n, batchDigest(pb))).toEqual(backsA);
         // other heights are independent
         expect(ok(propose(t.as(0), 2n, pb)).votes).toBe(1);
     });
@@ -419,7 +444,9 @@ describe('conflicts and idempotence', () => {
     it('bounds the proposal records a validator holds', () => {
         const t = setup(4);
         for (let h = 1; h <= MAX_PENDING_PROPOSALS; h++) ok(propose(t.as(0), BigInt(h) * 1000n, payload(h)));
-        expect(propose(t.as(0), 99_999n, payload(0))).toEqual({ Err: { TooManyPendingProposals: { max: MAX_PENDING_PROPOSALS } } });
+        expect(propose(t.as(0), 99_999n, payload(0))).toEqual({
+            Err: { TooManyPendingProposals: { message: `this validator holds ${MAX_PENDING_PROPOSALS} proposals not yet confirmed or pruned, the most it may: vote for existing proposals, or wait for the tip to pass them`, max: MAX_PENDING_PROPOSALS } },
+        });
         // votes and other validators are unaffected
         ok(propose(t.as(1), 99_999n, payload(0)));
         ok(t.as(0).vote(99_999n, batchDigest(payload(0))));
@@ -612,7 +639,7 @@ describe('bounded state and work', () => {
         const b3 = new Batches(t.stores, t.validators, t.sink, t.env);
         expect(b3.lastConfirmed()?.height).toBe(1n);
         t.env.as(principal(100));
-        expect(b3.propose(1n, pa, batchDigest(pa))).toEqual({ Err: { StaleHeight: { last_confirmed: 1n } } });
+        expect(b3.propose(1n, pa, batchDigest(pa))).toEqual({ Err: { StaleHeight: { message: 'height 1 is at or below the last confirmed height 1: propose at height 2 or above', last_confirmed: 1n } } });
         expect(t.sink.calls).toEqual(bitsOf(pa, 1n));
     });
 });

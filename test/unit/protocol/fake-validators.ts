@@ -5,10 +5,12 @@ export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 /**
  * Validators 0..n-1 sign as principal(100 + i) and have node index `indexBase + i`; `suspended`
- * ones may not vote. Anything else is not a validator.
+ * ones may not vote; while `pausedFor` is set the protocol is paused. Anything else is not a validator.
  */
 export class FakeValidators implements ValidatorView {
     readonly suspended = new Set<number>();
+    /** Governance's reason while the protocol is paused. */
+    pausedFor: string | undefined;
     constructor(public n: number, readonly indexBase = 0n) {}
     activeValidator(p: Uint8Array): bigint | undefined {
         if (p.length !== 29 || p[28] !== 0x02) return undefined;
@@ -18,5 +20,8 @@ export class FakeValidators implements ValidatorView {
     }
     activeCount(): number {
         return this.n - this.suspended.size;
+    }
+    paused(): string | undefined {
+        return this.pausedFor;
     }
 }

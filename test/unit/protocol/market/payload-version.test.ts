@@ -54,10 +54,10 @@ describe('the versioned batch payload', () => {
 
     it('names the first bad market bit', () => {
         const bad: BatchPayload = { poc_results: [], observations: [], tasks: [[{ order: 1n, node_id: 'bad id!', cum_units: 1n, result_hash: new Uint8Array(0) }]] };
-        expect(validatePayload(bad)).toEqual({ InvalidStateBit: { index: 0, reason: expect.stringContaining('tasks[0].node_id') } });
+        expect(validatePayload(bad)).toEqual({ InvalidStateBit: { index: 0, message: expect.stringContaining('tasks[0].node_id') } });
         const rej: BatchPayload = { poc_results: [], observations: [{ node_id: 'r1', online: true }], task_rejections: [[{ order: 1n, from_cum: 5n, to_cum: 5n }]] };
-        expect(validatePayload(rej)).toEqual({ InvalidStateBit: { index: 1, reason: 'task_rejections[0].to_cum must be above from_cum' } });
+        expect(validatePayload(rej)).toEqual({ InvalidStateBit: { index: 1, message: 'task_rejections[0].to_cum must be above from_cum' } });
         const big: BatchPayload = { poc_results: [], observations: [], tasks: [[{ order: 1n, node_id: 'g', cum_units: 1n, result_hash: new Uint8Array(33) }]] };
-        expect(validatePayload(big)).toEqual({ InvalidStateBit: { index: 0, reason: 'tasks[0].result_hash must be at most 32 bytes' } });
+        expect(validatePayload(big)).toEqual({ InvalidStateBit: { index: 0, message: 'tasks[0].result_hash must be at most 32 bytes' } });
     });
 });

@@ -87,7 +87,7 @@ describe('validators: 115.7 EMC per 60 minutes without taking part in a confirme
         n.env.as(operator(1));
         n.batches.propose(1000n, { poc_results: [], observations: [] }, (await import('../../../../src/protocol/batches/payload')).batchDigest({ poc_results: [], observations: [] }));
         n.env.as(operator(13));
-        expect(n.batches.vote(1000n, (await import('../../../../src/protocol/batches/payload')).batchDigest({ poc_results: [], observations: [] }))).toEqual({ Err: { NotAValidator: null } });
+        expect(n.batches.vote(1000n, (await import('../../../../src/protocol/batches/payload')).batchDigest({ poc_results: [], observations: [] }))).toEqual({ Err: { NotAValidator: { message: expect.stringContaining('not the operator of an active validator') } } });
         expect(n.protocol.admission.set()).toMatchObject({ size: 13, quorum: 9 });
         // Topping up what was deducted (and the fee) brings it back; its windows start again now.
         const r = await n.protocol.stakes.topUp('v13', VALIDATOR_PENALTY + 100_000n);
