@@ -153,7 +153,10 @@ export class Reader {
     }
 
     text(): string {
-        const b = this.bytes();
+        // a view, not a copy: the string is built from it and the view is dropped
+        const n = this.buf[this.at++];
+        const b = this.buf.subarray(this.at, this.at + n);
+        this.at += n;
         for (let i = 0; i < b.length; i++) if (b[i] > 127) return new TextDecoder().decode(b);
         return String.fromCharCode.apply(null, b as unknown as number[]);
     }
