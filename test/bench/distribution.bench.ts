@@ -22,7 +22,7 @@ import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../
 import { E8S, FEE, ledgerInitArg, ledgerUpgradeArg } from '../helpers/ledger';
 import { LEDGER_ID, PROTOCOL_ID, protocolInitArg, protocolUpgradeArg, T0 } from '../helpers/network';
 import { builtWasm } from '../helpers/wasm';
-import { measure, type BenchResult, type BenchSuite } from './harness';
+import { measure, type BenchResult, type BenchSuite, benchLog } from './harness';
 import { principal } from './protocol.bench';
 
 const STATE_VERSION = 1;
@@ -166,9 +166,7 @@ async function lockupRows(report: (key: string, r: BenchResult) => void, log: (s
 export const distributionSuite: BenchSuite = {
     name: 'distribution',
     async run(report) {
-        const log = (s: string): void => {
-            process.stdout.write(`${s}\n`);
-        };
+        const log = benchLog;
         await vestingRows(report);
         await mappingRows(report);
         await lockupRows(report, log);

@@ -67,3 +67,8 @@ export async function upgradeRows(report: (key: string, r: BenchResult) => void,
     if (post === undefined) throw new Error(`${prefix}: the upgrade ran no post_upgrade`);
     report(`${prefix}.post_upgrade`, { instructions: post.instructions, messages: post.messages, note: `canister_post_upgrade alone (evaluating the bundle, then the canister's post_upgrade); ${note}` });
 }
+
+/** Progress lines of a suite (staging, cache loads), on stdout beside the rows. */
+export function benchLog(s: string): void {
+    process.stdout.write(`${s}\n`);
+}

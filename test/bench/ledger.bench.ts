@@ -12,7 +12,7 @@ import { LEDGER_METHODS } from '../../src/ledger/api/interface';
 import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../tools/replica';
 import { E8S, ledgerInitArg, ledgerUpgradeArg } from '../helpers/ledger';
 import { builtWasm } from '../helpers/wasm';
-import { measure, upgradeRows, type BenchSuite } from './harness';
+import { measure, upgradeRows, type BenchSuite, benchLog } from './harness';
 
 /** Bump when the way the cached state is built changes (2: balances and allowances carry the account hash). */
 const STATE_VERSION = 2;
@@ -194,9 +194,7 @@ function submit(replica: EmbeddedReplica, canisterId: Principal, sender: Princip
 export const ledgerSuite: BenchSuite = {
     name: 'ledger',
     async run(report) {
-        const log = (s: string): void => {
-            process.stdout.write(`${s}\n`);
-        };
+        const log = benchLog;
         const accounts = Number(process.env.LEDGER_BENCH_ACCOUNTS ?? 100_000);
         const blocks = Number(process.env.LEDGER_BENCH_BLOCKS ?? 200_000);
         {

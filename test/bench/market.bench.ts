@@ -22,7 +22,7 @@ import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../
 import { LEDGER_ID, PROTOCOL_ID, protocolUpgradeArg } from '../helpers/network';
 import { E8S, ledgerUpgradeArg } from '../helpers/ledger';
 import { builtWasm } from '../helpers/wasm';
-import { measure, measureByKind, type BenchResult, type BenchSuite } from './harness';
+import { measure, measureByKind, type BenchResult, type BenchSuite, benchLog } from './harness';
 import { approve, buildNetwork, computeOp, GOVERNANCE, routerOp, validator, VALIDATORS } from './protocol.bench';
 
 /** Bump when the way the cached market state is built changes (2: built with sockets, every order a token; 3: 1,024-id buckets). */
@@ -200,9 +200,7 @@ async function measureMarket(prefix: string, nodes: number, orders: number, repo
 export const marketSuite: BenchSuite = {
     name: 'market',
     async run(report) {
-        const log = (s: string): void => {
-            process.stdout.write(`${s}\n`);
-        };
+        const log = benchLog;
         const nodes = Number(process.env.PROTOCOL_BENCH_NODES ?? 100_000);
         await measureMarket('market.o100', nodes, 100, report, log);
         await measureMarket('market.o10000', nodes, Number(process.env.MARKET_BENCH_ORDERS ?? 10_000), report, log);

@@ -18,7 +18,7 @@ import { EmbeddedReplica, readStableSnapshot, writeStableSnapshot } from '../../
 import { E8S, FEE, ledgerInitArg, ledgerUpgradeArg } from '../helpers/ledger';
 import { LEDGER_ID, PROTOCOL_ID, protocolInitArg, protocolUpgradeArg } from '../helpers/network';
 import { builtWasm } from '../helpers/wasm';
-import { measure, upgradeRows, type BenchResult, type BenchSuite } from './harness';
+import { measure, upgradeRows, type BenchResult, type BenchSuite, benchLog } from './harness';
 
 const STATE_VERSION = 2;
 /** Batch heights the network's activation uses; measurements use heights above them. */
@@ -172,9 +172,7 @@ async function measureNetwork(prefix: string, nodes: number, report: (key: strin
 export const protocolSuite: BenchSuite = {
     name: 'protocol',
     async run(report) {
-        const log = (s: string): void => {
-            process.stdout.write(`${s}\n`);
-        };
+        const log = benchLog;
         await measureNetwork('protocol.small', 100, report, log);
         await measureNetwork('protocol', Number(process.env.PROTOCOL_BENCH_NODES ?? 100_000), report, log);
     },

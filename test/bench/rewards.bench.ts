@@ -8,7 +8,7 @@ import { decode, encode } from '../../src/lib/candid/candid';
 import { PROTOCOL_METHODS } from '../../src/protocol/api/interface';
 import { EmbeddedReplica } from '../../tools/replica';
 import { PROTOCOL_ID } from '../helpers/network';
-import { measure, type BenchResult, type BenchSuite } from './harness';
+import { measure, type BenchResult, type BenchSuite, benchLog } from './harness';
 import { buildNetwork, computeOp, VALIDATORS } from './protocol.bench';
 
 const DAY = 86_400n * 1_000_000_000n;
@@ -51,9 +51,7 @@ async function measureRewards(prefix: string, nodes: number, report: (key: strin
 export const rewardsSuite: BenchSuite = {
     name: 'rewards',
     async run(report) {
-        const log = (s: string): void => {
-            process.stdout.write(`${s}\n`);
-        };
+        const log = benchLog;
         await measureRewards('rewards.small', 100, report, log);
         await measureRewards('rewards', Number(process.env.PROTOCOL_BENCH_NODES ?? 100_000), report, log);
     },

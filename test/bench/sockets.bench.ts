@@ -13,7 +13,7 @@
 import type { Principal } from '@dfinity/principal';
 import type { EmbeddedReplica } from '../../tools/replica';
 import { PROTOCOL_ID } from '../helpers/network';
-import { measure, measureByKind, type BenchResult, type BenchSuite } from './harness';
+import { measure, measureByKind, type BenchResult, type BenchSuite, benchLog } from './harness';
 import { buyer, call, marketWith, query, submit } from './market.bench';
 import { routerOp, VALIDATORS } from './protocol.bench';
 
@@ -173,9 +173,7 @@ async function measureSockets(prefix: string, nodes: number, orders: number, rep
 export const socketsSuite: BenchSuite = {
     name: 'sockets',
     async run(report) {
-        const log = (s: string): void => {
-            process.stdout.write(`${s}\n`);
-        };
+        const log = benchLog;
         const nodes = Number(process.env.PROTOCOL_BENCH_NODES ?? 100_000);
         await measureSockets('sockets.o100', nodes, 100, report, log);
         if (process.env.SOCKETS_BENCH_SMALL === undefined) await measureSockets('sockets.o10000', nodes, Number(process.env.MARKET_BENCH_ORDERS ?? 10_000), report, log);

@@ -8,6 +8,7 @@
  * difference in written pages, which does not move in steps.
  * Cost: building the states (minutes, once; cached), no measured message.
  */
+import { benchLog } from './harness';
 import { EmbeddedReplica } from '../../tools/replica';
 import { WASM_PAGE } from '../../tools/replica/stable-memory';
 import { LEDGER_ID, PROTOCOL_ID } from '../helpers/network';
@@ -32,9 +33,7 @@ function footprint(replica: EmbeddedReplica, id: Parameters<EmbeddedReplica['can
 export const storageSuite: BenchSuite = {
     name: 'storage',
     async run(report) {
-        const log = (s: string): void => {
-            process.stdout.write(`${s}\n`);
-        };
+        const log = benchLog;
         const row = (key: string, bytes: number, note: string): void => report(`storage.${key}`, { instructions: 0, bytes, note } satisfies BenchResult);
 
         // The protocol canister: the small network and one of `nodes` active compute nodes.

@@ -71,8 +71,8 @@ export function putU64(n: bigint): void {
   room(8);
   let lo = Number(n & 0xffffffffn);
   let hi = Number(n >> 32n);
-  for (let i = 0; i < 4; i++, lo = Math.floor(lo / 256)) out[o++] = lo & 0xff;
-  for (let i = 0; i < 4; i++, hi = Math.floor(hi / 256)) out[o++] = hi & 0xff;
+  for (let i = 0; i < 4; i++, lo >>>= 8) out[o++] = lo & 0xff;
+  for (let i = 0; i < 4; i++, hi >>>= 8) out[o++] = hi & 0xff;
 }
 
 export function take(): Uint8Array {

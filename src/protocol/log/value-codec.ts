@@ -10,6 +10,7 @@
  */
 import type { Value } from '../../ledger/icrc3/value';
 import { utf8 } from '../../ledger/icrc3/value';
+import { leb128 } from '../../lib/storage/bytes';
 
 export const VALUE_FORMAT = 1;
 /** Nesting bound of a stored value (a block is depth 3: the block map, its tx map, an account array). */
@@ -61,12 +62,10 @@ class Out {
             this.len(Number(n));
             return;
         }
-        do {
-            let b = Number(n & 0x7fn);
-            n >>= 7n;
-            if (n !== 0n) b |= 0x80;
-            this.byte(b);
-        } while (n !== 0n);
+        const b = leb128(n);
+        this.room(b.length);
+        this.buf.set(b, this.at);
+        this.at += b.length;
     }
 
     sleb(n: bigint): void {

@@ -82,7 +82,8 @@ export interface TradingScheduleRow {
 export const MAX_SCHEDULE_ROWS = 100;
 
 export function tradingSchedule(periods: number): TradingScheduleRow[] {
-    const n = Math.max(0, Math.min(Math.floor(periods), MAX_SCHEDULE_ROWS));
+    // `periods` is a nat32 from Candid; anything that is not a whole positive count answers no rows
+    const n = Number.isInteger(periods) && periods > 0 ? Math.min(periods, MAX_SCHEDULE_ROWS) : 0;
     const out: TradingScheduleRow[] = [];
     for (let k = 1; k <= n; k++) {
         const r = tradingRewards(100_000_000n, k);

@@ -86,5 +86,6 @@ describe('trading rewards (spec §11.1)', () => {
         expect(rows.map((r) => [r.period, r.p_den, r.df_num, r.df_den])).toEqual([[1, 1n, 1n, 1n], [2, 1n, 1n, 1n], [3, 2n, 1n, 2n], [4, 3n, 2n, 3n], [5, 5n, 3n, 5n]]);
         expect(rows[3].buyer_per_emc).toBe(4_444_444n);
         expect(tradingSchedule(1000)).toHaveLength(100);
+        for (const bad of [0, -1, 2.5, Number.NaN]) expect(tradingSchedule(bad)).toEqual([]);
     });
 });
